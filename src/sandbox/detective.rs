@@ -1,0 +1,503 @@
+//! Detective's membership operations (restJson1, PascalCase; everything keyed by graph ARN).
+//!
+//! Unlike the other two, Detective lists accepted invitations too, and a declined or removed
+//! membership disappears altogether.
+
+use std::collections::BTreeMap;
+
+use axum::http::StatusCode;
+use axum::response::Response;
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use super::scenario::{DetectiveUsage, RosterSpec};
+use super::state::{Ctx, IdGen, RegionState, Time};
+use super::wire::{
+    ApiError, Request, Service, check_account_ids, is_email, ok, page_size, paginate, timestamp,
+    with_token,
+};
+
+const SERVICE: Service = Service::Detective;
+const MAX_PAGE: usize = 200;
+const INVITED: &str = "INVITED";
+const ENABLED: &str = "ENABLED";
+
+struct Member {
+    email: String,
+    status: String,
+    invited_time: Time,
+    updated_time: Time,
+    usage: DetectiveUsage,
+}
+
+struct Graph {
+    id: String,
+    created_time: Time,
+    members: BTreeMap<String, Member>,
+}
+
+#[derive(Default)]
+pub struct State {
+    /// Administrator account → its graph in this region.
+    graphs: BTreeMap<String, Graph>,
+}
+
+impl State {
+    pub fn seed(&mut self, spec: &RosterSpec, now: Time, ids: &mut IdGen) {
+        let members = spec
+            .members
+            .iter()
+            .map(|m| {
+                let invited_time = m.invited_at.map_or(now, |t| t.resolve(now));
+                let member = Member {
+                    email: m.email.clone().unwrap_or_default(),
+                    status: m.status.clone(),
+                    invited_time,
+                    updated_time: m.updated_at.map_or(invited_time, |t| t.resolve(now)),
+                    usage: m.usage.clone(),
+                };
+                (m.account.clone(), member)
+            })
+            .collect();
+        self.graphs.insert(
+            spec.account.clone(),
+            Graph {
+                id: spec.resource_id.clone().unwrap_or_else(|| ids.hex32()),
+                created_time: spec.since.resolve(now),
+                members,
+            },
+        );
+    }
+}
+
+pub fn operation(request: &Request) -> Option<&'static str> {
+    Some(
+        match (request.method.as_str(), request.route().as_slice()) {
+            ("POST", ["graph"]) => "CreateGraph",
+            ("POST", ["graphs", "list"]) => "ListGraphs",
+            ("POST", ["invitations", "list"]) => "ListInvitations",
+            ("PUT", ["invitation"]) => "AcceptInvitation",
+            ("POST", ["invitation", "removal"]) => "RejectInvitation",
+            ("POST", ["membership", "removal"]) => "DisassociateMembership",
+            ("POST", ["graph", "members"]) => "CreateMembers",
+            ("POST", ["graph", "members", "list"]) => "ListMembers",
+            ("POST", ["graph", "members", "get"]) => "GetMembers",
+            ("POST", ["graph", "members", "removal"]) => "DeleteMembers",
+            _ => return None,
+        },
+    )
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct GraphArn {
+    graph_arn: String,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct ListPage {
+    max_results: Option<i64>,
+    next_token: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct ListMembers {
+    graph_arn: String,
+    max_results: Option<i64>,
+    next_token: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct GraphAccountIds {
+    graph_arn: String,
+    account_ids: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct CreateMembers {
+    graph_arn: String,
+    accounts: Vec<Account>,
+    message: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct Account {
+    account_id: String,
+    email_address: String,
+}
+
+pub fn handle(
+    region: &mut RegionState,
+    ctx: Ctx,
+    operation: &str,
+    request: &Request,
+) -> Result<Response, ApiError> {
+    let state = &mut region.detective;
+    let me = ctx.caller.account.as_str();
+    let region_name = ctx.caller.region.as_str();
+    let now = ctx.now;
+    match operation {
+        "CreateGraph" => {
+            if state.graphs.contains_key(me) {
+                return Err(ApiError::new(
+                    StatusCode::CONFLICT,
+                    "ConflictException",
+                    "The request attempted an invalid action: a behavior graph already exists for this account in this Region.",
+                ));
+            }
+            let graph = Graph {
+                id: ctx.ids.hex32(),
+                created_time: now,
+                members: BTreeMap::new(),
+            };
+            let arn = graph_arn(region_name, me, &graph.id);
+            state.graphs.insert(me.to_owned(), graph);
+            ok(&json!({ "GraphArn": arn }))
+        }
+        "ListGraphs" => {
+            let input: ListPage = request.json(SERVICE)?;
+            let limit = page_size(SERVICE, "MaxResults", input.max_results, MAX_PAGE)?;
+            let graphs = state.graphs.get(me).map(|g| {
+                let arn = graph_arn(region_name, me, &g.id);
+                (
+                    arn.clone(),
+                    json!({ "Arn": arn, "CreatedTime": timestamp(&g.created_time) }),
+                )
+            });
+            let page = paginate(
+                ctx.tokens,
+                ctx.caller,
+                operation,
+                graphs,
+                input.next_token.as_deref(),
+                limit,
+            )?;
+            ok(&with_token(
+                json!({ "GraphList": page.items }),
+                "NextToken",
+                page.next_token,
+            ))
+        }
+        "ListInvitations" => {
+            let input: ListPage = request.json(SERVICE)?;
+            let limit = page_size(SERVICE, "MaxResults", input.max_results, MAX_PAGE)?;
+            let mut invitations: Vec<(String, Value)> = state
+                .graphs
+                .iter()
+                .filter_map(|(admin, graph)| {
+                    let member = graph.members.get(me)?;
+                    let arn = graph_arn(region_name, admin, &graph.id);
+                    let detail = member_json(&arn, admin, me, member);
+                    Some((arn, detail))
+                })
+                .collect();
+            invitations.sort_by(|a, b| a.0.cmp(&b.0));
+            let page = paginate(
+                ctx.tokens,
+                ctx.caller,
+                operation,
+                invitations,
+                input.next_token.as_deref(),
+                limit,
+            )?;
+            ok(&with_token(
+                json!({ "Invitations": page.items }),
+                "NextToken",
+                page.next_token,
+            ))
+        }
+        "AcceptInvitation" | "RejectInvitation" | "DisassociateMembership" => {
+            let input: GraphArn = request.json(SERVICE)?;
+            let (_, graph) = find_graph(state, region_name, &input.graph_arn)?;
+            let member = graph.members.get_mut(me).ok_or_else(|| {
+                not_found(format!(
+                    "Account {me} has no invitation to or membership in {}",
+                    input.graph_arn
+                ))
+            })?;
+            let needed = if operation == "DisassociateMembership" {
+                ENABLED
+            } else {
+                INVITED
+            };
+            if member.status != needed {
+                return Err(ApiError::new(
+                    StatusCode::CONFLICT,
+                    "ConflictException",
+                    format!(
+                        "The request attempted an invalid action: the membership of {me} is {}, not {needed}.",
+                        member.status
+                    ),
+                ));
+            }
+            if operation == "AcceptInvitation" {
+                member.status = ENABLED.to_owned();
+                member.updated_time = now;
+                member.usage.ingest_states =
+                    ["DETECTIVE_CORE", "EKS_AUDIT", "ASFF_SECURITYHUB_FINDING"]
+                        .into_iter()
+                        .map(|package| (package.to_owned(), "STARTED".to_owned()))
+                        .collect();
+            } else {
+                graph.members.remove(me);
+            }
+            ok(&json!({}))
+        }
+        "CreateMembers" => {
+            let input: CreateMembers = request.json(SERVICE)?;
+            let ids: Vec<String> = input
+                .accounts
+                .iter()
+                .map(|a| a.account_id.clone())
+                .collect();
+            check_account_ids(SERVICE, "Accounts", &ids)?;
+            if let Some(bad) = input.accounts.iter().find(|a| !is_email(&a.email_address)) {
+                return Err(ApiError::validation(
+                    SERVICE,
+                    format!("1 validation error detected: EmailAddress '{}' is not a valid email address", bad.email_address),
+                )
+                .with_detail("INVALID_REQUEST_BODY"));
+            }
+            if let Some(message) = &input.message
+                && !(1..=1000).contains(&message.chars().count())
+            {
+                return Err(ApiError::validation(
+                    SERVICE,
+                    "1 validation error detected: Message must be 1 to 1000 characters",
+                )
+                .with_detail("INVALID_REQUEST_BODY"));
+            }
+            let (admin, graph) = administered_graph(state, region_name, me, &input.graph_arn)?;
+            let arn = graph_arn(region_name, &admin, &graph.id);
+            let mut members = Vec::new();
+            let mut unprocessed_accounts = Vec::new();
+            for account in input.accounts {
+                if account.account_id == admin {
+                    unprocessed_accounts.push(unprocessed(
+                        &account.account_id,
+                        "The administrator account cannot be invited to its own behavior graph.",
+                    ));
+                } else if graph.members.contains_key(&account.account_id) {
+                    unprocessed_accounts.push(unprocessed(
+                        &account.account_id,
+                        "The account is already a member of the behavior graph.",
+                    ));
+                } else {
+                    let member = Member {
+                        email: account.email_address,
+                        status: INVITED.to_owned(),
+                        invited_time: now,
+                        updated_time: now,
+                        usage: DetectiveUsage::default(),
+                    };
+                    members.push(member_json(&arn, &admin, &account.account_id, &member));
+                    graph.members.insert(account.account_id, member);
+                }
+            }
+            ok(&json!({ "Members": members, "UnprocessedAccounts": unprocessed_accounts }))
+        }
+        "ListMembers" => {
+            let input: ListMembers = request.json(SERVICE)?;
+            let limit = page_size(SERVICE, "MaxResults", input.max_results, MAX_PAGE)?;
+            let (admin, graph) = administered_graph(state, region_name, me, &input.graph_arn)?;
+            let arn = graph_arn(region_name, &admin, &graph.id);
+            let members = graph
+                .members
+                .iter()
+                .map(|(account, m)| (account, (account, m)));
+            let page = paginate(
+                ctx.tokens,
+                ctx.caller,
+                operation,
+                members,
+                input.next_token.as_deref(),
+                limit,
+            )?;
+            let details: Vec<Value> = page
+                .items
+                .iter()
+                .map(|(account, m)| member_json(&arn, &admin, account, m))
+                .collect();
+            ok(&with_token(
+                json!({ "MemberDetails": details }),
+                "NextToken",
+                page.next_token,
+            ))
+        }
+        "GetMembers" | "DeleteMembers" => {
+            let input: GraphAccountIds = request.json(SERVICE)?;
+            check_account_ids(SERVICE, "AccountIds", &input.account_ids)?;
+            let (admin, graph) = administered_graph(state, region_name, me, &input.graph_arn)?;
+            let arn = graph_arn(region_name, &admin, &graph.id);
+            let mut found = Vec::new();
+            let mut unprocessed_accounts = Vec::new();
+            for account in &input.account_ids {
+                if operation == "GetMembers" {
+                    match graph.members.get(account) {
+                        Some(m) => found.push(member_json(&arn, &admin, account, m)),
+                        None => unprocessed_accounts.push(unprocessed(
+                            account,
+                            "The account is not a member of the behavior graph.",
+                        )),
+                    }
+                } else if graph.members.remove(account).is_some() {
+                    found.push(json!(account));
+                } else {
+                    unprocessed_accounts.push(unprocessed(
+                        account,
+                        "The account is not a member of the behavior graph.",
+                    ));
+                }
+            }
+            let key = if operation == "GetMembers" {
+                "MemberDetails"
+            } else {
+                "AccountIds"
+            };
+            ok(&json!({ key: found, "UnprocessedAccounts": unprocessed_accounts }))
+        }
+        _ => Err(ApiError::unknown_route(&request.method, operation)),
+    }
+}
+
+fn graph_arn(region: &str, admin: &str, id: &str) -> String {
+    format!("arn:aws:detective:{region}:{admin}:graph:{id}")
+}
+
+/// Splits a graph ARN into (region, administrator, graph id), as the model's pattern allows.
+fn parse_graph_arn(arn: &str) -> Option<(&str, &str, &str)> {
+    let parts: Vec<&str> = arn.split(':').collect();
+    let ["arn", partition, "detective", region, account, "graph", id] = parts.as_slice() else {
+        return None;
+    };
+    let partition_ok = partition.starts_with("aws")
+        && partition.len() <= 13
+        && partition[3..]
+            .bytes()
+            .all(|b| b == b'-' || b == b'_' || b.is_ascii_alphanumeric());
+    let region_ok = (2..=20).contains(&region.len())
+        && region
+            .bytes()
+            .all(|b| b == b'-' || b == b'_' || b.is_ascii_alphanumeric());
+    let account_ok = account.len() == 12 && account.bytes().all(|b| b.is_ascii_digit());
+    let id_ok = id.len() == 32 && id.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'));
+    (partition_ok && region_ok && account_ok && id_ok).then_some((region, account, id))
+}
+
+fn find_graph<'a>(
+    state: &'a mut State,
+    region: &str,
+    arn: &str,
+) -> Result<(String, &'a mut Graph), ApiError> {
+    let Some((arn_region, admin, id)) = parse_graph_arn(arn) else {
+        return Err(ApiError::validation(
+            SERVICE,
+            format!("1 validation error detected: Value '{arn}' at 'graphArn' failed to satisfy constraint: Member must be a behavior graph ARN"),
+        )
+        .with_detail("INVALID_GRAPH_ARN"));
+    };
+    match state.graphs.get_mut(admin) {
+        Some(graph) if arn_region == region && graph.id == id => Ok((admin.to_owned(), graph)),
+        _ => Err(not_found(format!(
+            "The behavior graph {arn} does not exist"
+        ))),
+    }
+}
+
+/// The graph named by `arn`, which the caller must administer.
+fn administered_graph<'a>(
+    state: &'a mut State,
+    region: &str,
+    caller: &str,
+    arn: &str,
+) -> Result<(String, &'a mut Graph), ApiError> {
+    let (admin, graph) = find_graph(state, region, arn)?;
+    if admin != caller {
+        return Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "AccessDeniedException",
+            format!("Account {caller} is not the administrator of behavior graph {arn}"),
+        ));
+    }
+    Ok((admin, graph))
+}
+
+fn not_found(message: String) -> ApiError {
+    ApiError::new(StatusCode::NOT_FOUND, "ResourceNotFoundException", message)
+}
+
+fn member_json(arn: &str, admin: &str, account: &str, m: &Member) -> Value {
+    let mut value = json!({
+        "AccountId": account,
+        "AdministratorId": admin,
+        "MasterId": admin,
+        "EmailAddress": m.email,
+        "GraphArn": arn,
+        "Status": m.status,
+        "InvitedTime": timestamp(&m.invited_time),
+        "UpdatedTime": timestamp(&m.updated_time),
+        "InvitationType": "INVITATION",
+    });
+    let usage = &m.usage;
+    if let Some(reason) = &usage.disabled_reason {
+        value["DisabledReason"] = json!(reason);
+    }
+    if let Some(bytes) = usage.volume_usage_bytes {
+        value["VolumeUsageInBytes"] = json!(bytes);
+        value["VolumeUsageUpdatedTime"] = json!(timestamp(&m.updated_time));
+    }
+    if let Some(percent) = usage.percent_of_graph_utilization {
+        value["PercentOfGraphUtilization"] = json!(percent);
+        value["PercentOfGraphUtilizationUpdatedTime"] = json!(timestamp(&m.updated_time));
+    }
+    if !usage.ingest_states.is_empty() {
+        value["DatasourcePackageIngestStates"] = json!(usage.ingest_states);
+    }
+    if !usage.volume_by_package.is_empty() {
+        let by_package: BTreeMap<&String, Value> = usage
+            .volume_by_package
+            .iter()
+            .map(|(package, bytes)| {
+                (
+                    package,
+                    json!({ "VolumeUsageInBytes": bytes, "VolumeUsageUpdateTime": timestamp(&m.updated_time) }),
+                )
+            })
+            .collect();
+        value["VolumeUsageByDatasourcePackage"] = json!(by_package);
+    }
+    value
+}
+
+fn unprocessed(account: &str, reason: &str) -> Value {
+    json!({ "AccountId": account, "Reason": reason })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn graph_arns_follow_the_model_pattern() {
+        let id = "0123456789abcdef0123456789abcdef";
+        let arn = graph_arn("us-east-1", "111122223333", id);
+        assert_eq!(
+            parse_graph_arn(&arn),
+            Some(("us-east-1", "111122223333", id))
+        );
+        for bad in [
+            "",
+            "arn:aws:detective:us-east-1:111122223333:graph:ABC",
+            "arn:aws:detective:us-east-1:1111:graph:0123456789abcdef0123456789abcdef",
+            "arn:aws:guardduty:us-east-1:111122223333:graph:0123456789abcdef0123456789abcdef",
+            "arn:aws:detective:us-east-1:111122223333:graph:0123456789abcdef0123456789abcdef:x",
+        ] {
+            assert_eq!(parse_graph_arn(bad), None, "{bad}");
+        }
+    }
+}

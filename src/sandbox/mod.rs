@@ -1,0 +1,206 @@
+//! A local endpoint that speaks the wire protocol of the Security Hub, GuardDuty and Detective
+//! membership APIs (restJson1) and of STS `GetCallerIdentity` (query protocol).
+//!
+//! Any AWS SDK pointed at it with `endpoint_url` works unchanged: the service and region are read
+//! from the SigV4 credential scope, and the caller's account from the access key id. Signatures
+//! are not verified, since nothing here is secret.
+
+mod controls;
+mod detective;
+mod guardduty;
+mod membership;
+mod scenario;
+mod securityhub;
+mod state;
+mod sts;
+mod wire;
+
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{HeaderMap, Method, Uri};
+use axum::response::Response;
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+pub use controls::FaultSettings;
+pub use scenario::{Scenario, ScenarioError};
+pub use wire::Service;
+
+use controls::Controls;
+use state::World;
+use wire::{ApiError, Caller, Request};
+
+/// Where and what the sandbox serves.
+#[derive(Debug, Clone)]
+pub struct SandboxConfig {
+    pub bind: IpAddr,
+    /// 0 picks a free port.
+    pub port: u16,
+    pub scenario: Scenario,
+}
+
+impl SandboxConfig {
+    /// Loopback, a free port.
+    pub fn local(scenario: Scenario) -> Self {
+        Self {
+            bind: IpAddr::V4(Ipv4Addr::LOCALHOST),
+            port: 0,
+            scenario,
+        }
+    }
+}
+
+/// Everything the request handler needs; the world sits behind one mutex because every
+/// operation is a short, non-blocking state change.
+struct Shared {
+    scenario: Scenario,
+    world: Mutex<World>,
+    controls: Controls,
+}
+
+impl Shared {
+    fn world(&self) -> MutexGuard<'_, World> {
+        // A panic while holding the lock cannot leave the world half-updated in a way that
+        // matters more than refusing every later request would.
+        self.world
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+/// A running sandbox; dropping it without `stop` leaves it serving until the runtime ends.
+pub struct SandboxHandle {
+    addr: SocketAddr,
+    shutdown: Option<oneshot::Sender<()>>,
+    task: JoinHandle<std::io::Result<()>>,
+}
+
+impl SandboxHandle {
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// The URL to give an SDK as `endpoint_url`.
+    pub fn endpoint_url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// Stops accepting connections and waits for the server task to end.
+    pub async fn stop(mut self) -> std::io::Result<()> {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        match self.task.await {
+            Ok(result) => result,
+            Err(join_error) => Err(std::io::Error::other(join_error)),
+        }
+    }
+
+    /// Resolves when the server ends, which it does only on `stop` or an I/O error.
+    pub async fn wait(&mut self) -> std::io::Result<()> {
+        match (&mut self.task).await {
+            Ok(result) => result,
+            Err(join_error) => Err(std::io::Error::other(join_error)),
+        }
+    }
+}
+
+/// Binds and starts serving in the current tokio runtime.
+pub async fn start(config: SandboxConfig) -> std::io::Result<SandboxHandle> {
+    let listener = TcpListener::bind((config.bind, config.port)).await?;
+    let addr = listener.local_addr()?;
+    let shared = Arc::new(Shared {
+        world: Mutex::new(World::from_scenario(&config.scenario)),
+        scenario: config.scenario,
+        controls: Controls::default(),
+    });
+    let router = axum::Router::new().fallback(handle).with_state(shared);
+    let (tx, rx) = oneshot::channel::<()>();
+    let task = tokio::spawn(async move {
+        axum::serve(listener, router)
+            .with_graceful_shutdown(async {
+                let _ = rx.await;
+            })
+            .await
+    });
+    Ok(SandboxHandle {
+        addr,
+        shutdown: Some(tx),
+        task,
+    })
+}
+
+async fn handle(
+    State(shared): State<Arc<Shared>>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let path = uri.path();
+    if let Some(control) = path.strip_prefix("/_sandbox/") {
+        return controls::handle(&shared, &method, control, &body);
+    }
+
+    let caller = match wire::identify(&headers, &shared.world()) {
+        Ok(caller) => caller,
+        Err(rejection) => return rejection.into_response(),
+    };
+    let request = Request::parse(&method, &uri, &body);
+    let operation = operation_name(&caller, &request);
+    shared.controls.count(caller.service, operation);
+
+    let faults = shared.controls.faults_for(caller.service);
+    if faults.latency_ms > 0 {
+        tokio::time::sleep(std::time::Duration::from_millis(faults.latency_ms)).await;
+    }
+    if let Some(fault) = faults.draw() {
+        return ApiError::fault(caller.service, fault).into_response(caller.service);
+    }
+
+    let Some(operation) = operation else {
+        return ApiError::unknown_route(&method, path).into_response(caller.service);
+    };
+    let outcome = {
+        let mut world = shared.world();
+        dispatch(&mut world, &caller, operation, &request)
+    };
+    match outcome {
+        Ok(response) => response,
+        Err(error) => error.into_response(caller.service),
+    }
+}
+
+fn operation_name(caller: &Caller, request: &Request) -> Option<&'static str> {
+    match caller.service {
+        Service::SecurityHub => securityhub::operation(request),
+        Service::GuardDuty => guardduty::operation(request),
+        Service::Detective => detective::operation(request),
+        Service::Sts => sts::operation(request),
+    }
+}
+
+fn dispatch(
+    world: &mut World,
+    caller: &Caller,
+    operation: &'static str,
+    request: &Request,
+) -> Result<Response, ApiError> {
+    if world.region_disabled(&caller.account, &caller.region) {
+        return Err(ApiError::region_not_enabled());
+    }
+    if caller.service == Service::Sts {
+        return sts::handle(caller, operation);
+    }
+    let (region, ctx) = world.enter(caller, chrono::Utc::now());
+    match caller.service {
+        Service::SecurityHub => securityhub::handle(region, ctx, operation, request),
+        Service::GuardDuty => guardduty::handle(region, ctx, operation, request),
+        Service::Detective => detective::handle(region, ctx, operation, request),
+        Service::Sts => unreachable!("answered above"),
+    }
+}

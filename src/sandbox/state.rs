@@ -1,0 +1,125 @@
+//! The sandbox's world: accounts, their keys, and per-region state of each service.
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::{DateTime, Utc};
+
+use super::scenario::Scenario;
+use super::wire::{Caller, Tokens, is_account_id};
+use super::{detective, guardduty, securityhub};
+
+pub type Time = DateTime<Utc>;
+
+/// Each region is a separate world for every service, as on AWS.
+#[derive(Default)]
+pub struct RegionState {
+    pub securityhub: securityhub::State,
+    pub guardduty: guardduty::State,
+    pub detective: detective::State,
+}
+
+/// Ids that look like the services' own (32 lowercase hex characters), deterministic per world
+/// so that a scenario always starts with the same ids.
+pub struct IdGen {
+    state: u64,
+}
+
+impl IdGen {
+    fn new(seed: u64) -> Self {
+        Self { state: seed }
+    }
+
+    fn next_u64(&mut self) -> u64 {
+        // splitmix64: cheap, well distributed, and reproducible.
+        self.state = self.state.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = self.state;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    }
+
+    pub fn hex32(&mut self) -> String {
+        format!("{:016x}{:016x}", self.next_u64(), self.next_u64())
+    }
+}
+
+/// What a handler works with besides its service's state.
+pub struct Ctx<'a> {
+    pub caller: &'a Caller,
+    pub now: Time,
+    pub ids: &'a mut IdGen,
+    pub tokens: &'a Tokens,
+}
+
+pub struct World {
+    key_ids: HashMap<String, String>,
+    disabled_regions: HashSet<(String, String)>,
+    regions: HashMap<String, RegionState>,
+    ids: IdGen,
+    pub tokens: Tokens,
+}
+
+impl World {
+    pub fn from_scenario(scenario: &Scenario) -> Self {
+        let now = Utc::now();
+        let mut world = World {
+            key_ids: HashMap::new(),
+            disabled_regions: HashSet::new(),
+            regions: HashMap::new(),
+            ids: IdGen::new(0x6775_6573_746c_6973),
+            tokens: Tokens::default(),
+        };
+        for account in &scenario.accounts {
+            for key in &account.access_keys {
+                world.key_ids.insert(key.clone(), account.id.clone());
+            }
+            for region in &account.disabled_regions {
+                world
+                    .disabled_regions
+                    .insert((account.id.clone(), region.clone()));
+            }
+        }
+        for hub in &scenario.securityhub {
+            let region = world.regions.entry(hub.region.clone()).or_default();
+            region.securityhub.seed(hub, now, &mut world.ids);
+        }
+        for detector in &scenario.guardduty {
+            let region = world.regions.entry(detector.region.clone()).or_default();
+            region.guardduty.seed(detector, now, &mut world.ids);
+        }
+        for graph in &scenario.detective {
+            let region = world.regions.entry(graph.region.clone()).or_default();
+            region.detective.seed(graph, now, &mut world.ids);
+        }
+        world
+    }
+
+    /// A 12-digit key id acts as that account; other ids only as the scenario maps them.
+    pub fn account_for_key(&self, key_id: &str) -> Option<String> {
+        if is_account_id(key_id) {
+            return Some(key_id.to_owned());
+        }
+        self.key_ids.get(key_id).cloned()
+    }
+
+    pub fn region_disabled(&self, account: &str, region: &str) -> bool {
+        self.disabled_regions
+            .contains(&(account.to_owned(), region.to_owned()))
+    }
+
+    /// The caller's region, created blank on first use, and the context to act in it.
+    pub fn enter<'a>(
+        &'a mut self,
+        caller: &'a Caller,
+        now: Time,
+    ) -> (&'a mut RegionState, Ctx<'a>) {
+        let region = self.regions.entry(caller.region.clone()).or_default();
+        let ctx = Ctx {
+            caller,
+            now,
+            ids: &mut self.ids,
+            tokens: &self.tokens,
+        };
+        (region, ctx)
+    }
+}

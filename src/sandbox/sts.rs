@@ -1,0 +1,71 @@
+//! STS `GetCallerIdentity`, in the query protocol: a form body in, XML out.
+
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+
+use super::wire::{ApiError, Caller, Request, request_id};
+
+fn action(request: &Request) -> Option<String> {
+    let from_body = form_urlencoded::parse(request.body)
+        .find(|(key, _)| key == "Action")
+        .map(|(_, value)| value.into_owned());
+    from_body.or_else(|| request.query.get("Action").cloned())
+}
+
+pub fn operation(request: &Request) -> Option<&'static str> {
+    let at_root = request.segments.is_empty();
+    let method_ok = matches!(request.method.as_str(), "POST" | "GET");
+    match action(request).as_deref() {
+        Some("GetCallerIdentity") if at_root && method_ok => Some("GetCallerIdentity"),
+        _ => None,
+    }
+}
+
+pub fn handle(caller: &Caller, operation: &str) -> Result<Response, ApiError> {
+    debug_assert_eq!(operation, "GetCallerIdentity");
+    let account = &caller.account;
+    let body = format!(
+        "<GetCallerIdentityResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\">\
+         <GetCallerIdentityResult>\
+         <Arn>arn:aws:iam::{account}:user/guestlist-sandbox</Arn>\
+         <UserId>AIDASANDBOX{account}</UserId>\
+         <Account>{account}</Account>\
+         </GetCallerIdentityResult>\
+         <ResponseMetadata><RequestId>{}</RequestId></ResponseMetadata>\
+         </GetCallerIdentityResponse>",
+        request_id()
+    );
+    Ok(xml(StatusCode::OK, body))
+}
+
+pub fn error_response(error: &ApiError) -> Response {
+    let kind = if error.status.is_server_error() {
+        "Receiver"
+    } else {
+        "Sender"
+    };
+    let body = format!(
+        "<ErrorResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\">\
+         <Error><Type>{kind}</Type><Code>{}</Code><Message>{}</Message></Error>\
+         <RequestId>{}</RequestId></ErrorResponse>",
+        error.code,
+        escape(&error.message),
+        request_id()
+    );
+    xml(error.status, body)
+}
+
+fn xml(status: StatusCode, body: String) -> Response {
+    let mut response = (status, body).into_response();
+    response
+        .headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static("text/xml"));
+    response
+}
+
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
