@@ -24,7 +24,7 @@ pub enum Command {
 #[derive(Debug, Args)]
 pub struct SandboxArgs {
     /// Port to listen on; 0 picks a free one.
-    #[arg(long, default_value_t = 4566)]
+    #[arg(long, default_value_t = 4580)]
     pub port: u16,
     /// Address to listen on. Anything but loopback exposes the sandbox to the network.
     #[arg(long, default_value = "127.0.0.1")]

@@ -4,6 +4,7 @@
 //! membership disappears altogether.
 
 use std::collections::BTreeMap;
+use std::collections::btree_map::Entry;
 
 use axum::http::StatusCode;
 use axum::response::Response;
@@ -282,21 +283,24 @@ pub fn handle(
                         &account.account_id,
                         "The administrator account cannot be invited to its own behavior graph.",
                     ));
-                } else if graph.members.contains_key(&account.account_id) {
-                    unprocessed_accounts.push(unprocessed(
-                        &account.account_id,
+                    continue;
+                }
+                match graph.members.entry(account.account_id) {
+                    Entry::Occupied(existing) => unprocessed_accounts.push(unprocessed(
+                        existing.key(),
                         "The account is already a member of the behavior graph.",
-                    ));
-                } else {
-                    let member = Member {
-                        email: account.email_address,
-                        status: INVITED.to_owned(),
-                        invited_time: now,
-                        updated_time: now,
-                        usage: DetectiveUsage::default(),
-                    };
-                    members.push(member_json(&arn, &admin, &account.account_id, &member));
-                    graph.members.insert(account.account_id, member);
+                    )),
+                    Entry::Vacant(slot) => {
+                        let member = Member {
+                            email: account.email_address,
+                            status: INVITED.to_owned(),
+                            invited_time: now,
+                            updated_time: now,
+                            usage: DetectiveUsage::default(),
+                        };
+                        members.push(member_json(&arn, &admin, slot.key(), &member));
+                        slot.insert(member);
+                    }
                 }
             }
             ok(&json!({ "Members": members, "UnprocessedAccounts": unprocessed_accounts }))

@@ -146,13 +146,13 @@ pub fn handle(
     let me = ctx.caller.account.as_str();
     let now = ctx.now;
     // Every operation with a detector in its path acts only on the caller's own detector.
-    if let Some(asked) = request.segments.get(1) {
-        if state.detector_of(me) != Some(asked.as_str()) {
-            return Err(ApiError::validation(
-                SERVICE,
-                "The request is rejected because the input detectorId is not owned by the current account.",
-            ));
-        }
+    if let ["detector", asked, ..] = request.route().as_slice()
+        && state.detector_of(me) != Some(*asked)
+    {
+        return Err(ApiError::validation(
+            SERVICE,
+            "The request is rejected because the input detectorId is not owned by the current account.",
+        ));
     }
     let detector_id = state.detector_of(me).map(str::to_owned);
     match operation {

@@ -27,7 +27,9 @@ use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
 pub use controls::FaultSettings;
-pub use scenario::{Scenario, ScenarioError};
+pub use scenario::{
+    AccountSpec, DetectiveUsage, MemberSpec, RosterSpec, Scenario, ScenarioError, TimeSpec,
+};
 pub use wire::Service;
 
 use controls::Controls;

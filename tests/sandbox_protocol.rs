@@ -1,0 +1,474 @@
+//! What the sandbox does for every service: identity, STS, errors, test controls, concurrency,
+//! and the `guestlist sandbox` command itself.
+
+mod common;
+
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use common::*;
+use guestlist::sandbox::Scenario;
+
+#[tokio::test]
+async fn sts_names_the_account_of_the_access_key() {
+    let sandbox = demo().await;
+    let by_digits = sts(&sandbox, "123456789012", "us-east-1").await;
+    let identity = by_digits.get_caller_identity().send().await.unwrap();
+    assert_eq!(identity.account(), Some("123456789012"));
+    assert!(
+        identity
+            .arn()
+            .unwrap()
+            .starts_with("arn:aws:iam::123456789012:")
+    );
+
+    let mapped = sts(&sandbox, MEMBER_KEY, "eu-west-1").await;
+    let identity = mapped.get_caller_identity().send().await.unwrap();
+    assert_eq!(identity.account(), Some(MEMBER));
+
+    let unknown = sts(&sandbox, "AKIAUNKNOWNKEY", "us-east-1").await;
+    let error = unknown.get_caller_identity().send().await.unwrap_err();
+    assert_eq!(code(&error), "UnrecognizedClientException");
+}
+
+#[tokio::test]
+async fn unknown_keys_missing_authorization_and_unknown_routes() {
+    let sandbox = demo().await;
+    let stranger = securityhub(&sandbox, "AKIANOBODY", "us-east-1").await;
+    let error = stranger.list_invitations().send().await.unwrap_err();
+    assert_eq!(code(&error), "UnrecognizedClientException");
+    let stranger = detective(&sandbox, "AKIANOBODY", "us-east-1").await;
+    let error = stranger.list_invitations().send().await.unwrap_err();
+    assert_eq!(code(&error), "UnrecognizedClientException");
+
+    let response = raw(&sandbox, "GET", "/invitations", &[], b"").await;
+    assert_eq!(response.status, 403);
+    assert_eq!(
+        response.header("x-amzn-ErrorType"),
+        Some("MissingAuthenticationTokenException")
+    );
+
+    let auth = authorization(MEMBER_KEY, "us-east-1", "guardduty");
+    let response = raw(
+        &sandbox,
+        "DELETE",
+        "/no/such/route",
+        &[("Authorization", &auth)],
+        b"",
+    )
+    .await;
+    assert_eq!(response.status, 404);
+    assert!(
+        response.body.contains("/no/such/route"),
+        "{}",
+        response.body
+    );
+
+    let auth = authorization(MEMBER_KEY, "us-east-1", "s3");
+    let response = raw(&sandbox, "GET", "/", &[("Authorization", &auth)], b"").await;
+    assert_eq!(response.status, 404);
+    assert!(response.body.contains("s3"));
+}
+
+#[tokio::test]
+async fn a_region_the_account_has_not_enabled_answers_unrecognized_client() {
+    let sandbox = demo().await;
+    for service in ["securityhub", "guardduty", "detective"] {
+        let auth = authorization(MEMBER_KEY, "af-south-1", service);
+        let path = if service == "detective" {
+            "/invitations/list"
+        } else if service == "guardduty" {
+            "/invitation"
+        } else {
+            "/invitations"
+        };
+        let method = if service == "detective" {
+            "POST"
+        } else {
+            "GET"
+        };
+        let response = raw(&sandbox, method, path, &[("Authorization", &auth)], b"").await;
+        assert_eq!(response.status, 403, "{service}");
+        assert_eq!(
+            response.header("x-amzn-ErrorType"),
+            Some("UnrecognizedClientException")
+        );
+    }
+    let member = guardduty(&sandbox, MEMBER_KEY, "af-south-1").await;
+    let error = member.list_invitations().send().await.unwrap_err();
+    assert_eq!(code(&error), "UnrecognizedClientException");
+    // The administrator has it enabled.
+    let admin = guardduty(&sandbox, ADMIN_KEY, "af-south-1").await;
+    assert!(admin.list_invitations().send().await.is_ok());
+}
+
+#[tokio::test]
+async fn throttling_is_retried_by_the_sdk_and_a_failing_service_surfaces_its_error() {
+    let sandbox = demo().await;
+    let response = control(
+        &sandbox,
+        "POST",
+        "/_sandbox/faults",
+        r#"{"throttle_rate": 0.5}"#,
+    )
+    .await;
+    assert_eq!(response.status, 200);
+    let member = securityhub(&sandbox, MEMBER_KEY, "us-east-1").await;
+    for _ in 0..10 {
+        let listed = member.list_invitations().send().await.unwrap();
+        assert_eq!(listed.invitations().len(), 1);
+    }
+    assert!(
+        request_count(&sandbox, "securityhub:ListInvitations").await > 10,
+        "some were retried"
+    );
+
+    control(
+        &sandbox,
+        "POST",
+        "/_sandbox/faults",
+        r#"{"throttle_rate": 0}"#,
+    )
+    .await;
+    let response = control(
+        &sandbox,
+        "POST",
+        "/_sandbox/faults",
+        r#"{"service": "securityhub", "error_rate": 1.0}"#,
+    )
+    .await;
+    assert_eq!(response.json()["faults"]["securityhub"]["error_rate"], 1.0);
+    assert_eq!(response.json()["faults"]["guardduty"]["error_rate"], 0.0);
+    let error = member.list_invitations().send().await.unwrap_err();
+    assert_eq!(code(&error), "InternalException");
+    let gd = guardduty(&sandbox, MEMBER_KEY, "us-east-1").await;
+    assert!(
+        gd.list_invitations().send().await.is_ok(),
+        "other services unaffected"
+    );
+    let det = detective(&sandbox, MEMBER_KEY, "us-east-1").await;
+    control(
+        &sandbox,
+        "POST",
+        "/_sandbox/faults",
+        r#"{"service": "detective", "error_rate": 1.0}"#,
+    )
+    .await;
+    let error = det.list_invitations().send().await.unwrap_err();
+    assert_eq!(code(&error), "InternalServerException");
+
+    // A later call replaces only what it names.
+    let response = control(
+        &sandbox,
+        "POST",
+        "/_sandbox/faults",
+        r#"{"service": "securityhub", "latency_ms": 150}"#,
+    )
+    .await;
+    assert_eq!(response.json()["faults"]["securityhub"]["error_rate"], 1.0);
+    control(&sandbox, "POST", "/_sandbox/faults", r#"{"error_rate": 0}"#).await;
+    let started = Instant::now();
+    member.list_invitations().send().await.unwrap();
+    assert!(
+        started.elapsed() >= Duration::from_millis(150),
+        "latency added"
+    );
+
+    for bad in [
+        r#"{"error_rate": 2}"#,
+        r#"{"service": "s3"}"#,
+        "nope",
+        r#"{"latency": 1}"#,
+    ] {
+        let response = control(&sandbox, "POST", "/_sandbox/faults", bad).await;
+        assert_eq!(response.status, 400, "{bad}");
+        assert!(response.json()["message"].is_string());
+    }
+}
+
+#[tokio::test]
+async fn stats_count_every_request_and_reset_restores_the_scenario() {
+    let sandbox = demo().await;
+    let member = securityhub(&sandbox, MEMBER_KEY, "us-east-1").await;
+    let listed = member.list_invitations().send().await.unwrap();
+    let invitation = &listed.invitations()[0];
+    let declined = member
+        .decline_invitations()
+        .account_ids(invitation.account_id().unwrap())
+        .send()
+        .await
+        .unwrap();
+    assert!(declined.unprocessed_accounts().is_empty());
+    let _ = member.list_invitations().max_results(0).send().await;
+    assert!(
+        member
+            .list_invitations()
+            .send()
+            .await
+            .unwrap()
+            .invitations()
+            .is_empty()
+    );
+
+    let stats = control(&sandbox, "GET", "/_sandbox/stats", "").await.json();
+    assert_eq!(stats["requests"]["securityhub:ListInvitations"], 3);
+    assert_eq!(stats["requests"]["securityhub:DeclineInvitations"], 1);
+
+    let response = control(&sandbox, "POST", "/_sandbox/reset", "").await;
+    assert_eq!(response.status, 200);
+    assert_eq!(total_requests(&sandbox).await, 0);
+    let again = member.list_invitations().send().await.unwrap();
+    assert_eq!(
+        again.invitations().len(),
+        1,
+        "the scenario's invitation is back"
+    );
+
+    let response = control(&sandbox, "GET", "/_sandbox/nothing", "").await;
+    assert_eq!(response.status, 404);
+}
+
+#[tokio::test]
+async fn many_concurrent_clients_leave_consistent_state() {
+    let sandbox = empty().await;
+    const INVITEE: &str = "299999999999";
+    const ADMINS: usize = 40;
+    let mut tasks = Vec::new();
+    for i in 0..ADMINS {
+        let admin_id = format!("1000000000{i:02}");
+        let client = securityhub(&sandbox, &admin_id, "us-east-1").await;
+        tasks.push(tokio::spawn(async move {
+            client.enable_security_hub().send().await.unwrap();
+            client
+                .create_members()
+                .account_details(
+                    aws_sdk_securityhub::types::AccountDetails::builder()
+                        .account_id(INVITEE)
+                        .build(),
+                )
+                .send()
+                .await
+                .unwrap();
+            let invited = client
+                .invite_members()
+                .account_ids(INVITEE)
+                .send()
+                .await
+                .unwrap();
+            assert!(invited.unprocessed_accounts().is_empty());
+        }));
+    }
+    for task in tasks {
+        task.await.unwrap();
+    }
+    let invitee = securityhub(&sandbox, INVITEE, "us-east-1").await;
+    invitee.enable_security_hub().send().await.unwrap();
+    let invitations: Vec<_> = invitee
+        .list_invitations()
+        .into_paginator()
+        .items()
+        .send()
+        .collect::<Result<Vec<_>, _>>()
+        .await
+        .unwrap();
+    assert_eq!(invitations.len(), ADMINS);
+
+    // Accepting all at once: exactly one administrator wins.
+    let mut accepts = Vec::new();
+    for invitation in invitations {
+        let invitee = invitee.clone();
+        accepts.push(tokio::spawn(async move {
+            invitee
+                .accept_administrator_invitation()
+                .administrator_id(invitation.account_id().unwrap())
+                .invitation_id(invitation.invitation_id().unwrap())
+                .send()
+                .await
+                .is_ok()
+        }));
+    }
+    let mut accepted = 0;
+    for accept in accepts {
+        accepted += usize::from(accept.await.unwrap());
+    }
+    assert_eq!(accepted, 1);
+    let count = invitee.get_invitations_count().send().await.unwrap();
+    assert_eq!(count.invitations_count(), Some(ADMINS as i32 - 1));
+}
+
+#[tokio::test]
+async fn odd_requests_always_get_an_answer() {
+    let sandbox = demo().await;
+    let auth = authorization(MEMBER_KEY, "us-east-1", "detective");
+    let sh_auth = authorization(MEMBER_KEY, "us-east-1", "securityhub");
+    let cases: Vec<(&str, &str, &str, Vec<u8>)> = vec![
+        ("POST", "/invitations/list", &auth, b"\xff\xfe\x00".to_vec()),
+        (
+            "POST",
+            "/invitations/list",
+            &auth,
+            b"{\"MaxResults\": 1e400}".to_vec(),
+        ),
+        (
+            "POST",
+            "/invitations/list",
+            &auth,
+            b"{\"MaxResults\": \"ten\"}".to_vec(),
+        ),
+        (
+            "POST",
+            "/invitations/list",
+            &auth,
+            b"{\"NextToken\": \"\"}".to_vec(),
+        ),
+        (
+            "POST",
+            "/graph/members",
+            &auth,
+            b"{\"GraphArn\": 5, \"Accounts\": {}}".to_vec(),
+        ),
+        (
+            "GET",
+            "/invitations?MaxResults=99999999999999999999",
+            &sh_auth,
+            Vec::new(),
+        ),
+        (
+            "GET",
+            "/invitations?NextToken=%ff%fe.zz",
+            &sh_auth,
+            Vec::new(),
+        ),
+        ("GET", "/members/%2e%2e/%00", &sh_auth, Vec::new()),
+        ("POST", "/", "AWS4-HMAC-SHA256 Credential=", Vec::new()),
+        (
+            "POST",
+            "/",
+            "AWS4-HMAC-SHA256 Credential=a/b/UPPER/securityhub/aws4_request",
+            Vec::new(),
+        ),
+    ];
+    for (method, path, authorization, body) in cases {
+        let response = raw(
+            &sandbox,
+            method,
+            path,
+            &[("Authorization", authorization)],
+            &body,
+        )
+        .await;
+        assert!(
+            (400..500).contains(&response.status),
+            "{method} {path}: {} {}",
+            response.status,
+            response.body
+        );
+    }
+    // Still serving.
+    let member = detective(&sandbox, MEMBER_KEY, "us-east-1").await;
+    assert!(member.list_invitations().send().await.is_ok());
+}
+
+#[test]
+fn scenario_files_load_and_bad_ones_say_where() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures");
+    let small = Scenario::load(format!("{dir}/scenario-small.toml").as_ref()).unwrap();
+    assert_eq!(small.name, "small");
+    assert_eq!(small.securityhub[0].members.len(), 1);
+
+    let error = Scenario::load(format!("{dir}/scenario-bad-status.toml").as_ref()).unwrap_err();
+    assert_eq!(error.line, Some(6));
+    assert!(
+        error.to_string().contains("scenario-bad-status.toml:6:"),
+        "{error}"
+    );
+    assert!(
+        error
+            .message
+            .contains("'Pending' is not a guardduty member status")
+    );
+
+    let error = Scenario::load(format!("{dir}/scenario-bad-syntax.toml").as_ref()).unwrap_err();
+    assert_eq!(error.line, Some(2));
+
+    let error = Scenario::load("/nonexistent/scenario.toml".as_ref()).unwrap_err();
+    assert!(error.message.contains("cannot read"));
+}
+
+#[tokio::test]
+async fn a_scenario_file_drives_the_sandbox() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures");
+    let scenario = Scenario::load(format!("{dir}/scenario-small.toml").as_ref()).unwrap();
+    let sandbox = start(scenario).await;
+    let member = securityhub(&sandbox, "200000000001", "us-east-1").await;
+    let listed = member.list_invitations().send().await.unwrap();
+    assert_eq!(
+        listed.invitations()[0].invitation_id(),
+        Some("0123456789abcdef0123456789abcdef")
+    );
+    let admin = securityhub(&sandbox, "AKIASMALLADMIN", "us-east-1").await;
+    let members = admin
+        .list_members()
+        .only_associated(false)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(members.members().len(), 1);
+}
+
+fn guestlist() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_guestlist"))
+}
+
+#[test]
+fn the_sandbox_command_prints_where_it_listens_and_stops_on_sigterm() {
+    let mut child = guestlist()
+        .args(["sandbox", "--port", "0"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    let mut first = String::new();
+    stdout.read_line(&mut first).unwrap();
+    let url = first
+        .trim()
+        .strip_prefix("listening on http://127.0.0.1:")
+        .unwrap_or_else(|| panic!("first line: {first:?}"));
+    let port: u16 = url.parse().unwrap();
+    assert_ne!(port, 0);
+
+    let mut stream = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+    use std::io::{Read, Write};
+    stream
+        .write_all(b"GET /_sandbox/stats HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        .unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).unwrap();
+    assert!(response.starts_with("HTTP/1.1 200"), "{response}");
+
+    let status = Command::new("kill")
+        .arg(child.id().to_string())
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let status = child.wait().unwrap();
+    assert!(status.success(), "exits cleanly on SIGTERM: {status:?}");
+}
+
+#[test]
+fn the_sandbox_command_refuses_a_bad_scenario_with_file_and_line() {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/scenario-bad-status.toml"
+    );
+    let output = guestlist()
+        .args(["sandbox", "--port", "0", "--scenario", path])
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("scenario-bad-status.toml:6:"), "{stderr}");
+    assert!(output.stdout.is_empty(), "nothing listened");
+}
