@@ -2,23 +2,86 @@
 
 use std::net::IpAddr;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::fetch::DEFAULT_CONCURRENCY;
+use crate::model::ServiceKind;
+use crate::sources::parse_region;
 
 #[derive(Debug, Parser)]
 #[command(
     name = "guestlist",
     version,
-    about = "Membership invitations of AWS Security Hub, GuardDuty and Detective, across accounts and regions"
+    about = "Membership invitations of AWS Security Hub, GuardDuty and Detective, across accounts and regions",
+    after_help = "Without a command, opens the dashboard. Try `guestlist --demo`: no AWS account needed."
 )]
 pub struct Cli {
+    #[command(flatten)]
+    pub selection: Selection,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
 
+/// Where to look: the same for the dashboard and every command.
+#[derive(Debug, Clone, Default, Args)]
+pub struct Selection {
+    /// Run against a built-in sandbox with a demo organisation: no AWS account needed.
+    #[arg(long, global = true)]
+    pub demo: bool,
+    /// An AWS profile to act as; repeat for several identities. Default: the default credential chain.
+    #[arg(long = "profile", value_name = "PROFILE", global = true)]
+    pub profiles: Vec<String>,
+    /// Regions to look in, repeated or comma-separated; `all` for every region where each
+    /// service exists. Default: each profile's region.
+    #[arg(long = "region", value_name = "REGION", value_delimiter = ',', value_parser = parse_region, global = true)]
+    pub regions: Vec<String>,
+    /// Services to look at: securityhub, guardduty, detective (repeated or comma-separated). Default: all three.
+    #[arg(long = "service", value_name = "SERVICE", value_delimiter = ',', value_parser = parse_service, global = true)]
+    pub services: Vec<ServiceKind>,
+    /// Send every request to this endpoint instead of AWS (e.g. a `guestlist sandbox`).
+    #[arg(long, value_name = "URL", value_parser = parse_endpoint, global = true)]
+    pub endpoint_url: Option<String>,
+    /// How many sources are listed at once.
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_CONCURRENCY, value_parser = clap::value_parser!(u16).range(1..), global = true)]
+    pub concurrency: u16,
+}
+
+fn parse_service(text: &str) -> Result<ServiceKind, String> {
+    text.parse()
+}
+
+fn parse_endpoint(text: &str) -> Result<String, String> {
+    let rest = text
+        .strip_prefix("http://")
+        .or_else(|| text.strip_prefix("https://"))
+        .ok_or_else(|| format!("'{text}' is not a URL: it starts with http:// or https://"))?;
+    if rest.is_empty() || rest.starts_with('/') || rest.contains(char::is_whitespace) {
+        return Err(format!("'{text}' has no host"));
+    }
+    Ok(text.trim_end_matches('/').to_owned())
+}
+
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Print every invitation, for scripts: exit 0 when every source answered, 2 when some
+    /// failed (the rest are printed), 1 when nothing could be listed.
+    List(ListArgs),
     /// Serve a local AWS-compatible endpoint for the three services' membership APIs (and STS).
     Sandbox(SandboxArgs),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    Table,
+    Json,
+    Csv,
+}
+
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    /// How to print.
+    #[arg(long, value_enum, default_value_t = OutputFormat::Table)]
+    pub output: OutputFormat,
 }
 
 #[derive(Debug, Args)]

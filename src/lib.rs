@@ -1,6 +1,14 @@
 //! guestlist: a terminal dashboard for the membership invitations of AWS Security Hub,
 //! GuardDuty and Detective, and the local sandbox that speaks their wire protocol.
 
+pub mod app;
 pub mod aws;
 pub mod cli;
+pub mod fetch;
+pub mod list;
+pub mod model;
 pub mod sandbox;
+pub mod session;
+pub mod sources;
+pub mod tui;
+pub mod ui;

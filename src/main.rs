@@ -1,26 +1,83 @@
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
 use clap::Parser;
 use color_eyre::eyre::{Result, WrapErr};
-use guestlist::cli::{Cli, Command, SandboxArgs};
+use guestlist::app::AppState;
+use guestlist::cli::{Cli, Command, ListArgs, SandboxArgs, Selection};
 use guestlist::sandbox::{self, SandboxConfig, Scenario};
+use guestlist::{list, session, tui};
 
 fn main() -> Result<ExitCode> {
     color_eyre::install()?;
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        // Bad arguments mean nothing was done: exit 1, as `list` does; 2 means partial results.
+        Err(error) if error.use_stderr() => {
+            let _ = error.print();
+            return Ok(ExitCode::from(1));
+        }
+        Err(help_or_version) => {
+            help_or_version.print()?;
+            return Ok(ExitCode::SUCCESS);
+        }
+    };
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .wrap_err("cannot start the async runtime")?;
-    match cli.command {
-        Some(Command::Sandbox(args)) => runtime.block_on(run_sandbox(args)),
-        None => {
-            use clap::CommandFactory;
-            Cli::command().print_help()?;
-            Ok(ExitCode::SUCCESS)
+    runtime.block_on(async move {
+        match cli.command {
+            Some(Command::Sandbox(args)) => run_sandbox(args).await,
+            Some(Command::List(args)) => run_list(&cli.selection, args).await,
+            None => run_dashboard(&cli.selection).await,
         }
+    })
+}
+
+async fn run_dashboard(selection: &Selection) -> Result<ExitCode> {
+    if !std::io::stdout().is_terminal() {
+        eprintln!("guestlist: the dashboard needs a terminal; for scripts use `guestlist list`");
+        return Ok(ExitCode::from(1));
     }
+    let session = match session::prepare(selection).await {
+        Ok(session) => session,
+        Err(error) => {
+            eprintln!("guestlist: {error}");
+            return Ok(ExitCode::from(1));
+        }
+    };
+    let plan = session.plan;
+    let state = AppState::new(
+        plan.sources.iter().map(|s| s.id.clone()),
+        plan.identities.iter().map(|i| i.profile.clone()),
+        plan.services.clone(),
+        plan.regions.clone(),
+        plan.demo,
+        chrono::Utc::now(),
+    );
+    tui::run(plan, state, selection.concurrency).await?;
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn run_list(selection: &Selection, args: ListArgs) -> Result<ExitCode> {
+    let session = match session::prepare(selection).await {
+        Ok(session) => session,
+        Err(error) => {
+            eprintln!("guestlist: {error}");
+            return Ok(ExitCode::from(1));
+        }
+    };
+    let listing = list::collect(&session.plan, selection.concurrency).await;
+    list::report_problems(&listing, &mut std::io::stderr().lock())?;
+    let mut stdout = std::io::stdout().lock();
+    let printed = list::print(&listing, args.output, &mut stdout).and_then(|()| stdout.flush());
+    match printed {
+        // The reader went away (`| head`): what it wanted, it has.
+        Err(error) if error.kind() == std::io::ErrorKind::BrokenPipe => {}
+        other => other?,
+    }
+    Ok(ExitCode::from(listing.exit_code()))
 }
 
 async fn run_sandbox(args: SandboxArgs) -> Result<ExitCode> {

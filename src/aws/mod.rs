@@ -1,46 +1,23 @@
-//! Building AWS SDK configuration for real accounts and for the sandbox.
+//! Everything that talks to AWS: configuration per identity, the caller's account, and one
+//! adapter per service behind [`ServiceAdapter`].
 
-use std::time::Duration;
+mod adapter;
+mod config;
+mod detective;
+mod error;
+mod guardduty;
+mod identity;
+pub mod regions;
+mod securityhub;
 
-use aws_config::retry::RetryConfig;
-use aws_config::timeout::TimeoutConfig;
-use aws_config::{BehaviorVersion, Region, SdkConfig};
-use aws_credential_types::Credentials;
+pub use adapter::{InvitationPage, ServiceAdapter, adapter_for};
+pub use config::{profile_config, retry_config, sandbox_config, timeout_config, with_region};
+pub use error::{AwsError, ErrorKind};
+pub use identity::caller_account;
 
-/// The secret the sandbox is given; it verifies no signatures, so any value works.
-const SANDBOX_SECRET: &str = "guestlist-sandbox-secret";
-
-/// Retries generous enough for throttling bursts: AWS answers membership calls with 429s
-/// under load, and a listing that gives up after three tries loses rows.
-pub fn retry_config() -> RetryConfig {
-    RetryConfig::standard()
-        .with_max_attempts(8)
-        .with_initial_backoff(Duration::from_millis(50))
-        .with_max_backoff(Duration::from_secs(5))
-}
-
-pub fn timeout_config() -> TimeoutConfig {
-    TimeoutConfig::builder()
-        .connect_timeout(Duration::from_secs(5))
-        .operation_attempt_timeout(Duration::from_secs(20))
-        .build()
-}
-
-/// A configuration that signs as `access_key_id` and sends everything to `endpoint_url`:
-/// the sandbox, where a 12-digit key id acts as that account.
-pub async fn sandbox_config(endpoint_url: &str, access_key_id: &str, region: &str) -> SdkConfig {
-    aws_config::defaults(BehaviorVersion::latest())
-        .region(Region::new(region.to_owned()))
-        .endpoint_url(endpoint_url)
-        .credentials_provider(Credentials::new(
-            access_key_id,
-            SANDBOX_SECRET,
-            None,
-            None,
-            "guestlist-sandbox",
-        ))
-        .retry_config(retry_config())
-        .timeout_config(timeout_config())
-        .load()
-        .await
+/// aws-smithy `DateTime` to chrono.
+pub(crate) fn to_chrono(
+    time: &aws_smithy_types::DateTime,
+) -> Option<chrono::DateTime<chrono::Utc>> {
+    chrono::DateTime::from_timestamp(time.secs(), time.subsec_nanos())
 }

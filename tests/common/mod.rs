@@ -1,6 +1,8 @@
 //! Shared by the integration tests: a sandbox on a random port and real SDK clients for it.
 #![allow(dead_code)]
 
+pub mod app;
+
 use aws_sdk_detective as detective;
 use aws_sdk_guardduty as guardduty;
 use aws_sdk_securityhub as securityhub;

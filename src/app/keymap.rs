@@ -1,0 +1,515 @@
+//! Keys to actions. Actions have serde names, so a configuration can bind keys to them by name;
+//! the help screen is the inverted map.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::str::FromStr;
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use serde::{Deserialize, Serialize};
+
+/// Everything a key can do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Action {
+    MoveDown,
+    MoveUp,
+    PageDown,
+    PageUp,
+    Top,
+    Bottom,
+    NextView,
+    PreviousView,
+    ViewAll,
+    ViewSecurityHub,
+    ViewGuardDuty,
+    ViewDetective,
+    ToggleDetail,
+    Filter,
+    SortNext,
+    SortReverse,
+    Refresh,
+    Help,
+    Close,
+    Quit,
+}
+
+impl Action {
+    /// In the order the help screen lists them.
+    pub const ALL: [Action; 20] = [
+        Action::MoveDown,
+        Action::MoveUp,
+        Action::PageDown,
+        Action::PageUp,
+        Action::Top,
+        Action::Bottom,
+        Action::NextView,
+        Action::PreviousView,
+        Action::ViewAll,
+        Action::ViewSecurityHub,
+        Action::ViewGuardDuty,
+        Action::ViewDetective,
+        Action::ToggleDetail,
+        Action::Filter,
+        Action::SortNext,
+        Action::SortReverse,
+        Action::Refresh,
+        Action::Help,
+        Action::Close,
+        Action::Quit,
+    ];
+
+    pub fn description(self) -> &'static str {
+        match self {
+            Action::MoveDown => "next invitation",
+            Action::MoveUp => "previous invitation",
+            Action::PageDown => "page down",
+            Action::PageUp => "page up",
+            Action::Top => "first invitation",
+            Action::Bottom => "last invitation",
+            Action::NextView => "next view",
+            Action::PreviousView => "previous view",
+            Action::ViewAll => "all services",
+            Action::ViewSecurityHub => "Security Hub only",
+            Action::ViewGuardDuty => "GuardDuty only",
+            Action::ViewDetective => "Detective only",
+            Action::ToggleDetail => "every field of the row",
+            Action::Filter => "filter (Enter keeps, Esc clears)",
+            Action::SortNext => "sort by the next column",
+            Action::SortReverse => "reverse the sort order",
+            Action::Refresh => "fetch everything again",
+            Action::Help => "this help",
+            Action::Close => "close, or clear the filter",
+            Action::Quit => "quit",
+        }
+    }
+}
+
+/// What has the keyboard.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    Table,
+    /// Typing into the filter: printable keys are text, not actions.
+    Filter,
+    Detail,
+    Help,
+}
+
+/// A key with its modifiers, as written in a configuration (`ctrl-c`, `shift-tab`, `pagedown`, `G`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Key {
+    pub code: KeyCodeOrd,
+    pub ctrl: bool,
+    pub alt: bool,
+}
+
+/// `KeyCode` with an order, so maps of keys print in a stable order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum KeyCodeOrd {
+    Char(char),
+    F(u8),
+    Named(NamedKey),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum NamedKey {
+    Enter,
+    Esc,
+    Tab,
+    BackTab,
+    Backspace,
+    Up,
+    Down,
+    Left,
+    Right,
+    PageUp,
+    PageDown,
+    Home,
+    End,
+    Delete,
+    Insert,
+    Space,
+}
+
+const NAMED: [(&str, NamedKey); 16] = [
+    ("enter", NamedKey::Enter),
+    ("esc", NamedKey::Esc),
+    ("tab", NamedKey::Tab),
+    ("backtab", NamedKey::BackTab),
+    ("backspace", NamedKey::Backspace),
+    ("up", NamedKey::Up),
+    ("down", NamedKey::Down),
+    ("left", NamedKey::Left),
+    ("right", NamedKey::Right),
+    ("pageup", NamedKey::PageUp),
+    ("pagedown", NamedKey::PageDown),
+    ("home", NamedKey::Home),
+    ("end", NamedKey::End),
+    ("delete", NamedKey::Delete),
+    ("insert", NamedKey::Insert),
+    ("space", NamedKey::Space),
+];
+
+impl Key {
+    pub fn plain(code: KeyCodeOrd) -> Self {
+        Key {
+            code,
+            ctrl: false,
+            alt: false,
+        }
+    }
+
+    pub fn char(c: char) -> Self {
+        Key::plain(KeyCodeOrd::Char(c))
+    }
+
+    pub fn named(named: NamedKey) -> Self {
+        Key::plain(KeyCodeOrd::Named(named))
+    }
+
+    /// The key a terminal event stands for; Shift is folded into the character.
+    pub fn from_event(event: &KeyEvent) -> Option<Key> {
+        let code = match event.code {
+            KeyCode::Char(' ') => KeyCodeOrd::Named(NamedKey::Space),
+            KeyCode::Char(c) => KeyCodeOrd::Char(c),
+            KeyCode::F(n) => KeyCodeOrd::F(n),
+            KeyCode::Enter => KeyCodeOrd::Named(NamedKey::Enter),
+            KeyCode::Esc => KeyCodeOrd::Named(NamedKey::Esc),
+            KeyCode::Tab if event.modifiers.contains(KeyModifiers::SHIFT) => {
+                KeyCodeOrd::Named(NamedKey::BackTab)
+            }
+            KeyCode::Tab => KeyCodeOrd::Named(NamedKey::Tab),
+            KeyCode::BackTab => KeyCodeOrd::Named(NamedKey::BackTab),
+            KeyCode::Backspace => KeyCodeOrd::Named(NamedKey::Backspace),
+            KeyCode::Up => KeyCodeOrd::Named(NamedKey::Up),
+            KeyCode::Down => KeyCodeOrd::Named(NamedKey::Down),
+            KeyCode::Left => KeyCodeOrd::Named(NamedKey::Left),
+            KeyCode::Right => KeyCodeOrd::Named(NamedKey::Right),
+            KeyCode::PageUp => KeyCodeOrd::Named(NamedKey::PageUp),
+            KeyCode::PageDown => KeyCodeOrd::Named(NamedKey::PageDown),
+            KeyCode::Home => KeyCodeOrd::Named(NamedKey::Home),
+            KeyCode::End => KeyCodeOrd::Named(NamedKey::End),
+            KeyCode::Delete => KeyCodeOrd::Named(NamedKey::Delete),
+            KeyCode::Insert => KeyCodeOrd::Named(NamedKey::Insert),
+            _ => return None,
+        };
+        Some(Key {
+            code,
+            ctrl: event.modifiers.contains(KeyModifiers::CONTROL),
+            alt: event.modifiers.contains(KeyModifiers::ALT),
+        })
+    }
+}
+
+impl FromStr for Key {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let mut ctrl = false;
+        let mut alt = false;
+        let mut rest = text;
+        loop {
+            let lower = rest.to_ascii_lowercase();
+            if rest.len() > 1 && lower.starts_with("ctrl-") {
+                ctrl = true;
+                rest = &rest[5..];
+            } else if rest.len() > 1 && lower.starts_with("alt-") {
+                alt = true;
+                rest = &rest[4..];
+            } else {
+                break;
+            }
+        }
+        let lower = rest.to_ascii_lowercase();
+        let code = if let Some((_, named)) = NAMED.iter().find(|(name, _)| *name == lower) {
+            KeyCodeOrd::Named(*named)
+        } else if lower == "shift-tab" {
+            KeyCodeOrd::Named(NamedKey::BackTab)
+        } else if let Some(n) = lower.strip_prefix('f').and_then(|n| n.parse::<u8>().ok()) {
+            KeyCodeOrd::F(n)
+        } else {
+            let mut chars = rest.chars();
+            match (chars.next(), chars.next()) {
+                (Some(c), None) if !c.is_control() => KeyCodeOrd::Char(c),
+                _ => {
+                    return Err(format!(
+                        "unknown key '{text}': use a character (j, G, ?), a name ({}), f1–f12, with ctrl- or alt- before it",
+                        NAMED.iter().map(|(n, _)| *n).collect::<Vec<_>>().join(", ")
+                    ));
+                }
+            }
+        };
+        Ok(Key { code, ctrl, alt })
+    }
+}
+
+impl fmt::Display for Key {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.ctrl {
+            f.write_str("Ctrl-")?;
+        }
+        if self.alt {
+            f.write_str("Alt-")?;
+        }
+        match self.code {
+            KeyCodeOrd::Char(c) => write!(f, "{c}"),
+            KeyCodeOrd::F(n) => write!(f, "F{n}"),
+            KeyCodeOrd::Named(named) => f.write_str(match named {
+                NamedKey::Enter => "Enter",
+                NamedKey::Esc => "Esc",
+                NamedKey::Tab => "Tab",
+                NamedKey::BackTab => "Shift-Tab",
+                NamedKey::Backspace => "Backspace",
+                NamedKey::Up => "↑",
+                NamedKey::Down => "↓",
+                NamedKey::Left => "←",
+                NamedKey::Right => "→",
+                NamedKey::PageUp => "PgUp",
+                NamedKey::PageDown => "PgDn",
+                NamedKey::Home => "Home",
+                NamedKey::End => "End",
+                NamedKey::Delete => "Del",
+                NamedKey::Insert => "Ins",
+                NamedKey::Space => "Space",
+            }),
+        }
+    }
+}
+
+/// The bindings in force.
+#[derive(Debug, Clone, PartialEq)]
+pub struct KeyMap {
+    bindings: BTreeMap<Key, Action>,
+}
+
+impl Default for KeyMap {
+    fn default() -> Self {
+        use NamedKey::*;
+        let c = Key::char;
+        let n = Key::named;
+        let bindings = [
+            (c('j'), Action::MoveDown),
+            (n(Down), Action::MoveDown),
+            (c('k'), Action::MoveUp),
+            (n(Up), Action::MoveUp),
+            (n(PageDown), Action::PageDown),
+            (
+                Key {
+                    ctrl: true,
+                    ..c('f')
+                },
+                Action::PageDown,
+            ),
+            (n(PageUp), Action::PageUp),
+            (
+                Key {
+                    ctrl: true,
+                    ..c('b')
+                },
+                Action::PageUp,
+            ),
+            (c('g'), Action::Top),
+            (n(Home), Action::Top),
+            (c('G'), Action::Bottom),
+            (n(End), Action::Bottom),
+            (n(Tab), Action::NextView),
+            (n(BackTab), Action::PreviousView),
+            (c('1'), Action::ViewAll),
+            (c('2'), Action::ViewSecurityHub),
+            (c('3'), Action::ViewGuardDuty),
+            (c('4'), Action::ViewDetective),
+            (n(Enter), Action::ToggleDetail),
+            (c('/'), Action::Filter),
+            (c('s'), Action::SortNext),
+            (c('S'), Action::SortReverse),
+            (c('r'), Action::Refresh),
+            (c('?'), Action::Help),
+            (n(Esc), Action::Close),
+            (c('q'), Action::Quit),
+        ]
+        .into_iter()
+        .collect();
+        KeyMap { bindings }
+    }
+}
+
+impl KeyMap {
+    /// Replaces the binding of `key`.
+    pub fn bind(&mut self, key: Key, action: Action) {
+        self.bindings.insert(key, action);
+    }
+
+    /// What `event` does in `mode`; Ctrl-C always quits, whatever the bindings.
+    pub fn resolve(&self, event: &KeyEvent, mode: Mode) -> Option<Action> {
+        let key = Key::from_event(event)?;
+        if key.ctrl && key.code == KeyCodeOrd::Char('c') {
+            return Some(Action::Quit);
+        }
+        match mode {
+            Mode::Filter => match key.code {
+                KeyCodeOrd::Named(NamedKey::Esc) => Some(Action::Close),
+                KeyCodeOrd::Named(NamedKey::Enter) => Some(Action::Filter),
+                KeyCodeOrd::Named(NamedKey::Up) => Some(Action::MoveUp),
+                KeyCodeOrd::Named(NamedKey::Down) => Some(Action::MoveDown),
+                _ => None,
+            },
+            Mode::Help => match self.bindings.get(&key) {
+                Some(Action::Quit | Action::Help | Action::Close) => Some(Action::Close),
+                _ => None,
+            },
+            Mode::Table | Mode::Detail => self.bindings.get(&key).copied(),
+        }
+    }
+
+    /// Every action with the keys bound to it, for the help screen.
+    pub fn inverted(&self) -> Vec<(Action, Vec<Key>)> {
+        Action::ALL
+            .into_iter()
+            .map(|action| {
+                let keys = self
+                    .bindings
+                    .iter()
+                    .filter(|(_, a)| **a == action)
+                    .map(|(k, _)| *k)
+                    .collect();
+                (action, keys)
+            })
+            .collect()
+    }
+
+    /// The first key bound to `action`, for hints.
+    pub fn key_for(&self, action: Action) -> Option<Key> {
+        self.bindings
+            .iter()
+            .find(|(_, a)| **a == action)
+            .map(|(k, _)| *k)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crossterm::event::KeyEventKind;
+
+    fn press(code: KeyCode, modifiers: KeyModifiers) -> KeyEvent {
+        KeyEvent {
+            code,
+            modifiers,
+            kind: KeyEventKind::Press,
+            state: crossterm::event::KeyEventState::NONE,
+        }
+    }
+
+    #[test]
+    fn table_keys() {
+        let map = KeyMap::default();
+        let resolve = |code, modifiers| map.resolve(&press(code, modifiers), Mode::Table);
+        assert_eq!(
+            resolve(KeyCode::Char('j'), KeyModifiers::NONE),
+            Some(Action::MoveDown)
+        );
+        assert_eq!(
+            resolve(KeyCode::Down, KeyModifiers::NONE),
+            Some(Action::MoveDown)
+        );
+        assert_eq!(
+            resolve(KeyCode::Char('G'), KeyModifiers::SHIFT),
+            Some(Action::Bottom)
+        );
+        assert_eq!(
+            resolve(KeyCode::Tab, KeyModifiers::SHIFT),
+            Some(Action::PreviousView)
+        );
+        assert_eq!(
+            resolve(KeyCode::BackTab, KeyModifiers::SHIFT),
+            Some(Action::PreviousView)
+        );
+        assert_eq!(
+            resolve(KeyCode::Char('c'), KeyModifiers::CONTROL),
+            Some(Action::Quit)
+        );
+        assert_eq!(
+            resolve(KeyCode::Char('f'), KeyModifiers::CONTROL),
+            Some(Action::PageDown)
+        );
+        assert_eq!(resolve(KeyCode::Char('x'), KeyModifiers::NONE), None);
+    }
+
+    #[test]
+    fn filter_mode_leaves_printable_keys_to_the_text() {
+        let map = KeyMap::default();
+        let resolve = |code| map.resolve(&press(code, KeyModifiers::NONE), Mode::Filter);
+        assert_eq!(resolve(KeyCode::Char('q')), None);
+        assert_eq!(resolve(KeyCode::Char('j')), None);
+        assert_eq!(resolve(KeyCode::Esc), Some(Action::Close));
+        assert_eq!(resolve(KeyCode::Enter), Some(Action::Filter));
+        assert_eq!(
+            map.resolve(
+                &press(KeyCode::Char('c'), KeyModifiers::CONTROL),
+                Mode::Filter
+            ),
+            Some(Action::Quit)
+        );
+    }
+
+    #[test]
+    fn help_mode_closes_on_q_esc_and_question_mark() {
+        let map = KeyMap::default();
+        for code in [KeyCode::Char('q'), KeyCode::Esc, KeyCode::Char('?')] {
+            assert_eq!(
+                map.resolve(&press(code, KeyModifiers::NONE), Mode::Help),
+                Some(Action::Close)
+            );
+        }
+        assert_eq!(
+            map.resolve(&press(KeyCode::Char('j'), KeyModifiers::NONE), Mode::Help),
+            None
+        );
+    }
+
+    #[test]
+    fn keys_parse_and_print() {
+        for (text, printed) in [
+            ("j", "j"),
+            ("G", "G"),
+            ("ctrl-c", "Ctrl-c"),
+            ("Ctrl-Alt-x", "Ctrl-Alt-x"),
+            ("pagedown", "PgDn"),
+            ("shift-tab", "Shift-Tab"),
+            ("f5", "F5"),
+            ("space", "Space"),
+            ("?", "?"),
+        ] {
+            let key: Key = text.parse().unwrap_or_else(|e| panic!("{text}: {e}"));
+            assert_eq!(key.to_string(), printed);
+        }
+        assert!("hyper-q".parse::<Key>().is_err());
+        assert!("ctrl-".parse::<Key>().is_err());
+        assert!("".parse::<Key>().is_err());
+    }
+
+    #[test]
+    fn rebinding_moves_an_action_and_the_help_follows() {
+        let mut map = KeyMap::default();
+        map.bind("x".parse().unwrap(), Action::Refresh);
+        let press_x = press(KeyCode::Char('x'), KeyModifiers::NONE);
+        assert_eq!(map.resolve(&press_x, Mode::Table), Some(Action::Refresh));
+        let refresh_keys = map
+            .inverted()
+            .into_iter()
+            .find(|(a, _)| *a == Action::Refresh)
+            .unwrap()
+            .1;
+        assert_eq!(refresh_keys, vec![Key::char('r'), Key::char('x')]);
+    }
+
+    #[test]
+    fn actions_have_serde_names() {
+        let action: Action = serde_json::from_str("\"view_guard_duty\"").unwrap();
+        assert_eq!(action, Action::ViewGuardDuty);
+        assert_eq!(
+            serde_json::to_string(&Action::ToggleDetail).unwrap(),
+            "\"toggle_detail\""
+        );
+    }
+}

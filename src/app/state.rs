@@ -1,0 +1,523 @@
+//! The dashboard's state: every source, the invitations each has returned, and how a person is
+//! looking at them (view, filter, sort, selection).
+//!
+//! The rows shown are kept sorted incrementally, so a page arriving into ten thousand rows costs
+//! a binary search per row, not a re-sort.
+
+use std::cmp::Ordering;
+use std::collections::{BTreeMap, HashMap};
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+
+use super::keymap::{KeyMap, Mode};
+use crate::aws::AwsError;
+use crate::model::{Invitation, ServiceKind, SourceId};
+
+/// Which services the table shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum View {
+    All,
+    Only(ServiceKind),
+}
+
+impl View {
+    pub const ALL: [View; 4] = [
+        View::All,
+        View::Only(ServiceKind::SecurityHub),
+        View::Only(ServiceKind::GuardDuty),
+        View::Only(ServiceKind::Detective),
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            View::All => "All",
+            View::Only(service) => service.display_name(),
+        }
+    }
+
+    fn index(self) -> usize {
+        View::ALL.iter().position(|v| *v == self).unwrap_or(0)
+    }
+
+    fn shows(self, service: ServiceKind) -> bool {
+        match self {
+            View::All => true,
+            View::Only(only) => only == service,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Column {
+    Service,
+    Region,
+    Account,
+    From,
+    Invitation,
+    Invited,
+    Status,
+}
+
+impl Column {
+    pub const ALL: [Column; 7] = [
+        Column::Service,
+        Column::Region,
+        Column::Account,
+        Column::From,
+        Column::Invitation,
+        Column::Invited,
+        Column::Status,
+    ];
+
+    pub fn title(self) -> &'static str {
+        match self {
+            Column::Service => "Service",
+            Column::Region => "Region",
+            Column::Account => "Account",
+            Column::From => "From",
+            Column::Invitation => "Invitation",
+            Column::Invited => "Invited",
+            Column::Status => "Status",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Sort {
+    pub column: Column,
+    pub descending: bool,
+}
+
+/// How times are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Clock {
+    Local,
+    Utc,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Phase {
+    /// Waiting for a slot.
+    Queued,
+    Loading,
+    Done {
+        elapsed: Duration,
+    },
+    Failed {
+        error: AwsError,
+        elapsed: Duration,
+    },
+}
+
+/// An invitation and the lowercase text the filter searches.
+#[derive(Debug, Clone)]
+pub struct Row {
+    pub invitation: Invitation,
+    haystack: String,
+}
+
+impl Row {
+    pub fn new(invitation: Invitation) -> Self {
+        let i = &invitation;
+        let invited = i
+            .invited_at
+            .map(|t| t.format("%Y-%m-%d %H:%M").to_string())
+            .unwrap_or_default();
+        let haystack = [
+            i.service.display_name(),
+            i.service.id(),
+            &i.region,
+            &i.profile,
+            i.account_id.as_deref().unwrap_or(""),
+            &i.administrator_id,
+            i.reference(),
+            &invited,
+            &i.status_raw,
+            i.status.label(),
+        ]
+        .join("\u{1f}")
+        .to_lowercase();
+        Row {
+            invitation,
+            haystack,
+        }
+    }
+
+    pub fn matches(&self, needle_lowercase: &str) -> bool {
+        needle_lowercase.is_empty() || self.haystack.contains(needle_lowercase)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct SourceState {
+    pub id: SourceId,
+    pub phase: Phase,
+    /// Pages and items received in the current fetch.
+    pub pages: usize,
+    pub items: usize,
+    /// The last complete listing, once there is one.
+    complete: Option<Vec<Row>>,
+    /// What the current fetch has delivered so far.
+    incoming: Vec<Row>,
+}
+
+impl SourceState {
+    fn new(id: SourceId) -> Self {
+        Self {
+            id,
+            phase: Phase::Queued,
+            pages: 0,
+            items: 0,
+            complete: None,
+            incoming: Vec::new(),
+        }
+    }
+
+    /// Until a listing completes, rows are shown as they stream in; after that, the last
+    /// complete listing stays until the next one replaces it.
+    pub fn shown(&self) -> &[Row] {
+        self.complete.as_deref().unwrap_or(&self.incoming)
+    }
+
+    pub fn is_busy(&self) -> bool {
+        matches!(self.phase, Phase::Queued | Phase::Loading)
+    }
+}
+
+/// Who an identity is, once STS has said.
+#[derive(Debug, Clone, PartialEq)]
+pub enum IdentityState {
+    Resolving,
+    Account(String),
+    Failed(AwsError),
+}
+
+/// Where a shown row lives: which source, which of its rows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RowRef {
+    source: u32,
+    index: u32,
+}
+
+pub struct AppState {
+    pub demo: bool,
+    pub services: Vec<ServiceKind>,
+    pub regions: Vec<String>,
+    pub identities: BTreeMap<String, IdentityState>,
+    pub sources: Vec<SourceState>,
+    source_index: HashMap<SourceId, usize>,
+    pub generation: u64,
+    pub view: View,
+    pub filter: String,
+    pub mode: Mode,
+    pub sort: Sort,
+    /// Every row, in sort order.
+    sorted: Vec<RowRef>,
+    /// The rows the view and filter let through, in sort order.
+    visible: Vec<RowRef>,
+    /// Rows matching the filter, per view (All first).
+    counts: [usize; 4],
+    pub selected: usize,
+    pub offset: usize,
+    /// The terminal size, for paging and keeping the selection in sight.
+    pub size: (u16, u16),
+    pub now: DateTime<Utc>,
+    pub clock: Clock,
+    pub spinner: usize,
+    pub keymap: KeyMap,
+}
+
+impl AppState {
+    pub fn new(
+        sources: impl IntoIterator<Item = SourceId>,
+        profiles: impl IntoIterator<Item = String>,
+        services: Vec<ServiceKind>,
+        regions: Vec<String>,
+        demo: bool,
+        now: DateTime<Utc>,
+    ) -> Self {
+        let sources: Vec<SourceState> = sources.into_iter().map(SourceState::new).collect();
+        let source_index = sources
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (s.id.clone(), i))
+            .collect();
+        Self {
+            demo,
+            services,
+            regions,
+            identities: profiles
+                .into_iter()
+                .map(|p| (p, IdentityState::Resolving))
+                .collect(),
+            sources,
+            source_index,
+            generation: 1,
+            view: View::All,
+            filter: String::new(),
+            mode: Mode::Table,
+            sort: Sort {
+                column: Column::Invited,
+                descending: true,
+            },
+            sorted: Vec::new(),
+            visible: Vec::new(),
+            counts: [0; 4],
+            selected: 0,
+            offset: 0,
+            size: (80, 24),
+            now,
+            clock: Clock::Local,
+            spinner: 0,
+            keymap: KeyMap::default(),
+        }
+    }
+
+    pub fn source_mut(&mut self, id: &SourceId) -> Option<&mut SourceState> {
+        let index = *self.source_index.get(id)?;
+        self.sources.get_mut(index)
+    }
+
+    pub fn row(&self, at: RowRef) -> &Row {
+        &self.sources[at.source as usize].shown()[at.index as usize]
+    }
+
+    /// The rows on screen, in order.
+    pub fn visible_rows(&self) -> impl ExactSizeIterator<Item = &Row> + '_ {
+        self.visible.iter().map(|r| self.row(*r))
+    }
+
+    pub fn visible_len(&self) -> usize {
+        self.visible.len()
+    }
+
+    pub fn visible_row(&self, position: usize) -> Option<&Row> {
+        self.visible.get(position).map(|r| self.row(*r))
+    }
+
+    pub fn selected_row(&self) -> Option<&Row> {
+        self.visible_row(self.selected)
+    }
+
+    pub fn count(&self, view: View) -> usize {
+        self.counts[view.index()]
+    }
+
+    pub fn total_rows(&self) -> usize {
+        self.sorted.len()
+    }
+
+    pub fn several_identities(&self) -> bool {
+        self.identities.len() > 1
+    }
+
+    pub fn is_loading(&self) -> bool {
+        self.sources.iter().any(SourceState::is_busy)
+    }
+
+    /// The account an identity is, or its profile name while unknown.
+    pub fn account_label<'a>(&'a self, invitation: &'a Invitation) -> &'a str {
+        if let Some(account) = invitation.account_id.as_deref() {
+            return account;
+        }
+        match self.identities.get(&invitation.profile) {
+            Some(IdentityState::Account(account)) => account,
+            _ => &invitation.profile,
+        }
+    }
+
+    fn compare(&self, a: RowRef, b: RowRef) -> Ordering {
+        let (x, y) = (&self.row(a).invitation, &self.row(b).invitation);
+        let primary = match self.sort.column {
+            Column::Service => x.service.cmp(&y.service),
+            Column::Region => x.region.cmp(&y.region),
+            Column::Account => self.account_label(x).cmp(self.account_label(y)),
+            Column::From => x.administrator_id.cmp(&y.administrator_id),
+            Column::Invitation => x.reference().cmp(y.reference()),
+            Column::Invited => x.invited_at.cmp(&y.invited_at),
+            Column::Status => x
+                .status
+                .cmp(&y.status)
+                .then_with(|| x.status_raw.cmp(&y.status_raw)),
+        };
+        let primary = if self.sort.descending {
+            primary.reverse()
+        } else {
+            primary
+        };
+        // A total order, so equal keys never swap places between frames.
+        primary
+            .then_with(|| x.service.cmp(&y.service))
+            .then_with(|| x.region.cmp(&y.region))
+            .then_with(|| x.profile.cmp(&y.profile))
+            .then_with(|| x.administrator_id.cmp(&y.administrator_id))
+            .then_with(|| x.reference().cmp(y.reference()))
+            .then_with(|| (a.source, a.index).cmp(&(b.source, b.index)))
+    }
+
+    fn passes(&self, at: RowRef, needle: &str) -> (bool, bool) {
+        let row = self.row(at);
+        let matches = row.matches(needle);
+        (matches, matches && self.view.shows(row.invitation.service))
+    }
+
+    fn count_row(&mut self, at: RowRef) {
+        let service = self.row(at).invitation.service;
+        self.counts[0] += 1;
+        self.counts[View::Only(service).index()] += 1;
+    }
+
+    /// Re-sorts everything and rebuilds the shown rows, keeping the selected invitation.
+    pub fn rebuild(&mut self) {
+        let keep = self.selected_row().map(|r| r.invitation.key());
+        let mut sorted: Vec<RowRef> = self
+            .sources
+            .iter()
+            .enumerate()
+            .flat_map(|(s, source)| {
+                (0..source.shown().len()).map(move |i| RowRef {
+                    source: s as u32,
+                    index: i as u32,
+                })
+            })
+            .collect();
+        sorted.sort_by(|a, b| self.compare(*a, *b));
+        self.sorted = sorted;
+        self.refilter();
+        if let Some(key) = keep {
+            self.select_key(&key);
+        }
+    }
+
+    /// Applies view and filter to the sorted rows; the sort itself is unchanged.
+    pub fn refilter(&mut self) {
+        let needle = self.filter.to_lowercase();
+        self.counts = [0; 4];
+        let mut visible = Vec::with_capacity(self.sorted.len());
+        for index in 0..self.sorted.len() {
+            let at = self.sorted[index];
+            let (matches, shown) = self.passes(at, &needle);
+            if matches {
+                self.count_row(at);
+            }
+            if shown {
+                visible.push(at);
+            }
+        }
+        self.visible = visible;
+        self.clamp_selection();
+    }
+
+    /// Adds rows a source has just appended to what it shows, each at its sorted place.
+    fn insert_appended(&mut self, source: usize, from: usize) {
+        let needle = self.filter.to_lowercase();
+        let until = self.sources[source].shown().len();
+        for index in from..until {
+            let at = RowRef {
+                source: source as u32,
+                index: index as u32,
+            };
+            let position = self
+                .sorted
+                .partition_point(|other| self.compare(*other, at) == Ordering::Less);
+            self.sorted.insert(position, at);
+            let (matches, shown) = self.passes(at, &needle);
+            if matches {
+                self.count_row(at);
+            }
+            if shown {
+                let position = self
+                    .visible
+                    .partition_point(|other| self.compare(*other, at) == Ordering::Less);
+                // Keep the same invitation selected when a row lands above it.
+                if position <= self.selected && !self.visible.is_empty() {
+                    self.selected += 1;
+                }
+                self.visible.insert(position, at);
+            }
+        }
+        self.clamp_selection();
+    }
+
+    pub fn select_key(&mut self, key: &str) {
+        let found = self.visible_rows().position(|r| r.invitation.key() == key);
+        if let Some(position) = found {
+            self.selected = position;
+        }
+        self.clamp_selection();
+    }
+
+    fn clamp_selection(&mut self) {
+        self.selected = self.selected.min(self.visible.len().saturating_sub(1));
+    }
+
+    /// A fetch for `generation` begins: every source is queued again. Rows already complete
+    /// stay on screen until their source's new listing completes.
+    pub fn begin_generation(&mut self, generation: u64) {
+        self.generation = generation;
+        let mut shown_changed = false;
+        for source in &mut self.sources {
+            shown_changed |= source.complete.is_none() && !source.incoming.is_empty();
+            source.phase = Phase::Queued;
+            source.pages = 0;
+            source.items = 0;
+            source.incoming.clear();
+        }
+        if shown_changed {
+            self.rebuild();
+        }
+    }
+
+    pub fn source_started(&mut self, id: &SourceId) {
+        if let Some(source) = self.source_mut(id) {
+            source.phase = Phase::Loading;
+        }
+    }
+
+    pub fn source_page(&mut self, id: &SourceId, invitations: Vec<Invitation>) {
+        let Some(&index) = self.source_index.get(id) else {
+            return;
+        };
+        let source = &mut self.sources[index];
+        source.phase = Phase::Loading;
+        source.pages += 1;
+        source.items += invitations.len();
+        let streaming = source.complete.is_none();
+        let from = source.incoming.len();
+        source
+            .incoming
+            .extend(invitations.into_iter().map(Row::new));
+        if streaming {
+            self.insert_appended(index, from);
+        }
+    }
+
+    pub fn source_finished(&mut self, id: &SourceId, elapsed: Duration) {
+        let Some(&index) = self.source_index.get(id) else {
+            return;
+        };
+        let source = &mut self.sources[index];
+        source.phase = Phase::Done { elapsed };
+        let was_streaming = source.complete.is_none();
+        source.complete = Some(std::mem::take(&mut source.incoming));
+        // A first listing was already shown as it streamed, at the same indices.
+        if !was_streaming {
+            self.rebuild();
+        }
+    }
+
+    pub fn source_failed(&mut self, id: &SourceId, error: AwsError, elapsed: Duration) {
+        let Some(&index) = self.source_index.get(id) else {
+            return;
+        };
+        let source = &mut self.sources[index];
+        source.phase = Phase::Failed { error, elapsed };
+        if source.complete.is_none() {
+            // Keep what a first listing delivered before it failed: partial, but real.
+            source.complete = Some(std::mem::take(&mut source.incoming));
+        } else {
+            source.incoming.clear();
+        }
+    }
+}

@@ -1,0 +1,70 @@
+//! Building AWS SDK configuration for real accounts and for the sandbox.
+
+use std::time::Duration;
+
+use aws_config::retry::RetryConfig;
+use aws_config::timeout::TimeoutConfig;
+use aws_config::{BehaviorVersion, Region, SdkConfig};
+use aws_credential_types::Credentials;
+
+/// The secret the sandbox is given; it verifies no signatures, so any value works.
+const SANDBOX_SECRET: &str = "guestlist-sandbox-secret";
+
+/// Retries generous enough for throttling bursts: AWS answers membership calls with 429s
+/// under load, and a listing that gives up after three tries loses rows.
+pub fn retry_config() -> RetryConfig {
+    RetryConfig::standard()
+        .with_max_attempts(8)
+        .with_initial_backoff(Duration::from_millis(50))
+        .with_max_backoff(Duration::from_secs(5))
+}
+
+pub fn timeout_config() -> TimeoutConfig {
+    TimeoutConfig::builder()
+        .connect_timeout(Duration::from_secs(5))
+        .operation_attempt_timeout(Duration::from_secs(20))
+        .build()
+}
+
+/// A configuration that signs as `access_key_id` and sends everything to `endpoint_url`:
+/// the sandbox, where a 12-digit key id acts as that account.
+pub async fn sandbox_config(endpoint_url: &str, access_key_id: &str, region: &str) -> SdkConfig {
+    aws_config::defaults(BehaviorVersion::latest())
+        .region(Region::new(region.to_owned()))
+        .endpoint_url(endpoint_url)
+        .credentials_provider(Credentials::new(
+            access_key_id,
+            SANDBOX_SECRET,
+            None,
+            None,
+            "guestlist-sandbox",
+        ))
+        .retry_config(retry_config())
+        .timeout_config(timeout_config())
+        .load()
+        .await
+}
+
+/// The configuration of one identity: the default credential chain and region (environment,
+/// profiles, SSO, instance roles), or the named profile; `AWS_ENDPOINT_URL` and the per-service
+/// endpoint variables keep working, and `endpoint_url` overrides them all.
+pub async fn profile_config(profile: Option<&str>, endpoint_url: Option<&str>) -> SdkConfig {
+    let mut loader = aws_config::defaults(BehaviorVersion::latest())
+        .retry_config(retry_config())
+        .timeout_config(timeout_config());
+    if let Some(profile) = profile {
+        loader = loader.profile_name(profile);
+    }
+    if let Some(url) = endpoint_url {
+        loader = loader.endpoint_url(url);
+    }
+    loader.load().await
+}
+
+/// The same identity, in another region.
+pub fn with_region(config: &SdkConfig, region: &str) -> SdkConfig {
+    config
+        .to_builder()
+        .region(Region::new(region.to_owned()))
+        .build()
+}

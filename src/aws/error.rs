@@ -1,0 +1,158 @@
+//! AWS errors as guestlist reports them: a kind to act on, the service's code and message.
+
+use std::fmt;
+
+use aws_sdk_securityhub::error::{ProvideErrorMetadata, SdkError};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorKind {
+    /// The account has not enabled the region: nothing to show there, not a failure.
+    RegionNotEnabled,
+    AccessDenied,
+    /// The service is not enabled in that account and region.
+    NotEnabled,
+    Throttled,
+    Timeout,
+    /// No connection (DNS, refused, TLS).
+    Network,
+    /// No usable credentials.
+    Credentials,
+    /// The service sent a `NextToken` it had already sent: following it would never end.
+    RepeatedToken,
+    Service,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AwsError {
+    pub kind: ErrorKind,
+    pub code: String,
+    pub message: String,
+}
+
+impl AwsError {
+    pub fn new(kind: ErrorKind, code: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            kind,
+            code: code.into(),
+            message: message.into(),
+        }
+    }
+
+    /// Whether this counts as a failure of the listing (a disabled region does not).
+    pub fn is_failure(&self) -> bool {
+        self.kind != ErrorKind::RegionNotEnabled
+    }
+
+    /// Classifies any SDK error by its code, or by how the request failed.
+    pub fn from_sdk<E, R>(error: SdkError<E, R>) -> Self
+    where
+        E: ProvideErrorMetadata + std::error::Error + 'static,
+        R: fmt::Debug,
+    {
+        if let Some(code) = error.code() {
+            let message = error.message().unwrap_or("").to_owned();
+            return Self::from_code(code, message);
+        }
+        let detail = error_chain(&error);
+        match &error {
+            SdkError::TimeoutError(_) => Self::new(ErrorKind::Timeout, "Timeout", detail),
+            SdkError::DispatchFailure(failure) if failure.is_timeout() => {
+                Self::new(ErrorKind::Timeout, "Timeout", detail)
+            }
+            SdkError::DispatchFailure(failure) if failure.is_io() => {
+                Self::new(ErrorKind::Network, "NetworkError", detail)
+            }
+            _ if detail.contains("credentials") || detail.contains("Credentials") => {
+                Self::new(ErrorKind::Credentials, "NoCredentials", detail)
+            }
+            SdkError::DispatchFailure(_) => {
+                Self::new(ErrorKind::Network, "DispatchFailure", detail)
+            }
+            SdkError::ResponseError(_) => {
+                Self::new(ErrorKind::Service, "UnreadableResponse", detail)
+            }
+            _ => Self::new(ErrorKind::Service, "RequestFailed", detail),
+        }
+    }
+
+    pub fn from_code(code: &str, message: String) -> Self {
+        let kind = match code {
+            "UnrecognizedClientException" | "InvalidClientTokenId" | "OptInRequired" => {
+                ErrorKind::RegionNotEnabled
+            }
+            "AccessDeniedException" | "AccessDenied" | "UnauthorizedOperation" => {
+                ErrorKind::AccessDenied
+            }
+            "InvalidAccessException" => ErrorKind::NotEnabled,
+            "TooManyRequestsException"
+            | "ThrottlingException"
+            | "Throttling"
+            | "LimitExceededException" => ErrorKind::Throttled,
+            "ExpiredTokenException" | "ExpiredToken" => ErrorKind::Credentials,
+            _ => ErrorKind::Service,
+        };
+        Self::new(kind, code, message)
+    }
+
+    /// A short phrase for a crowded status line.
+    pub fn summary(&self) -> String {
+        match self.kind {
+            ErrorKind::RegionNotEnabled => "region not enabled".into(),
+            ErrorKind::NotEnabled => "service not enabled".into(),
+            ErrorKind::AccessDenied => "access denied".into(),
+            ErrorKind::Throttled => "throttled".into(),
+            ErrorKind::Timeout => "timed out".into(),
+            ErrorKind::Network => "network error".into(),
+            ErrorKind::Credentials => "no credentials".into(),
+            ErrorKind::RepeatedToken => "repeated NextToken".into(),
+            ErrorKind::Service => self.code.clone(),
+        }
+    }
+}
+
+impl fmt::Display for AwsError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.message.is_empty() {
+            f.write_str(&self.code)
+        } else {
+            write!(f, "{}: {}", self.code, self.message)
+        }
+    }
+}
+
+impl std::error::Error for AwsError {}
+
+/// The error and its sources on one line: the SDK's top-level message alone says little.
+fn error_chain(error: &dyn std::error::Error) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        let cause_text = cause.to_string();
+        if !text.contains(&cause_text) {
+            text.push_str(": ");
+            text.push_str(&cause_text);
+        }
+        source = cause.source();
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_classified() {
+        let kind = |code: &str| AwsError::from_code(code, String::new()).kind;
+        assert_eq!(
+            kind("UnrecognizedClientException"),
+            ErrorKind::RegionNotEnabled
+        );
+        assert_eq!(kind("AccessDeniedException"), ErrorKind::AccessDenied);
+        assert_eq!(kind("InvalidAccessException"), ErrorKind::NotEnabled);
+        assert_eq!(kind("TooManyRequestsException"), ErrorKind::Throttled);
+        assert_eq!(kind("InternalException"), ErrorKind::Service);
+        assert!(!AwsError::from_code("UnrecognizedClientException", String::new()).is_failure());
+        assert!(AwsError::from_code("AccessDeniedException", String::new()).is_failure());
+    }
+}

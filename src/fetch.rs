@@ -1,0 +1,188 @@
+//! The background fetcher: one task per source (identity × region × service), all in flight at
+//! once within a bound, each streaming its pages over a channel as they arrive.
+//!
+//! Every event carries the generation of the fetch that produced it, so the app can drop what a
+//! superseded refresh still delivers; dropping the [`Fetch`] aborts its tasks.
+
+use std::collections::HashSet;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use aws_config::SdkConfig;
+use tokio::sync::{Semaphore, mpsc};
+use tokio::task::JoinSet;
+
+use crate::aws::{self, AwsError, ErrorKind, ServiceAdapter};
+use crate::model::{Invitation, SourceId};
+
+/// Enough for 3 services in every region of one identity to run together.
+pub const DEFAULT_CONCURRENCY: u16 = 128;
+
+/// An identity to list as: a profile name and its configuration.
+#[derive(Clone)]
+pub struct Identity {
+    pub profile: String,
+    pub config: SdkConfig,
+}
+
+/// A source and the adapter that lists it.
+#[derive(Clone)]
+pub struct PlannedSource {
+    pub id: SourceId,
+    pub adapter: Arc<dyn ServiceAdapter>,
+}
+
+#[derive(Debug, Clone)]
+pub enum FetchEvent {
+    /// The account an identity is, from STS.
+    Identity {
+        generation: u64,
+        profile: String,
+        outcome: Result<String, AwsError>,
+    },
+    /// A source started listing (it may have waited for a slot).
+    Started { generation: u64, source: SourceId },
+    Page {
+        generation: u64,
+        source: SourceId,
+        invitations: Vec<Invitation>,
+    },
+    Finished {
+        generation: u64,
+        source: SourceId,
+        elapsed: Duration,
+    },
+    Failed {
+        generation: u64,
+        source: SourceId,
+        error: AwsError,
+        elapsed: Duration,
+    },
+}
+
+impl FetchEvent {
+    pub fn generation(&self) -> u64 {
+        match self {
+            FetchEvent::Identity { generation, .. }
+            | FetchEvent::Started { generation, .. }
+            | FetchEvent::Page { generation, .. }
+            | FetchEvent::Finished { generation, .. }
+            | FetchEvent::Failed { generation, .. } => *generation,
+        }
+    }
+}
+
+/// A fetch in flight; dropping it cancels every task.
+pub struct Fetch {
+    tasks: JoinSet<()>,
+}
+
+impl Fetch {
+    /// Waits until every task has ended (for `list`, which wants everything).
+    pub async fn finish(mut self) {
+        while self.tasks.join_next().await.is_some() {}
+    }
+}
+
+/// Starts listing every source, and asking STS who each identity is.
+pub fn start(
+    generation: u64,
+    sources: &[PlannedSource],
+    identities: &[Identity],
+    events: mpsc::Sender<FetchEvent>,
+    concurrency: u16,
+) -> Fetch {
+    let mut tasks = JoinSet::new();
+    for identity in identities {
+        let events = events.clone();
+        let identity = identity.clone();
+        tasks.spawn(async move {
+            let outcome = aws::caller_account(&identity.config).await;
+            let _ = events
+                .send(FetchEvent::Identity {
+                    generation,
+                    profile: identity.profile,
+                    outcome,
+                })
+                .await;
+        });
+    }
+    let slots = Arc::new(Semaphore::new(usize::from(concurrency.max(1))));
+    for source in sources {
+        let events = events.clone();
+        let source = source.clone();
+        let slots = slots.clone();
+        tasks.spawn(async move {
+            let Ok(_slot) = slots.acquire_owned().await else {
+                return;
+            };
+            list_source(generation, source, events).await;
+        });
+    }
+    Fetch { tasks }
+}
+
+/// Pages through one source until the end, an error, or a token seen before.
+async fn list_source(generation: u64, source: PlannedSource, events: mpsc::Sender<FetchEvent>) {
+    let started = Instant::now();
+    let id = source.id;
+    if events
+        .send(FetchEvent::Started {
+            generation,
+            source: id.clone(),
+        })
+        .await
+        .is_err()
+    {
+        return;
+    }
+    let mut seen_tokens = HashSet::new();
+    let mut next_token = None;
+    let mut pages = 0usize;
+    let outcome = loop {
+        match source.adapter.list_invitations(next_token.take()).await {
+            Err(error) => break Err(error),
+            Ok(page) => {
+                pages += 1;
+                let sent = events
+                    .send(FetchEvent::Page {
+                        generation,
+                        source: id.clone(),
+                        invitations: page.invitations,
+                    })
+                    .await;
+                if sent.is_err() {
+                    return;
+                }
+                match page.next_token {
+                    None => break Ok(()),
+                    Some(token) if !seen_tokens.insert(token.clone()) => {
+                        break Err(AwsError::new(
+                            ErrorKind::RepeatedToken,
+                            "RepeatedNextToken",
+                            format!(
+                                "the service sent the same NextToken twice; stopped after {pages} pages"
+                            ),
+                        ));
+                    }
+                    Some(token) => next_token = Some(token),
+                }
+            }
+        }
+    };
+    let elapsed = started.elapsed();
+    let event = match outcome {
+        Ok(()) => FetchEvent::Finished {
+            generation,
+            source: id,
+            elapsed,
+        },
+        Err(error) => FetchEvent::Failed {
+            generation,
+            source: id,
+            error,
+            elapsed,
+        },
+    };
+    let _ = events.send(event).await;
+}

@@ -1,0 +1,229 @@
+//! `guestlist list`: every invitation, printed for people (table) or programs (JSON, CSV).
+
+use std::collections::BTreeMap;
+use std::io::{self, Write};
+
+use tokio::sync::mpsc;
+
+use crate::aws::AwsError;
+use crate::cli::OutputFormat;
+use crate::fetch::{self, FetchEvent};
+use crate::model::{Invitation, InvitationRecord, SourceId};
+use crate::sources::Plan;
+use crate::ui::format;
+
+/// What a whole listing found.
+#[derive(Debug, Default)]
+pub struct Listing {
+    pub invitations: Vec<Invitation>,
+    pub accounts: BTreeMap<String, String>,
+    pub failures: Vec<(SourceId, AwsError)>,
+    pub regions_not_enabled: Vec<SourceId>,
+    pub sources: usize,
+    pub regions: usize,
+    pub services: usize,
+}
+
+impl Listing {
+    /// 0: every source answered; 2: some failed, the rest listed; 1: nothing could be listed.
+    pub fn exit_code(&self) -> u8 {
+        match self.failures.len() {
+            0 => 0,
+            failed if failed >= self.sources => 1,
+            _ => 2,
+        }
+    }
+}
+
+/// Lists every source of `plan` to the end.
+pub async fn collect(plan: &Plan, concurrency: u16) -> Listing {
+    let (tx, mut rx) = mpsc::channel(256);
+    let fetch = fetch::start(1, &plan.sources, &plan.identities, tx, concurrency);
+    let mut listing = Listing {
+        sources: plan.sources.len(),
+        regions: plan.regions.len(),
+        services: plan.services.len(),
+        ..Listing::default()
+    };
+    while let Some(event) = rx.recv().await {
+        match event {
+            FetchEvent::Identity {
+                profile,
+                outcome: Ok(account),
+                ..
+            } => {
+                listing.accounts.insert(profile, account);
+            }
+            FetchEvent::Page { invitations, .. } => listing.invitations.extend(invitations),
+            FetchEvent::Failed { source, error, .. } if !error.is_failure() => {
+                listing.regions_not_enabled.push(source);
+            }
+            FetchEvent::Failed { source, error, .. } => listing.failures.push((source, error)),
+            FetchEvent::Identity { .. }
+            | FetchEvent::Started { .. }
+            | FetchEvent::Finished { .. } => {}
+        }
+    }
+    fetch.finish().await;
+    listing.invitations.sort_by(|a, b| {
+        (
+            &a.profile,
+            a.service,
+            &a.region,
+            &a.administrator_id,
+            a.reference(),
+        )
+            .cmp(&(
+                &b.profile,
+                b.service,
+                &b.region,
+                &b.administrator_id,
+                b.reference(),
+            ))
+    });
+    listing.failures.sort_by(|a, b| a.0.cmp(&b.0));
+    listing.regions_not_enabled.sort();
+    listing
+}
+
+/// Failures and skipped regions, one line each, for stderr.
+pub fn report_problems(listing: &Listing, err: &mut impl Write) -> io::Result<()> {
+    for source in &listing.regions_not_enabled {
+        writeln!(
+            err,
+            "note: {} {} (profile {}): region not enabled for this account; nothing to list",
+            source.service.id(),
+            source.region,
+            source.profile
+        )?;
+    }
+    for (source, error) in &listing.failures {
+        writeln!(
+            err,
+            "error: {} {} (profile {}): {}: {}",
+            source.service.id(),
+            source.region,
+            source.profile,
+            error.code,
+            error.message
+        )?;
+    }
+    Ok(())
+}
+
+pub fn print(listing: &Listing, output: OutputFormat, out: &mut impl Write) -> io::Result<()> {
+    let records: Vec<InvitationRecord> = listing
+        .invitations
+        .iter()
+        .map(|i| InvitationRecord::new(i, listing.accounts.get(&i.profile).map(String::as_str)))
+        .collect();
+    match output {
+        OutputFormat::Json => {
+            serde_json::to_writer_pretty(&mut *out, &records)?;
+            writeln!(out)
+        }
+        OutputFormat::Csv => {
+            let mut writer = csv::Writer::from_writer(out);
+            writer.write_record([
+                "service",
+                "region",
+                "profile",
+                "account_id",
+                "administrator_id",
+                "invitation_id",
+                "graph_arn",
+                "invited_at",
+                "status",
+                "details",
+            ])?;
+            for r in &records {
+                let details = serde_json::to_string(r.details).map_err(io::Error::other)?;
+                writer.write_record([
+                    r.service,
+                    r.region,
+                    r.profile,
+                    r.account_id.unwrap_or(""),
+                    r.administrator_id,
+                    r.invitation_id.unwrap_or(""),
+                    r.graph_arn.unwrap_or(""),
+                    r.invited_at.as_deref().unwrap_or(""),
+                    r.status,
+                    &details,
+                ])?;
+            }
+            writer.flush()
+        }
+        OutputFormat::Table => print_table(listing, &records, out),
+    }
+}
+
+fn print_table(
+    listing: &Listing,
+    records: &[InvitationRecord],
+    out: &mut impl Write,
+) -> io::Result<()> {
+    if records.is_empty() {
+        return writeln!(
+            out,
+            "No invitations in {} region(s) × {} service(s).",
+            listing.regions, listing.services
+        );
+    }
+    let now = chrono::Utc::now();
+    let several =
+        listing.accounts.len() > 1 || records.iter().any(|r| r.profile != records[0].profile);
+    let mut header = vec!["SERVICE", "REGION"];
+    if several {
+        header.extend(["PROFILE", "ACCOUNT"]);
+    }
+    header.extend(["FROM", "INVITATION", "INVITED", "STATUS"]);
+    let rows: Vec<Vec<String>> = listing
+        .invitations
+        .iter()
+        .zip(records)
+        .map(|(invitation, record)| {
+            let mut row = vec![
+                invitation.service.display_name().to_owned(),
+                record.region.to_owned(),
+            ];
+            if several {
+                row.push(record.profile.to_owned());
+                row.push(record.account_id.unwrap_or("").to_owned());
+            }
+            row.push(record.administrator_id.to_owned());
+            row.push(invitation.reference().to_owned());
+            row.push(match invitation.invited_at {
+                Some(at) => format!(
+                    "{} ({})",
+                    at.format("%Y-%m-%d %H:%M UTC"),
+                    format::age(at, now)
+                ),
+                None => "-".into(),
+            });
+            row.push(record.status.to_owned());
+            row
+        })
+        .collect();
+    let mut widths: Vec<usize> = header.iter().map(|h| h.len()).collect();
+    for row in &rows {
+        for (width, cell) in widths.iter_mut().zip(row) {
+            *width = (*width).max(cell.chars().count());
+        }
+    }
+    let line = |cells: Vec<&str>| {
+        let mut text = String::new();
+        for (i, (cell, width)) in cells.iter().zip(&widths).enumerate() {
+            if i + 1 == cells.len() {
+                text.push_str(cell);
+            } else {
+                text.push_str(&format!("{cell:<width$}  "));
+            }
+        }
+        text
+    };
+    writeln!(out, "{}", line(header.clone()))?;
+    for row in &rows {
+        writeln!(out, "{}", line(row.iter().map(String::as_str).collect()))?;
+    }
+    Ok(())
+}

@@ -1,0 +1,272 @@
+//! What guestlist shows: invitations, where they come from, and what state they are in.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::str::FromStr;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+/// The three services whose membership invitations guestlist shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ServiceKind {
+    #[serde(rename = "securityhub")]
+    SecurityHub,
+    #[serde(rename = "guardduty")]
+    GuardDuty,
+    Detective,
+}
+
+impl ServiceKind {
+    pub const ALL: [ServiceKind; 3] = [
+        ServiceKind::SecurityHub,
+        ServiceKind::GuardDuty,
+        ServiceKind::Detective,
+    ];
+
+    /// The name on the command line and in JSON output.
+    pub fn id(self) -> &'static str {
+        match self {
+            ServiceKind::SecurityHub => "securityhub",
+            ServiceKind::GuardDuty => "guardduty",
+            ServiceKind::Detective => "detective",
+        }
+    }
+
+    /// The name people know it by.
+    pub fn display_name(self) -> &'static str {
+        match self {
+            ServiceKind::SecurityHub => "Security Hub",
+            ServiceKind::GuardDuty => "GuardDuty",
+            ServiceKind::Detective => "Detective",
+        }
+    }
+}
+
+impl fmt::Display for ServiceKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.display_name())
+    }
+}
+
+impl FromStr for ServiceKind {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let wanted = text
+            .trim()
+            .to_ascii_lowercase()
+            .replace(['-', '_', ' '], "");
+        ServiceKind::ALL
+            .into_iter()
+            .find(|s| s.id() == wanted)
+            .ok_or_else(|| {
+                format!("unknown service '{text}': use securityhub, guardduty or detective")
+            })
+    }
+}
+
+/// One place invitations are listed: a service in a region, as one identity.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct SourceId {
+    pub profile: String,
+    pub region: String,
+    pub service: ServiceKind,
+}
+
+impl fmt::Display for SourceId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {} ({})", self.service, self.region, self.profile)
+    }
+}
+
+/// The services' many status strings, folded into what a person acts on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    /// Waiting for an answer.
+    Pending,
+    /// Being verified before it can be answered.
+    Verifying,
+    /// Accepted and active.
+    Accepted,
+    /// Accepted but not working (Detective's volume limit).
+    Disabled,
+    /// Failed (email verification).
+    Failed,
+    /// Anything else the service reports.
+    Other,
+}
+
+impl Status {
+    pub fn normalise(service: ServiceKind, raw: &str) -> Status {
+        match (service, raw) {
+            (ServiceKind::Detective, "INVITED") => Status::Pending,
+            (ServiceKind::Detective, "VERIFICATION_IN_PROGRESS") => Status::Verifying,
+            (ServiceKind::Detective, "VERIFICATION_FAILED") => Status::Failed,
+            (ServiceKind::Detective, "ENABLED") => Status::Accepted,
+            (ServiceKind::Detective, "ACCEPTED_BUT_DISABLED") => Status::Disabled,
+            (_, "Invited" | "Created") => Status::Pending,
+            (_, "EmailVerificationInProgress") => Status::Verifying,
+            (_, "EmailVerificationFailed") => Status::Failed,
+            (_, "Enabled" | "Associated") => Status::Accepted,
+            (_, "Disabled" | "Removed" | "Resigned" | "Deleted") => Status::Disabled,
+            _ => Status::Other,
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Status::Pending => "pending",
+            Status::Verifying => "verifying",
+            Status::Accepted => "accepted",
+            Status::Disabled => "disabled",
+            Status::Failed => "failed",
+            Status::Other => "other",
+        }
+    }
+}
+
+/// Detective's usage of one data source package.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PackageUsage {
+    pub volume_bytes: Option<i64>,
+    pub updated_at: Option<DateTime<Utc>>,
+}
+
+/// What only one service reports, kept for the detail view and JSON output.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum Details {
+    SecurityHub {},
+    GuardDuty {
+        /// GuardDuty's `invitedAt` is a free-form string; kept as sent.
+        invited_at_raw: Option<String>,
+    },
+    Detective {
+        email: Option<String>,
+        invitation_type: Option<String>,
+        updated_at: Option<DateTime<Utc>>,
+        disabled_reason: Option<String>,
+        volume_usage_bytes: Option<i64>,
+        volume_usage_updated_at: Option<DateTime<Utc>>,
+        percent_of_graph_utilization: Option<f64>,
+        percent_of_graph_utilization_updated_at: Option<DateTime<Utc>>,
+        ingest_states: BTreeMap<String, String>,
+        volume_usage_by_package: BTreeMap<String, PackageUsage>,
+    },
+}
+
+/// One membership invitation received by an identity.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Invitation {
+    pub service: ServiceKind,
+    pub profile: String,
+    pub region: String,
+    /// The receiving account, when known (Detective says; otherwise from STS).
+    pub account_id: Option<String>,
+    pub administrator_id: String,
+    pub invitation_id: Option<String>,
+    pub graph_arn: Option<String>,
+    pub invited_at: Option<DateTime<Utc>>,
+    /// The service's own status string.
+    pub status_raw: String,
+    pub status: Status,
+    pub details: Details,
+}
+
+impl Invitation {
+    pub fn source(&self) -> SourceId {
+        SourceId {
+            profile: self.profile.clone(),
+            region: self.region.clone(),
+            service: self.service,
+        }
+    }
+
+    /// What identifies it: the invitation id, or Detective's graph ARN.
+    pub fn reference(&self) -> &str {
+        self.invitation_id
+            .as_deref()
+            .or(self.graph_arn.as_deref())
+            .unwrap_or("")
+    }
+
+    /// Stable across refreshes, unique within a listing.
+    pub fn key(&self) -> String {
+        format!(
+            "{}|{}|{}|{}|{}",
+            self.service.id(),
+            self.profile,
+            self.region,
+            self.administrator_id,
+            self.reference()
+        )
+    }
+}
+
+/// The JSON shape of `guestlist list --output json`, one object per invitation.
+#[derive(Debug, Serialize)]
+pub struct InvitationRecord<'a> {
+    pub service: &'static str,
+    pub region: &'a str,
+    pub profile: &'a str,
+    pub account_id: Option<&'a str>,
+    pub administrator_id: &'a str,
+    pub invitation_id: Option<&'a str>,
+    pub graph_arn: Option<&'a str>,
+    pub invited_at: Option<String>,
+    pub status: &'a str,
+    pub details: &'a Details,
+}
+
+impl<'a> InvitationRecord<'a> {
+    /// `account_id` falls back to the identity's account from STS.
+    pub fn new(invitation: &'a Invitation, identity_account: Option<&'a str>) -> Self {
+        Self {
+            service: invitation.service.id(),
+            region: &invitation.region,
+            profile: &invitation.profile,
+            account_id: invitation.account_id.as_deref().or(identity_account),
+            administrator_id: &invitation.administrator_id,
+            invitation_id: invitation.invitation_id.as_deref(),
+            graph_arn: invitation.graph_arn.as_deref(),
+            invited_at: invitation
+                .invited_at
+                .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)),
+            status: &invitation.status_raw,
+            details: &invitation.details,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn services_parse_leniently_and_refuse_clearly() {
+        assert_eq!("securityhub".parse(), Ok(ServiceKind::SecurityHub));
+        assert_eq!("Security-Hub".parse(), Ok(ServiceKind::SecurityHub));
+        assert_eq!("GuardDuty".parse(), Ok(ServiceKind::GuardDuty));
+        let error = "inspector".parse::<ServiceKind>().unwrap_err();
+        assert!(error.contains("securityhub, guardduty or detective"));
+    }
+
+    #[test]
+    fn statuses_normalise_per_service() {
+        use ServiceKind::*;
+        assert_eq!(Status::normalise(SecurityHub, "Invited"), Status::Pending);
+        assert_eq!(
+            Status::normalise(GuardDuty, "EmailVerificationFailed"),
+            Status::Failed
+        );
+        assert_eq!(
+            Status::normalise(Detective, "ACCEPTED_BUT_DISABLED"),
+            Status::Disabled
+        );
+        assert_eq!(Status::normalise(Detective, "ENABLED"), Status::Accepted);
+        assert_eq!(Status::normalise(Detective, "Invited"), Status::Other);
+    }
+}

@@ -1,0 +1,42 @@
+//! What every command needs before it can list: the sandbox for `--demo`, the identities, and
+//! the plan of sources.
+
+use crate::cli::Selection;
+use crate::sandbox::{self, SandboxConfig, SandboxHandle, Scenario};
+use crate::sources::{self, Plan, PlanError, RegionChoice};
+
+pub struct Session {
+    pub plan: Plan,
+    /// Serving while the session lives, for `--demo`.
+    pub sandbox: Option<SandboxHandle>,
+}
+
+pub async fn prepare(selection: &Selection) -> Result<Session, PlanError> {
+    let regions = RegionChoice::from_args(&selection.regions);
+    if selection.demo {
+        if selection.endpoint_url.is_some() {
+            return Err(PlanError(
+                "--demo runs against its own sandbox: leave out --endpoint-url".into(),
+            ));
+        }
+        let scenario = Scenario::demo();
+        let sandbox = sandbox::start(SandboxConfig::local(scenario.clone()))
+            .await
+            .map_err(|e| PlanError(format!("cannot start the demo sandbox: {e}")))?;
+        let identities =
+            sources::demo_identities(&scenario, &selection.profiles, &sandbox.endpoint_url())
+                .await?;
+        let plan = sources::plan(identities, &selection.services, &regions, true)?;
+        return Ok(Session {
+            plan,
+            sandbox: Some(sandbox),
+        });
+    }
+    let identities =
+        sources::aws_identities(&selection.profiles, selection.endpoint_url.as_deref()).await;
+    let plan = sources::plan(identities, &selection.services, &regions, false)?;
+    Ok(Session {
+        plan,
+        sandbox: None,
+    })
+}

@@ -1,0 +1,215 @@
+//! From the command line's selectors to the sources to list: identities × services × regions.
+
+use std::fmt;
+
+use crate::aws::{self, regions};
+use crate::fetch::{Identity, PlannedSource};
+use crate::model::{ServiceKind, SourceId};
+use crate::sandbox::Scenario;
+
+/// The profile name shown for the default credential chain.
+pub const DEFAULT_PROFILE: &str = "default";
+/// The identity `--demo` acts as unless `--profile` names another demo account.
+pub const DEMO_PROFILE: &str = "demo";
+pub const DEMO_MEMBER_ACCOUNT: &str = "444455556666";
+/// The demo's regions, and one its member has not enabled.
+pub const DEMO_REGIONS: [&str; 5] = [
+    "us-east-1",
+    "us-west-2",
+    "eu-west-1",
+    "ap-southeast-2",
+    "me-south-1",
+];
+
+/// Which regions to look in.
+#[derive(Debug, Clone, PartialEq)]
+pub enum RegionChoice {
+    /// Each identity's configured region.
+    Default,
+    /// Every region where each service exists.
+    All,
+    These(Vec<String>),
+}
+
+impl RegionChoice {
+    /// From the values of `--region`: `all` anywhere means all.
+    pub fn from_args(regions: &[String]) -> Self {
+        if regions.is_empty() {
+            RegionChoice::Default
+        } else if regions.iter().any(|r| r == "all") {
+            RegionChoice::All
+        } else {
+            let mut unique = Vec::new();
+            for region in regions {
+                if !unique.contains(region) {
+                    unique.push(region.clone());
+                }
+            }
+            RegionChoice::These(unique)
+        }
+    }
+}
+
+/// What to list, resolved.
+#[derive(Clone)]
+pub struct Plan {
+    pub identities: Vec<Identity>,
+    pub sources: Vec<PlannedSource>,
+    pub services: Vec<ServiceKind>,
+    pub regions: Vec<String>,
+    pub demo: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlanError(pub String);
+
+impl fmt::Display for PlanError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for PlanError {}
+
+/// The services asked for, in a stable order, all three when none.
+pub fn services_or_all(services: &[ServiceKind]) -> Vec<ServiceKind> {
+    if services.is_empty() {
+        return ServiceKind::ALL.to_vec();
+    }
+    ServiceKind::ALL
+        .into_iter()
+        .filter(|s| services.contains(s))
+        .collect()
+}
+
+/// Identities for real AWS: one per `--profile`, or the default chain.
+pub async fn aws_identities(profiles: &[String], endpoint_url: Option<&str>) -> Vec<Identity> {
+    if profiles.is_empty() {
+        let profile = std::env::var("AWS_PROFILE").unwrap_or_else(|_| DEFAULT_PROFILE.to_owned());
+        let config = aws::profile_config(None, endpoint_url).await;
+        return vec![Identity { profile, config }];
+    }
+    let mut identities = Vec::new();
+    for profile in profiles {
+        if identities.iter().any(|i: &Identity| &i.profile == profile) {
+            continue;
+        }
+        let config = aws::profile_config(Some(profile), endpoint_url).await;
+        identities.push(Identity {
+            profile: profile.clone(),
+            config,
+        });
+    }
+    identities
+}
+
+/// Identities in the demo sandbox: `demo` is the member; other names are the demo's accounts.
+pub async fn demo_identities(
+    scenario: &Scenario,
+    profiles: &[String],
+    endpoint_url: &str,
+) -> Result<Vec<Identity>, PlanError> {
+    let names: Vec<String> = if profiles.is_empty() {
+        vec![DEMO_PROFILE.to_owned()]
+    } else {
+        profiles.to_vec()
+    };
+    let mut identities = Vec::new();
+    for name in names {
+        let account = if name == DEMO_PROFILE {
+            DEMO_MEMBER_ACCOUNT.to_owned()
+        } else {
+            scenario
+                .accounts
+                .iter()
+                .find(|a| a.name.as_deref() == Some(name.as_str()) || a.id == name)
+                .map(|a| a.id.clone())
+                .ok_or_else(|| {
+                    let known: Vec<&str> = scenario
+                        .accounts
+                        .iter()
+                        .filter_map(|a| a.name.as_deref())
+                        .collect();
+                    PlanError(format!(
+                        "with --demo, --profile names a demo account ({}), not '{name}'",
+                        known.join(", ")
+                    ))
+                })?
+        };
+        // A 12-digit access key id acts as that account in the sandbox.
+        let config = aws::sandbox_config(endpoint_url, &account, DEMO_REGIONS[0]).await;
+        identities.push(Identity {
+            profile: name,
+            config,
+        });
+    }
+    Ok(identities)
+}
+
+/// Every source to list: each identity, in each region where each service is looked at.
+pub fn plan(
+    identities: Vec<Identity>,
+    services: &[ServiceKind],
+    regions: &RegionChoice,
+    demo: bool,
+) -> Result<Plan, PlanError> {
+    let services = services_or_all(services);
+    let mut sources = Vec::new();
+    let mut all_regions: Vec<String> = Vec::new();
+    for identity in &identities {
+        for &service in &services {
+            let regions: Vec<String> = match regions {
+                RegionChoice::All => regions::all(service)
+                    .into_iter()
+                    .map(str::to_owned)
+                    .collect(),
+                RegionChoice::These(regions) => regions.clone(),
+                RegionChoice::Default if demo => {
+                    DEMO_REGIONS.iter().map(|r| r.to_string()).collect()
+                }
+                RegionChoice::Default => match identity.config.region() {
+                    Some(region) => vec![region.to_string()],
+                    None => {
+                        return Err(PlanError(format!(
+                            "no region for profile '{}': pass --region (e.g. --region us-east-1 or --region all) or set one in the profile or AWS_REGION",
+                            identity.profile
+                        )));
+                    }
+                },
+            };
+            for region in regions {
+                if !all_regions.contains(&region) {
+                    all_regions.push(region.clone());
+                }
+                let config = aws::with_region(&identity.config, &region);
+                sources.push(PlannedSource {
+                    id: SourceId {
+                        profile: identity.profile.clone(),
+                        region,
+                        service,
+                    },
+                    adapter: aws::adapter_for(service, &config, &identity.profile),
+                });
+            }
+        }
+    }
+    Ok(Plan {
+        identities,
+        sources,
+        services,
+        regions: all_regions,
+        demo,
+    })
+}
+
+/// `--region` values: `all`, or well-formed region names, comma-separated or repeated.
+pub fn parse_region(text: &str) -> Result<String, String> {
+    let region = text.trim().to_ascii_lowercase();
+    if region == "all" || regions::is_well_formed(&region) {
+        Ok(region)
+    } else {
+        Err(format!(
+            "'{text}' is not a region name: use names like us-east-1 or eu-west-2, or 'all'"
+        ))
+    }
+}

@@ -1,0 +1,193 @@
+//! Every field the service returned for the selected invitation; for Detective, usage by data
+//! source package and the share of the graph as a gauge.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::{Color, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Gauge, Paragraph, Widget, Wrap};
+
+use super::{format, layout, theme};
+use crate::app::AppState;
+use crate::model::{Details, Invitation};
+
+pub struct DetailPane<'a>(pub &'a AppState);
+
+/// Labels take this much of the line; less on a narrow terminal.
+fn label_width(width: u16) -> usize {
+    if width < 90 { 15 } else { 22 }
+}
+
+fn label(name: &str, width: usize) -> Span<'static> {
+    Span::styled(format!("{name:>width$}  "), theme::dim())
+}
+
+fn time(state: &AppState, at: Option<chrono::DateTime<chrono::Utc>>) -> String {
+    match at {
+        Some(at) => format!(
+            "{} ({})",
+            format::timestamp(at, state.clock),
+            format::age(at, state.now)
+        ),
+        None => "—".into(),
+    }
+}
+
+fn lines<'a>(state: &'a AppState, invitation: &'a Invitation, width: u16) -> Vec<Line<'a>> {
+    let w = label_width(width);
+    let field = |name: &str, value: String| Line::from(vec![label(name, w), Span::raw(value)]);
+    let mut lines = vec![
+        field("Service", invitation.service.display_name().to_owned()),
+        field("Region", invitation.region.clone()),
+        field("Profile", invitation.profile.clone()),
+        field("Account", state.account_label(invitation).to_owned()),
+        field("Administrator", invitation.administrator_id.clone()),
+    ];
+    if let Some(id) = &invitation.invitation_id {
+        lines.push(field("Invitation id", id.clone()));
+    }
+    if let Some(arn) = &invitation.graph_arn {
+        lines.push(field("Graph ARN", arn.clone()));
+    }
+    lines.push(field("Invited", time(state, invitation.invited_at)));
+    lines.push(Line::from(vec![
+        label("Status", w),
+        Span::styled(
+            invitation.status_raw.clone(),
+            theme::status(invitation.status),
+        ),
+        Span::styled(format!("  ({})", invitation.status.label()), theme::dim()),
+    ]));
+    match &invitation.details {
+        Details::SecurityHub {} => {}
+        Details::GuardDuty { invited_at_raw } => {
+            if let Some(raw) = invited_at_raw {
+                lines.push(field("invitedAt (as sent)", raw.clone()));
+            }
+        }
+        Details::Detective {
+            email,
+            invitation_type,
+            updated_at,
+            disabled_reason,
+            volume_usage_bytes,
+            volume_usage_updated_at,
+            ingest_states,
+            volume_usage_by_package,
+            ..
+        } => {
+            if let Some(email) = email {
+                lines.push(field("Email", email.clone()));
+            }
+            if let Some(kind) = invitation_type {
+                lines.push(field("Invitation type", kind.clone()));
+            }
+            lines.push(field("Updated", time(state, *updated_at)));
+            if let Some(reason) = disabled_reason {
+                lines.push(Line::from(vec![
+                    label("Disabled reason", w),
+                    Span::styled(reason.clone(), theme::error()),
+                ]));
+            }
+            if let Some(bytes) = volume_usage_bytes {
+                let as_of = volume_usage_updated_at
+                    .map(|at| format!(", as of {}", format::age(at, state.now)))
+                    .unwrap_or_default();
+                lines.push(field(
+                    "Volume usage",
+                    format!("{}{as_of}", format::bytes(*bytes)),
+                ));
+            }
+            if !ingest_states.is_empty() {
+                let states: Vec<String> = ingest_states
+                    .iter()
+                    .map(|(package, ingest)| format!("{package} {ingest}"))
+                    .collect();
+                lines.push(field("Ingest", states.join(" · ")));
+            }
+            if !volume_usage_by_package.is_empty() {
+                let volumes: Vec<String> = volume_usage_by_package
+                    .iter()
+                    .map(|(package, usage)| {
+                        let volume = usage
+                            .volume_bytes
+                            .map(format::bytes)
+                            .unwrap_or_else(|| "—".into());
+                        format!("{package} {volume}")
+                    })
+                    .collect();
+                lines.push(field("By package", volumes.join(" · ")));
+            }
+        }
+    }
+    lines
+}
+
+impl Widget for DetailPane<'_> {
+    fn render(self, area: Rect, buf: &mut Buffer) {
+        let state = self.0;
+        let Some(row) = state.selected_row() else {
+            return;
+        };
+        let invitation = &row.invitation;
+        // Small terminals need every row for Detective's fields.
+        let popup = if area.height < 30 {
+            area
+        } else {
+            layout::centered(area, 96, 92, 120)
+        };
+        Clear.render(popup, buf);
+        let block = Block::default().borders(Borders::ALL).title(format!(
+            " {} invitation — Esc closes ",
+            invitation.service.display_name()
+        ));
+        let inner = block.inner(popup);
+        block.render(popup, buf);
+
+        let utilisation = match &invitation.details {
+            Details::Detective {
+                percent_of_graph_utilization: Some(percent),
+                ..
+            } => Some(*percent),
+            _ => None,
+        };
+        let lines = lines(state, invitation, inner.width);
+        // The gauge goes right under the text, however tall the pane.
+        let text_height: usize = lines
+            .iter()
+            .map(|line| {
+                line.width()
+                    .max(1)
+                    .div_ceil(usize::from(inner.width.max(1)))
+            })
+            .sum();
+        let [text_area, gauge_area, _] = Layout::vertical([
+            Constraint::Length(text_height as u16),
+            Constraint::Length(if utilisation.is_some() { 2 } else { 0 }),
+            Constraint::Min(0),
+        ])
+        .areas(inner);
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .render(text_area, buf);
+        if let Some(percent) = utilisation {
+            let color = if percent > 100.0 {
+                Color::Red
+            } else if percent > 80.0 {
+                Color::Yellow
+            } else {
+                Color::Green
+            };
+            Gauge::default()
+                .block(
+                    Block::default()
+                        .borders(Borders::TOP)
+                        .title(" Share of the behavior graph's volume "),
+                )
+                .gauge_style(Style::new().fg(color))
+                .ratio((percent / 100.0).clamp(0.0, 1.0))
+                .label(format!("{percent:.1}%"))
+                .render(gauge_area, buf);
+        }
+    }
+}

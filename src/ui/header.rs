@@ -1,0 +1,110 @@
+//! The header line, the view tabs, and the footer (key hints or the filter being typed).
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Widget;
+
+use super::{format, theme};
+use crate::app::{Action, AppState, IdentityState, Mode, View};
+
+pub struct Header<'a>(pub &'a AppState);
+
+impl Widget for Header<'_> {
+    fn render(self, area: Rect, buf: &mut Buffer) {
+        let state = self.0;
+        let mut spans = vec![Span::styled(" guestlist ", theme::title())];
+        if state.demo {
+            spans.push(Span::styled(" DEMO ", theme::badge()));
+            spans.push(Span::raw(" "));
+        }
+        let identities: Vec<String> = state
+            .identities
+            .iter()
+            .map(|(profile, identity)| match identity {
+                IdentityState::Account(account) => format!("{profile} {account}"),
+                IdentityState::Resolving => format!("{profile} …"),
+                IdentityState::Failed(_) => format!("{profile} (unknown account)"),
+            })
+            .collect();
+        spans.push(Span::raw(identities.join(", ")));
+        spans.push(Span::styled("  │  ", theme::dim()));
+        let total = state.total_rows();
+        spans.push(Span::raw(format!(
+            "{total} invitation{}",
+            if total == 1 { "" } else { "s" }
+        )));
+        spans.push(Span::styled("  │  ", theme::dim()));
+        let done = state.sources.iter().filter(|s| !s.is_busy()).count();
+        spans.push(Span::raw(format!("{done}/{} sources", state.sources.len())));
+        if state.is_loading() {
+            let frame = format::SPINNER[state.spinner % format::SPINNER.len()];
+            spans.push(Span::raw(format!(" {frame}")));
+        }
+        Line::from(spans).render(area, buf);
+    }
+}
+
+pub struct Tabs<'a>(pub &'a AppState);
+
+impl Widget for Tabs<'_> {
+    fn render(self, area: Rect, buf: &mut Buffer) {
+        let state = self.0;
+        let mut spans = vec![Span::raw(" ")];
+        for (i, view) in View::ALL.into_iter().enumerate() {
+            if i > 0 {
+                spans.push(Span::styled(" │ ", theme::dim()));
+            }
+            let text = format!("{} {}", view.label(), state.count(view));
+            if view == state.view {
+                spans.push(Span::styled(text, theme::selected()));
+            } else {
+                spans.push(Span::raw(text));
+            }
+        }
+        let arrow = if state.sort.descending { "↓" } else { "↑" };
+        spans.push(Span::styled("   sort: ", theme::dim()));
+        spans.push(Span::raw(format!("{} {arrow}", state.sort.column.title())));
+        if !state.filter.is_empty() && state.mode != Mode::Filter {
+            spans.push(Span::styled("   filter: ", theme::dim()));
+            spans.push(Span::styled(format!("/{}", state.filter), theme::key()));
+        }
+        Line::from(spans).render(area, buf);
+    }
+}
+
+pub struct Footer<'a>(pub &'a AppState);
+
+impl Widget for Footer<'_> {
+    fn render(self, area: Rect, buf: &mut Buffer) {
+        let state = self.0;
+        if state.mode == Mode::Filter {
+            Line::from(vec![
+                Span::styled(" /", theme::key()),
+                Span::raw(state.filter.clone()),
+                Span::styled("█", theme::dim()),
+                Span::styled("   Enter keep · Esc clear", theme::dim()),
+            ])
+            .render(area, buf);
+            return;
+        }
+        let hints = [
+            (Action::MoveDown, "move"),
+            (Action::ToggleDetail, "detail"),
+            (Action::Filter, "filter"),
+            (Action::NextView, "view"),
+            (Action::SortNext, "sort"),
+            (Action::Refresh, "refresh"),
+            (Action::Help, "help"),
+            (Action::Quit, "quit"),
+        ];
+        let mut spans = vec![Span::raw(" ")];
+        for (action, label) in hints {
+            if let Some(key) = state.keymap.key_for(action) {
+                spans.push(Span::styled(key.to_string(), theme::key()));
+                spans.push(Span::raw(format!(" {label}  ")));
+            }
+        }
+        Line::from(spans).render(area, buf);
+    }
+}

@@ -1,0 +1,68 @@
+//! The help overlay, generated from the key map, so it always tells the truth.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph, Widget};
+
+use super::{layout, theme};
+use crate::app::AppState;
+
+pub struct HelpOverlay<'a>(pub &'a AppState);
+
+fn entry(keys: &str, description: &str, key_width: usize) -> Line<'static> {
+    Line::from(vec![
+        Span::styled(format!("{keys:>key_width$}  "), theme::key()),
+        Span::raw(description.to_owned()),
+    ])
+}
+
+impl Widget for HelpOverlay<'_> {
+    fn render(self, area: Rect, buf: &mut Buffer) {
+        let state = self.0;
+        let mut entries: Vec<(String, &str)> = state
+            .keymap
+            .inverted()
+            .into_iter()
+            .filter(|(_, keys)| !keys.is_empty())
+            .map(|(action, keys)| {
+                let keys: Vec<String> = keys.iter().map(ToString::to_string).collect();
+                (keys.join(" "), action.description())
+            })
+            .collect();
+        entries.push(("Ctrl-c".into(), "quit, always"));
+        entries.push(("wheel".into(), "scroll"));
+
+        let popup = if area.height < 30 {
+            area
+        } else {
+            layout::centered(area, 90, 80, 110)
+        };
+        Clear.render(popup, buf);
+        let block = Block::default()
+            .borders(Borders::ALL)
+            .title(" Keys — Esc, q or ? closes ");
+        let inner = block.inner(popup);
+        block.render(popup, buf);
+        let key_width = entries
+            .iter()
+            .map(|(k, _)| k.chars().count())
+            .max()
+            .unwrap_or(0);
+        let columns = if entries.len() > inner.height as usize {
+            2
+        } else {
+            1
+        };
+        let per_column = entries.len().div_ceil(columns);
+        let areas =
+            Layout::horizontal(vec![Constraint::Ratio(1, columns as u32); columns]).split(inner);
+        for (column, chunk) in entries.chunks(per_column).enumerate() {
+            let lines: Vec<Line> = chunk
+                .iter()
+                .map(|(keys, description)| entry(keys, description, key_width))
+                .collect();
+            Paragraph::new(lines).render(areas[column], buf);
+        }
+    }
+}

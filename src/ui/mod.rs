@@ -1,0 +1,28 @@
+//! Drawing. `render` reads the state and never changes it; each pane is a widget of its own.
+
+mod detail;
+pub mod format;
+mod header;
+mod help;
+pub mod layout;
+mod sources;
+mod table;
+pub mod theme;
+
+use ratatui::Frame;
+
+use crate::app::{AppState, Mode};
+
+pub fn render(frame: &mut Frame, state: &AppState) {
+    let areas = layout::areas(frame.area(), state);
+    frame.render_widget(header::Header(state), areas.header);
+    frame.render_widget(header::Tabs(state), areas.tabs);
+    frame.render_widget(table::InvitationTable(state), areas.table);
+    frame.render_widget(sources::SourcesPanel(state), areas.sources);
+    frame.render_widget(header::Footer(state), areas.footer);
+    match state.mode {
+        Mode::Detail => frame.render_widget(detail::DetailPane(state), frame.area()),
+        Mode::Help => frame.render_widget(help::HelpOverlay(state), frame.area()),
+        Mode::Table | Mode::Filter => {}
+    }
+}

@@ -1,0 +1,194 @@
+//! The invitations table. Only the rows on screen are built, so a frame costs the same for
+//! ten rows or ten thousand.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::{Alignment, Constraint, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Table, Widget, Wrap};
+
+use super::{format, theme};
+use crate::app::{AppState, Column, Phase};
+use crate::aws::ErrorKind;
+
+pub struct InvitationTable<'a>(pub &'a AppState);
+
+/// Column widths for the space there is: wide terminals get absolute times, whole statuses and
+/// whole references; below 78 columns the reference goes (the detail pane has it) so that
+/// account ids are never cut.
+fn widths(state: &AppState, width: u16) -> Vec<(Column, u16)> {
+    let wide = width >= 120;
+    let mut columns = vec![(Column::Service, 12), (Column::Region, 14)];
+    if state.several_identities() {
+        columns.push((Column::Account, 12));
+    }
+    columns.push((Column::From, 12));
+    if width >= 78 {
+        columns.push((Column::Invitation, 0));
+    }
+    columns.push((Column::Invited, if wide { 31 } else { 8 }));
+    columns.push((Column::Status, if wide { 23 } else { 16 }));
+    let fixed: u16 = columns.iter().map(|(_, w)| *w).sum();
+    let gaps = columns.len() as u16 - 1;
+    let spare = width.saturating_sub(fixed + gaps);
+    for (column, w) in &mut columns {
+        match column {
+            Column::Invitation => *w = spare.clamp(8, 90),
+            Column::Status if width < 78 => *w = (*w + spare).min(23),
+            _ => {}
+        }
+    }
+    columns
+}
+
+fn cell_text(
+    state: &AppState,
+    row: &crate::app::Row,
+    column: Column,
+    width: u16,
+    wide: bool,
+) -> String {
+    let invitation = &row.invitation;
+    let width = width as usize;
+    match column {
+        Column::Service => invitation.service.display_name().to_owned(),
+        Column::Region => invitation.region.clone(),
+        Column::Account => state.account_label(invitation).to_owned(),
+        Column::From => invitation.administrator_id.clone(),
+        Column::Invitation => {
+            let reference = invitation.reference();
+            if reference.chars().count() <= width {
+                reference.to_owned()
+            } else {
+                format::shorten_middle(format::reference_for_table(reference), width)
+            }
+        }
+        Column::Invited => match invitation.invited_at {
+            None => "—".into(),
+            Some(at) if wide => format!(
+                "{} · {}",
+                format::timestamp(at, state.clock),
+                format::age(at, state.now)
+            ),
+            Some(at) => format::age(at, state.now),
+        },
+        Column::Status => format::truncate(&invitation.status_raw, width),
+    }
+}
+
+impl Widget for InvitationTable<'_> {
+    fn render(self, area: Rect, buf: &mut Buffer) {
+        let state = self.0;
+        let title = format!(" Invitations — {} ", state.view.label());
+        let block = Block::default().borders(Borders::ALL).title(title);
+        let inner_width = area.width.saturating_sub(2);
+        let wide = inner_width >= 120;
+        let columns = widths(state, inner_width);
+        let height = area.height.saturating_sub(3) as usize;
+
+        if state.visible_len() == 0 {
+            let message = empty_message(state);
+            Paragraph::new(message)
+                .alignment(Alignment::Center)
+                .wrap(Wrap { trim: true })
+                .block(block)
+                .render(area, buf);
+            return;
+        }
+
+        let header = Row::new(columns.iter().map(|(column, _)| {
+            let mut title = column.title().to_owned();
+            if *column == state.sort.column {
+                title.push(if state.sort.descending { '↓' } else { '↑' });
+            }
+            Cell::from(title)
+        }))
+        .style(theme::title());
+
+        let rows = (state.offset..(state.offset + height).min(state.visible_len())).filter_map(
+            |position| {
+                let row = state.visible_row(position)?;
+                let cells = columns.iter().map(|(column, width)| {
+                    let text = cell_text(state, row, *column, *width, wide);
+                    match column {
+                        Column::Status => {
+                            Cell::from(Span::styled(text, theme::status(row.invitation.status)))
+                        }
+                        _ => Cell::from(text),
+                    }
+                });
+                let style = if position == state.selected {
+                    theme::selected()
+                } else {
+                    Style::default()
+                };
+                Some(Row::new(cells).style(style))
+            },
+        );
+
+        let constraints: Vec<Constraint> = columns
+            .iter()
+            .map(|(_, w)| Constraint::Length(*w))
+            .collect();
+        let position = if state.visible_len() > height {
+            format!(" {}/{} ", state.selected + 1, state.visible_len())
+        } else {
+            String::new()
+        };
+        Table::new(rows, constraints)
+            .header(header)
+            .column_spacing(1)
+            .block(block.title_bottom(Line::from(position).right_aligned()))
+            .render(area, buf);
+    }
+}
+
+/// Never a blank screen: say what happened.
+fn empty_message(state: &AppState) -> Vec<Line<'static>> {
+    let regions = state.regions.len();
+    let services = state.services.len();
+    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+    let failed = state
+        .sources
+        .iter()
+        .filter(|s| matches!(&s.phase, Phase::Failed { error, .. } if error.kind != ErrorKind::RegionNotEnabled))
+        .count();
+    let mut lines = vec![Line::raw("")];
+    if state.total_rows() > 0 && !state.filter.is_empty() {
+        lines.push(Line::raw(format!(
+            "No invitations match “{}”.",
+            state.filter
+        )));
+        lines.push(Line::styled("Esc clears the filter.", theme::dim()));
+    } else if state.total_rows() > 0 {
+        lines.push(Line::raw(format!("No {} invitations.", state.view.label())));
+        lines.push(Line::styled("Tab or 1 shows every service.", theme::dim()));
+    } else if state.is_loading() {
+        lines.push(Line::raw(format!(
+            "Asking {} in {} × {}…",
+            plural(state.sources.len(), "source"),
+            plural(regions, "region"),
+            plural(services, "service")
+        )));
+        lines.push(Line::styled(
+            "Invitations appear as the first pages arrive.",
+            theme::dim(),
+        ));
+    } else {
+        lines.push(Line::raw(format!(
+            "No pending invitations in {} × {}.",
+            plural(regions, "region"),
+            plural(services, "service")
+        )));
+        if failed > 0 {
+            lines.push(Line::styled(
+                format!(
+                    "{} could not be listed: see Sources below.",
+                    plural(failed, "source")
+                ),
+                theme::error(),
+            ));
+        }
+    }
+    lines
+}

@@ -1,0 +1,143 @@
+//! The main screens rendered with ratatui's `TestBackend`, as insta snapshots.
+
+mod common;
+
+use common::app::*;
+use crossterm::event::KeyCode;
+use guestlist::app::{AppState, Msg};
+use guestlist::aws::ErrorKind;
+use guestlist::model::ServiceKind::*;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+fn render(state: &mut AppState, width: u16, height: u16) -> Terminal<TestBackend> {
+    send(state, Msg::Resize(width, height));
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
+    terminal
+        .draw(|frame| guestlist::ui::render(frame, state))
+        .unwrap();
+    terminal
+}
+
+#[test]
+fn loading_before_any_page() {
+    let mut state = state();
+    insta::assert_snapshot!(render(&mut state, 80, 24).backend());
+}
+
+#[test]
+fn list_while_pages_stream_in() {
+    let mut state = state();
+    let id = source(SecurityHub, "us-east-1");
+    page(
+        &mut state,
+        &id,
+        vec![invitation(SecurityHub, "us-east-1", "111122223333", 2)],
+    );
+    let gd = source(GuardDuty, "eu-west-1");
+    page(
+        &mut state,
+        &gd,
+        vec![invitation(GuardDuty, "eu-west-1", "555566667777", 30)],
+    );
+    finish(&mut state, &gd);
+    insta::assert_snapshot!(render(&mut state, 80, 24).backend());
+}
+
+#[test]
+fn list_at_80_by_24() {
+    let mut state = loaded();
+    insta::assert_snapshot!(render(&mut state, 80, 24).backend());
+}
+
+#[test]
+fn list_at_250_by_70() {
+    let mut state = loaded();
+    insta::assert_snapshot!(render(&mut state, 250, 70).backend());
+}
+
+#[test]
+fn narrow_terminal() {
+    let mut state = loaded();
+    insta::assert_snapshot!(render(&mut state, 60, 16).backend());
+}
+
+#[test]
+fn detail_of_a_disabled_detective_membership() {
+    let mut state = loaded();
+    press(&mut state, "4");
+    let position = state
+        .visible_rows()
+        .position(|r| r.invitation.status_raw == "ACCEPTED_BUT_DISABLED")
+        .unwrap();
+    for _ in 0..position {
+        press(&mut state, "j");
+    }
+    send(&mut state, key(KeyCode::Enter));
+    insta::assert_snapshot!("detail_80x24", render(&mut state, 80, 24).backend());
+    insta::assert_snapshot!("detail_120x40", render(&mut state, 120, 40).backend());
+}
+
+#[test]
+fn help_overlay() {
+    let mut state = loaded();
+    press(&mut state, "?");
+    insta::assert_snapshot!(render(&mut state, 80, 24).backend());
+}
+
+#[test]
+fn filter_being_typed() {
+    let mut state = loaded();
+    press(&mut state, "/guard");
+    insta::assert_snapshot!(render(&mut state, 80, 24).backend());
+}
+
+#[test]
+fn filter_matching_nothing() {
+    let mut state = loaded();
+    press(&mut state, "/zzz");
+    send(&mut state, key(KeyCode::Enter));
+    insta::assert_snapshot!(render(&mut state, 80, 24).backend());
+}
+
+#[test]
+fn errors_next_to_results() {
+    let mut state = state();
+    for id in all_sources() {
+        match (id.service, id.region.as_str()) {
+            (GuardDuty, _) => fail(
+                &mut state,
+                &id,
+                ErrorKind::AccessDenied,
+                "AccessDeniedException",
+                "User is not authorized to perform: guardduty:ListInvitations",
+            ),
+            (Detective, "eu-west-1") => fail(
+                &mut state,
+                &id,
+                ErrorKind::RegionNotEnabled,
+                "UnrecognizedClientException",
+                "The security token included in the request is invalid.",
+            ),
+            (service, region) => {
+                page(
+                    &mut state,
+                    &id,
+                    vec![invitation(service, region, "111122223333", 5)],
+                );
+                finish(&mut state, &id);
+            }
+        }
+    }
+    insta::assert_snapshot!(render(&mut state, 100, 30).backend());
+}
+
+#[test]
+fn empty_when_nothing_is_pending() {
+    let mut state = state();
+    for id in all_sources() {
+        page(&mut state, &id, Vec::new());
+        finish(&mut state, &id);
+    }
+    insta::assert_snapshot!(render(&mut state, 80, 24).backend());
+}
