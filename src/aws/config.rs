@@ -49,9 +49,15 @@ pub async fn sandbox_config(endpoint_url: &str, access_key_id: &str, region: &st
 /// profiles, SSO, instance roles), or the named profile; `AWS_ENDPOINT_URL` and the per-service
 /// endpoint variables keep working, and `endpoint_url` overrides them all.
 pub async fn profile_config(profile: Option<&str>, endpoint_url: Option<&str>) -> SdkConfig {
-    let mut loader = aws_config::defaults(BehaviorVersion::latest())
-        .retry_config(retry_config())
-        .timeout_config(timeout_config());
+    let mut loader =
+        aws_config::defaults(BehaviorVersion::latest()).timeout_config(timeout_config());
+    // The standard retry settings, where a user has made them, win over ours.
+    let user_retries = ["AWS_MAX_ATTEMPTS", "AWS_RETRY_MODE"]
+        .iter()
+        .any(|name| std::env::var_os(name).is_some());
+    if !user_retries {
+        loader = loader.retry_config(retry_config());
+    }
     if let Some(profile) = profile {
         loader = loader.profile_name(profile);
     }

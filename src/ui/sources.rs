@@ -101,7 +101,8 @@ impl Widget for SourcesPanel<'_> {
         title.push(' ');
 
         let mut ordered: Vec<&SourceState> = state.sources.iter().collect();
-        ordered.sort_by_key(|s| rank(s));
+        // Among equals, the sources that found something first.
+        ordered.sort_by_key(|s| (rank(s), std::cmp::Reverse(s.items)));
         let room = area.height.saturating_sub(2) as usize;
         let mut lines: Vec<Line> = Vec::new();
         if ordered.len() <= room {

@@ -27,7 +27,7 @@ fn widths(state: &AppState, width: u16) -> Vec<(Column, u16)> {
         columns.push((Column::Invitation, 0));
     }
     columns.push((Column::Invited, if wide { 31 } else { 8 }));
-    columns.push((Column::Status, if wide { 23 } else { 16 }));
+    columns.push((Column::Status, if wide { 24 } else { 16 }));
     let fixed: u16 = columns.iter().map(|(_, w)| *w).sum();
     let gaps = columns.len() as u16 - 1;
     let spare = width.saturating_sub(fixed + gaps);

@@ -1,0 +1,299 @@
+//! `guestlist list` run as a process against the sandbox.
+
+mod common;
+
+use std::process::{Command, Output};
+
+use common::*;
+use guestlist::sandbox::SandboxHandle;
+
+/// Runs the binary with only the environment given: no profile or credentials of the machine's.
+async fn guestlist(args: &[&str], env: &[(&str, &str)]) -> Output {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_guestlist"));
+    command
+        .args(args)
+        .env_clear()
+        .env("AWS_CONFIG_FILE", "/nonexistent/config")
+        .env("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/credentials")
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env("NO_COLOR", "1");
+    for (name, value) in env {
+        command.env(name, value);
+    }
+    tokio::task::spawn_blocking(move || command.output().unwrap())
+        .await
+        .unwrap()
+}
+
+fn as_member(region: &str) -> Vec<(&'static str, String)> {
+    vec![
+        ("AWS_ACCESS_KEY_ID", MEMBER_KEY.to_owned()),
+        ("AWS_SECRET_ACCESS_KEY", "anything".to_owned()),
+        ("AWS_REGION", region.to_owned()),
+        ("AWS_MAX_ATTEMPTS", "2".to_owned()),
+    ]
+}
+
+async fn list(sandbox: &SandboxHandle, extra: &[&str]) -> Output {
+    let url = sandbox.endpoint_url();
+    let mut args = vec!["list", "--endpoint-url", &url];
+    args.extend_from_slice(extra);
+    let env = as_member("us-east-1");
+    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    guestlist(&args, &env).await
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn json_has_every_key_and_every_invitation() {
+    let sandbox = demo().await;
+    let output = list(
+        &sandbox,
+        &["--region", "us-east-1,eu-west-1", "--output", "json"],
+    )
+    .await;
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let rows: Vec<serde_json::Value> = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(rows.len(), 6, "3 services × 2 regions, one invitation each");
+    for row in &rows {
+        let keys: Vec<&str> = row
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect();
+        for key in [
+            "service",
+            "region",
+            "profile",
+            "account_id",
+            "administrator_id",
+            "invitation_id",
+            "graph_arn",
+            "invited_at",
+            "status",
+            "details",
+        ] {
+            assert!(keys.contains(&key), "{key} missing from {row}");
+        }
+        assert_eq!(row["account_id"], MEMBER, "from STS");
+        assert_eq!(row["profile"], "default");
+        assert!(chrono::DateTime::parse_from_rfc3339(row["invited_at"].as_str().unwrap()).is_ok());
+    }
+    let detective: Vec<_> = rows
+        .iter()
+        .filter(|r| r["service"] == "detective")
+        .collect();
+    assert!(
+        detective
+            .iter()
+            .all(|r| r["graph_arn"].is_string() && r["invitation_id"].is_null())
+    );
+    let disabled = detective
+        .iter()
+        .find(|r| r["status"] == "ACCEPTED_BUT_DISABLED")
+        .unwrap();
+    assert_eq!(disabled["details"]["disabled_reason"], "VOLUME_TOO_HIGH");
+    assert!(
+        disabled["details"]["volume_usage_by_package"]["DETECTIVE_CORE"]["volume_bytes"].is_i64()
+    );
+    let failed = rows
+        .iter()
+        .find(|r| r["status"] == "EmailVerificationFailed")
+        .unwrap();
+    assert_eq!(failed["service"], "guardduty");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn table_and_csv_outputs() {
+    let sandbox = demo().await;
+    let output = list(&sandbox, &["--region", "eu-west-1"]).await;
+    assert_eq!(output.status.code(), Some(0));
+    let table = String::from_utf8(output.stdout).unwrap();
+    let mut lines = table.lines();
+    assert!(lines.next().unwrap().starts_with("SERVICE"));
+    assert_eq!(lines.count(), 3);
+    assert!(table.contains("EmailVerificationFailed"));
+
+    let output = list(
+        &sandbox,
+        &[
+            "--region",
+            "eu-west-1",
+            "--service",
+            "securityhub",
+            "--output",
+            "csv",
+        ],
+    )
+    .await;
+    let csv = String::from_utf8(output.stdout).unwrap();
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(
+        lines[0],
+        "service,region,profile,account_id,administrator_id,invitation_id,graph_arn,invited_at,status,details"
+    );
+    assert_eq!(lines.len(), 2);
+    assert!(lines[1].starts_with("securityhub,eu-west-1,default,444455556666,111122223333,"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn exit_2_names_the_failed_sources_and_prints_the_rest() {
+    let sandbox = demo().await;
+    control(
+        &sandbox,
+        "POST",
+        "/_sandbox/faults",
+        r#"{"service": "guardduty", "error_rate": 1.0}"#,
+    )
+    .await;
+    let output = list(
+        &sandbox,
+        &["--region", "us-east-1,eu-west-1", "--output", "json"],
+    )
+    .await;
+    assert_eq!(output.status.code(), Some(2));
+    let rows: Vec<serde_json::Value> = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(rows.len(), 4);
+    let errors = stderr(&output);
+    for region in ["us-east-1", "eu-west-1"] {
+        assert!(
+            errors.contains(&format!(
+                "error: guardduty {region} (profile default): InternalServerErrorException"
+            )),
+            "{errors}"
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn exit_1_when_nothing_could_be_listed() {
+    let sandbox = demo().await;
+    control(
+        &sandbox,
+        "POST",
+        "/_sandbox/faults",
+        r#"{"error_rate": 1.0}"#,
+    )
+    .await;
+    let output = list(&sandbox, &["--region", "us-east-1", "--output", "json"]).await;
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    assert_eq!(
+        serde_json::from_slice::<Vec<serde_json::Value>>(&output.stdout)
+            .unwrap()
+            .len(),
+        0
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_region_not_enabled_is_noted_not_failed() {
+    let sandbox = demo().await;
+    let output = list(
+        &sandbox,
+        &["--region", "us-east-1,af-south-1", "--service", "detective"],
+    )
+    .await;
+    assert_eq!(output.status.code(), Some(0));
+    assert!(
+        stderr(&output)
+            .contains("note: detective af-south-1 (profile default): region not enabled")
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bad_arguments_are_refused_before_any_request() {
+    let sandbox = demo().await;
+    for (args, says) in [
+        (
+            vec!["--service", "inspector"],
+            "use securityhub, guardduty or detective",
+        ),
+        (
+            vec!["--service", "securityhub,nope"],
+            "use securityhub, guardduty or detective",
+        ),
+        (vec!["--region", "us-east-1,Mars"], "is not a region name"),
+        (
+            vec!["--output", "yaml"],
+            "possible values: table, json, csv",
+        ),
+        (vec!["--concurrency", "0"], "0"),
+    ] {
+        let output = list(&sandbox, &args).await;
+        assert_eq!(output.status.code(), Some(1), "{args:?}");
+        assert!(
+            stderr(&output).contains(says),
+            "{args:?}: {}",
+            stderr(&output)
+        );
+        assert!(output.stdout.is_empty());
+    }
+    let output = guestlist(&["list", "--endpoint-url", "localhost:4580"], &[]).await;
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stderr(&output).contains("http://"));
+    assert_eq!(
+        total_requests(&sandbox).await,
+        0,
+        "not a single request was sent"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn no_region_anywhere_is_a_clear_error() {
+    let sandbox = demo().await;
+    let url = sandbox.endpoint_url();
+    let output = guestlist(
+        &["list", "--endpoint-url", &url],
+        &[
+            ("AWS_ACCESS_KEY_ID", MEMBER_KEY),
+            ("AWS_SECRET_ACCESS_KEY", "x"),
+        ],
+    )
+    .await;
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stderr(&output).contains("pass --region"),
+        "{}",
+        stderr(&output)
+    );
+    assert_eq!(total_requests(&sandbox).await, 0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn demo_needs_no_aws_account() {
+    let output = guestlist(&["list", "--demo", "--output", "json"], &[]).await;
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let rows: Vec<serde_json::Value> = serde_json::from_slice(&output.stdout).unwrap();
+    assert!(rows.len() >= 9, "{}", rows.len());
+    let services: std::collections::BTreeSet<&str> = rows
+        .iter()
+        .map(|r| r["service"].as_str().unwrap())
+        .collect();
+    assert_eq!(services.len(), 3);
+
+    // Several demo identities: the administrator has no invitations, the member has them.
+    let output = guestlist(
+        &[
+            "list",
+            "--demo",
+            "--profile",
+            "demo",
+            "--profile",
+            "security-tooling",
+            "--region",
+            "us-east-1",
+            "--output",
+            "json",
+        ],
+        &[],
+    )
+    .await;
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let output = guestlist(&["list", "--demo", "--profile", "nobody"], &[]).await;
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stderr(&output).contains("security-tooling"));
+}
