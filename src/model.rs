@@ -101,18 +101,23 @@ pub enum Status {
 
 impl Status {
     pub fn normalise(service: ServiceKind, raw: &str) -> Status {
-        match (service, raw) {
-            (ServiceKind::Detective, "INVITED") => Status::Pending,
-            (ServiceKind::Detective, "VERIFICATION_IN_PROGRESS") => Status::Verifying,
-            (ServiceKind::Detective, "VERIFICATION_FAILED") => Status::Failed,
-            (ServiceKind::Detective, "ENABLED") => Status::Accepted,
-            (ServiceKind::Detective, "ACCEPTED_BUT_DISABLED") => Status::Disabled,
-            (_, "Invited" | "Created") => Status::Pending,
-            (_, "EmailVerificationInProgress") => Status::Verifying,
-            (_, "EmailVerificationFailed") => Status::Failed,
-            (_, "Enabled" | "Associated") => Status::Accepted,
-            (_, "Disabled" | "Removed" | "Resigned" | "Deleted") => Status::Disabled,
-            _ => Status::Other,
+        match service {
+            ServiceKind::Detective => match raw {
+                "INVITED" => Status::Pending,
+                "VERIFICATION_IN_PROGRESS" => Status::Verifying,
+                "VERIFICATION_FAILED" => Status::Failed,
+                "ENABLED" => Status::Accepted,
+                "ACCEPTED_BUT_DISABLED" => Status::Disabled,
+                _ => Status::Other,
+            },
+            ServiceKind::SecurityHub | ServiceKind::GuardDuty => match raw {
+                "Invited" | "Created" => Status::Pending,
+                "EmailVerificationInProgress" => Status::Verifying,
+                "EmailVerificationFailed" => Status::Failed,
+                "Enabled" | "Associated" => Status::Accepted,
+                "Disabled" | "Removed" | "Resigned" | "Deleted" => Status::Disabled,
+                _ => Status::Other,
+            },
         }
     }
 
