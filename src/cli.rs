@@ -41,6 +41,9 @@ pub struct Selection {
     /// Send every request to this endpoint instead of AWS (e.g. a `guestlist sandbox`).
     #[arg(long, value_name = "URL", value_parser = parse_endpoint, global = true)]
     pub endpoint_url: Option<String>,
+    /// Refuse every request that would change anything (checked where requests are sent).
+    #[arg(long, global = true)]
+    pub read_only: bool,
     /// How many sources are listed at once.
     #[arg(long, value_name = "N", default_value_t = DEFAULT_CONCURRENCY, value_parser = clap::value_parser!(u16).range(1..), global = true)]
     pub concurrency: u16,
@@ -66,8 +69,60 @@ pub enum Command {
     /// Print every invitation, for scripts: exit 0 when every source answered, 2 when some
     /// failed (the rest are printed), 1 when nothing could be listed.
     List(ListArgs),
+    /// Accept an invitation: Security Hub and GuardDuty by administrator, Detective by graph ARN.
+    Accept(AnswerArgs),
+    /// Decline an invitation (Detective: reject it).
+    Decline(AnswerArgs),
+    /// Delete an invitation (Security Hub and GuardDuty; Detective has none).
+    Delete(AnswerArgs),
     /// Serve a local AWS-compatible endpoint for the three services' membership APIs (and STS).
     Sandbox(SandboxArgs),
+}
+
+/// Which invitation to answer; with exactly one `--service` and one `--region`.
+#[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("invitation").required(true).args(["administrator", "graph_arn"])))]
+pub struct AnswerArgs {
+    /// The administrator account that sent it (Security Hub, GuardDuty).
+    #[arg(long, value_name = "ACCOUNT_ID", value_parser = parse_account_id)]
+    pub administrator: Option<String>,
+    /// The behavior graph it invites to (Detective).
+    #[arg(long, value_name = "ARN", value_parser = parse_graph_arn)]
+    pub graph_arn: Option<String>,
+    /// Do not ask: for scripts. Without it, guestlist asks on the terminal and refuses without one.
+    #[arg(long)]
+    pub yes: bool,
+    /// Also take the steps AWS needs first: enable Security Hub, create a GuardDuty detector,
+    /// or leave the current administrator.
+    #[arg(long)]
+    pub prepare: bool,
+}
+
+pub fn parse_account_id(text: &str) -> Result<String, String> {
+    if text.len() == 12 && text.bytes().all(|b| b.is_ascii_digit()) {
+        Ok(text.to_owned())
+    } else {
+        Err(format!(
+            "'{text}' is not an account id: it is exactly 12 digits"
+        ))
+    }
+}
+
+fn parse_graph_arn(text: &str) -> Result<String, String> {
+    let parts: Vec<&str> = text.split(':').collect();
+    let well_formed = matches!(parts.as_slice(), ["arn", partition, "detective", region, account, "graph", id]
+        if partition.starts_with("aws")
+            && crate::aws::regions::is_well_formed(region)
+            && parse_account_id(account).is_ok()
+            && id.len() == 32
+            && id.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)));
+    if well_formed {
+        Ok(text.to_owned())
+    } else {
+        Err(format!(
+            "'{text}' is not a behavior graph ARN: arn:aws:detective:REGION:ACCOUNT:graph:32-hex-id"
+        ))
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -78,6 +78,10 @@ pub struct Fetch {
 }
 
 impl Fetch {
+    pub fn is_finished(&self) -> bool {
+        self.tasks.is_empty()
+    }
+
     /// Waits until every task has ended (for `list`, which wants everything).
     pub async fn finish(mut self) {
         while self.tasks.join_next().await.is_some() {}

@@ -1,7 +1,10 @@
 //! guestlist: a terminal dashboard for the membership invitations of AWS Security Hub,
 //! GuardDuty and Detective, and the local sandbox that speaks their wire protocol.
 
+pub mod actions;
+pub mod answer;
 pub mod app;
+pub mod audit;
 pub mod aws;
 pub mod cli;
 pub mod fetch;

@@ -3,10 +3,15 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use color_eyre::eyre::{Result, WrapErr};
+use std::sync::Arc;
+
+use guestlist::actions::Response;
 use guestlist::app::AppState;
-use guestlist::cli::{Cli, Command, ListArgs, SandboxArgs, Selection};
+use guestlist::audit::{self, AuditLog};
+use guestlist::aws::AdapterOptions;
+use guestlist::cli::{AnswerArgs, Cli, Command, ListArgs, SandboxArgs, Selection};
 use guestlist::sandbox::{self, SandboxConfig, Scenario};
-use guestlist::{list, session, tui};
+use guestlist::{answer, list, session, tui};
 
 fn main() -> Result<ExitCode> {
     color_eyre::install()?;
@@ -30,9 +35,39 @@ fn main() -> Result<ExitCode> {
         match cli.command {
             Some(Command::Sandbox(args)) => run_sandbox(args).await,
             Some(Command::List(args)) => run_list(&cli.selection, args).await,
+            Some(Command::Accept(args)) => {
+                run_answer(&cli.selection, Response::Accept, &args).await
+            }
+            Some(Command::Decline(args)) => {
+                run_answer(&cli.selection, Response::Decline, &args).await
+            }
+            Some(Command::Delete(args)) => {
+                run_answer(&cli.selection, Response::Delete, &args).await
+            }
             None => run_dashboard(&cli.selection).await,
         }
     })
+}
+
+/// Read-only needs no audit log; anything that may change something must have one.
+fn adapter_options(selection: &Selection) -> Result<AdapterOptions, String> {
+    if selection.read_only {
+        return Ok(AdapterOptions {
+            read_only: true,
+            audit: None,
+        });
+    }
+    let path = audit::default_path();
+    match AuditLog::open(&path) {
+        Ok(log) => Ok(AdapterOptions {
+            read_only: false,
+            audit: Some(Arc::new(log)),
+        }),
+        Err(error) => Err(format!(
+            "cannot open the audit log {}: {error}; run with --read-only to change nothing",
+            path.display()
+        )),
+    }
 }
 
 async fn run_dashboard(selection: &Selection) -> Result<ExitCode> {
@@ -40,7 +75,14 @@ async fn run_dashboard(selection: &Selection) -> Result<ExitCode> {
         eprintln!("guestlist: the dashboard needs a terminal; for scripts use `guestlist list`");
         return Ok(ExitCode::from(1));
     }
-    let session = match session::prepare(selection).await {
+    let options = match adapter_options(selection) {
+        Ok(options) => options,
+        Err(error) => {
+            eprintln!("guestlist: {error}");
+            return Ok(ExitCode::from(1));
+        }
+    };
+    let session = match session::prepare(selection, &options).await {
         Ok(session) => session,
         Err(error) => {
             eprintln!("guestlist: {error}");
@@ -48,7 +90,7 @@ async fn run_dashboard(selection: &Selection) -> Result<ExitCode> {
         }
     };
     let plan = session.plan;
-    let state = AppState::new(
+    let mut state = AppState::new(
         plan.sources.iter().map(|s| s.id.clone()),
         plan.identities.iter().map(|i| i.profile.clone()),
         plan.services.clone(),
@@ -56,12 +98,42 @@ async fn run_dashboard(selection: &Selection) -> Result<ExitCode> {
         plan.demo,
         chrono::Utc::now(),
     );
+    state.read_only = options.read_only;
+    state.audit_path = options.audit.as_ref().map(|log| log.path().to_owned());
     tui::run(plan, state, selection.concurrency).await?;
     Ok(ExitCode::SUCCESS)
 }
 
+async fn run_answer(
+    selection: &Selection,
+    response: Response,
+    args: &AnswerArgs,
+) -> Result<ExitCode> {
+    let options = match adapter_options(selection) {
+        Ok(options) => options,
+        Err(error) => {
+            eprintln!("guestlist: {error}");
+            return Ok(ExitCode::from(1));
+        }
+    };
+    match answer::run(selection, response, args, &options).await {
+        Ok(()) => Ok(ExitCode::SUCCESS),
+        Err(failure) => {
+            if !failure.message.is_empty() {
+                eprintln!("guestlist {response}: {}", failure.message);
+            }
+            Ok(ExitCode::from(failure.code))
+        }
+    }
+}
+
 async fn run_list(selection: &Selection, args: ListArgs) -> Result<ExitCode> {
-    let session = match session::prepare(selection).await {
+    // Listing changes nothing, so it never may.
+    let options = AdapterOptions {
+        read_only: true,
+        audit: None,
+    };
+    let session = match session::prepare(selection, &options).await {
         Ok(session) => session,
         Err(error) => {
             eprintln!("guestlist: {error}");

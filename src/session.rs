@@ -1,6 +1,7 @@
 //! What every command needs before it can list: the sandbox for `--demo`, the identities, and
 //! the plan of sources.
 
+use crate::aws::AdapterOptions;
 use crate::cli::Selection;
 use crate::sandbox::{self, SandboxConfig, SandboxHandle, Scenario};
 use crate::sources::{self, Plan, PlanError, RegionChoice};
@@ -11,7 +12,10 @@ pub struct Session {
     pub sandbox: Option<SandboxHandle>,
 }
 
-pub async fn prepare(selection: &Selection) -> Result<Session, PlanError> {
+pub async fn prepare(
+    selection: &Selection,
+    options: &AdapterOptions,
+) -> Result<Session, PlanError> {
     let regions = RegionChoice::from_args(&selection.regions);
     if selection.demo {
         if selection.endpoint_url.is_some() {
@@ -26,7 +30,7 @@ pub async fn prepare(selection: &Selection) -> Result<Session, PlanError> {
         let identities =
             sources::demo_identities(&scenario, &selection.profiles, &sandbox.endpoint_url())
                 .await?;
-        let plan = sources::plan(identities, &selection.services, &regions, true)?;
+        let plan = sources::plan(identities, &selection.services, &regions, true, options)?;
         return Ok(Session {
             plan,
             sandbox: Some(sandbox),
@@ -34,7 +38,7 @@ pub async fn prepare(selection: &Selection) -> Result<Session, PlanError> {
     }
     let identities =
         sources::aws_identities(&selection.profiles, selection.endpoint_url.as_deref()).await;
-    let plan = sources::plan(identities, &selection.services, &regions, false)?;
+    let plan = sources::plan(identities, &selection.services, &regions, false, options)?;
     Ok(Session {
         plan,
         sandbox: None,

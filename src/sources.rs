@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use crate::aws::{self, regions};
+use crate::aws::{self, AdapterOptions, regions};
 use crate::fetch::{Identity, PlannedSource};
 use crate::model::{ServiceKind, SourceId};
 use crate::sandbox::Scenario;
@@ -152,6 +152,7 @@ pub fn plan(
     services: &[ServiceKind],
     regions: &RegionChoice,
     demo: bool,
+    options: &AdapterOptions,
 ) -> Result<Plan, PlanError> {
     let services = services_or_all(services);
     let mut sources = Vec::new();
@@ -188,7 +189,7 @@ pub fn plan(
                         region,
                         service,
                     },
-                    adapter: aws::adapter_for(service, &config, &identity.profile),
+                    adapter: aws::adapter_for(service, &config, &identity.profile, options),
                 });
             }
         }

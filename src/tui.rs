@@ -12,8 +12,14 @@ use futures_util::StreamExt;
 use ratatui::DefaultTerminal;
 use tokio::sync::mpsc;
 
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use crate::actions::{self, Batch};
 use crate::app::{AppState, Command, Msg, update};
-use crate::fetch::{self, FetchEvent};
+use crate::aws::ServiceAdapter;
+use crate::fetch::{self, Fetch, FetchEvent};
+use crate::model::SourceId;
 use crate::sources::Plan;
 use crate::ui;
 
@@ -53,7 +59,14 @@ async fn event_loop(
     terminal.draw(|frame| ui::render(frame, &state))?;
 
     let (tx, mut rx) = mpsc::channel::<FetchEvent>(1024);
-    // Held for its drop: replacing it aborts the fetch it held.
+    // Results of actions come back as messages too.
+    let (results_tx, mut results) = mpsc::unbounded_channel::<Msg>();
+    let adapters: HashMap<SourceId, Arc<dyn ServiceAdapter>> = plan
+        .sources
+        .iter()
+        .map(|s| (s.id.clone(), s.adapter.clone()))
+        .collect();
+    // Held for their drop: replacing them aborts what they held.
     let mut _in_flight = fetch::start(
         state.generation,
         &plan.sources,
@@ -61,6 +74,7 @@ async fn event_loop(
         tx.clone(),
         concurrency,
     );
+    let mut refetches: Vec<Fetch> = Vec::new();
     let mut events = EventStream::new();
     let mut spin = tokio::time::interval(SPIN);
     spin.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
@@ -79,6 +93,7 @@ async fn event_loop(
                 None => return Ok(()),
             },
             Some(event) = rx.recv() => Msg::Fetch(event),
+            Some(msg) = results.recv() => msg,
             _ = spin.tick(), if state.is_loading() => Msg::Tick(chrono::Utc::now()),
             _ = clock.tick() => Msg::Tick(chrono::Utc::now()),
         };
@@ -87,6 +102,7 @@ async fn event_loop(
                 Command::Quit => return Ok(()),
                 Command::Fetch { generation } => {
                     // Dropping the old fetch aborts its tasks; stragglers carry its generation.
+                    refetches.clear();
                     _in_flight = fetch::start(
                         generation,
                         &plan.sources,
@@ -94,6 +110,60 @@ async fn event_loop(
                         tx.clone(),
                         concurrency,
                     );
+                }
+                Command::Refetch { source } => {
+                    if let Some(planned) = plan.sources.iter().find(|s| s.id == source) {
+                        refetches.retain(|f| !f.is_finished());
+                        refetches.push(fetch::start(
+                            state.generation,
+                            std::slice::from_ref(planned),
+                            &[],
+                            tx.clone(),
+                            1,
+                        ));
+                    }
+                }
+                Command::CheckReadiness {
+                    dialog,
+                    response,
+                    sources,
+                } => {
+                    let adapters: Vec<_> = sources
+                        .into_iter()
+                        .filter_map(|s| adapters.get(&s).map(|a| (s, a.clone())))
+                        .collect();
+                    let results_tx = results_tx.clone();
+                    tokio::spawn(async move {
+                        let checks = adapters.into_iter().map(|(source, adapter)| async move {
+                            let readiness = adapter.readiness(response).await;
+                            (source, readiness)
+                        });
+                        let results = futures_util::future::join_all(checks).await;
+                        let _ = results_tx.send(Msg::Readiness { dialog, results });
+                    });
+                }
+                Command::Answer { response, answers } => {
+                    for answer in answers {
+                        let Some(adapter) = adapters.get(&answer.source).cloned() else {
+                            continue;
+                        };
+                        let batch = Batch {
+                            source: answer.source,
+                            adapter,
+                            steps: answer.steps,
+                            targets: answer.targets,
+                            actor: (&answer.actor).into(),
+                        };
+                        let results_tx = results_tx.clone();
+                        tokio::spawn(async move {
+                            let outcomes = actions::execute(response, &batch).await;
+                            let _ = results_tx.send(Msg::Answered {
+                                source: batch.source,
+                                response,
+                                outcomes,
+                            });
+                        });
+                    }
                 }
             }
         }

@@ -151,6 +151,32 @@ fn a_refresh_replaces_a_source_only_when_its_new_listing_is_complete() {
 }
 
 #[test]
+fn a_refresh_with_fewer_rows_keeps_a_valid_selection() {
+    let mut state = state();
+    let sh = source(SecurityHub, "us-east-1");
+    let three = (1..=3)
+        .map(|i| invitation(SecurityHub, "us-east-1", &format!("10000000000{i}"), i))
+        .collect();
+    page(&mut state, &sh, three);
+    finish(&mut state, &sh);
+    press(&mut state, "G");
+    assert_eq!(state.selected, 2);
+    press(&mut state, "r");
+    page(
+        &mut state,
+        &sh,
+        vec![invitation(SecurityHub, "us-east-1", "100000000001", 1)],
+    );
+    finish(&mut state, &sh);
+    assert_eq!(state.visible_len(), 1);
+    assert_eq!(
+        state.selected, 0,
+        "the selected row went; the selection stays in range"
+    );
+    assert!(state.selected_row().is_some());
+}
+
+#[test]
 fn the_filter_narrows_rows_case_insensitively_and_selects_the_first() {
     let mut state = loaded();
     press(&mut state, "jj");
@@ -171,6 +197,13 @@ fn the_filter_narrows_rows_case_insensitively_and_selects_the_first() {
     assert_eq!(state.filter, "EU-W", "Enter keeps it");
     assert_eq!(state.count(View::All), 3);
     assert_eq!(state.count(View::Only(Detective)), 1);
+
+    // Several words: each must appear, in any column.
+    press(&mut state, "/");
+    send(&mut state, ctrl('u'));
+    press(&mut state, "guardduty 555566667777");
+    assert_eq!(shown(&state), ["guardduty eu-west-1 555566667777"]);
+    send(&mut state, key(KeyCode::Enter));
 
     // Any column: a status, an account.
     press(&mut state, "/");
@@ -300,4 +333,197 @@ fn ticks_turn_the_spinner_only_while_loading() {
     send(&mut done, Msg::Tick(now() + chrono::Duration::minutes(1)));
     assert_eq!(done.spinner, 0);
     assert_eq!(done.now, now() + chrono::Duration::minutes(1));
+}
+
+mod answering {
+    use super::*;
+    use guestlist::actions::{Outcome, Readiness, Response, Step};
+    use guestlist::app::{Answer, Note};
+
+    fn ready(state: &mut guestlist::app::AppState, steps: Vec<Step>) {
+        let dialog = state.dialog.as_ref().unwrap();
+        let id = dialog.id;
+        let results = dialog
+            .sources()
+            .into_iter()
+            .map(|s| {
+                (
+                    s,
+                    Ok(Readiness {
+                        steps: steps.clone(),
+                    }),
+                )
+            })
+            .collect();
+        send(
+            state,
+            Msg::Readiness {
+                dialog: id,
+                results,
+            },
+        );
+    }
+
+    #[test]
+    fn nothing_is_sent_until_confirmed_and_cancel_sends_nothing() {
+        let mut state = loaded();
+        let commands = press(&mut state, "a");
+        let [
+            Command::CheckReadiness {
+                response: Response::Accept,
+                sources,
+                ..
+            },
+        ] = commands.as_slice()
+        else {
+            panic!("{commands:?}");
+        };
+        assert_eq!(sources.len(), 1);
+        assert_eq!(state.mode, Mode::Confirm);
+        // While AWS is asked what is needed, yes waits.
+        assert!(press(&mut state, "y").is_empty());
+        assert_eq!(state.mode, Mode::Confirm);
+        // Keys that mean something elsewhere mean nothing here.
+        assert!(press(&mut state, "aqdD").is_empty());
+        assert_eq!(state.mode, Mode::Confirm);
+        send(&mut state, key(KeyCode::Esc));
+        assert_eq!(state.mode, Mode::Table);
+        assert!(state.dialog.is_none());
+        assert!(state.notes.is_empty());
+    }
+
+    #[test]
+    fn confirming_sends_the_steps_and_answers_grouped_by_source() {
+        let mut state = loaded();
+        // Mark the two us-east-1 invitations of Security Hub and GuardDuty.
+        let keys: Vec<String> = state
+            .visible_rows()
+            .filter(|r| r.invitation.region == "us-east-1" && r.invitation.service != Detective)
+            .map(|r| r.invitation.key())
+            .collect();
+        state.marked.extend(keys.iter().cloned());
+        press(&mut state, "a");
+        ready(&mut state, vec![Step::EnableSecurityHub]);
+        let commands = press(&mut state, "y");
+        let [
+            Command::Answer {
+                response: Response::Accept,
+                answers,
+            },
+        ] = commands.as_slice()
+        else {
+            panic!("{commands:?}");
+        };
+        assert_eq!(answers.len(), 2, "one per source");
+        assert!(
+            answers
+                .iter()
+                .all(|a: &Answer| a.targets.len() == 1 && a.steps == [Step::EnableSecurityHub])
+        );
+        assert_eq!(answers[0].actor.account.as_deref(), Some("444455556666"));
+        assert!(
+            keys.iter()
+                .all(|k| matches!(state.notes.get(k), Some(Note::Working(Response::Accept))))
+        );
+        assert!(state.marked.is_empty());
+        assert_eq!(state.mode, Mode::Table);
+    }
+
+    #[test]
+    fn outcomes_change_rows_at_once_and_ask_for_a_confirming_fetch() {
+        let mut state = loaded();
+        let gd = source(GuardDuty, "us-east-1");
+        let sh = source(SecurityHub, "eu-west-1");
+        let gd_key = state
+            .visible_rows()
+            .find(|r| r.invitation.source() == gd)
+            .unwrap()
+            .invitation
+            .key();
+        let sh_key = state
+            .visible_rows()
+            .find(|r| r.invitation.source() == sh)
+            .unwrap()
+            .invitation
+            .key();
+        let commands = send(
+            &mut state,
+            Msg::Answered {
+                source: gd.clone(),
+                response: Response::Decline,
+                outcomes: vec![Outcome {
+                    key: gd_key.clone(),
+                    result: Ok(()),
+                }],
+            },
+        );
+        assert_eq!(commands, [Command::Refetch { source: gd }]);
+        assert!(
+            state.visible_rows().all(|r| r.invitation.key() != gd_key),
+            "declined: gone"
+        );
+        send(
+            &mut state,
+            Msg::Answered {
+                source: sh.clone(),
+                response: Response::Accept,
+                outcomes: vec![Outcome {
+                    key: sh_key.clone(),
+                    result: Err("InvalidAccessException: not subscribed".into()),
+                }],
+            },
+        );
+        let row = state
+            .visible_rows()
+            .find(|r| r.invitation.key() == sh_key)
+            .unwrap();
+        assert_eq!(
+            row.invitation.status_raw, "Invited",
+            "a failure changes nothing"
+        );
+        assert!(
+            matches!(state.notes.get(&sh_key), Some(Note::Failed(Response::Accept, reason)) if reason.contains("InvalidAccess"))
+        );
+    }
+
+    #[test]
+    fn what_cannot_be_done_is_said_not_sent() {
+        let mut state = loaded();
+        press(&mut state, "4");
+        // The first Detective row is INVITED; delete is not a Detective operation.
+        assert!(press(&mut state, "D").is_empty());
+        assert!(
+            state
+                .notice
+                .as_ref()
+                .unwrap()
+                .contains("Detective has no delete")
+        );
+        assert_eq!(state.mode, Mode::Table);
+        // An accepted-but-disabled membership cannot be accepted again.
+        press(&mut state, "j");
+        assert!(press(&mut state, "a").is_empty());
+        assert!(
+            state
+                .notice
+                .as_ref()
+                .unwrap()
+                .contains("only a pending invitation")
+        );
+        // Read-only refuses in the key handler too.
+        state.read_only = true;
+        press(&mut state, "k");
+        assert!(press(&mut state, "a").is_empty());
+        assert!(state.notice.as_ref().unwrap().contains("read-only"));
+    }
+
+    #[test]
+    fn space_marks_and_moves_on() {
+        let mut state = loaded();
+        press(&mut state, "  ");
+        assert_eq!(state.marked.len(), 2);
+        assert_eq!(state.selected, 2);
+        press(&mut state, "k ");
+        assert_eq!(state.marked.len(), 1, "Space again unmarks");
+    }
 }

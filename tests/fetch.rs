@@ -9,7 +9,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use aws_config::retry::RetryConfig;
 use common::*;
 use futures_util::future::BoxFuture;
-use guestlist::aws::{AwsError, ErrorKind, InvitationPage, ServiceAdapter};
+use guestlist::actions::{Actor, Outcome, Readiness, Response, Step, Target};
+use guestlist::aws::{AdapterOptions, AwsError, ErrorKind, InvitationPage, ServiceAdapter};
 use guestlist::fetch::{self, FetchEvent, Identity, PlannedSource};
 use guestlist::list;
 use guestlist::model::{Details, ServiceKind, SourceId, Status};
@@ -119,7 +120,14 @@ async fn every_page_of_every_source_streams_in_with_its_generation() {
         identity(&sandbox, MEMBER_B).await,
     ];
     let regions = RegionChoice::These(vec!["us-east-1".into(), "eu-west-1".into()]);
-    let plan = sources::plan(identities.clone(), &[], &regions, false).unwrap();
+    let plan = sources::plan(
+        identities.clone(),
+        &[],
+        &regions,
+        false,
+        &AdapterOptions::default(),
+    )
+    .unwrap();
     assert_eq!(plan.sources.len(), 2 * 3 * 2);
     let events = events_of(&plan.sources, &plan.identities).await;
     assert!(events.iter().all(|e| e.generation() == 7));
@@ -182,7 +190,7 @@ async fn adapters_fill_the_model_from_each_service() {
     let sandbox = start(crowded()).await;
     let identities = vec![identity(&sandbox, MEMBER_A).await];
     let regions = RegionChoice::These(vec!["eu-west-1".into()]);
-    let plan = sources::plan(identities, &[], &regions, false).unwrap();
+    let plan = sources::plan(identities, &[], &regions, false, &AdapterOptions::default()).unwrap();
     let listing = list::collect(&plan, 8).await;
     assert_eq!(listing.exit_code(), 0);
     let by_service: BTreeMap<ServiceKind, _> =
@@ -233,7 +241,7 @@ async fn a_failing_service_fails_its_sources_and_no_other() {
     .await;
     let identities = vec![identity(&sandbox, MEMBER_A).await];
     let regions = RegionChoice::These(vec!["us-east-1".into(), "eu-west-1".into()]);
-    let plan = sources::plan(identities, &[], &regions, false).unwrap();
+    let plan = sources::plan(identities, &[], &regions, false, &AdapterOptions::default()).unwrap();
     let listing = list::collect(&plan, 8).await;
     assert_eq!(listing.failures.len(), 2);
     assert!(listing.failures.iter().all(|(source, error)| {
@@ -254,7 +262,14 @@ async fn a_region_the_account_has_not_enabled_is_not_a_failure() {
         config: config(&sandbox, MEMBER_KEY, "us-east-1").await,
     }];
     let regions = RegionChoice::These(vec!["us-east-1".into(), "af-south-1".into()]);
-    let plan = sources::plan(identities, &[ServiceKind::SecurityHub], &regions, false).unwrap();
+    let plan = sources::plan(
+        identities,
+        &[ServiceKind::SecurityHub],
+        &regions,
+        false,
+        &AdapterOptions::default(),
+    )
+    .unwrap();
     let listing = list::collect(&plan, 8).await;
     assert_eq!(listing.regions_not_enabled.len(), 1);
     assert_eq!(listing.regions_not_enabled[0].region, "af-south-1");
@@ -282,6 +297,31 @@ impl ServiceAdapter for RepeatingTokens {
                 invitations: Vec::new(),
                 next_token: Some("same-token".into()),
             })
+        })
+    }
+
+    fn readiness(&self, _: Response) -> BoxFuture<'_, Result<Readiness, AwsError>> {
+        Box::pin(async { Ok(Readiness::default()) })
+    }
+
+    fn take_step<'a>(&'a self, _: &'a Step, _: &'a Actor) -> BoxFuture<'a, Result<(), AwsError>> {
+        Box::pin(async { Err(AwsError::new(ErrorKind::Service, "Unused", "not used here")) })
+    }
+
+    fn respond<'a>(
+        &'a self,
+        _: Response,
+        targets: &'a [Target],
+        _: &'a Actor,
+    ) -> BoxFuture<'a, Vec<Outcome>> {
+        Box::pin(async move {
+            targets
+                .iter()
+                .map(|t| Outcome {
+                    key: t.key.clone(),
+                    result: Err("not used here".into()),
+                })
+                .collect()
         })
     }
 }
@@ -330,6 +370,7 @@ async fn dropping_a_fetch_cancels_it() {
         &[],
         &RegionChoice::These(vec!["us-east-1".into()]),
         false,
+        &AdapterOptions::default(),
     )
     .unwrap();
     let (tx, mut rx) = mpsc::channel(64);

@@ -2,28 +2,10 @@
 
 mod common;
 
-use std::process::{Command, Output};
+use std::process::Output;
 
 use common::*;
 use guestlist::sandbox::SandboxHandle;
-
-/// Runs the binary with only the environment given: no profile or credentials of the machine's.
-async fn guestlist(args: &[&str], env: &[(&str, &str)]) -> Output {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_guestlist"));
-    command
-        .args(args)
-        .env_clear()
-        .env("AWS_CONFIG_FILE", "/nonexistent/config")
-        .env("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/credentials")
-        .env("AWS_EC2_METADATA_DISABLED", "true")
-        .env("NO_COLOR", "1");
-    for (name, value) in env {
-        command.env(name, value);
-    }
-    tokio::task::spawn_blocking(move || command.output().unwrap())
-        .await
-        .unwrap()
-}
 
 fn as_member(region: &str) -> Vec<(&'static str, String)> {
     vec![

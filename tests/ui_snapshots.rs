@@ -141,3 +141,71 @@ fn empty_when_nothing_is_pending() {
     }
     insta::assert_snapshot!(render(&mut state, 80, 24).backend());
 }
+
+#[test]
+fn marked_rows_and_outcomes_on_rows() {
+    use guestlist::actions::Response;
+    use guestlist::app::Note;
+    let mut state = loaded();
+    send(&mut state, key(KeyCode::Char(' ')));
+    send(&mut state, key(KeyCode::Char(' ')));
+    let keys: Vec<String> = state.visible_rows().map(|r| r.invitation.key()).collect();
+    state.notes.insert(
+        keys[2].clone(),
+        Note::Failed(
+            Response::Accept,
+            "InvalidAccessException: not subscribed".into(),
+        ),
+    );
+    state
+        .notes
+        .insert(keys[3].clone(), Note::Working(Response::Decline));
+    insta::assert_snapshot!(render(&mut state, 100, 24).backend());
+}
+
+#[test]
+fn confirm_dialog_asking_then_ready() {
+    use guestlist::actions::{Readiness, Response, Step};
+    use guestlist::app::Msg;
+    let mut state = loaded();
+    press(&mut state, " ");
+    press(&mut state, "j ");
+    press(&mut state, "a");
+    insta::assert_snapshot!(
+        "confirm_dialog_asking",
+        render(&mut state, 100, 30).backend()
+    );
+    let dialog = state.dialog.as_ref().unwrap();
+    let results = dialog
+        .sources()
+        .into_iter()
+        .map(|source| {
+            let steps = match source.service {
+                SecurityHub => vec![Step::EnableSecurityHub],
+                _ => vec![Step::CreateDetector],
+            };
+            (source, Ok(Readiness { steps }))
+        })
+        .collect();
+    let id = dialog.id;
+    send(
+        &mut state,
+        Msg::Readiness {
+            dialog: id,
+            results,
+        },
+    );
+    assert_eq!(state.dialog.as_ref().unwrap().response, Response::Accept);
+    insta::assert_snapshot!(
+        "confirm_dialog_ready",
+        render(&mut state, 100, 30).backend()
+    );
+}
+
+#[test]
+fn read_only_header() {
+    let mut state = loaded();
+    state.read_only = true;
+    press(&mut state, "a");
+    insta::assert_snapshot!(render(&mut state, 100, 24).backend());
+}

@@ -29,6 +29,11 @@ pub enum Action {
     SortNext,
     SortReverse,
     Refresh,
+    ToggleMark,
+    Accept,
+    Decline,
+    Delete,
+    Confirm,
     Help,
     Close,
     Quit,
@@ -36,7 +41,7 @@ pub enum Action {
 
 impl Action {
     /// In the order the help screen lists them.
-    pub const ALL: [Action; 20] = [
+    pub const ALL: [Action; 25] = [
         Action::MoveDown,
         Action::MoveUp,
         Action::PageDown,
@@ -54,6 +59,11 @@ impl Action {
         Action::SortNext,
         Action::SortReverse,
         Action::Refresh,
+        Action::ToggleMark,
+        Action::Accept,
+        Action::Decline,
+        Action::Delete,
+        Action::Confirm,
         Action::Help,
         Action::Close,
         Action::Quit,
@@ -74,12 +84,17 @@ impl Action {
             Action::ViewGuardDuty => "GuardDuty only",
             Action::ViewDetective => "Detective only",
             Action::ToggleDetail => "every field of the row",
-            Action::Filter => "filter (Enter keeps, Esc clears)",
+            Action::Filter => "filter rows",
             Action::SortNext => "sort by the next column",
             Action::SortReverse => "reverse the sort order",
             Action::Refresh => "fetch everything again",
+            Action::ToggleMark => "mark the row for an action",
+            Action::Accept => "accept (asks first)",
+            Action::Decline => "decline (asks first)",
+            Action::Delete => "delete (asks first)",
+            Action::Confirm => "confirm, in a dialog",
             Action::Help => "this help",
-            Action::Close => "close, or clear the filter",
+            Action::Close => "close, or clear filter",
             Action::Quit => "quit",
         }
     }
@@ -93,6 +108,8 @@ pub enum Mode {
     Filter,
     Detail,
     Help,
+    /// A dialog asks before anything changes.
+    Confirm,
 }
 
 /// A key with its modifiers, as written in a configuration (`ctrl-c`, `shift-tab`, `pagedown`, `G`).
@@ -323,6 +340,10 @@ impl Default for KeyMap {
             (c('s'), Action::SortNext),
             (c('S'), Action::SortReverse),
             (c('r'), Action::Refresh),
+            (n(Space), Action::ToggleMark),
+            (c('a'), Action::Accept),
+            (c('d'), Action::Decline),
+            (c('D'), Action::Delete),
             (c('?'), Action::Help),
             (n(Esc), Action::Close),
             (c('q'), Action::Quit),
@@ -351,6 +372,12 @@ impl KeyMap {
                 KeyCodeOrd::Named(NamedKey::Enter) => Some(Action::Filter),
                 KeyCodeOrd::Named(NamedKey::Up) => Some(Action::MoveUp),
                 KeyCodeOrd::Named(NamedKey::Down) => Some(Action::MoveDown),
+                _ => None,
+            },
+            // The dialog's keys are fixed: a rebinding must never turn a key into a yes.
+            Mode::Confirm => match key.code {
+                KeyCodeOrd::Char('y') | KeyCodeOrd::Named(NamedKey::Enter) => Some(Action::Confirm),
+                KeyCodeOrd::Char('n') | KeyCodeOrd::Named(NamedKey::Esc) => Some(Action::Close),
                 _ => None,
             },
             Mode::Help => match self.bindings.get(&key) {
@@ -465,6 +492,18 @@ mod tests {
             map.resolve(&press(KeyCode::Char('j'), KeyModifiers::NONE), Mode::Help),
             None
         );
+    }
+
+    #[test]
+    fn the_dialog_answers_only_to_yes_and_no() {
+        let map = KeyMap::default();
+        let resolve = |code| map.resolve(&press(code, KeyModifiers::NONE), Mode::Confirm);
+        assert_eq!(resolve(KeyCode::Char('y')), Some(Action::Confirm));
+        assert_eq!(resolve(KeyCode::Enter), Some(Action::Confirm));
+        assert_eq!(resolve(KeyCode::Char('n')), Some(Action::Close));
+        assert_eq!(resolve(KeyCode::Esc), Some(Action::Close));
+        assert_eq!(resolve(KeyCode::Char('a')), None);
+        assert_eq!(resolve(KeyCode::Char('q')), None);
     }
 
     #[test]

@@ -5,5 +5,7 @@ mod state;
 mod update;
 
 pub use keymap::{Action, Key, KeyMap, Mode};
-pub use state::{AppState, Clock, Column, IdentityState, Phase, Row, Sort, SourceState, View};
-pub use update::{Command, Msg, update};
+pub use state::{
+    AppState, Clock, Column, Dialog, IdentityState, Note, Phase, Row, Sort, SourceState, View,
+};
+pub use update::{Answer, AnswerActor, Command, Msg, update};

@@ -5,14 +5,46 @@
 //! a binary search per row, not a re-sort.
 
 use std::cmp::Ordering;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::PathBuf;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 
 use super::keymap::{KeyMap, Mode};
+use crate::actions::{Readiness, Response, Target};
 use crate::aws::AwsError;
-use crate::model::{Invitation, ServiceKind, SourceId};
+use crate::model::{Invitation, ServiceKind, SourceId, Status};
+
+/// What happened to a row the person acted on; it stays on the row until the next action.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Note {
+    Working(Response),
+    Done(Response),
+    Failed(Response, String),
+}
+
+/// A question before anything changes: what, where, and what AWS needs first.
+#[derive(Debug, Clone)]
+pub struct Dialog {
+    pub id: u64,
+    pub response: Response,
+    /// Each target with the source it belongs to and the row it came from.
+    pub targets: Vec<(SourceId, Target, Invitation)>,
+    /// Rows that were marked but cannot be answered this way, and why.
+    pub skipped: Vec<String>,
+    /// None while asking AWS what each source needs.
+    pub readiness: Option<BTreeMap<SourceId, Result<Readiness, AwsError>>>,
+}
+
+impl Dialog {
+    pub fn sources(&self) -> Vec<SourceId> {
+        let mut sources: Vec<SourceId> = self.targets.iter().map(|(s, _, _)| s.clone()).collect();
+        sources.sort();
+        sources.dedup();
+        sources
+    }
+}
 
 /// Which services the table shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -144,8 +176,11 @@ impl Row {
         }
     }
 
+    /// Every word of the filter must appear somewhere in the row.
     pub fn matches(&self, needle_lowercase: &str) -> bool {
-        needle_lowercase.is_empty() || self.haystack.contains(needle_lowercase)
+        needle_lowercase
+            .split_whitespace()
+            .all(|word| self.haystack.contains(word))
     }
 }
 
@@ -226,6 +261,15 @@ pub struct AppState {
     pub clock: Clock,
     pub spinner: usize,
     pub keymap: KeyMap,
+    /// Keys of the rows marked with Space.
+    pub marked: HashSet<String>,
+    pub notes: HashMap<String, Note>,
+    pub dialog: Option<Dialog>,
+    dialogs_opened: u64,
+    pub read_only: bool,
+    pub audit_path: Option<PathBuf>,
+    /// A one-line message for the footer, until the next key.
+    pub notice: Option<String>,
 }
 
 impl AppState {
@@ -271,7 +315,49 @@ impl AppState {
             clock: Clock::Local,
             spinner: 0,
             keymap: KeyMap::default(),
+            marked: HashSet::new(),
+            notes: HashMap::new(),
+            dialog: None,
+            dialogs_opened: 0,
+            read_only: false,
+            audit_path: None,
+            notice: None,
         }
+    }
+
+    pub fn next_dialog_id(&mut self) -> u64 {
+        self.dialogs_opened += 1;
+        self.dialogs_opened
+    }
+
+    /// Shows an answer's success at once: an accepted invitation turns accepted, a declined or
+    /// deleted one goes. The source is then fetched again to confirm.
+    pub fn apply_success(&mut self, source: &SourceId, key: &str, response: Response) {
+        let Some(&index) = self.source_index.get(source) else {
+            return;
+        };
+        let keep = self.selected_key();
+        let state = &mut self.sources[index];
+        let rows = match state.complete.as_mut() {
+            Some(rows) => rows,
+            None => &mut state.incoming,
+        };
+        match response {
+            Response::Accept => {
+                for row in rows.iter_mut().filter(|r| r.invitation.key() == key) {
+                    let mut invitation = row.invitation.clone();
+                    invitation.status = Status::Accepted;
+                    invitation.status_raw = match invitation.service {
+                        ServiceKind::Detective => "ENABLED".into(),
+                        _ => "Enabled".into(),
+                    };
+                    *row = Row::new(invitation);
+                }
+            }
+            Response::Decline | Response::Delete => rows.retain(|r| r.invitation.key() != key),
+        }
+        self.marked.remove(key);
+        self.rebuild_keeping(keep);
     }
 
     pub fn source_mut(&mut self, id: &SourceId) -> Option<&mut SourceState> {
@@ -368,9 +454,19 @@ impl AppState {
         self.counts[View::Only(service).index()] += 1;
     }
 
+    pub fn selected_key(&self) -> Option<String> {
+        self.selected_row().map(|r| r.invitation.key())
+    }
+
     /// Re-sorts everything and rebuilds the shown rows, keeping the selected invitation.
+    /// Only for when no source's rows changed: the shown rows are read to find the selection.
     pub fn rebuild(&mut self) {
-        let keep = self.selected_row().map(|r| r.invitation.key());
+        let keep = self.selected_key();
+        self.rebuild_keeping(keep);
+    }
+
+    /// Rebuilds after rows changed; `keep` was taken before they did, while it was readable.
+    fn rebuild_keeping(&mut self, keep: Option<String>) {
         let mut sorted: Vec<RowRef> = self
             .sources
             .iter()
@@ -456,6 +552,7 @@ impl AppState {
     /// stay on screen until their source's new listing completes.
     pub fn begin_generation(&mut self, generation: u64) {
         self.generation = generation;
+        let keep = self.selected_key();
         let mut shown_changed = false;
         for source in &mut self.sources {
             shown_changed |= source.complete.is_none() && !source.incoming.is_empty();
@@ -465,7 +562,7 @@ impl AppState {
             source.incoming.clear();
         }
         if shown_changed {
-            self.rebuild();
+            self.rebuild_keeping(keep);
         }
     }
 
@@ -497,13 +594,14 @@ impl AppState {
         let Some(&index) = self.source_index.get(id) else {
             return;
         };
+        let keep = self.selected_key();
         let source = &mut self.sources[index];
         source.phase = Phase::Done { elapsed };
         let was_streaming = source.complete.is_none();
         source.complete = Some(std::mem::take(&mut source.incoming));
         // A first listing was already shown as it streamed, at the same indices.
         if !was_streaming {
-            self.rebuild();
+            self.rebuild_keeping(keep);
         }
     }
 

@@ -4,10 +4,14 @@
 use chrono::{DateTime, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseEvent, MouseEventKind};
 
+use std::collections::BTreeMap;
+
 use super::keymap::{Action, Mode};
-use super::state::{AppState, Column, Sort, View};
+use super::state::{AppState, Column, Dialog, IdentityState, Note, Sort, View};
+use crate::actions::{Actor, Outcome, Readiness, Response, Step, Target};
+use crate::aws::AwsError;
 use crate::fetch::FetchEvent;
-use crate::model::ServiceKind;
+use crate::model::{ServiceKind, SourceId};
 use crate::ui::layout;
 
 #[derive(Debug, Clone)]
@@ -18,14 +22,63 @@ pub enum Msg {
     /// Time passes: spinners turn, ages grow.
     Tick(DateTime<Utc>),
     Fetch(FetchEvent),
+    /// What each source needs before the dialog's answer can succeed.
+    Readiness {
+        dialog: u64,
+        results: Vec<(SourceId, Result<Readiness, AwsError>)>,
+    },
+    /// What came of answering invitations of one source.
+    Answered {
+        source: SourceId,
+        response: Response,
+        outcomes: Vec<Outcome>,
+    },
 }
 
+/// Answers for one source, as the runtime should send them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Answer {
+    pub source: SourceId,
+    pub steps: Vec<Step>,
+    pub targets: Vec<Target>,
+    pub actor: AnswerActor,
+}
+
+/// The acting account, for the audit log (Actor is not comparable).
 #[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AnswerActor {
+    pub account: Option<String>,
+}
+
+impl From<&AnswerActor> for Actor {
+    fn from(actor: &AnswerActor) -> Self {
+        Actor {
+            account: actor.account.clone(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
 pub enum Command {
     Quit,
     /// Cancel what is in flight and fetch everything again, as this generation.
     Fetch {
         generation: u64,
+    },
+    /// Ask each source what it needs before `response` can succeed.
+    CheckReadiness {
+        dialog: u64,
+        response: Response,
+        sources: Vec<SourceId>,
+    },
+    /// Take the steps and send the answers.
+    Answer {
+        response: Response,
+        answers: Vec<Answer>,
+    },
+    /// List one source again, to confirm what an action changed.
+    Refetch {
+        source: SourceId,
     },
 }
 
@@ -58,6 +111,34 @@ pub fn update(state: &mut AppState, msg: Msg) -> Vec<Command> {
         Msg::Fetch(event) => {
             on_fetch(state, event);
             Vec::new()
+        }
+        Msg::Readiness { dialog, results } => {
+            if let Some(open) = state.dialog.as_mut().filter(|d| d.id == dialog) {
+                open.readiness = Some(results.into_iter().collect());
+            }
+            Vec::new()
+        }
+        Msg::Answered {
+            source,
+            response,
+            outcomes,
+        } => {
+            for outcome in outcomes {
+                match outcome.result {
+                    Ok(()) => {
+                        state
+                            .notes
+                            .insert(outcome.key.clone(), Note::Done(response));
+                        state.apply_success(&source, &outcome.key, response);
+                    }
+                    Err(reason) => {
+                        state
+                            .notes
+                            .insert(outcome.key, Note::Failed(response, reason));
+                    }
+                }
+            }
+            vec![Command::Refetch { source }]
         }
     };
     keep_selection_in_sight(state);
@@ -97,6 +178,7 @@ fn on_fetch(state: &mut AppState, event: FetchEvent) {
 }
 
 fn on_key(state: &mut AppState, key: KeyEvent) -> Vec<Command> {
+    state.notice = None;
     let action = state.keymap.resolve(&key, state.mode);
     if state.mode == Mode::Filter && action.is_none() {
         edit_filter(state, key);
@@ -213,7 +295,24 @@ fn perform(state: &mut AppState, action: Action) -> Vec<Command> {
                 Mode::Help
             };
         }
+        Action::ToggleMark => {
+            if let Some(key) = state.selected_row().map(|r| r.invitation.key()) {
+                if !state.marked.remove(&key) {
+                    state.marked.insert(key);
+                }
+                move_by(state, 1);
+            }
+        }
+        Action::Accept => return open_dialog(state, Response::Accept),
+        Action::Decline => return open_dialog(state, Response::Decline),
+        Action::Delete => return open_dialog(state, Response::Delete),
+        Action::Confirm => return confirm(state),
         Action::Close => match state.mode {
+            Mode::Confirm => {
+                state.dialog = None;
+                state.mode = Mode::Table;
+                state.notice = Some("cancelled: nothing was sent".into());
+            }
             Mode::Filter => {
                 state.mode = Mode::Table;
                 if !state.filter.is_empty() {
@@ -230,6 +329,118 @@ fn perform(state: &mut AppState, action: Action) -> Vec<Command> {
         },
     }
     Vec::new()
+}
+
+/// The marked rows, or the selected one when none is marked.
+fn chosen(state: &AppState) -> Vec<crate::model::Invitation> {
+    let marked: Vec<_> = state
+        .sources
+        .iter()
+        .flat_map(|s| s.shown())
+        .filter(|r| state.marked.contains(&r.invitation.key()))
+        .map(|r| r.invitation.clone())
+        .collect();
+    if !marked.is_empty() {
+        return marked;
+    }
+    state
+        .selected_row()
+        .map(|r| vec![r.invitation.clone()])
+        .unwrap_or_default()
+}
+
+fn open_dialog(state: &mut AppState, response: Response) -> Vec<Command> {
+    if state.read_only {
+        state.notice = Some(format!(
+            "read-only: {response} is refused (started with --read-only)"
+        ));
+        return Vec::new();
+    }
+    let mut targets = Vec::new();
+    let mut skipped = Vec::new();
+    for invitation in chosen(state) {
+        match response.applies_to(&invitation) {
+            Ok(()) => targets.push((invitation.source(), Target::of(&invitation), invitation)),
+            Err(reason) => skipped.push(format!(
+                "{} {} from {}: {reason}",
+                invitation.service, invitation.region, invitation.administrator_id
+            )),
+        }
+    }
+    if targets.is_empty() {
+        state.notice = Some(match skipped.first() {
+            Some(reason) if skipped.len() == 1 => format!("cannot {response}: {reason}"),
+            Some(_) => format!("cannot {response} any of the {} marked rows", skipped.len()),
+            None => format!("nothing to {response}: no invitation is selected"),
+        });
+        return Vec::new();
+    }
+    let id = state.next_dialog_id();
+    let dialog = Dialog {
+        id,
+        response,
+        targets,
+        skipped,
+        readiness: None,
+    };
+    let sources = dialog.sources();
+    state.dialog = Some(dialog);
+    state.mode = Mode::Confirm;
+    vec![Command::CheckReadiness {
+        dialog: id,
+        response,
+        sources,
+    }]
+}
+
+fn confirm(state: &mut AppState) -> Vec<Command> {
+    let Some(dialog) = state.dialog.as_ref() else {
+        state.mode = Mode::Table;
+        return Vec::new();
+    };
+    let Some(readiness) = dialog.readiness.as_ref() else {
+        state.notice = Some("still asking AWS what is needed first…".into());
+        return Vec::new();
+    };
+    let response = dialog.response;
+    let mut by_source: BTreeMap<SourceId, Vec<Target>> = BTreeMap::new();
+    for (source, target, _) in &dialog.targets {
+        by_source
+            .entry(source.clone())
+            .or_default()
+            .push(target.clone());
+    }
+    let answers: Vec<Answer> = by_source
+        .into_iter()
+        .map(|(source, targets)| {
+            // A failed check sends the answer anyway: AWS's own error is the better message.
+            let steps = match readiness.get(&source) {
+                Some(Ok(ready)) => ready.steps.clone(),
+                _ => Vec::new(),
+            };
+            let account = match state.identities.get(&source.profile) {
+                Some(IdentityState::Account(account)) => Some(account.clone()),
+                _ => None,
+            };
+            Answer {
+                source,
+                steps,
+                targets,
+                actor: AnswerActor { account },
+            }
+        })
+        .collect();
+    for answer in &answers {
+        for target in &answer.targets {
+            state
+                .notes
+                .insert(target.key.clone(), Note::Working(response));
+            state.marked.remove(&target.key);
+        }
+    }
+    state.dialog = None;
+    state.mode = Mode::Table;
+    vec![Command::Answer { response, answers }]
 }
 
 fn set_view(state: &mut AppState, view: View) {

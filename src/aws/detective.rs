@@ -2,9 +2,11 @@ use aws_config::SdkConfig;
 use aws_sdk_detective::Client;
 use aws_sdk_detective::types::MemberDetail;
 use futures_util::future::BoxFuture;
+use serde_json::json;
 
 use super::adapter::{InvitationPage, Scope, ServiceAdapter};
-use super::{AwsError, to_chrono};
+use super::{AwsError, ErrorKind, to_chrono};
+use crate::actions::{Actor, Outcome, Readiness, Response, Step, Target};
 use crate::model::{Details, Invitation, PackageUsage, ServiceKind, Status};
 
 const MAX_PAGE: i32 = 200;
@@ -16,10 +18,60 @@ pub struct Detective {
 
 impl Detective {
     pub(crate) fn new(config: &SdkConfig, scope: Scope) -> Self {
+        let builder = scope.guard(aws_sdk_detective::config::Builder::from(config), |b, g| {
+            b.interceptor(g)
+        });
         Self {
-            client: Client::new(config),
+            client: Client::from_conf(builder.build()),
             scope,
         }
+    }
+
+    async fn answer(
+        &self,
+        response: Response,
+        target: &Target,
+        actor: &Actor,
+    ) -> Result<(), AwsError> {
+        let Some(graph_arn) = target.graph_arn.clone() else {
+            return Err(AwsError::new(
+                ErrorKind::Service,
+                "NoGraphArn",
+                "the invitation has no graph ARN",
+            ));
+        };
+        let result = match response {
+            Response::Accept => self
+                .client
+                .accept_invitation()
+                .graph_arn(&graph_arn)
+                .send()
+                .await
+                .map(|_| ())
+                .map_err(AwsError::from_sdk),
+            Response::Decline => self
+                .client
+                .reject_invitation()
+                .graph_arn(&graph_arn)
+                .send()
+                .await
+                .map(|_| ())
+                .map_err(AwsError::from_sdk),
+            Response::Delete => {
+                // Nothing is sent: Detective has no such operation, so nothing to audit.
+                return Err(AwsError::new(
+                    ErrorKind::Service,
+                    "NotSupported",
+                    "Detective has no delete for invitations: decline (reject) it instead",
+                ));
+            }
+        };
+        self.scope.audited(
+            actor,
+            response.operation(ServiceKind::Detective),
+            json!({ "GraphArn": graph_arn }),
+            result,
+        )
     }
 
     fn invitation(&self, member: &MemberDetail) -> Invitation {
@@ -86,6 +138,47 @@ impl Detective {
 impl ServiceAdapter for Detective {
     fn service(&self) -> ServiceKind {
         ServiceKind::Detective
+    }
+
+    fn readiness(&self, _: Response) -> BoxFuture<'_, Result<Readiness, AwsError>> {
+        // A member needs nothing enabled to accept a behavior graph invitation.
+        Box::pin(async { Ok(Readiness::default()) })
+    }
+
+    fn take_step<'a>(
+        &'a self,
+        step: &'a Step,
+        _: &'a Actor,
+    ) -> BoxFuture<'a, Result<(), AwsError>> {
+        Box::pin(async move {
+            Err(AwsError::new(
+                ErrorKind::Service,
+                "NotApplicable",
+                format!("Detective needs no step to {}", step.describe()),
+            ))
+        })
+    }
+
+    fn respond<'a>(
+        &'a self,
+        response: Response,
+        targets: &'a [Target],
+        actor: &'a Actor,
+    ) -> BoxFuture<'a, Vec<Outcome>> {
+        Box::pin(async move {
+            let mut outcomes = Vec::new();
+            for target in targets {
+                let result = self
+                    .answer(response, target, actor)
+                    .await
+                    .map_err(|e| e.to_string());
+                outcomes.push(Outcome {
+                    key: target.key.clone(),
+                    result,
+                });
+            }
+            outcomes
+        })
     }
 
     fn list_invitations(

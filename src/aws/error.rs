@@ -19,6 +19,8 @@ pub enum ErrorKind {
     Credentials,
     /// The service sent a `NextToken` it had already sent: following it would never end.
     RepeatedToken,
+    /// Refused before sending: guestlist runs with `--read-only`.
+    ReadOnly,
     Service,
 }
 
@@ -54,6 +56,9 @@ impl AwsError {
             return Self::from_code(code, message);
         }
         let detail = error_chain(&error);
+        if let Some(at) = detail.find(super::guard::REFUSED) {
+            return Self::new(ErrorKind::ReadOnly, "ReadOnly", detail[at..].to_owned());
+        }
         match &error {
             SdkError::TimeoutError(_) => Self::new(ErrorKind::Timeout, "Timeout", detail),
             SdkError::DispatchFailure(failure) if failure.is_timeout() => {
@@ -105,6 +110,7 @@ impl AwsError {
             ErrorKind::Network => "network error".into(),
             ErrorKind::Credentials => "no credentials".into(),
             ErrorKind::RepeatedToken => "repeated NextToken".into(),
+            ErrorKind::ReadOnly => "refused: read-only".into(),
             ErrorKind::Service => self.code.clone(),
         }
     }

@@ -1,9 +1,11 @@
 use aws_config::SdkConfig;
 use aws_sdk_guardduty::Client;
 use futures_util::future::BoxFuture;
+use serde_json::json;
 
-use super::AwsError;
-use super::adapter::{InvitationPage, Scope, ServiceAdapter};
+use super::adapter::{InvitationPage, Scope, ServiceAdapter, batch_outcomes};
+use super::{AwsError, ErrorKind};
+use crate::actions::{Actor, BATCH, Outcome, Readiness, Response, Step, Target};
 use crate::model::{Details, Invitation, ServiceKind, Status};
 
 const MAX_PAGE: i32 = 50;
@@ -15,16 +17,209 @@ pub struct GuardDuty {
 
 impl GuardDuty {
     pub(crate) fn new(config: &SdkConfig, scope: Scope) -> Self {
+        let builder = scope.guard(aws_sdk_guardduty::config::Builder::from(config), |b, g| {
+            b.interceptor(g)
+        });
         Self {
-            client: Client::new(config),
+            client: Client::from_conf(builder.build()),
             scope,
         }
+    }
+
+    /// The caller's own detector in this region, if GuardDuty is enabled.
+    async fn detector(&self) -> Result<Option<String>, AwsError> {
+        let detectors = self
+            .client
+            .list_detectors()
+            .send()
+            .await
+            .map_err(AwsError::from_sdk)?;
+        Ok(detectors.detector_ids().first().cloned())
+    }
+
+    fn no_detector(&self) -> AwsError {
+        AwsError::new(
+            ErrorKind::NotEnabled,
+            "NoDetector",
+            format!(
+                "GuardDuty is not enabled in {}: create a detector first",
+                self.scope.region
+            ),
+        )
+    }
+
+    async fn batch(&self, response: Response, targets: &[Target], actor: &Actor) -> Vec<Outcome> {
+        let mut outcomes = Vec::with_capacity(targets.len());
+        for chunk in targets.chunks(BATCH) {
+            let ids: Vec<String> = chunk.iter().map(|t| t.administrator_id.clone()).collect();
+            let unprocessed = |accounts: &[_]| -> Vec<(String, String)> {
+                accounts
+                    .iter()
+                    .map(|u: &aws_sdk_guardduty::types::UnprocessedAccount| {
+                        (
+                            u.account_id().unwrap_or_default().to_owned(),
+                            u.result().unwrap_or("not processed").to_owned(),
+                        )
+                    })
+                    .collect()
+            };
+            let result = if response == Response::Decline {
+                self.client
+                    .decline_invitations()
+                    .set_account_ids(Some(ids.clone()))
+                    .send()
+                    .await
+                    .map(|o| unprocessed(o.unprocessed_accounts()))
+                    .map_err(AwsError::from_sdk)
+            } else {
+                self.client
+                    .delete_invitations()
+                    .set_account_ids(Some(ids.clone()))
+                    .send()
+                    .await
+                    .map(|o| unprocessed(o.unprocessed_accounts()))
+                    .map_err(AwsError::from_sdk)
+            };
+            let result = self.scope.audited(
+                actor,
+                response.operation(ServiceKind::GuardDuty),
+                json!({ "accountIds": ids }),
+                result,
+            );
+            outcomes.extend(batch_outcomes(chunk, result));
+        }
+        outcomes
+    }
+
+    async fn accept_all(&self, targets: &[Target], actor: &Actor) -> Vec<Outcome> {
+        let detector = match self.detector().await {
+            Ok(Some(detector)) => detector,
+            Ok(None) => return batch_outcomes(targets, Err(self.no_detector())),
+            Err(error) => return batch_outcomes(targets, Err(error)),
+        };
+        let mut outcomes = Vec::new();
+        for target in targets {
+            let invitation_id = target.invitation_id.clone().unwrap_or_default();
+            let result = self
+                .client
+                .accept_administrator_invitation()
+                .detector_id(&detector)
+                .administrator_id(&target.administrator_id)
+                .invitation_id(&invitation_id)
+                .send()
+                .await
+                .map(|_| ())
+                .map_err(AwsError::from_sdk);
+            let result = self.scope.audited(
+                actor,
+                "AcceptAdministratorInvitation",
+                json!({ "DetectorId": detector, "administratorId": target.administrator_id, "invitationId": invitation_id }),
+                result,
+            );
+            outcomes.push(Outcome {
+                key: target.key.clone(),
+                result: result.map_err(|e| e.to_string()),
+            });
+        }
+        outcomes
     }
 }
 
 impl ServiceAdapter for GuardDuty {
     fn service(&self) -> ServiceKind {
         ServiceKind::GuardDuty
+    }
+
+    fn readiness(&self, response: Response) -> BoxFuture<'_, Result<Readiness, AwsError>> {
+        Box::pin(async move {
+            if response != Response::Accept {
+                return Ok(Readiness::default());
+            }
+            let Some(detector) = self.detector().await? else {
+                return Ok(Readiness {
+                    steps: vec![Step::CreateDetector],
+                });
+            };
+            let current = self
+                .client
+                .get_administrator_account()
+                .detector_id(detector)
+                .send()
+                .await
+                .map_err(AwsError::from_sdk)?;
+            let steps = current
+                .administrator()
+                .filter(|a| a.relationship_status() == Some("Enabled"))
+                .and_then(|a| a.account_id())
+                .map(|administrator| Step::LeaveAdministrator {
+                    administrator: administrator.to_owned(),
+                })
+                .into_iter()
+                .collect();
+            Ok(Readiness { steps })
+        })
+    }
+
+    fn take_step<'a>(
+        &'a self,
+        step: &'a Step,
+        actor: &'a Actor,
+    ) -> BoxFuture<'a, Result<(), AwsError>> {
+        Box::pin(async move {
+            match step {
+                Step::CreateDetector => {
+                    if self.detector().await?.is_some() {
+                        return Ok(()); // created meanwhile
+                    }
+                    let result = self
+                        .client
+                        .create_detector()
+                        .enable(true)
+                        .send()
+                        .await
+                        .map(|_| ())
+                        .map_err(AwsError::from_sdk);
+                    self.scope
+                        .audited(actor, "CreateDetector", json!({ "enable": true }), result)
+                }
+                Step::LeaveAdministrator { administrator } => {
+                    let detector = self.detector().await?.ok_or_else(|| self.no_detector())?;
+                    let result = self
+                        .client
+                        .disassociate_from_administrator_account()
+                        .detector_id(&detector)
+                        .send()
+                        .await
+                        .map(|_| ())
+                        .map_err(AwsError::from_sdk);
+                    self.scope.audited(
+                        actor,
+                        "DisassociateFromAdministratorAccount",
+                        json!({ "DetectorId": detector, "Administrator": administrator }),
+                        result,
+                    )
+                }
+                Step::EnableSecurityHub => Err(AwsError::new(
+                    ErrorKind::Service,
+                    "NotApplicable",
+                    "GuardDuty is enabled with a detector, not EnableSecurityHub",
+                )),
+            }
+        })
+    }
+
+    fn respond<'a>(
+        &'a self,
+        response: Response,
+        targets: &'a [Target],
+        actor: &'a Actor,
+    ) -> BoxFuture<'a, Vec<Outcome>> {
+        Box::pin(async move {
+            match response {
+                Response::Accept => self.accept_all(targets, actor).await,
+                Response::Decline | Response::Delete => self.batch(response, targets, actor).await,
+            }
+        })
     }
 
     fn list_invitations(

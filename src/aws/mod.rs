@@ -5,12 +5,13 @@ mod adapter;
 mod config;
 mod detective;
 mod error;
+pub mod guard;
 mod guardduty;
 mod identity;
 pub mod regions;
 mod securityhub;
 
-pub use adapter::{InvitationPage, ServiceAdapter, adapter_for};
+pub use adapter::{AdapterOptions, InvitationPage, ServiceAdapter, adapter_for};
 pub use config::{profile_config, retry_config, sandbox_config, timeout_config, with_region};
 pub use error::{AwsError, ErrorKind};
 pub use identity::caller_account;

@@ -1,9 +1,11 @@
 use aws_config::SdkConfig;
 use aws_sdk_securityhub::Client;
 use futures_util::future::BoxFuture;
+use serde_json::json;
 
-use super::adapter::{InvitationPage, Scope, ServiceAdapter};
-use super::{AwsError, to_chrono};
+use super::adapter::{InvitationPage, Scope, ServiceAdapter, batch_outcomes};
+use super::{AwsError, ErrorKind, to_chrono};
+use crate::actions::{Actor, BATCH, Outcome, Readiness, Response, Step, Target};
 use crate::model::{Details, Invitation, ServiceKind, Status};
 
 const MAX_PAGE: i32 = 50;
@@ -15,16 +17,187 @@ pub struct SecurityHub {
 
 impl SecurityHub {
     pub(crate) fn new(config: &SdkConfig, scope: Scope) -> Self {
+        let builder = scope.guard(
+            aws_sdk_securityhub::config::Builder::from(config),
+            |b, g| b.interceptor(g),
+        );
         Self {
-            client: Client::new(config),
+            client: Client::from_conf(builder.build()),
             scope,
         }
+    }
+
+    async fn accept(&self, target: &Target, actor: &Actor) -> Result<(), AwsError> {
+        let invitation_id = target.invitation_id.clone().unwrap_or_default();
+        let result = self
+            .client
+            .accept_administrator_invitation()
+            .administrator_id(&target.administrator_id)
+            .invitation_id(&invitation_id)
+            .send()
+            .await
+            .map(|_| ())
+            .map_err(AwsError::from_sdk);
+        self.scope.audited(
+            actor,
+            "AcceptAdministratorInvitation",
+            json!({ "AdministratorId": target.administrator_id, "InvitationId": invitation_id }),
+            result,
+        )
+    }
+
+    async fn batch(&self, response: Response, targets: &[Target], actor: &Actor) -> Vec<Outcome> {
+        let mut outcomes = Vec::with_capacity(targets.len());
+        for chunk in targets.chunks(BATCH) {
+            let ids: Vec<String> = chunk.iter().map(|t| t.administrator_id.clone()).collect();
+            let unprocessed = |accounts: &[_]| -> Vec<(String, String)> {
+                accounts
+                    .iter()
+                    .map(|u: &aws_sdk_securityhub::types::Result| {
+                        (
+                            u.account_id().unwrap_or_default().to_owned(),
+                            u.processing_result().unwrap_or("not processed").to_owned(),
+                        )
+                    })
+                    .collect()
+            };
+            let result = if response == Response::Decline {
+                self.client
+                    .decline_invitations()
+                    .set_account_ids(Some(ids.clone()))
+                    .send()
+                    .await
+                    .map(|o| unprocessed(o.unprocessed_accounts()))
+                    .map_err(AwsError::from_sdk)
+            } else {
+                self.client
+                    .delete_invitations()
+                    .set_account_ids(Some(ids.clone()))
+                    .send()
+                    .await
+                    .map(|o| unprocessed(o.unprocessed_accounts()))
+                    .map_err(AwsError::from_sdk)
+            };
+            let result = self.scope.audited(
+                actor,
+                response.operation(ServiceKind::SecurityHub),
+                json!({ "AccountIds": ids }),
+                result,
+            );
+            outcomes.extend(batch_outcomes(chunk, result));
+        }
+        outcomes
     }
 }
 
 impl ServiceAdapter for SecurityHub {
     fn service(&self) -> ServiceKind {
         ServiceKind::SecurityHub
+    }
+
+    fn readiness(&self, response: Response) -> BoxFuture<'_, Result<Readiness, AwsError>> {
+        Box::pin(async move {
+            // Declining and deleting need no hub; accepting needs one, and no other administrator.
+            if response != Response::Accept {
+                return Ok(Readiness::default());
+            }
+            match self
+                .client
+                .describe_hub()
+                .send()
+                .await
+                .map_err(AwsError::from_sdk)
+            {
+                Err(error) if error.kind == ErrorKind::NotEnabled => Ok(Readiness {
+                    steps: vec![Step::EnableSecurityHub],
+                }),
+                Err(error) => Err(error),
+                Ok(_) => {
+                    let current = self
+                        .client
+                        .get_administrator_account()
+                        .send()
+                        .await
+                        .map_err(AwsError::from_sdk)?;
+                    let steps = current
+                        .administrator()
+                        .and_then(|a| a.account_id())
+                        .map(|administrator| Step::LeaveAdministrator {
+                            administrator: administrator.to_owned(),
+                        })
+                        .into_iter()
+                        .collect();
+                    Ok(Readiness { steps })
+                }
+            }
+        })
+    }
+
+    fn take_step<'a>(
+        &'a self,
+        step: &'a Step,
+        actor: &'a Actor,
+    ) -> BoxFuture<'a, Result<(), AwsError>> {
+        Box::pin(async move {
+            match step {
+                Step::EnableSecurityHub => {
+                    let result = match self.client.enable_security_hub().send().await {
+                        Ok(_) => Ok(()),
+                        Err(error) => match AwsError::from_sdk(error) {
+                            // Enabled meanwhile: what the step wanted.
+                            e if e.code == "ResourceConflictException" => Ok(()),
+                            e => Err(e),
+                        },
+                    };
+                    self.scope
+                        .audited(actor, "EnableSecurityHub", json!({}), result)
+                }
+                Step::LeaveAdministrator { administrator } => {
+                    let result = self
+                        .client
+                        .disassociate_from_administrator_account()
+                        .send()
+                        .await
+                        .map(|_| ())
+                        .map_err(AwsError::from_sdk);
+                    self.scope.audited(
+                        actor,
+                        "DisassociateFromAdministratorAccount",
+                        json!({ "Administrator": administrator }),
+                        result,
+                    )
+                }
+                Step::CreateDetector => Err(AwsError::new(
+                    ErrorKind::Service,
+                    "NotApplicable",
+                    "Security Hub has no detectors",
+                )),
+            }
+        })
+    }
+
+    fn respond<'a>(
+        &'a self,
+        response: Response,
+        targets: &'a [Target],
+        actor: &'a Actor,
+    ) -> BoxFuture<'a, Vec<Outcome>> {
+        Box::pin(async move {
+            match response {
+                Response::Accept => {
+                    let mut outcomes = Vec::new();
+                    for target in targets {
+                        let result = self.accept(target, actor).await.map_err(|e| e.to_string());
+                        outcomes.push(Outcome {
+                            key: target.key.clone(),
+                            result,
+                        });
+                    }
+                    outcomes
+                }
+                Response::Decline | Response::Delete => self.batch(response, targets, actor).await,
+            }
+        })
     }
 
     fn list_invitations(

@@ -58,6 +58,21 @@ fn lines<'a>(state: &'a AppState, invitation: &'a Invitation, width: u16) -> Vec
         ),
         Span::styled(format!("  ({})", invitation.status.label()), theme::dim()),
     ]));
+    if let Some(note) = state.notes.get(&invitation.key()) {
+        let (text, style) = match note {
+            crate::app::Note::Working(response) => {
+                (format!("{response} sent, waiting…"), theme::key())
+            }
+            crate::app::Note::Done(response) => (format!("{response}: done"), theme::ok()),
+            crate::app::Note::Failed(response, reason) => {
+                (format!("{response} failed: {reason}"), theme::error())
+            }
+        };
+        lines.push(Line::from(vec![
+            label("Last action", w),
+            Span::styled(text, style),
+        ]));
+    }
     match &invitation.details {
         Details::SecurityHub {} => {}
         Details::GuardDuty { invited_at_raw } => {

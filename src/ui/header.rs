@@ -18,6 +18,10 @@ impl Widget for Header<'_> {
             spans.push(Span::styled(" DEMO ", theme::badge()));
             spans.push(Span::raw(" "));
         }
+        if state.read_only {
+            spans.push(Span::styled(" READ-ONLY ", theme::badge()));
+            spans.push(Span::raw(" "));
+        }
         let identities: Vec<String> = state
             .identities
             .iter()
@@ -88,17 +92,29 @@ impl Widget for Footer<'_> {
             .render(area, buf);
             return;
         }
+        if let Some(notice) = &state.notice {
+            Line::from(vec![
+                Span::raw(" "),
+                Span::styled(notice.clone(), theme::key()),
+            ])
+            .render(area, buf);
+            return;
+        }
+        let marked = state.marked.len();
         let hints = [
             (Action::MoveDown, "move"),
             (Action::ToggleDetail, "detail"),
             (Action::Filter, "filter"),
-            (Action::NextView, "view"),
-            (Action::SortNext, "sort"),
+            (Action::Accept, "accept"),
+            (Action::Decline, "decline"),
             (Action::Refresh, "refresh"),
             (Action::Help, "help"),
             (Action::Quit, "quit"),
         ];
         let mut spans = vec![Span::raw(" ")];
+        if marked > 0 {
+            spans.push(Span::styled(format!("{marked} marked  "), theme::key()));
+        }
         for (action, label) in hints {
             if let Some(key) = state.keymap.key_for(action) {
                 spans.push(Span::styled(key.to_string(), theme::key()));

@@ -32,6 +32,11 @@ impl Widget for HelpOverlay<'_> {
             .collect();
         entries.push(("Ctrl-c".into(), "quit, always"));
         entries.push(("wheel".into(), "scroll"));
+        let audit = match &state.audit_path {
+            Some(path) => format!("changes are logged to {}", path.display()),
+            None if state.read_only => "read-only: nothing can change".to_owned(),
+            None => "changes are not logged".to_owned(),
+        };
 
         let popup = if area.height < 30 {
             area
@@ -44,6 +49,19 @@ impl Widget for HelpOverlay<'_> {
             .title(" Keys — Esc, q or ? closes ");
         let inner = block.inner(popup);
         block.render(popup, buf);
+        // The last line says where changes are logged.
+        let inner = Rect {
+            height: inner.height.saturating_sub(1),
+            ..inner
+        };
+        Paragraph::new(Line::styled(format!(" {audit}"), theme::dim())).render(
+            Rect {
+                y: inner.y + inner.height,
+                height: 1,
+                ..inner
+            },
+            buf,
+        );
         let key_width = entries
             .iter()
             .map(|(k, _)| k.chars().count())

@@ -1,6 +1,7 @@
 //! Drawing. `render` reads the state and never changes it; each pane is a widget of its own.
 
 mod detail;
+mod dialog;
 pub mod format;
 mod header;
 mod help;
@@ -23,6 +24,7 @@ pub fn render(frame: &mut Frame, state: &AppState) {
     match state.mode {
         Mode::Detail => frame.render_widget(detail::DetailPane(state), frame.area()),
         Mode::Help => frame.render_widget(help::HelpOverlay(state), frame.area()),
+        Mode::Confirm => frame.render_widget(dialog::ConfirmDialog(state), frame.area()),
         Mode::Table | Mode::Filter => {}
     }
 }

@@ -8,13 +8,13 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Table, Widget, Wrap};
 
 use super::{format, theme};
-use crate::app::{AppState, Column, Phase};
+use crate::app::{AppState, Column, Note, Phase};
 use crate::aws::ErrorKind;
 
 pub struct InvitationTable<'a>(pub &'a AppState);
 
 /// Column widths for the space there is: wide terminals get absolute times, whole statuses and
-/// whole references; below 78 columns the reference goes (the detail pane has it) so that
+/// whole references; below 72 columns the reference goes (the detail pane has it) so that
 /// account ids are never cut.
 fn widths(state: &AppState, width: u16) -> Vec<(Column, u16)> {
     let wide = width >= 120;
@@ -23,7 +23,7 @@ fn widths(state: &AppState, width: u16) -> Vec<(Column, u16)> {
         columns.push((Column::Account, 12));
     }
     columns.push((Column::From, 12));
-    if width >= 78 {
+    if width >= 72 {
         columns.push((Column::Invitation, 0));
     }
     columns.push((Column::Invited, if wide { 31 } else { 8 }));
@@ -34,7 +34,7 @@ fn widths(state: &AppState, width: u16) -> Vec<(Column, u16)> {
     for (column, w) in &mut columns {
         match column {
             Column::Invitation => *w = spare.clamp(8, 90),
-            Column::Status if width < 78 => *w = (*w + spare).min(23),
+            Column::Status if width < 72 => *w = (*w + spare).min(23),
             _ => {}
         }
     }
@@ -72,7 +72,25 @@ fn cell_text(
             ),
             Some(at) => format::age(at, state.now),
         },
-        Column::Status => format::truncate(&invitation.status_raw, width),
+        Column::Status => {
+            let text = match state.notes.get(&invitation.key()) {
+                Some(Note::Working(response)) => {
+                    format!("… {}ing", response.verb().trim_end_matches('e'))
+                }
+                Some(Note::Done(_)) => format!("✓ {}", invitation.status_raw),
+                Some(Note::Failed(_, reason)) => format!("✗ {reason}"),
+                None => invitation.status_raw.clone(),
+            };
+            format::truncate(&text, width)
+        }
+    }
+}
+
+fn status_style(state: &AppState, row: &crate::app::Row) -> Style {
+    match state.notes.get(&row.invitation.key()) {
+        Some(Note::Failed(..)) => theme::error(),
+        Some(Note::Working(_)) => theme::key(),
+        _ => theme::status(row.invitation.status),
     }
 }
 
@@ -81,7 +99,8 @@ impl Widget for InvitationTable<'_> {
         let state = self.0;
         let title = format!(" Invitations — {} ", state.view.label());
         let block = Block::default().borders(Borders::ALL).title(title);
-        let inner_width = area.width.saturating_sub(2);
+        // One column for the mark of rows chosen with Space.
+        let inner_width = area.width.saturating_sub(4);
         let wide = inner_width >= 120;
         let columns = widths(state, inner_width);
         let height = area.height.saturating_sub(3) as usize;
@@ -96,27 +115,32 @@ impl Widget for InvitationTable<'_> {
             return;
         }
 
-        let header = Row::new(columns.iter().map(|(column, _)| {
+        let titles = columns.iter().map(|(column, _)| {
             let mut title = column.title().to_owned();
             if *column == state.sort.column {
                 title.push(if state.sort.descending { '↓' } else { '↑' });
             }
             Cell::from(title)
-        }))
-        .style(theme::title());
+        });
+        let header = Row::new(std::iter::once(Cell::from(" ")).chain(titles)).style(theme::title());
 
         let rows = (state.offset..(state.offset + height).min(state.visible_len())).filter_map(
             |position| {
                 let row = state.visible_row(position)?;
+                let mark = if state.marked.contains(&row.invitation.key()) {
+                    "●"
+                } else {
+                    " "
+                };
                 let cells = columns.iter().map(|(column, width)| {
                     let text = cell_text(state, row, *column, *width, wide);
                     match column {
-                        Column::Status => {
-                            Cell::from(Span::styled(text, theme::status(row.invitation.status)))
-                        }
+                        Column::Status => Cell::from(Span::styled(text, status_style(state, row))),
                         _ => Cell::from(text),
                     }
                 });
+                let cells =
+                    std::iter::once(Cell::from(Span::styled(mark, theme::key()))).chain(cells);
                 let style = if position == state.selected {
                     theme::selected()
                 } else {
@@ -126,9 +150,8 @@ impl Widget for InvitationTable<'_> {
             },
         );
 
-        let constraints: Vec<Constraint> = columns
-            .iter()
-            .map(|(_, w)| Constraint::Length(*w))
+        let constraints: Vec<Constraint> = std::iter::once(Constraint::Length(1))
+            .chain(columns.iter().map(|(_, w)| Constraint::Length(*w)))
             .collect();
         let position = if state.visible_len() > height {
             format!(" {}/{} ", state.selected + 1, state.visible_len())

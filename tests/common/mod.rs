@@ -155,3 +155,21 @@ pub async fn total_requests(sandbox: &SandboxHandle) -> u64 {
         .map(|m| m.values().filter_map(|v| v.as_u64()).sum())
         .unwrap_or(0)
 }
+
+/// Runs the binary with only the environment given: no profile or credentials of the machine's.
+pub async fn guestlist(args: &[&str], env: &[(&str, &str)]) -> std::process::Output {
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_guestlist"));
+    command
+        .args(args)
+        .env_clear()
+        .env("AWS_CONFIG_FILE", "/nonexistent/config")
+        .env("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/credentials")
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env("NO_COLOR", "1");
+    for (name, value) in env {
+        command.env(name, value);
+    }
+    tokio::task::spawn_blocking(move || command.output().unwrap())
+        .await
+        .unwrap()
+}

@@ -1,0 +1,161 @@
+//! Answering invitations: what can be done to which rows, what AWS needs first, and what came of it.
+
+use std::fmt;
+
+use serde::Serialize;
+
+use crate::model::{Invitation, ServiceKind, Status};
+
+/// What a member does with an invitation it received.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Response {
+    Accept,
+    Decline,
+    Delete,
+}
+
+impl Response {
+    pub fn verb(self) -> &'static str {
+        match self {
+            Response::Accept => "accept",
+            Response::Decline => "decline",
+            Response::Delete => "delete",
+        }
+    }
+
+    /// Whether `invitation` can be answered this way, or why not.
+    pub fn applies_to(self, invitation: &Invitation) -> Result<(), String> {
+        let service = invitation.service;
+        match (self, service) {
+            (Response::Delete, ServiceKind::Detective) => Err(
+                "Detective has no delete for invitations: decline (d) rejects it instead".into(),
+            ),
+            (Response::Accept, _) if invitation.status != Status::Pending => Err(format!(
+                "only a pending invitation can be accepted; this one is {}",
+                invitation.status_raw
+            )),
+            (Response::Decline, ServiceKind::Detective) if invitation.status_raw != "INVITED" => {
+                Err(format!(
+                    "Detective rejects only INVITED invitations; this one is {}",
+                    invitation.status_raw
+                ))
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// The operation each service calls for it.
+    pub fn operation(self, service: ServiceKind) -> &'static str {
+        match (self, service) {
+            (Response::Accept, ServiceKind::Detective) => "AcceptInvitation",
+            (Response::Accept, _) => "AcceptAdministratorInvitation",
+            (Response::Decline, ServiceKind::Detective) => "RejectInvitation",
+            (Response::Decline, _) => "DeclineInvitations",
+            (Response::Delete, _) => "DeleteInvitations",
+        }
+    }
+}
+
+impl fmt::Display for Response {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.verb())
+    }
+}
+
+/// One invitation to answer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Target {
+    /// The row's key, to report the outcome on.
+    pub key: String,
+    pub administrator_id: String,
+    pub invitation_id: Option<String>,
+    pub graph_arn: Option<String>,
+}
+
+impl Target {
+    pub fn of(invitation: &Invitation) -> Self {
+        Self {
+            key: invitation.key(),
+            administrator_id: invitation.administrator_id.clone(),
+            invitation_id: invitation.invitation_id.clone(),
+            graph_arn: invitation.graph_arn.clone(),
+        }
+    }
+}
+
+/// Something AWS needs done before an answer can succeed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Step {
+    EnableSecurityHub,
+    CreateDetector,
+    /// One administrator at a time: leave the current one first.
+    LeaveAdministrator {
+        administrator: String,
+    },
+}
+
+impl Step {
+    pub fn describe(&self) -> String {
+        match self {
+            Step::EnableSecurityHub => "enable Security Hub (EnableSecurityHub)".into(),
+            Step::CreateDetector => "enable GuardDuty: create a detector (CreateDetector)".into(),
+            Step::LeaveAdministrator { administrator } => format!(
+                "leave the current administrator {administrator} (DisassociateFromAdministratorAccount)"
+            ),
+        }
+    }
+}
+
+/// What a source needs before `response` can succeed there.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Readiness {
+    pub steps: Vec<Step>,
+}
+
+/// What came of answering one invitation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Outcome {
+    pub key: String,
+    pub result: Result<(), String>,
+}
+
+/// Who acts, for the audit log.
+#[derive(Debug, Clone, Default)]
+pub struct Actor {
+    pub account: Option<String>,
+}
+
+/// The most accounts one batch call takes.
+pub const BATCH: usize = 50;
+
+/// Answers for one source: the steps AWS needs first, then the targets.
+#[derive(Clone)]
+pub struct Batch {
+    pub source: crate::model::SourceId,
+    pub adapter: std::sync::Arc<dyn crate::aws::ServiceAdapter>,
+    pub steps: Vec<Step>,
+    pub targets: Vec<Target>,
+    pub actor: Actor,
+}
+
+/// Takes the steps, then answers; a failed step fails every target with its reason.
+pub async fn execute(response: Response, batch: &Batch) -> Vec<Outcome> {
+    for step in &batch.steps {
+        if let Err(error) = batch.adapter.take_step(step, &batch.actor).await {
+            let reason = format!("could not {}: {error}", step.describe());
+            return batch
+                .targets
+                .iter()
+                .map(|t| Outcome {
+                    key: t.key.clone(),
+                    result: Err(reason.clone()),
+                })
+                .collect();
+        }
+    }
+    batch
+        .adapter
+        .respond(response, &batch.targets, &batch.actor)
+        .await
+}
