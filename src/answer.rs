@@ -79,7 +79,8 @@ async fn find(
     }
 }
 
-fn ask(question: &str) -> Result<bool, Failure> {
+/// Asks on the terminal; refuses when there is none.
+pub fn ask(question: &str) -> Result<bool, Failure> {
     if !std::io::stdin().is_terminal() {
         return Err(fail(
             "refusing to change anything without --yes: there is no terminal to ask on",

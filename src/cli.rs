@@ -75,8 +75,32 @@ pub enum Command {
     Decline(AnswerArgs),
     /// Delete an invitation (Security Hub and GuardDuty; Detective has none).
     Delete(AnswerArgs),
+    /// Invite accounts as members: Security Hub and GuardDuty CreateMembers then InviteMembers,
+    /// Detective CreateMembers on the behavior graph.
+    Invite(InviteArgs),
+    /// Print the members of every identity that administers, for scripts.
+    Members(ListArgs),
     /// Serve a local AWS-compatible endpoint for the three services' membership APIs (and STS).
     Sandbox(SandboxArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct InviteArgs {
+    /// An account to invite; repeat, or separate with commas.
+    #[arg(long = "account", value_name = "ACCOUNT_ID", value_delimiter = ',')]
+    pub accounts: Vec<String>,
+    /// A file of accounts: ids separated by spaces, commas or newlines, or `AccountId,Email` lines.
+    #[arg(long, value_name = "CSV")]
+    pub accounts_file: Option<std::path::PathBuf>,
+    /// The email for accounts without one of their own (GuardDuty and Detective need one).
+    #[arg(long, value_name = "EMAIL")]
+    pub email: Option<String>,
+    /// A message sent with the invitation (GuardDuty, Detective).
+    #[arg(long, value_name = "TEXT")]
+    pub message: Option<String>,
+    /// Do not ask: for scripts. Without it, guestlist asks on the terminal and refuses without one.
+    #[arg(long)]
+    pub yes: bool,
 }
 
 /// Which invitation to answer; with exactly one `--service` and one `--region`.
@@ -99,7 +123,7 @@ pub struct AnswerArgs {
 }
 
 pub fn parse_account_id(text: &str) -> Result<String, String> {
-    if text.len() == 12 && text.bytes().all(|b| b.is_ascii_digit()) {
+    if crate::validate::is_account_id(text) {
         Ok(text.to_owned())
     } else {
         Err(format!(

@@ -9,9 +9,9 @@ use guestlist::actions::Response;
 use guestlist::app::AppState;
 use guestlist::audit::{self, AuditLog};
 use guestlist::aws::AdapterOptions;
-use guestlist::cli::{AnswerArgs, Cli, Command, ListArgs, SandboxArgs, Selection};
+use guestlist::cli::{AnswerArgs, Cli, Command, InviteArgs, ListArgs, SandboxArgs, Selection};
 use guestlist::sandbox::{self, SandboxConfig, Scenario};
-use guestlist::{answer, list, session, tui};
+use guestlist::{answer, list, members, session, tui};
 
 fn main() -> Result<ExitCode> {
     color_eyre::install()?;
@@ -44,6 +44,8 @@ fn main() -> Result<ExitCode> {
             Some(Command::Delete(args)) => {
                 run_answer(&cli.selection, Response::Delete, &args).await
             }
+            Some(Command::Invite(args)) => run_invite(&cli.selection, &args).await,
+            Some(Command::Members(args)) => run_members(&cli.selection, args).await,
             None => run_dashboard(&cli.selection).await,
         }
     })
@@ -125,6 +127,92 @@ async fn run_answer(
             Ok(ExitCode::from(failure.code))
         }
     }
+}
+
+async fn run_invite(selection: &Selection, args: &InviteArgs) -> Result<ExitCode> {
+    // Everything is checked before the first request, even before the audit log is opened.
+    let invitees = match members::invitees(selection, args) {
+        Ok(invitees) => invitees,
+        Err(error) => {
+            eprintln!("guestlist invite: {error}");
+            return Ok(ExitCode::from(1));
+        }
+    };
+    if selection.regions.iter().any(|r| r == "all") && !args.yes {
+        eprintln!("guestlist invite: inviting in every region needs --yes");
+        return Ok(ExitCode::from(1));
+    }
+    let options = match adapter_options(selection) {
+        Ok(options) => options,
+        Err(error) => {
+            eprintln!("guestlist: {error}");
+            return Ok(ExitCode::from(1));
+        }
+    };
+    let session = match session::prepare(selection, &options).await {
+        Ok(session) => session,
+        Err(error) => {
+            eprintln!("guestlist: {error}");
+            return Ok(ExitCode::from(1));
+        }
+    };
+    let places: Vec<String> = session
+        .plan
+        .sources
+        .iter()
+        .map(|s| format!("{} {} ({})", s.id.service, s.id.region, s.id.profile))
+        .collect();
+    let question = format!(
+        "Invite {} account(s) as members in {}?",
+        invitees.len(),
+        places.join(", ")
+    );
+    if !args.yes {
+        match answer::ask(&question) {
+            Ok(true) => {}
+            Ok(false) => {
+                eprintln!("cancelled: nothing was sent");
+                return Ok(ExitCode::from(1));
+            }
+            Err(failure) => {
+                eprintln!("guestlist invite: {}", failure.message);
+                return Ok(ExitCode::from(1));
+            }
+        }
+    }
+    let code = members::invite(&session.plan, &invitees, args.message.as_deref()).await;
+    Ok(ExitCode::from(code))
+}
+
+async fn run_members(selection: &Selection, args: ListArgs) -> Result<ExitCode> {
+    let options = AdapterOptions {
+        read_only: true,
+        audit: None,
+    };
+    let session = match session::prepare(selection, &options).await {
+        Ok(session) => session,
+        Err(error) => {
+            eprintln!("guestlist: {error}");
+            return Ok(ExitCode::from(1));
+        }
+    };
+    let listing = members::collect(&session.plan).await;
+    for (source, error) in &listing.failures {
+        eprintln!(
+            "error: {} {} (profile {}): {}: {}",
+            source.service.id(),
+            source.region,
+            source.profile,
+            error.code,
+            error.message
+        );
+    }
+    let mut stdout = std::io::stdout().lock();
+    match members::print(&listing, args.output, &mut stdout).and_then(|()| stdout.flush()) {
+        Err(error) if error.kind() == std::io::ErrorKind::BrokenPipe => {}
+        other => other?,
+    }
+    Ok(ExitCode::from(listing.exit_code()))
 }
 
 async fn run_list(selection: &Selection, args: ListArgs) -> Result<ExitCode> {

@@ -211,6 +211,48 @@ impl Invitation {
     }
 }
 
+/// An account an administrator identity has created or invited as a member.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Member {
+    pub service: ServiceKind,
+    pub profile: String,
+    pub region: String,
+    /// The administering account.
+    pub administrator_id: String,
+    pub account_id: String,
+    pub email: Option<String>,
+    /// The service's own status string (`MemberStatus`, `RelationshipStatus`, `Status`).
+    pub status: String,
+    pub invited_at: Option<DateTime<Utc>>,
+    pub updated_at: Option<DateTime<Utc>>,
+    /// Detective's graph, or GuardDuty's detector.
+    pub resource: Option<String>,
+}
+
+impl Member {
+    pub fn source(&self) -> SourceId {
+        SourceId {
+            profile: self.profile.clone(),
+            region: self.region.clone(),
+            service: self.service,
+        }
+    }
+
+    pub fn key(&self) -> String {
+        format!(
+            "{}|{}|{}|{}",
+            self.service.id(),
+            self.profile,
+            self.region,
+            self.account_id
+        )
+    }
+
+    pub fn normalised(&self) -> Status {
+        Status::normalise(self.service, &self.status)
+    }
+}
+
 /// The JSON shape of `guestlist list --output json`, one object per invitation.
 #[derive(Debug, Serialize)]
 pub struct InvitationRecord<'a> {

@@ -9,12 +9,20 @@ use serde_json::Value;
 use super::AwsError;
 use crate::actions::{Actor, Outcome, Readiness, Response, Step, Target};
 use crate::audit::{AuditLog, Entry};
-use crate::model::{Invitation, ServiceKind};
+use crate::invite::Invitee;
+use crate::model::{Invitation, Member, ServiceKind};
 
 /// A page of invitations and the token for the next one.
 #[derive(Debug, Default)]
 pub struct InvitationPage {
     pub invitations: Vec<Invitation>,
+    pub next_token: Option<String>,
+}
+
+/// A page of the members an administrator has.
+#[derive(Debug, Default)]
+pub struct MemberPage {
+    pub members: Vec<Member>,
     pub next_token: Option<String>,
 }
 
@@ -43,6 +51,34 @@ pub trait ServiceAdapter: Send + Sync {
         &'a self,
         response: Response,
         targets: &'a [Target],
+        actor: &'a Actor,
+    ) -> BoxFuture<'a, Vec<Outcome>>;
+
+    /// A page of this identity's members, as administrator; none where it administers nothing.
+    fn list_members(
+        &self,
+        next_token: Option<String>,
+    ) -> BoxFuture<'_, Result<MemberPage, AwsError>>;
+
+    /// Creates each invitee as a member and invites it; one outcome per account, keyed by id.
+    fn invite<'a>(
+        &'a self,
+        invitees: &'a [Invitee],
+        message: Option<&'a str>,
+        actor: &'a Actor,
+    ) -> BoxFuture<'a, Vec<Outcome>>;
+
+    /// Deletes the invitations this administrator sent to `accounts`.
+    fn withdraw_invitations<'a>(
+        &'a self,
+        accounts: &'a [String],
+        actor: &'a Actor,
+    ) -> BoxFuture<'a, Vec<Outcome>>;
+
+    /// Disassociates and deletes `accounts` as members.
+    fn remove_members<'a>(
+        &'a self,
+        accounts: &'a [String],
         actor: &'a Actor,
     ) -> BoxFuture<'a, Vec<Outcome>>;
 }
@@ -140,26 +176,48 @@ pub(crate) fn batch_outcomes(
     targets: &[Target],
     result: Result<Vec<(String, String)>, AwsError>,
 ) -> Vec<Outcome> {
-    match result {
-        Err(error) => targets
+    outcomes(
+        targets
             .iter()
-            .map(|t| Outcome {
-                key: t.key.clone(),
-                result: Err(error.to_string()),
-            })
-            .collect(),
-        Ok(unprocessed) => targets
-            .iter()
-            .map(|t| Outcome {
-                key: t.key.clone(),
-                result: match unprocessed
-                    .iter()
-                    .find(|(account, _)| *account == t.administrator_id)
-                {
+            .map(|t| (t.key.as_str(), t.administrator_id.as_str())),
+        result,
+    )
+}
+
+/// Outcomes keyed by the account ids themselves.
+pub(crate) fn account_outcomes(
+    accounts: &[String],
+    result: Result<Vec<(String, String)>, AwsError>,
+) -> Vec<Outcome> {
+    outcomes(accounts.iter().map(|a| (a.as_str(), a.as_str())), result)
+}
+
+/// One outcome per (key, account): the call's error, the account's unprocessed reason, or done.
+fn outcomes<'a>(
+    items: impl Iterator<Item = (&'a str, &'a str)>,
+    result: Result<Vec<(String, String)>, AwsError>,
+) -> Vec<Outcome> {
+    items
+        .map(|(key, account)| Outcome {
+            key: key.to_owned(),
+            result: match &result {
+                Err(error) => Err(error.to_string()),
+                Ok(unprocessed) => match unprocessed.iter().find(|(a, _)| a == account) {
                     Some((_, reason)) => Err(reason.clone()),
                     None => Ok(()),
                 },
-            })
-            .collect(),
-    }
+            },
+        })
+        .collect()
+}
+
+/// Outcomes for a call that cannot be made at all.
+pub(crate) fn all_failed(accounts: &[String], reason: &str) -> Vec<Outcome> {
+    accounts
+        .iter()
+        .map(|a| Outcome {
+            key: a.clone(),
+            result: Err(reason.to_owned()),
+        })
+        .collect()
 }

@@ -4,10 +4,26 @@ use aws_sdk_detective::types::MemberDetail;
 use futures_util::future::BoxFuture;
 use serde_json::json;
 
-use super::adapter::{InvitationPage, Scope, ServiceAdapter};
+use super::adapter::{
+    InvitationPage, MemberPage, Scope, ServiceAdapter, account_outcomes, all_failed,
+};
 use super::{AwsError, ErrorKind, to_chrono};
-use crate::actions::{Actor, Outcome, Readiness, Response, Step, Target};
-use crate::model::{Details, Invitation, PackageUsage, ServiceKind, Status};
+use crate::actions::{Actor, BATCH, Outcome, Readiness, Response, Step, Target};
+use crate::invite::Invitee;
+use crate::model::{Details, Invitation, Member, PackageUsage, ServiceKind, Status};
+
+/// Unprocessed accounts as (account, reason) pairs.
+fn unprocessed(accounts: &[aws_sdk_detective::types::UnprocessedAccount]) -> Vec<(String, String)> {
+    accounts
+        .iter()
+        .map(|u| {
+            (
+                u.account_id().unwrap_or_default().to_owned(),
+                u.reason().unwrap_or("not processed").to_owned(),
+            )
+        })
+        .collect()
+}
 
 const MAX_PAGE: i32 = 200;
 
@@ -25,6 +41,28 @@ impl Detective {
             client: Client::from_conf(builder.build()),
             scope,
         }
+    }
+
+    /// The caller's own behavior graph in this region, if it administers one.
+    async fn graph(&self) -> Result<Option<String>, AwsError> {
+        let graphs = self
+            .client
+            .list_graphs()
+            .send()
+            .await
+            .map_err(AwsError::from_sdk)?;
+        Ok(graphs
+            .graph_list()
+            .first()
+            .and_then(|g| g.arn())
+            .map(str::to_owned))
+    }
+
+    fn no_graph(&self) -> String {
+        format!(
+            "no behavior graph in {}: this account administers none here",
+            self.scope.region
+        )
     }
 
     async fn answer(
@@ -138,6 +176,146 @@ impl Detective {
 impl ServiceAdapter for Detective {
     fn service(&self) -> ServiceKind {
         ServiceKind::Detective
+    }
+
+    fn list_members(
+        &self,
+        next_token: Option<String>,
+    ) -> BoxFuture<'_, Result<MemberPage, AwsError>> {
+        Box::pin(async move {
+            let Some(graph) = self.graph().await? else {
+                return Ok(MemberPage::default());
+            };
+            let output = self
+                .client
+                .list_members()
+                .graph_arn(&graph)
+                .max_results(MAX_PAGE)
+                .set_next_token(next_token)
+                .send()
+                .await
+                .map_err(AwsError::from_sdk)?;
+            let members = output
+                .member_details()
+                .iter()
+                .map(|m| Member {
+                    service: ServiceKind::Detective,
+                    profile: self.scope.profile.clone(),
+                    region: self.scope.region.clone(),
+                    administrator_id: m.administrator_id().unwrap_or_default().to_owned(),
+                    account_id: m.account_id().unwrap_or_default().to_owned(),
+                    email: m.email_address().map(str::to_owned),
+                    status: m
+                        .status()
+                        .map(|s| s.as_str().to_owned())
+                        .unwrap_or_default(),
+                    invited_at: m.invited_time().and_then(to_chrono),
+                    updated_at: m.updated_time().and_then(to_chrono),
+                    resource: Some(graph.clone()),
+                })
+                .collect();
+            Ok(MemberPage {
+                members,
+                next_token: output.next_token().map(str::to_owned),
+            })
+        })
+    }
+
+    fn invite<'a>(
+        &'a self,
+        invitees: &'a [Invitee],
+        message: Option<&'a str>,
+        actor: &'a Actor,
+    ) -> BoxFuture<'a, Vec<Outcome>> {
+        Box::pin(async move {
+            let accounts: Vec<String> = invitees.iter().map(|i| i.account_id.clone()).collect();
+            let graph = match self.graph().await {
+                Ok(Some(graph)) => graph,
+                Ok(None) => return all_failed(&accounts, &self.no_graph()),
+                Err(error) => return all_failed(&accounts, &error.to_string()),
+            };
+            let mut outcomes = Vec::new();
+            for chunk in invitees.chunks(BATCH) {
+                let accounts: Vec<String> = chunk.iter().map(|i| i.account_id.clone()).collect();
+                let details: Result<Vec<_>, _> = chunk
+                    .iter()
+                    .map(|i| {
+                        aws_sdk_detective::types::Account::builder()
+                            .account_id(&i.account_id)
+                            .email_address(i.email.clone().unwrap_or_default())
+                            .build()
+                    })
+                    .collect();
+                let result = match details {
+                    Err(error) => Err(AwsError::new(
+                        ErrorKind::Service,
+                        "InvalidInput",
+                        error.to_string(),
+                    )),
+                    Ok(details) => self
+                        .client
+                        .create_members()
+                        .graph_arn(&graph)
+                        .set_accounts(Some(details))
+                        .set_message(message.map(str::to_owned))
+                        .send()
+                        .await
+                        .map(|o| unprocessed(o.unprocessed_accounts()))
+                        .map_err(AwsError::from_sdk),
+                };
+                let result = self.scope.audited(
+                    actor,
+                    "CreateMembers",
+                    json!({ "GraphArn": graph, "AccountIds": accounts }),
+                    result,
+                );
+                outcomes.extend(account_outcomes(&accounts, result));
+            }
+            outcomes
+        })
+    }
+
+    fn withdraw_invitations<'a>(
+        &'a self,
+        accounts: &'a [String],
+        actor: &'a Actor,
+    ) -> BoxFuture<'a, Vec<Outcome>> {
+        // Detective withdraws an invitation by deleting the member.
+        self.remove_members(accounts, actor)
+    }
+
+    fn remove_members<'a>(
+        &'a self,
+        accounts: &'a [String],
+        actor: &'a Actor,
+    ) -> BoxFuture<'a, Vec<Outcome>> {
+        Box::pin(async move {
+            let graph = match self.graph().await {
+                Ok(Some(graph)) => graph,
+                Ok(None) => return all_failed(accounts, &self.no_graph()),
+                Err(error) => return all_failed(accounts, &error.to_string()),
+            };
+            let mut outcomes = Vec::new();
+            for chunk in accounts.chunks(BATCH) {
+                let result = self
+                    .client
+                    .delete_members()
+                    .graph_arn(&graph)
+                    .set_account_ids(Some(chunk.to_vec()))
+                    .send()
+                    .await
+                    .map(|o| unprocessed(o.unprocessed_accounts()))
+                    .map_err(AwsError::from_sdk);
+                let result = self.scope.audited(
+                    actor,
+                    "DeleteMembers",
+                    json!({ "GraphArn": graph, "AccountIds": chunk }),
+                    result,
+                );
+                outcomes.extend(account_outcomes(chunk, result));
+            }
+            outcomes
+        })
     }
 
     fn readiness(&self, _: Response) -> BoxFuture<'_, Result<Readiness, AwsError>> {

@@ -3,10 +3,31 @@ use aws_sdk_guardduty::Client;
 use futures_util::future::BoxFuture;
 use serde_json::json;
 
-use super::adapter::{InvitationPage, Scope, ServiceAdapter, batch_outcomes};
+use super::adapter::{
+    InvitationPage, MemberPage, Scope, ServiceAdapter, account_outcomes, all_failed, batch_outcomes,
+};
 use super::{AwsError, ErrorKind};
 use crate::actions::{Actor, BATCH, Outcome, Readiness, Response, Step, Target};
-use crate::model::{Details, Invitation, ServiceKind, Status};
+use crate::invite::Invitee;
+use crate::model::{Details, Invitation, Member, ServiceKind, Status};
+
+/// Unprocessed accounts as (account, reason) pairs.
+fn unprocessed(accounts: &[aws_sdk_guardduty::types::UnprocessedAccount]) -> Vec<(String, String)> {
+    accounts
+        .iter()
+        .map(|u| {
+            (
+                u.account_id().unwrap_or_default().to_owned(),
+                u.result().unwrap_or("not processed").to_owned(),
+            )
+        })
+        .collect()
+}
+
+fn parse_time(text: Option<&str>) -> Option<chrono::DateTime<chrono::Utc>> {
+    text.and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok())
+        .map(|t| t.with_timezone(&chrono::Utc))
+}
 
 const MAX_PAGE: i32 = 50;
 
@@ -52,17 +73,6 @@ impl GuardDuty {
         let mut outcomes = Vec::with_capacity(targets.len());
         for chunk in targets.chunks(BATCH) {
             let ids: Vec<String> = chunk.iter().map(|t| t.administrator_id.clone()).collect();
-            let unprocessed = |accounts: &[_]| -> Vec<(String, String)> {
-                accounts
-                    .iter()
-                    .map(|u: &aws_sdk_guardduty::types::UnprocessedAccount| {
-                        (
-                            u.account_id().unwrap_or_default().to_owned(),
-                            u.result().unwrap_or("not processed").to_owned(),
-                        )
-                    })
-                    .collect()
-            };
             let result = if response == Response::Decline {
                 self.client
                     .decline_invitations()
@@ -128,6 +138,185 @@ impl GuardDuty {
 impl ServiceAdapter for GuardDuty {
     fn service(&self) -> ServiceKind {
         ServiceKind::GuardDuty
+    }
+
+    fn list_members(
+        &self,
+        next_token: Option<String>,
+    ) -> BoxFuture<'_, Result<MemberPage, AwsError>> {
+        Box::pin(async move {
+            // No detector here: this identity administers nothing in this region.
+            let Some(detector) = self.detector().await? else {
+                return Ok(MemberPage::default());
+            };
+            let output = self
+                .client
+                .list_members()
+                .detector_id(&detector)
+                .only_associated("false")
+                .max_results(MAX_PAGE)
+                .set_next_token(next_token)
+                .send()
+                .await
+                .map_err(AwsError::from_sdk)?;
+            let members = output
+                .members()
+                .iter()
+                .map(|m| Member {
+                    service: ServiceKind::GuardDuty,
+                    profile: self.scope.profile.clone(),
+                    region: self.scope.region.clone(),
+                    administrator_id: m.administrator_id().unwrap_or_default().to_owned(),
+                    account_id: m.account_id().unwrap_or_default().to_owned(),
+                    email: m.email().map(str::to_owned),
+                    status: m.relationship_status().unwrap_or_default().to_owned(),
+                    invited_at: parse_time(m.invited_at()),
+                    updated_at: parse_time(m.updated_at()),
+                    resource: Some(detector.clone()),
+                })
+                .collect();
+            Ok(MemberPage {
+                members,
+                next_token: output.next_token().map(str::to_owned),
+            })
+        })
+    }
+
+    fn invite<'a>(
+        &'a self,
+        invitees: &'a [Invitee],
+        message: Option<&'a str>,
+        actor: &'a Actor,
+    ) -> BoxFuture<'a, Vec<Outcome>> {
+        Box::pin(async move {
+            let accounts: Vec<String> = invitees.iter().map(|i| i.account_id.clone()).collect();
+            let detector = match self.detector().await {
+                Ok(Some(detector)) => detector,
+                Ok(None) => return all_failed(&accounts, &self.no_detector().to_string()),
+                Err(error) => return all_failed(&accounts, &error.to_string()),
+            };
+            let mut outcomes = Vec::new();
+            for chunk in invitees.chunks(BATCH) {
+                let accounts: Vec<String> = chunk.iter().map(|i| i.account_id.clone()).collect();
+                let details: Vec<_> = chunk
+                    .iter()
+                    .map(|i| {
+                        aws_sdk_guardduty::types::AccountDetail::builder()
+                            .account_id(&i.account_id)
+                            .email(i.email.clone().unwrap_or_default())
+                            .build()
+                    })
+                    .collect();
+                let created = self
+                    .client
+                    .create_members()
+                    .detector_id(&detector)
+                    .set_account_details(Some(details))
+                    .send()
+                    .await
+                    .map(|o| unprocessed(o.unprocessed_accounts()))
+                    .map_err(AwsError::from_sdk);
+                let created = self.scope.audited(
+                    actor,
+                    "CreateMembers",
+                    json!({ "DetectorId": detector, "accountIds": accounts }),
+                    created,
+                );
+                let created = account_outcomes(&accounts, created);
+                let to_invite: Vec<String> = created
+                    .iter()
+                    .filter(|o| o.result.is_ok())
+                    .map(|o| o.key.clone())
+                    .collect();
+                outcomes.extend(created.into_iter().filter(|o| o.result.is_err()));
+                if to_invite.is_empty() {
+                    continue;
+                }
+                let invited = self
+                    .client
+                    .invite_members()
+                    .detector_id(&detector)
+                    .set_account_ids(Some(to_invite.clone()))
+                    .set_message(message.map(str::to_owned))
+                    .send()
+                    .await
+                    .map(|o| unprocessed(o.unprocessed_accounts()))
+                    .map_err(AwsError::from_sdk);
+                let invited = self.scope.audited(
+                    actor,
+                    "InviteMembers",
+                    json!({ "DetectorId": detector, "accountIds": to_invite }),
+                    invited,
+                );
+                outcomes.extend(account_outcomes(&to_invite, invited));
+            }
+            outcomes
+        })
+    }
+
+    fn withdraw_invitations<'a>(
+        &'a self,
+        accounts: &'a [String],
+        _: &'a Actor,
+    ) -> BoxFuture<'a, Vec<Outcome>> {
+        Box::pin(async move {
+            all_failed(
+                accounts,
+                "GuardDuty deletes invitations only from the invitee's side: remove the member (x) instead",
+            )
+        })
+    }
+
+    fn remove_members<'a>(
+        &'a self,
+        accounts: &'a [String],
+        actor: &'a Actor,
+    ) -> BoxFuture<'a, Vec<Outcome>> {
+        Box::pin(async move {
+            let detector = match self.detector().await {
+                Ok(Some(detector)) => detector,
+                Ok(None) => return all_failed(accounts, &self.no_detector().to_string()),
+                Err(error) => return all_failed(accounts, &error.to_string()),
+            };
+            let mut outcomes = Vec::new();
+            for chunk in accounts.chunks(BATCH) {
+                let disassociated = self
+                    .client
+                    .disassociate_members()
+                    .detector_id(&detector)
+                    .set_account_ids(Some(chunk.to_vec()))
+                    .send()
+                    .await
+                    .map(|_| ())
+                    .map_err(AwsError::from_sdk);
+                if let Err(error) = self.scope.audited(
+                    actor,
+                    "DisassociateMembers",
+                    json!({ "DetectorId": detector, "accountIds": chunk }),
+                    disassociated,
+                ) {
+                    outcomes.extend(account_outcomes(chunk, Err(error)));
+                    continue;
+                }
+                let deleted = self
+                    .client
+                    .delete_members()
+                    .detector_id(&detector)
+                    .set_account_ids(Some(chunk.to_vec()))
+                    .send()
+                    .await
+                    .map(|o| unprocessed(o.unprocessed_accounts()))
+                    .map_err(AwsError::from_sdk);
+                let deleted = self.scope.audited(
+                    actor,
+                    "DeleteMembers",
+                    json!({ "DetectorId": detector, "accountIds": chunk }),
+                    deleted,
+                );
+                outcomes.extend(account_outcomes(chunk, deleted));
+            }
+            outcomes
+        })
     }
 
     fn readiness(&self, response: Response) -> BoxFuture<'_, Result<Readiness, AwsError>> {

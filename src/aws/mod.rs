@@ -11,7 +11,7 @@ mod identity;
 pub mod regions;
 mod securityhub;
 
-pub use adapter::{AdapterOptions, InvitationPage, ServiceAdapter, adapter_for};
+pub use adapter::{AdapterOptions, InvitationPage, MemberPage, ServiceAdapter, adapter_for};
 pub use config::{profile_config, retry_config, sandbox_config, timeout_config, with_region};
 pub use error::{AwsError, ErrorKind};
 pub use identity::caller_account;

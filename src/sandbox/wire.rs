@@ -12,6 +12,7 @@ use serde::de::DeserializeOwned;
 
 use super::controls::Fault;
 use super::state::World;
+pub use crate::validate::{is_account_id, is_email};
 
 /// The services the sandbox answers for, named by their SigV4 signing names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
@@ -341,38 +342,6 @@ pub fn request_id() -> String {
     )
 }
 
-pub fn is_account_id(id: &str) -> bool {
-    id.len() == 12 && id.bytes().all(|b| b.is_ascii_digit())
-}
-
-/// The address shape the services accept (Detective's `EmailAddress` pattern, 64 characters at most).
-pub fn is_email(email: &str) -> bool {
-    if email.is_empty() || email.len() > 64 {
-        return false;
-    }
-    let Some((local, domain)) = email.rsplit_once('@') else {
-        return false;
-    };
-    if local.is_empty() {
-        return false;
-    }
-    let labels: Vec<&str> = domain.split('.').collect();
-    let Some((tld, hosts)) = labels.split_last() else {
-        return false;
-    };
-    let tld_ok = (2..=63).contains(&tld.len()) && tld.bytes().all(|b| b.is_ascii_alphabetic());
-    let hosts_ok = !hosts.is_empty()
-        && hosts.iter().all(|label| {
-            (1..=63).contains(&label.len())
-                && !label.starts_with('-')
-                && !label.ends_with('-')
-                && label
-                    .bytes()
-                    .all(|b| b.is_ascii_alphanumeric() || b == b'-')
-        });
-    tld_ok && hosts_ok
-}
-
 /// Checks a batch of account ids: 1 to 50, each 12 digits.
 pub fn check_account_ids(service: Service, field: &str, ids: &[String]) -> Result<(), ApiError> {
     if ids.is_empty() || ids.len() > 50 {
@@ -557,25 +526,6 @@ pub fn timestamp(time: &chrono::DateTime<chrono::Utc>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn emails_follow_the_service_pattern() {
-        for good in ["a@example.com", "first.last+tag@sub.example.co", "x@a-b.io"] {
-            assert!(is_email(good), "{good}");
-        }
-        for bad in [
-            "",
-            "no-at-sign",
-            "@example.com",
-            "a@example",
-            "a@-bad.com",
-            "a@example.c0m",
-            "a@.com",
-            &format!("{}@example.com", "x".repeat(60)),
-        ] {
-            assert!(!is_email(bad), "{bad}");
-        }
-    }
 
     #[test]
     fn tokens_are_bound_to_their_scope() {

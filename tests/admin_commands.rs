@@ -1,0 +1,320 @@
+//! `guestlist members` and `guestlist invite` run as processes against the sandbox.
+
+mod common;
+
+use std::process::Output;
+
+use common::*;
+use guestlist::sandbox::SandboxHandle;
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+async fn run(sandbox: &SandboxHandle, key: &str, state_dir: &str, args: &[&str]) -> Output {
+    let url = sandbox.endpoint_url();
+    let mut all = vec!["--endpoint-url", url.as_str()];
+    all.extend_from_slice(args);
+    guestlist(
+        &all,
+        &[
+            ("AWS_ACCESS_KEY_ID", key),
+            ("AWS_SECRET_ACCESS_KEY", "anything"),
+            ("AWS_REGION", "us-east-1"),
+            ("AWS_MAX_ATTEMPTS", "2"),
+            ("GUESTLIST_STATE_DIR", state_dir),
+        ],
+    )
+    .await
+}
+
+fn state_dir() -> String {
+    std::env::temp_dir()
+        .join(format!(
+            "guestlist-admin-{}-{}",
+            std::process::id(),
+            fastrand::u64(..)
+        ))
+        .to_string_lossy()
+        .into_owned()
+}
+
+async fn changing_requests(sandbox: &SandboxHandle) -> Vec<String> {
+    let stats = control(sandbox, "GET", "/_sandbox/stats", "").await.json();
+    stats["requests"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .filter(|op| !guestlist::aws::guard::is_read(op.split(':').nth(1).unwrap()))
+        .cloned()
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn members_lists_every_page_of_every_service() {
+    let sandbox = demo().await;
+    let dir = state_dir();
+    let output = run(
+        &sandbox,
+        ADMIN_KEY,
+        &dir,
+        &["members", "--region", "us-east-1", "--output", "json"],
+    )
+    .await;
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let members: Vec<serde_json::Value> = serde_json::from_slice(&output.stdout).unwrap();
+    let count = |service: &str| members.iter().filter(|m| m["service"] == service).count();
+    assert_eq!(count("securityhub"), 131, "three pages of 50");
+    assert_eq!(count("guardduty"), 61);
+    assert_eq!(count("detective"), 41);
+    assert!(members.iter().all(|m| m["administrator_id"] == ADMIN));
+
+    // The member administers nothing: an empty list, not an error.
+    let output = run(
+        &sandbox,
+        MEMBER_KEY,
+        &dir,
+        &["members", "--region", "us-east-1"],
+    )
+    .await;
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(String::from_utf8_lossy(&output.stdout).starts_with("No members"));
+
+    let output = run(
+        &sandbox,
+        ADMIN_KEY,
+        &dir,
+        &[
+            "members",
+            "--region",
+            "us-east-1",
+            "--service",
+            "detective",
+            "--output",
+            "csv",
+        ],
+    )
+    .await;
+    let csv = String::from_utf8(output.stdout).unwrap();
+    assert!(csv.starts_with("service,region,profile,administrator_id,account_id,email,status"));
+    assert_eq!(csv.lines().count(), 42);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn invite_creates_and_invites_in_each_service_and_the_member_sees_it() {
+    let sandbox = demo().await;
+    let dir = state_dir();
+    let newcomer = "299900000001";
+    let output = run(
+        &sandbox,
+        ADMIN_KEY,
+        &dir,
+        &[
+            "invite",
+            "--region",
+            "us-east-1",
+            "--account",
+            newcomer,
+            "--email",
+            "new@example.com",
+            "--message",
+            "Welcome",
+            "--yes",
+        ],
+    )
+    .await;
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let printed = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(printed.lines().count(), 3, "{printed}");
+    for service in ["Security Hub", "GuardDuty", "Detective"] {
+        assert!(
+            printed.contains(&format!("invited {newcomer} in {service} us-east-1")),
+            "{printed}"
+        );
+    }
+    let sh = securityhub(&sandbox, newcomer, "us-east-1").await;
+    assert_eq!(
+        sh.list_invitations().send().await.unwrap().invitations()[0].account_id(),
+        Some(ADMIN)
+    );
+    let gd = guardduty(&sandbox, newcomer, "us-east-1").await;
+    assert_eq!(
+        gd.list_invitations()
+            .send()
+            .await
+            .unwrap()
+            .invitations()
+            .len(),
+        1
+    );
+    let det = detective(&sandbox, newcomer, "us-east-1").await;
+    assert_eq!(
+        det.list_invitations()
+            .send()
+            .await
+            .unwrap()
+            .invitations()
+            .len(),
+        1
+    );
+
+    let audit = std::fs::read_to_string(format!("{dir}/audit.jsonl")).unwrap();
+    let operations: Vec<String> = audit
+        .lines()
+        .map(|l| {
+            serde_json::from_str::<serde_json::Value>(l).unwrap()["operation"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        })
+        .collect();
+    assert_eq!(
+        operations,
+        [
+            "CreateMembers",
+            "InviteMembers",
+            "CreateMembers",
+            "InviteMembers",
+            "CreateMembers"
+        ]
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn accounts_file_lines_and_per_account_results() {
+    let sandbox = demo().await;
+    let dir = state_dir();
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = format!("{dir}/accounts.csv");
+    // The administrator itself cannot be its own member: that account's error is reported alone.
+    std::fs::write(&file, format!("AccountId,Email\n299900000002,a@example.com\n{ADMIN},b@example.com\n299900000002,a@example.com\n")).unwrap();
+    let output = run(
+        &sandbox,
+        ADMIN_KEY,
+        &dir,
+        &[
+            "invite",
+            "--service",
+            "guardduty",
+            "--region",
+            "us-east-1",
+            "--accounts-file",
+            &file,
+            "--yes",
+        ],
+    )
+    .await;
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    assert!(stderr(&output).contains("listed more than once"));
+    assert!(
+        stderr(&output).contains(&format!("error: {ADMIN} in GuardDuty us-east-1")),
+        "{}",
+        stderr(&output)
+    );
+    assert!(String::from_utf8_lossy(&output.stdout).contains("invited 299900000002"));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bad_invitations_send_nothing() {
+    let sandbox = demo().await;
+    let dir = state_dir();
+    for (args, says) in [
+        (
+            vec![
+                "invite",
+                "--service",
+                "securityhub",
+                "--region",
+                "us-east-1",
+                "--account",
+                "12345",
+                "--yes",
+            ],
+            "exactly 12 digits",
+        ),
+        (
+            vec![
+                "invite",
+                "--service",
+                "guardduty",
+                "--region",
+                "us-east-1",
+                "--account",
+                "299900000003",
+                "--yes",
+            ],
+            "needs an email",
+        ),
+        (
+            vec![
+                "invite",
+                "--region",
+                "us-east-1",
+                "--account",
+                "299900000003",
+                "--email",
+                "nobody@",
+                "--yes",
+            ],
+            "not a valid email",
+        ),
+        (
+            vec![
+                "invite",
+                "--service",
+                "securityhub",
+                "--region",
+                "us-east-1",
+                "--yes",
+            ],
+            "no account to invite",
+        ),
+        (
+            vec![
+                "invite",
+                "--service",
+                "securityhub",
+                "--region",
+                "us-east-1",
+                "--account",
+                "299900000003",
+            ],
+            "without --yes",
+        ),
+        (
+            vec![
+                "--read-only",
+                "invite",
+                "--service",
+                "securityhub",
+                "--region",
+                "us-east-1",
+                "--account",
+                "299900000003",
+                "--yes",
+            ],
+            "read-only",
+        ),
+    ] {
+        let output = run(&sandbox, ADMIN_KEY, &dir, &args).await;
+        assert_eq!(
+            output.status.code(),
+            Some(1),
+            "{args:?}: {}",
+            stderr(&output)
+        );
+        assert!(
+            stderr(&output).contains(says),
+            "{args:?}: {}",
+            stderr(&output)
+        );
+    }
+    assert!(
+        changing_requests(&sandbox).await.is_empty(),
+        "{:?}",
+        changing_requests(&sandbox).await
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
