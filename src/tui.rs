@@ -1,24 +1,27 @@
 //! The terminal: set up, the event loop, and restored on every way out.
 //!
-//! One `select!` over terminal events, fetch results and (only while something moves) a tick;
-//! a frame is drawn only after something changed.
+//! One `select!` over terminal events, fetch results, action results and (only while something
+//! moves) a tick; a frame is drawn only after something happened.
 
+use std::collections::HashMap;
 use std::io::stdout;
+use std::sync::Arc;
 use std::time::Duration;
 
 use color_eyre::eyre::Result;
-use crossterm::event::{DisableMouseCapture, EnableMouseCapture, Event, EventStream};
+use crossterm::event::{
+    DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture, Event,
+    EventStream,
+};
 use futures_util::StreamExt;
 use ratatui::DefaultTerminal;
 use tokio::sync::mpsc;
 
-use std::collections::HashMap;
-use std::sync::Arc;
-
-use crate::actions::{self, Batch};
-use crate::app::{AppState, Command, Msg, update};
+use crate::actions::{self, Actor, Batch};
+use crate::app::{AppState, Command, MemberChange, Msg, update};
 use crate::aws::ServiceAdapter;
 use crate::fetch::{self, Fetch, FetchEvent};
+use crate::members;
 use crate::model::SourceId;
 use crate::sources::Plan;
 use crate::ui;
@@ -30,21 +33,181 @@ const CLOCK: Duration = Duration::from_secs(30);
 
 pub async fn run(plan: Plan, state: AppState, concurrency: u16) -> Result<()> {
     let mut terminal = ratatui::init();
-    install_mouse_restore_hook();
-    let _ = crossterm::execute!(stdout(), EnableMouseCapture);
+    install_restore_hook();
+    let _ = crossterm::execute!(stdout(), EnableMouseCapture, EnableBracketedPaste);
     let result = event_loop(&mut terminal, plan, state, concurrency).await;
-    let _ = crossterm::execute!(stdout(), DisableMouseCapture);
+    let _ = crossterm::execute!(stdout(), DisableBracketedPaste, DisableMouseCapture);
     ratatui::restore();
     result
 }
 
-/// `ratatui::init` restores the screen on panic; mouse capture is ours to undo.
-fn install_mouse_restore_hook() {
+/// `ratatui::init` restores the screen on panic; mouse capture and paste mode are ours to undo.
+fn install_restore_hook() {
     let previous = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
-        let _ = crossterm::execute!(stdout(), DisableMouseCapture);
+        let _ = crossterm::execute!(stdout(), DisableBracketedPaste, DisableMouseCapture);
         previous(info);
     }));
+}
+
+/// What the loop starts in the background, and the channels results come back on.
+struct Runtime {
+    plan: Plan,
+    adapters: HashMap<SourceId, Arc<dyn ServiceAdapter>>,
+    fetch_events: mpsc::Sender<FetchEvent>,
+    results: mpsc::UnboundedSender<Msg>,
+    concurrency: u16,
+    /// Held for their drop: replacing them aborts what they held.
+    in_flight: Option<Fetch>,
+    refetches: Vec<Fetch>,
+}
+
+impl Runtime {
+    fn adapter(&self, source: &SourceId) -> Option<Arc<dyn ServiceAdapter>> {
+        self.adapters.get(source).cloned()
+    }
+
+    fn fetch_all(&mut self, generation: u64) {
+        self.refetches.clear();
+        // Dropping the old fetch aborts its tasks; stragglers carry its generation.
+        self.in_flight = Some(fetch::start(
+            generation,
+            &self.plan.sources,
+            &self.plan.identities,
+            self.fetch_events.clone(),
+            self.concurrency,
+        ));
+    }
+
+    /// Starts what `command` asks for; true when it is time to quit.
+    fn execute(&mut self, command: Command, generation: u64) -> bool {
+        match command {
+            Command::Quit => return true,
+            Command::Fetch { generation } => self.fetch_all(generation),
+            Command::Refetch { source } => {
+                if let Some(planned) = self.plan.sources.iter().find(|s| s.id == source) {
+                    self.refetches.retain(|f| !f.is_finished());
+                    self.refetches.push(fetch::start(
+                        generation,
+                        std::slice::from_ref(planned),
+                        &[],
+                        self.fetch_events.clone(),
+                        1,
+                    ));
+                }
+            }
+            Command::CheckReadiness {
+                dialog,
+                response,
+                sources,
+            } => {
+                let adapters: Vec<_> = sources
+                    .into_iter()
+                    .filter_map(|s| self.adapter(&s).map(|a| (s, a)))
+                    .collect();
+                let results = self.results.clone();
+                tokio::spawn(async move {
+                    let checks = adapters.into_iter().map(|(source, adapter)| async move {
+                        (source, adapter.readiness(response).await)
+                    });
+                    let results_of = futures_util::future::join_all(checks).await;
+                    let _ = results.send(Msg::Readiness {
+                        dialog,
+                        results: results_of,
+                    });
+                });
+            }
+            Command::Answer { response, answers } => {
+                for answer in answers {
+                    let Some(adapter) = self.adapter(&answer.source) else {
+                        continue;
+                    };
+                    let batch = Batch {
+                        source: answer.source,
+                        adapter,
+                        steps: answer.steps,
+                        targets: answer.targets,
+                        actor: (&answer.actor).into(),
+                    };
+                    let results = self.results.clone();
+                    tokio::spawn(async move {
+                        let outcomes = actions::execute(response, &batch).await;
+                        let _ = results.send(Msg::Answered {
+                            source: batch.source,
+                            response,
+                            outcomes,
+                        });
+                    });
+                }
+            }
+            Command::ListMembers { sources } => {
+                for source in sources {
+                    let Some(planned) = self.plan.sources.iter().find(|s| s.id == source).cloned()
+                    else {
+                        continue;
+                    };
+                    let results = self.results.clone();
+                    tokio::spawn(async move {
+                        let result = members::list_source(&planned).await;
+                        let _ = results.send(Msg::MembersListed {
+                            source: planned.id,
+                            result,
+                        });
+                    });
+                }
+            }
+            Command::ChangeMembers { change, batches } => {
+                for batch in batches {
+                    let Some(adapter) = self.adapter(&batch.source) else {
+                        continue;
+                    };
+                    let results = self.results.clone();
+                    tokio::spawn(async move {
+                        let actor: Actor = (&batch.actor).into();
+                        let (what, outcomes) = match change {
+                            MemberChange::WithdrawInvitation => (
+                                "invitation deleted",
+                                adapter.withdraw_invitations(&batch.accounts, &actor).await,
+                            ),
+                            MemberChange::Remove => (
+                                "removed",
+                                adapter.remove_members(&batch.accounts, &actor).await,
+                            ),
+                        };
+                        let _ = results.send(Msg::MembersChanged {
+                            source: batch.source,
+                            what,
+                            outcomes,
+                        });
+                    });
+                }
+            }
+            Command::Invite {
+                invitees,
+                message,
+                batches,
+            } => {
+                for batch in batches {
+                    let Some(adapter) = self.adapter(&batch.source) else {
+                        continue;
+                    };
+                    let results = self.results.clone();
+                    let invitees = invitees.clone();
+                    let message = message.clone();
+                    tokio::spawn(async move {
+                        let actor: Actor = (&batch.actor).into();
+                        let outcomes = adapter.invite(&invitees, message.as_deref(), &actor).await;
+                        let _ = results.send(Msg::MembersChanged {
+                            source: batch.source,
+                            what: "invited",
+                            outcomes,
+                        });
+                    });
+                }
+            }
+        }
+        false
+    }
 }
 
 async fn event_loop(
@@ -58,23 +221,23 @@ async fn event_loop(
     // The first frame goes out before any request can have returned.
     terminal.draw(|frame| ui::render(frame, &state))?;
 
-    let (tx, mut rx) = mpsc::channel::<FetchEvent>(1024);
-    // Results of actions come back as messages too.
-    let (results_tx, mut results) = mpsc::unbounded_channel::<Msg>();
-    let adapters: HashMap<SourceId, Arc<dyn ServiceAdapter>> = plan
-        .sources
-        .iter()
-        .map(|s| (s.id.clone(), s.adapter.clone()))
-        .collect();
-    // Held for their drop: replacing them aborts what they held.
-    let mut _in_flight = fetch::start(
-        state.generation,
-        &plan.sources,
-        &plan.identities,
-        tx.clone(),
+    let (fetch_events, mut fetched) = mpsc::channel::<FetchEvent>(1024);
+    let (results, mut finished) = mpsc::unbounded_channel::<Msg>();
+    let mut runtime = Runtime {
+        adapters: plan
+            .sources
+            .iter()
+            .map(|s| (s.id.clone(), s.adapter.clone()))
+            .collect(),
+        plan,
+        fetch_events,
+        results,
         concurrency,
-    );
-    let mut refetches: Vec<Fetch> = Vec::new();
+        in_flight: None,
+        refetches: Vec::new(),
+    };
+    runtime.fetch_all(state.generation);
+
     let mut events = EventStream::new();
     let mut spin = tokio::time::interval(SPIN);
     spin.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
@@ -83,88 +246,25 @@ async fn event_loop(
     clock.reset();
 
     loop {
+        let animating = state.is_animating();
         let msg = tokio::select! {
             event = events.next() => match event {
                 Some(Ok(Event::Key(key))) => Msg::Key(key),
                 Some(Ok(Event::Mouse(mouse))) => Msg::Mouse(mouse),
                 Some(Ok(Event::Resize(width, height))) => Msg::Resize(width, height),
+                Some(Ok(Event::Paste(text))) => Msg::Paste(text),
                 Some(Ok(_)) => continue,
                 Some(Err(error)) => return Err(error.into()),
                 None => return Ok(()),
             },
-            Some(event) = rx.recv() => Msg::Fetch(event),
-            Some(msg) = results.recv() => msg,
-            _ = spin.tick(), if state.is_loading() => Msg::Tick(chrono::Utc::now()),
+            Some(event) = fetched.recv() => Msg::Fetch(event),
+            Some(msg) = finished.recv() => msg,
+            _ = spin.tick(), if animating => Msg::Tick(chrono::Utc::now()),
             _ = clock.tick() => Msg::Tick(chrono::Utc::now()),
         };
         for command in update(&mut state, msg) {
-            match command {
-                Command::Quit => return Ok(()),
-                Command::Fetch { generation } => {
-                    // Dropping the old fetch aborts its tasks; stragglers carry its generation.
-                    refetches.clear();
-                    _in_flight = fetch::start(
-                        generation,
-                        &plan.sources,
-                        &plan.identities,
-                        tx.clone(),
-                        concurrency,
-                    );
-                }
-                Command::Refetch { source } => {
-                    if let Some(planned) = plan.sources.iter().find(|s| s.id == source) {
-                        refetches.retain(|f| !f.is_finished());
-                        refetches.push(fetch::start(
-                            state.generation,
-                            std::slice::from_ref(planned),
-                            &[],
-                            tx.clone(),
-                            1,
-                        ));
-                    }
-                }
-                Command::CheckReadiness {
-                    dialog,
-                    response,
-                    sources,
-                } => {
-                    let adapters: Vec<_> = sources
-                        .into_iter()
-                        .filter_map(|s| adapters.get(&s).map(|a| (s, a.clone())))
-                        .collect();
-                    let results_tx = results_tx.clone();
-                    tokio::spawn(async move {
-                        let checks = adapters.into_iter().map(|(source, adapter)| async move {
-                            let readiness = adapter.readiness(response).await;
-                            (source, readiness)
-                        });
-                        let results = futures_util::future::join_all(checks).await;
-                        let _ = results_tx.send(Msg::Readiness { dialog, results });
-                    });
-                }
-                Command::Answer { response, answers } => {
-                    for answer in answers {
-                        let Some(adapter) = adapters.get(&answer.source).cloned() else {
-                            continue;
-                        };
-                        let batch = Batch {
-                            source: answer.source,
-                            adapter,
-                            steps: answer.steps,
-                            targets: answer.targets,
-                            actor: (&answer.actor).into(),
-                        };
-                        let results_tx = results_tx.clone();
-                        tokio::spawn(async move {
-                            let outcomes = actions::execute(response, &batch).await;
-                            let _ = results_tx.send(Msg::Answered {
-                                source: batch.source,
-                                response,
-                                outcomes,
-                            });
-                        });
-                    }
-                }
+            if runtime.execute(command, state.generation) {
+                return Ok(());
             }
         }
         terminal.draw(|frame| ui::render(frame, &state))?;

@@ -527,3 +527,241 @@ mod answering {
         assert_eq!(state.marked.len(), 1, "Space again unmarks");
     }
 }
+
+mod administering {
+    use super::*;
+    use guestlist::actions::Outcome;
+    use guestlist::app::members::{Field, MemberNote};
+    use guestlist::app::{MemberChange, Proposal, Screen};
+    use guestlist::model::Member;
+
+    pub fn member(
+        service: guestlist::model::ServiceKind,
+        region: &str,
+        account: &str,
+        status: &str,
+    ) -> Member {
+        Member {
+            service,
+            profile: "demo".into(),
+            region: region.into(),
+            administrator_id: "111122223333".into(),
+            account_id: account.into(),
+            email: Some(format!("{account}@example.com")),
+            status: status.into(),
+            invited_at: Some(now() - chrono::Duration::days(3)),
+            updated_at: Some(now() - chrono::Duration::days(1)),
+            resource: None,
+        }
+    }
+
+    /// The members screen, opened and listed: two Security Hub members and one Detective.
+    pub fn with_members() -> guestlist::app::AppState {
+        let mut state = loaded();
+        let commands = press(&mut state, "m");
+        assert!(
+            matches!(commands.as_slice(), [Command::ListMembers { sources }] if sources.len() == 6)
+        );
+        assert_eq!(state.screen, Screen::Members);
+        for id in all_sources() {
+            let members = match (id.service, id.region.as_str()) {
+                (SecurityHub, "us-east-1") => vec![
+                    member(SecurityHub, "us-east-1", "210000000001", "Enabled"),
+                    member(SecurityHub, "us-east-1", "210000000002", "Invited"),
+                ],
+                (Detective, "us-east-1") => {
+                    vec![member(Detective, "us-east-1", "210000000003", "INVITED")]
+                }
+                _ => Vec::new(),
+            };
+            send(
+                &mut state,
+                Msg::MembersListed {
+                    source: id,
+                    result: Ok(members),
+                },
+            );
+        }
+        state
+    }
+
+    #[test]
+    fn m_lists_members_once_and_toggles_back() {
+        let mut state = with_members();
+        assert_eq!(state.members.visible().len(), 3);
+        assert!(press(&mut state, "m").is_empty());
+        assert_eq!(state.screen, Screen::Invitations);
+        assert!(
+            press(&mut state, "m").is_empty(),
+            "already listed: no second listing"
+        );
+        press(&mut state, "/");
+        press(&mut state, "invited");
+        assert_eq!(state.members.visible().len(), 2);
+        assert_eq!(state.filter, "", "the invitations' filter is its own");
+        send(&mut state, key(KeyCode::Esc));
+        assert_eq!(state.members.visible().len(), 3);
+        press(&mut state, "4");
+        assert_eq!(state.members.visible().len(), 1);
+    }
+
+    #[test]
+    fn removing_and_withdrawing_ask_first_and_report_per_account() {
+        let mut state = with_members();
+        press(&mut state, "1");
+        press(&mut state, " j");
+        assert_eq!(state.members.marked.len(), 1);
+        assert!(press(&mut state, "x").is_empty(), "asks first");
+        assert!(
+            matches!(&state.proposal, Some(Proposal::ChangeMembers { change: MemberChange::Remove, targets }) if targets.len() == 1)
+        );
+        let commands = press(&mut state, "y");
+        let [
+            Command::ChangeMembers {
+                change: MemberChange::Remove,
+                batches,
+            },
+        ] = commands.as_slice()
+        else {
+            panic!("{commands:?}");
+        };
+        assert_eq!(batches[0].accounts, ["210000000001"]);
+        assert_eq!(batches[0].actor.account.as_deref(), Some("444455556666"));
+        let source = batches[0].source.clone();
+        let commands = send(
+            &mut state,
+            Msg::MembersChanged {
+                source: source.clone(),
+                what: "removed",
+                outcomes: vec![Outcome {
+                    key: "210000000001".into(),
+                    result: Err("not a member".into()),
+                }],
+            },
+        );
+        assert_eq!(
+            commands,
+            [Command::ListMembers {
+                sources: vec![source]
+            }],
+            "listed again to confirm"
+        );
+        let key = state.members.visible()[0].key();
+        assert_eq!(
+            state.members.notes.get(&key),
+            Some(&MemberNote::Failed("not a member".into()))
+        );
+
+        // Cancelling a proposal sends nothing.
+        press(&mut state, "D");
+        assert!(state.proposal.is_some());
+        assert!(press(&mut state, "n").is_empty());
+        assert!(state.proposal.is_none());
+    }
+
+    #[test]
+    fn guardduty_invitations_cannot_be_withdrawn_by_the_administrator() {
+        let mut state = loaded();
+        press(&mut state, "m");
+        send(
+            &mut state,
+            Msg::MembersListed {
+                source: source(GuardDuty, "us-east-1"),
+                result: Ok(vec![member(
+                    GuardDuty,
+                    "us-east-1",
+                    "210000000009",
+                    "Invited",
+                )]),
+            },
+        );
+        assert!(press(&mut state, "D").is_empty());
+        assert!(state.proposal.is_none());
+        assert!(
+            state
+                .notice
+                .as_ref()
+                .unwrap()
+                .contains("x removes the member instead")
+        );
+    }
+
+    #[test]
+    fn the_invite_form_checks_everything_before_proposing() {
+        let mut state = with_members();
+        press(&mut state, "i");
+        assert_eq!(state.mode, Mode::Form);
+        // Typed keys are text: 'q' does not quit.
+        press(&mut state, "12345 q");
+        send(&mut state, key(KeyCode::Enter));
+        let form = state.form.as_ref().unwrap();
+        assert!(
+            form.errors.iter().any(|e| e.contains("'12345'")),
+            "{:?}",
+            form.errors
+        );
+        assert!(state.proposal.is_none());
+
+        send(
+            &mut state,
+            Msg::Paste("\n299900000001,a@example.com\n299900000002".into()),
+        );
+        let form = state.form.as_mut().unwrap();
+        form.accounts = form.accounts.replace("12345 q", "");
+        send(&mut state, key(KeyCode::Enter));
+        let errors = &state.form.as_ref().unwrap().errors;
+        assert!(
+            errors
+                .iter()
+                .any(|e| e.contains("needs an email") && e.contains("299900000002")),
+            "{errors:?}"
+        );
+        send(&mut state, key(KeyCode::Tab));
+        assert_eq!(state.form.as_ref().unwrap().field, Field::Email);
+        press(&mut state, "ops@example.com");
+        send(&mut state, key(KeyCode::Tab));
+        send(&mut state, key(KeyCode::Tab));
+        // Services: Space toggles GuardDuty off.
+        send(&mut state, key(KeyCode::Right));
+        press(&mut state, " ");
+        send(&mut state, key(KeyCode::Tab));
+        send(&mut state, ctrl('u'));
+        press(&mut state, "us-east-1");
+        send(&mut state, key(KeyCode::Enter));
+        let Some(Proposal::Invite {
+            invitees, sources, ..
+        }) = &state.proposal
+        else {
+            panic!("{:?}", state.form.as_ref().map(|f| &f.errors));
+        };
+        assert_eq!(invitees.len(), 2);
+        assert_eq!(invitees[0].email.as_deref(), Some("a@example.com"));
+        assert_eq!(invitees[1].email.as_deref(), Some("ops@example.com"));
+        let services: Vec<_> = sources.iter().map(|s| s.service).collect();
+        assert_eq!(services, [SecurityHub, Detective]);
+        let commands = press(&mut state, "y");
+        let [Command::Invite { batches, .. }] = commands.as_slice() else {
+            panic!("{commands:?}");
+        };
+        assert_eq!(batches.len(), 2);
+    }
+
+    #[test]
+    fn a_region_outside_the_selection_is_refused_in_the_form() {
+        let mut state = with_members();
+        press(&mut state, "i");
+        press(&mut state, "299900000001");
+        let form = state.form.as_mut().unwrap();
+        form.services = [true, false, false];
+        form.regions = "eu-north-1".into();
+        send(&mut state, key(KeyCode::Enter));
+        let errors = &state.form.as_ref().unwrap().errors;
+        assert!(
+            errors.iter().any(|e| e.contains("--region eu-north-1")),
+            "{errors:?}"
+        );
+        send(&mut state, key(KeyCode::Esc));
+        assert!(state.form.is_none());
+        assert_eq!(state.mode, Mode::Table);
+    }
+}

@@ -209,3 +209,75 @@ fn read_only_header() {
     press(&mut state, "a");
     insta::assert_snapshot!(render(&mut state, 100, 24).backend());
 }
+
+mod administering {
+    use super::*;
+    use guestlist::app::Msg;
+    use guestlist::model::Member;
+
+    fn member(service: guestlist::model::ServiceKind, account: &str, status: &str) -> Member {
+        Member {
+            service,
+            profile: "demo".into(),
+            region: "us-east-1".into(),
+            administrator_id: "111122223333".into(),
+            account_id: account.into(),
+            email: Some(format!("{account}@example.com")),
+            status: status.into(),
+            invited_at: Some(now() - chrono::Duration::days(3)),
+            updated_at: Some(now() - chrono::Duration::days(1)),
+            resource: None,
+        }
+    }
+
+    fn members_screen() -> AppState {
+        let mut state = loaded();
+        press(&mut state, "m");
+        for id in all_sources() {
+            let members = match (id.service, id.region.as_str()) {
+                (SecurityHub, "us-east-1") => vec![
+                    member(SecurityHub, "210000000001", "Enabled"),
+                    member(SecurityHub, "210000000002", "Invited"),
+                ],
+                (GuardDuty, "us-east-1") => {
+                    vec![member(GuardDuty, "210000000001", "EmailVerificationFailed")]
+                }
+                (Detective, "us-east-1") => {
+                    vec![member(Detective, "210000000003", "ACCEPTED_BUT_DISABLED")]
+                }
+                _ => Vec::new(),
+            };
+            send(
+                &mut state,
+                Msg::MembersListed {
+                    source: id,
+                    result: Ok(members),
+                },
+            );
+        }
+        state
+    }
+
+    #[test]
+    fn members_view() {
+        let mut state = members_screen();
+        insta::assert_snapshot!(render(&mut state, 100, 24).backend());
+    }
+
+    #[test]
+    fn invite_form_with_errors() {
+        let mut state = members_screen();
+        press(&mut state, "i");
+        press(&mut state, "111111111111 12345");
+        send(&mut state, key(KeyCode::Enter));
+        insta::assert_snapshot!(render(&mut state, 100, 30).backend());
+    }
+
+    #[test]
+    fn remove_members_dialog() {
+        let mut state = members_screen();
+        press(&mut state, " ");
+        press(&mut state, "x");
+        insta::assert_snapshot!(render(&mut state, 100, 24).backend());
+    }
+}

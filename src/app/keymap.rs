@@ -33,6 +33,9 @@ pub enum Action {
     Accept,
     Decline,
     Delete,
+    Members,
+    Invite,
+    RemoveMember,
     Confirm,
     Help,
     Close,
@@ -41,7 +44,7 @@ pub enum Action {
 
 impl Action {
     /// In the order the help screen lists them.
-    pub const ALL: [Action; 25] = [
+    pub const ALL: [Action; 28] = [
         Action::MoveDown,
         Action::MoveUp,
         Action::PageDown,
@@ -63,6 +66,9 @@ impl Action {
         Action::Accept,
         Action::Decline,
         Action::Delete,
+        Action::Members,
+        Action::Invite,
+        Action::RemoveMember,
         Action::Confirm,
         Action::Help,
         Action::Close,
@@ -92,6 +98,9 @@ impl Action {
             Action::Accept => "accept (asks first)",
             Action::Decline => "decline (asks first)",
             Action::Delete => "delete (asks first)",
+            Action::Members => "members you administer",
+            Action::Invite => "invite accounts (members)",
+            Action::RemoveMember => "remove member (asks first)",
             Action::Confirm => "confirm, in a dialog",
             Action::Help => "this help",
             Action::Close => "close, or clear filter",
@@ -110,6 +119,8 @@ pub enum Mode {
     Help,
     /// A dialog asks before anything changes.
     Confirm,
+    /// The invite form has the keyboard: keys are text and field moves.
+    Form,
 }
 
 /// A key with its modifiers, as written in a configuration (`ctrl-c`, `shift-tab`, `pagedown`, `G`).
@@ -344,6 +355,9 @@ impl Default for KeyMap {
             (c('a'), Action::Accept),
             (c('d'), Action::Decline),
             (c('D'), Action::Delete),
+            (c('m'), Action::Members),
+            (c('i'), Action::Invite),
+            (c('x'), Action::RemoveMember),
             (c('?'), Action::Help),
             (n(Esc), Action::Close),
             (c('q'), Action::Quit),
@@ -378,6 +392,11 @@ impl KeyMap {
             Mode::Confirm => match key.code {
                 KeyCodeOrd::Char('y') | KeyCodeOrd::Named(NamedKey::Enter) => Some(Action::Confirm),
                 KeyCodeOrd::Char('n') | KeyCodeOrd::Named(NamedKey::Esc) => Some(Action::Close),
+                _ => None,
+            },
+            Mode::Form => match key.code {
+                KeyCodeOrd::Named(NamedKey::Esc) => Some(Action::Close),
+                KeyCodeOrd::Named(NamedKey::Enter) => Some(Action::Confirm),
                 _ => None,
             },
             Mode::Help => match self.bindings.get(&key) {
@@ -459,7 +478,11 @@ mod tests {
             resolve(KeyCode::Char('f'), KeyModifiers::CONTROL),
             Some(Action::PageDown)
         );
-        assert_eq!(resolve(KeyCode::Char('x'), KeyModifiers::NONE), None);
+        assert_eq!(
+            resolve(KeyCode::Char('x'), KeyModifiers::NONE),
+            Some(Action::RemoveMember)
+        );
+        assert_eq!(resolve(KeyCode::Char('z'), KeyModifiers::NONE), None);
     }
 
     #[test]

@@ -1,11 +1,13 @@
 //! The dashboard's state and the pure `update` that changes it.
 
 mod keymap;
+pub mod members;
 mod state;
 mod update;
 
 pub use keymap::{Action, Key, KeyMap, Mode};
 pub use state::{
-    AppState, Clock, Column, Dialog, IdentityState, Note, Phase, Row, Sort, SourceState, View,
+    AppState, Clock, Column, Dialog, IdentityState, MemberChange, Note, Phase, Proposal, Row,
+    Screen, Sort, SourceState, View,
 };
 pub use update::{Answer, AnswerActor, Command, Msg, update};

@@ -24,6 +24,45 @@ pub enum Note {
     Failed(Response, String),
 }
 
+/// Which table is on screen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Screen {
+    Invitations,
+    Members,
+}
+
+/// What an administrator can do to members.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MemberChange {
+    /// Delete the invitation sent to the member (Security Hub `DeleteInvitations`).
+    WithdrawInvitation,
+    /// Disassociate and delete the member.
+    Remove,
+}
+
+impl MemberChange {
+    pub fn describe(self) -> &'static str {
+        match self {
+            MemberChange::WithdrawInvitation => "delete the invitation sent to",
+            MemberChange::Remove => "remove (disassociate and delete)",
+        }
+    }
+}
+
+/// A change to members awaiting confirmation.
+#[derive(Debug, Clone)]
+pub enum Proposal {
+    ChangeMembers {
+        change: MemberChange,
+        targets: Vec<crate::model::Member>,
+    },
+    Invite {
+        invitees: Vec<crate::invite::Invitee>,
+        message: Option<String>,
+        sources: Vec<SourceId>,
+    },
+}
+
 /// A question before anything changes: what, where, and what AWS needs first.
 #[derive(Debug, Clone)]
 pub struct Dialog {
@@ -270,6 +309,11 @@ pub struct AppState {
     pub audit_path: Option<PathBuf>,
     /// A one-line message for the footer, until the next key.
     pub notice: Option<String>,
+    pub screen: Screen,
+    pub members: super::members::MembersView,
+    pub form: Option<super::members::InviteForm>,
+    /// A change to members awaiting confirmation.
+    pub proposal: Option<Proposal>,
 }
 
 impl AppState {
@@ -322,6 +366,21 @@ impl AppState {
             read_only: false,
             audit_path: None,
             notice: None,
+            screen: Screen::Invitations,
+            members: Default::default(),
+            form: None,
+            proposal: None,
+        }
+    }
+
+    pub fn source_ids(&self) -> Vec<SourceId> {
+        self.sources.iter().map(|s| s.id.clone()).collect()
+    }
+
+    pub fn account_of(&self, profile: &str) -> Option<String> {
+        match self.identities.get(profile) {
+            Some(IdentityState::Account(account)) => Some(account.clone()),
+            _ => None,
         }
     }
 
@@ -400,6 +459,13 @@ impl AppState {
 
     pub fn is_loading(&self) -> bool {
         self.sources.iter().any(SourceState::is_busy)
+    }
+
+    /// Whether anything on screen moves: a loading source, a member listing, a readiness check.
+    pub fn is_animating(&self) -> bool {
+        self.is_loading()
+            || self.members.is_loading()
+            || self.dialog.as_ref().is_some_and(|d| d.readiness.is_none())
     }
 
     /// The account an identity is, or its profile name while unknown.

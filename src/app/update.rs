@@ -7,11 +7,15 @@ use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseEvent
 use std::collections::BTreeMap;
 
 use super::keymap::{Action, Mode};
-use super::state::{AppState, Column, Dialog, IdentityState, Note, Sort, View};
+use super::members::{Field, InviteForm, MemberColumn, MemberNote};
+use super::state::{
+    AppState, Column, Dialog, IdentityState, MemberChange, Note, Proposal, Screen, Sort, View,
+};
 use crate::actions::{Actor, Outcome, Readiness, Response, Step, Target};
 use crate::aws::AwsError;
 use crate::fetch::FetchEvent;
-use crate::model::{ServiceKind, SourceId};
+use crate::invite::Invitee;
+use crate::model::{Member, ServiceKind, SourceId};
 use crate::ui::layout;
 
 #[derive(Debug, Clone)]
@@ -33,6 +37,27 @@ pub enum Msg {
         response: Response,
         outcomes: Vec<Outcome>,
     },
+    /// Text pasted into the terminal (bracketed paste).
+    Paste(String),
+    /// A source's members, listed to the end.
+    MembersListed {
+        source: SourceId,
+        result: Result<Vec<Member>, AwsError>,
+    },
+    /// What came of a change to members, or of inviting, in one source; keyed by account id.
+    MembersChanged {
+        source: SourceId,
+        what: &'static str,
+        outcomes: Vec<Outcome>,
+    },
+}
+
+/// Accounts of one source to change, as whom.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MemberBatch {
+    pub source: SourceId,
+    pub accounts: Vec<String>,
+    pub actor: AnswerActor,
 }
 
 /// Answers for one source, as the runtime should send them.
@@ -80,6 +105,19 @@ pub enum Command {
     Refetch {
         source: SourceId,
     },
+    /// List these sources' members.
+    ListMembers {
+        sources: Vec<SourceId>,
+    },
+    ChangeMembers {
+        change: MemberChange,
+        batches: Vec<MemberBatch>,
+    },
+    Invite {
+        invitees: Vec<Invitee>,
+        message: Option<String>,
+        batches: Vec<MemberBatch>,
+    },
 }
 
 /// Rows the mouse wheel moves per notch.
@@ -103,7 +141,7 @@ pub fn update(state: &mut AppState, msg: Msg) -> Vec<Command> {
         }
         Msg::Tick(now) => {
             state.now = now;
-            if state.is_loading() {
+            if state.is_animating() {
                 state.spinner = state.spinner.wrapping_add(1);
             }
             Vec::new()
@@ -139,6 +177,32 @@ pub fn update(state: &mut AppState, msg: Msg) -> Vec<Command> {
                 }
             }
             vec![Command::Refetch { source }]
+        }
+        Msg::Paste(text) => {
+            paste(state, &text);
+            Vec::new()
+        }
+        Msg::MembersListed { source, result } => {
+            let view = state.view;
+            state.members.listed(source, result, view);
+            Vec::new()
+        }
+        Msg::MembersChanged {
+            source,
+            what,
+            outcomes,
+        } => {
+            for outcome in outcomes {
+                let key = member_key(&source, &outcome.key);
+                let note = match outcome.result {
+                    Ok(()) => MemberNote::Done(what),
+                    Err(reason) => MemberNote::Failed(reason),
+                };
+                state.members.notes.insert(key, note);
+            }
+            vec![Command::ListMembers {
+                sources: vec![source],
+            }]
         }
     };
     keep_selection_in_sight(state);
@@ -184,49 +248,145 @@ fn on_key(state: &mut AppState, key: KeyEvent) -> Vec<Command> {
         edit_filter(state, key);
         return Vec::new();
     }
+    if state.mode == Mode::Form && action.is_none() {
+        edit_form(state, key);
+        return Vec::new();
+    }
     let Some(action) = action else {
         return Vec::new();
     };
     perform(state, action)
 }
 
-fn edit_filter(state: &mut AppState, key: KeyEvent) {
-    let before = state.filter.clone();
+/// The filter of the table on screen.
+fn filter_text(state: &mut AppState) -> &mut String {
+    match state.screen {
+        Screen::Invitations => &mut state.filter,
+        Screen::Members => &mut state.members.filter,
+    }
+}
+
+/// Line editing shared by the filter and the form's text fields.
+fn edit_text(text: &mut String, key: KeyEvent) {
     match key.code {
         KeyCode::Backspace => {
-            state.filter.pop();
+            text.pop();
         }
-        KeyCode::Char('u') if key.modifiers.contains(KeyModifiers::CONTROL) => state.filter.clear(),
+        KeyCode::Char('u') if key.modifiers.contains(KeyModifiers::CONTROL) => text.clear(),
         KeyCode::Char('w') if key.modifiers.contains(KeyModifiers::CONTROL) => {
-            let trimmed = state.filter.trim_end().len();
-            let start = state.filter[..trimmed]
+            let trimmed = text.trim_end().len();
+            let start = text[..trimmed]
                 .rfind(char::is_whitespace)
                 .map_or(0, |i| i + 1);
-            state.filter.truncate(start);
+            text.truncate(start);
         }
         KeyCode::Char(c)
             if !key
                 .modifiers
                 .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) =>
         {
-            state.filter.push(c);
+            text.push(c);
         }
         _ => {}
     }
-    if state.filter != before {
+}
+
+fn edit_filter(state: &mut AppState, key: KeyEvent) {
+    let text = filter_text(state);
+    let before = text.clone();
+    edit_text(text, key);
+    if *text != before {
         filter_changed(state);
     }
 }
 
 fn filter_changed(state: &mut AppState) {
-    state.refilter();
-    state.selected = 0;
-    state.offset = 0;
+    match state.screen {
+        Screen::Invitations => {
+            state.refilter();
+            state.selected = 0;
+            state.offset = 0;
+        }
+        Screen::Members => {
+            state.members.selected = 0;
+            state.members.offset = 0;
+            let view = state.view;
+            state.members.rebuild(view);
+        }
+    }
+}
+
+fn paste(state: &mut AppState, text: &str) {
+    match state.mode {
+        Mode::Form => {
+            if let Some(form) = state.form.as_mut() {
+                // Only the accounts field keeps lines: the others are one line each.
+                let multiline = form_field_is_multiline(form.field);
+                let Some(field) = form.text_mut() else {
+                    return;
+                };
+                if multiline {
+                    field.push_str(text);
+                } else {
+                    field.push_str(&text.replace(['\n', '\r'], " "));
+                }
+            }
+        }
+        Mode::Filter => {
+            filter_text(state).push_str(&text.replace(['\n', '\r'], " "));
+            filter_changed(state);
+        }
+        _ => {}
+    }
+}
+
+fn form_field_is_multiline(field: Field) -> bool {
+    field == Field::Accounts
+}
+
+fn edit_form(state: &mut AppState, key: KeyEvent) {
+    let Some(form) = state.form.as_mut() else {
+        return;
+    };
+    match key.code {
+        KeyCode::Tab => form.next_field(1),
+        KeyCode::BackTab => form.next_field(-1),
+        KeyCode::Down if form.field != Field::Services => form.next_field(1),
+        KeyCode::Up if form.field != Field::Services => form.next_field(-1),
+        KeyCode::Left if form.field == Field::Services => {
+            form.service_cursor = (form.service_cursor + 2) % 3;
+        }
+        KeyCode::Right if form.field == Field::Services => {
+            form.service_cursor = (form.service_cursor + 1) % 3;
+        }
+        KeyCode::Char(' ') if form.field == Field::Services => {
+            let at = form.service_cursor;
+            form.services[at] = !form.services[at];
+        }
+        _ => {
+            if let Some(text) = form.text_mut() {
+                edit_text(text, key);
+            }
+        }
+    }
 }
 
 fn perform(state: &mut AppState, action: Action) -> Vec<Command> {
+    if state.screen == Screen::Members
+        && let Some(commands) = perform_on_members(state, action)
+    {
+        return commands;
+    }
     let page = layout::table_body_height(state).max(1) as isize;
     match action {
+        Action::Members => return open_members(state),
+        Action::Invite => {
+            open_members(state);
+            return open_form(state);
+        }
+        Action::RemoveMember => {
+            state.notice = Some("x removes members: m shows the members you administer".into());
+        }
         Action::Quit => return vec![Command::Quit],
         Action::MoveDown => move_by(state, 1),
         Action::MoveUp => move_by(state, -1),
@@ -234,6 +394,23 @@ fn perform(state: &mut AppState, action: Action) -> Vec<Command> {
         Action::PageUp => move_by(state, -page),
         Action::Top => state.selected = 0,
         Action::Bottom => state.selected = state.visible_len().saturating_sub(1),
+        Action::NextView
+        | Action::PreviousView
+        | Action::ViewAll
+        | Action::ViewSecurityHub
+        | Action::ViewGuardDuty
+        | Action::ViewDetective => perform_view(state, action),
+        Action::Accept => return open_dialog(state, Response::Accept),
+        Action::Decline => return open_dialog(state, Response::Decline),
+        Action::Delete => return open_dialog(state, Response::Delete),
+        Action::Confirm => return confirm(state),
+        _ => return perform_rest(state, action),
+    }
+    Vec::new()
+}
+
+fn perform_view(state: &mut AppState, action: Action) {
+    match action {
         Action::NextView | Action::PreviousView => {
             let views = View::ALL;
             let current = views.iter().position(|v| *v == state.view).unwrap_or(0);
@@ -248,6 +425,12 @@ fn perform(state: &mut AppState, action: Action) -> Vec<Command> {
         Action::ViewSecurityHub => set_view(state, View::Only(ServiceKind::SecurityHub)),
         Action::ViewGuardDuty => set_view(state, View::Only(ServiceKind::GuardDuty)),
         Action::ViewDetective => set_view(state, View::Only(ServiceKind::Detective)),
+        _ => {}
+    }
+}
+
+fn perform_rest(state: &mut AppState, action: Action) -> Vec<Command> {
+    match action {
         Action::ToggleDetail => {
             state.mode = match state.mode {
                 Mode::Detail => Mode::Table,
@@ -303,20 +486,22 @@ fn perform(state: &mut AppState, action: Action) -> Vec<Command> {
                 move_by(state, 1);
             }
         }
-        Action::Accept => return open_dialog(state, Response::Accept),
-        Action::Decline => return open_dialog(state, Response::Decline),
-        Action::Delete => return open_dialog(state, Response::Delete),
-        Action::Confirm => return confirm(state),
         Action::Close => match state.mode {
             Mode::Confirm => {
                 state.dialog = None;
+                state.proposal = None;
                 state.mode = Mode::Table;
                 state.notice = Some("cancelled: nothing was sent".into());
             }
+            Mode::Form => {
+                state.form = None;
+                state.mode = Mode::Table;
+                state.notice = Some("invite cancelled: nothing was sent".into());
+            }
             Mode::Filter => {
                 state.mode = Mode::Table;
-                if !state.filter.is_empty() {
-                    state.filter.clear();
+                if !filter_text(state).is_empty() {
+                    filter_text(state).clear();
                     filter_changed(state);
                 }
             }
@@ -327,6 +512,8 @@ fn perform(state: &mut AppState, action: Action) -> Vec<Command> {
             }
             Mode::Table => {}
         },
+        // The rest were handled in `perform`.
+        _ => {}
     }
     Vec::new()
 }
@@ -394,6 +581,13 @@ fn open_dialog(state: &mut AppState, response: Response) -> Vec<Command> {
 }
 
 fn confirm(state: &mut AppState) -> Vec<Command> {
+    if state.mode == Mode::Form {
+        return submit_form(state);
+    }
+    if let Some(proposal) = state.proposal.take() {
+        state.mode = Mode::Table;
+        return confirm_proposal(state, proposal);
+    }
     let Some(dialog) = state.dialog.as_ref() else {
         state.mode = Mode::Table;
         return Vec::new();
@@ -463,11 +657,241 @@ fn move_by(state: &mut AppState, delta: isize) {
 /// Scrolls just enough that the selected row is on screen.
 fn keep_selection_in_sight(state: &mut AppState) {
     let height = layout::table_body_height(state).max(1);
-    let last_offset = state.visible_len().saturating_sub(height);
-    if state.selected < state.offset {
-        state.offset = state.selected;
-    } else if state.selected >= state.offset + height {
-        state.offset = state.selected + 1 - height;
+    let (len, selected, offset) = match state.screen {
+        Screen::Invitations => (state.visible_len(), &mut state.selected, &mut state.offset),
+        Screen::Members => (
+            state.members.visible().len(),
+            &mut state.members.selected,
+            &mut state.members.offset,
+        ),
+    };
+    let last_offset = len.saturating_sub(height);
+    if *selected < *offset {
+        *offset = *selected;
+    } else if *selected >= *offset + height {
+        *offset = *selected + 1 - height;
     }
-    state.offset = state.offset.min(last_offset);
+    *offset = (*offset).min(last_offset);
+}
+
+fn member_key(source: &SourceId, account: &str) -> String {
+    format!(
+        "{}|{}|{}|{account}",
+        source.service.id(),
+        source.profile,
+        source.region
+    )
+}
+
+fn open_members(state: &mut AppState) -> Vec<Command> {
+    state.screen = match state.screen {
+        Screen::Invitations => Screen::Members,
+        Screen::Members => Screen::Invitations,
+    };
+    if state.screen == Screen::Members && !state.members.opened() {
+        let sources = state.source_ids();
+        state.members.begin(sources.clone());
+        return vec![Command::ListMembers { sources }];
+    }
+    Vec::new()
+}
+
+fn open_form(state: &mut AppState) -> Vec<Command> {
+    if state.read_only {
+        state.notice = Some("read-only: inviting is refused (started with --read-only)".into());
+        return Vec::new();
+    }
+    let profile = state
+        .members
+        .selected_member()
+        .map(|m| m.profile.clone())
+        .or_else(|| state.identities.keys().next().cloned())
+        .unwrap_or_default();
+    state.form = Some(InviteForm::new(profile, &state.regions));
+    state.mode = Mode::Form;
+    Vec::new()
+}
+
+fn submit_form(state: &mut AppState) -> Vec<Command> {
+    let Some(form) = state.form.as_mut() else {
+        state.mode = Mode::Table;
+        return Vec::new();
+    };
+    match form.check(&state.regions) {
+        Err(errors) => form.errors = errors,
+        Ok(super::members::CheckedInvite {
+            invitees,
+            services,
+            regions,
+        }) => {
+            let profile = form.profile.clone();
+            let message = Some(form.message.trim().to_owned()).filter(|m| !m.is_empty());
+            let sources: Vec<SourceId> = state
+                .source_ids()
+                .into_iter()
+                .filter(|s| {
+                    s.profile == profile
+                        && services.contains(&s.service)
+                        && regions.contains(&s.region)
+                })
+                .collect();
+            state.form = None;
+            state.proposal = Some(Proposal::Invite {
+                invitees,
+                message,
+                sources,
+            });
+            state.mode = Mode::Confirm;
+        }
+    }
+    Vec::new()
+}
+
+fn propose_member_change(state: &mut AppState, change: MemberChange) {
+    if state.read_only {
+        state.notice =
+            Some("read-only: changing members is refused (started with --read-only)".into());
+        return;
+    }
+    let targets = state.members.chosen();
+    if targets.is_empty() {
+        state.notice = Some("no member is selected".into());
+        return;
+    }
+    if change == MemberChange::WithdrawInvitation
+        && let Some(other) = targets.iter().find(|m| m.service == ServiceKind::GuardDuty)
+    {
+        state.notice = Some(format!(
+            "GuardDuty deletes invitations only from the invitee's side ({} in {}): x removes the member instead",
+            other.account_id, other.region
+        ));
+        return;
+    }
+    state.proposal = Some(Proposal::ChangeMembers { change, targets });
+    state.mode = Mode::Confirm;
+}
+
+fn confirm_proposal(state: &mut AppState, proposal: Proposal) -> Vec<Command> {
+    match proposal {
+        Proposal::ChangeMembers { change, targets } => {
+            let mut by_source: BTreeMap<SourceId, Vec<String>> = BTreeMap::new();
+            for member in &targets {
+                by_source
+                    .entry(member.source())
+                    .or_default()
+                    .push(member.account_id.clone());
+                state
+                    .members
+                    .notes
+                    .insert(member.key(), MemberNote::Working("working"));
+                state.members.marked.remove(&member.key());
+            }
+            let batches = by_source
+                .into_iter()
+                .map(|(source, accounts)| MemberBatch {
+                    actor: AnswerActor {
+                        account: state.account_of(&source.profile),
+                    },
+                    source,
+                    accounts,
+                })
+                .collect();
+            vec![Command::ChangeMembers { change, batches }]
+        }
+        Proposal::Invite {
+            invitees,
+            message,
+            sources,
+        } => {
+            let accounts: Vec<String> = invitees.iter().map(|i| i.account_id.clone()).collect();
+            let batches = sources
+                .into_iter()
+                .map(|source| MemberBatch {
+                    actor: AnswerActor {
+                        account: state.account_of(&source.profile),
+                    },
+                    source,
+                    accounts: accounts.clone(),
+                })
+                .collect();
+            vec![Command::Invite {
+                invitees,
+                message,
+                batches,
+            }]
+        }
+    }
+}
+
+/// What keys do on the members screen; `None` leaves the action to the common handling.
+fn perform_on_members(state: &mut AppState, action: Action) -> Option<Vec<Command>> {
+    let page = layout::table_body_height(state).max(1) as isize;
+    let len = state.members.visible().len();
+    let view = state.view;
+    let step = |members: &mut super::members::MembersView, delta: isize| {
+        let last = len.saturating_sub(1) as isize;
+        members.selected = (members.selected as isize + delta).clamp(0, last.max(0)) as usize;
+    };
+    match action {
+        Action::MoveDown => step(&mut state.members, 1),
+        Action::MoveUp => step(&mut state.members, -1),
+        Action::PageDown => step(&mut state.members, page),
+        Action::PageUp => step(&mut state.members, -page),
+        Action::Top => state.members.selected = 0,
+        Action::Bottom => state.members.selected = len.saturating_sub(1),
+        Action::NextView
+        | Action::PreviousView
+        | Action::ViewAll
+        | Action::ViewSecurityHub
+        | Action::ViewGuardDuty
+        | Action::ViewDetective => {
+            perform_view(state, action);
+            let view = state.view;
+            state.members.rebuild(view);
+        }
+        Action::SortNext => {
+            let columns = MemberColumn::ALL;
+            let current = state
+                .members
+                .sort_column
+                .and_then(|c| columns.iter().position(|x| *x == c));
+            let next = current.map_or(1, |i| (i + 1) % columns.len());
+            state.members.sort_column = Some(columns[next]);
+            state.members.descending = columns[next] == MemberColumn::Updated;
+            state.members.rebuild(view);
+        }
+        Action::SortReverse => {
+            state.members.descending = !state.members.descending;
+            state.members.rebuild(view);
+        }
+        Action::ToggleMark => {
+            if let Some(key) = state.members.selected_member().map(Member::key) {
+                if !state.members.marked.remove(&key) {
+                    state.members.marked.insert(key);
+                }
+                step(&mut state.members, 1);
+            }
+        }
+        Action::ToggleDetail => {
+            state.notice = Some("the members table shows every field a member has".into());
+        }
+        Action::Refresh => {
+            let sources = state.source_ids();
+            state.members.begin(sources.clone());
+            return Some(vec![Command::ListMembers { sources }]);
+        }
+        Action::Accept | Action::Decline => {
+            state.notice =
+                Some("answering is for invitations you received: m goes back to them".into());
+        }
+        Action::Delete => propose_member_change(state, MemberChange::WithdrawInvitation),
+        Action::RemoveMember => propose_member_change(state, MemberChange::Remove),
+        Action::Invite => return Some(open_form(state)),
+        Action::Close if state.mode == Mode::Table && !state.members.filter.is_empty() => {
+            state.members.filter.clear();
+            filter_changed(state);
+        }
+        _ => return None,
+    }
+    Some(Vec::new())
 }

@@ -6,7 +6,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Widget;
 
 use super::{format, theme};
-use crate::app::{Action, AppState, IdentityState, Mode, View};
+use crate::app::{Action, AppState, IdentityState, Mode, Screen, View};
 
 pub struct Header<'a>(pub &'a AppState);
 
@@ -59,19 +59,36 @@ impl Widget for Tabs<'_> {
             if i > 0 {
                 spans.push(Span::styled(" │ ", theme::dim()));
             }
-            let text = format!("{} {}", view.label(), state.count(view));
+            let count = match (state.screen, view) {
+                (Screen::Invitations, view) => state.count(view),
+                (Screen::Members, View::All) => state.members.count(None),
+                (Screen::Members, View::Only(service)) => state.members.count(Some(service)),
+            };
+            let text = format!("{} {count}", view.label());
             if view == state.view {
                 spans.push(Span::styled(text, theme::selected()));
             } else {
                 spans.push(Span::raw(text));
             }
         }
-        let arrow = if state.sort.descending { "↓" } else { "↑" };
+        let (sort, descending, filter) = match state.screen {
+            Screen::Invitations => (
+                state.sort.column.title(),
+                state.sort.descending,
+                &state.filter,
+            ),
+            Screen::Members => (
+                state.members.sort_column.map_or("Service", |c| c.title()),
+                state.members.descending,
+                &state.members.filter,
+            ),
+        };
+        let arrow = if descending { "↓" } else { "↑" };
         spans.push(Span::styled("   sort: ", theme::dim()));
-        spans.push(Span::raw(format!("{} {arrow}", state.sort.column.title())));
-        if !state.filter.is_empty() && state.mode != Mode::Filter {
+        spans.push(Span::raw(format!("{sort} {arrow}")));
+        if !filter.is_empty() && state.mode != Mode::Filter {
             spans.push(Span::styled("   filter: ", theme::dim()));
-            spans.push(Span::styled(format!("/{}", state.filter), theme::key()));
+            spans.push(Span::styled(format!("/{filter}"), theme::key()));
         }
         Line::from(spans).render(area, buf);
     }
@@ -83,9 +100,13 @@ impl Widget for Footer<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
         let state = self.0;
         if state.mode == Mode::Filter {
+            let filter = match state.screen {
+                Screen::Invitations => state.filter.clone(),
+                Screen::Members => state.members.filter.clone(),
+            };
             Line::from(vec![
                 Span::styled(" /", theme::key()),
-                Span::raw(state.filter.clone()),
+                Span::raw(filter),
                 Span::styled("█", theme::dim()),
                 Span::styled("   Enter keep · Esc clear", theme::dim()),
             ])
@@ -100,22 +121,36 @@ impl Widget for Footer<'_> {
             .render(area, buf);
             return;
         }
-        let marked = state.marked.len();
-        let hints = [
-            (Action::MoveDown, "move"),
-            (Action::ToggleDetail, "detail"),
-            (Action::Filter, "filter"),
-            (Action::Accept, "accept"),
-            (Action::Decline, "decline"),
-            (Action::Refresh, "refresh"),
-            (Action::Help, "help"),
-            (Action::Quit, "quit"),
-        ];
+        let marked = match state.screen {
+            Screen::Invitations => state.marked.len(),
+            Screen::Members => state.members.marked.len(),
+        };
+        let hints: &[(Action, &str)] = match state.screen {
+            Screen::Invitations => &[
+                (Action::ToggleDetail, "detail"),
+                (Action::Filter, "filter"),
+                (Action::Accept, "accept"),
+                (Action::Decline, "decline"),
+                (Action::Members, "members"),
+                (Action::Refresh, "refresh"),
+                (Action::Help, "help"),
+                (Action::Quit, "quit"),
+            ],
+            Screen::Members => &[
+                (Action::Invite, "invite"),
+                (Action::Delete, "delete invitation"),
+                (Action::RemoveMember, "remove"),
+                (Action::Filter, "filter"),
+                (Action::Members, "invitations"),
+                (Action::Help, "help"),
+                (Action::Quit, "quit"),
+            ],
+        };
         let mut spans = vec![Span::raw(" ")];
         if marked > 0 {
             spans.push(Span::styled(format!("{marked} marked  "), theme::key()));
         }
-        for (action, label) in hints {
+        for &(action, label) in hints {
             if let Some(key) = state.keymap.key_for(action) {
                 spans.push(Span::styled(key.to_string(), theme::key()));
                 spans.push(Span::raw(format!(" {label}  ")));

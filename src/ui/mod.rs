@@ -2,29 +2,40 @@
 
 mod detail;
 mod dialog;
+mod form;
 pub mod format;
 mod header;
 mod help;
 pub mod layout;
+mod members;
 mod sources;
 mod table;
 pub mod theme;
 
 use ratatui::Frame;
 
-use crate::app::{AppState, Mode};
+use crate::app::{AppState, Mode, Screen};
 
 pub fn render(frame: &mut Frame, state: &AppState) {
     let areas = layout::areas(frame.area(), state);
     frame.render_widget(header::Header(state), areas.header);
     frame.render_widget(header::Tabs(state), areas.tabs);
-    frame.render_widget(table::InvitationTable(state), areas.table);
-    frame.render_widget(sources::SourcesPanel(state), areas.sources);
+    match state.screen {
+        Screen::Invitations => {
+            frame.render_widget(table::InvitationTable(state), areas.table);
+            frame.render_widget(sources::SourcesPanel(state), areas.sources);
+        }
+        Screen::Members => {
+            frame.render_widget(members::MembersTable(state), areas.table);
+            frame.render_widget(members::MemberSources(state), areas.sources);
+        }
+    }
     frame.render_widget(header::Footer(state), areas.footer);
     match state.mode {
         Mode::Detail => frame.render_widget(detail::DetailPane(state), frame.area()),
         Mode::Help => frame.render_widget(help::HelpOverlay(state), frame.area()),
         Mode::Confirm => frame.render_widget(dialog::ConfirmDialog(state), frame.area()),
+        Mode::Form => frame.render_widget(form::InviteFormOverlay(state), frame.area()),
         Mode::Table | Mode::Filter => {}
     }
 }
