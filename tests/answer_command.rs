@@ -384,3 +384,75 @@ async fn bad_input_sends_nothing_at_all() {
         "not one request, not even STS"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_demo_works_with_every_subcommand() {
+    let state = StateDir::new();
+    let dir = state.0.to_string_lossy().into_owned();
+    let env = [("GUESTLIST_STATE_DIR", dir.as_str())];
+    let output = guestlist(
+        &[
+            "accept",
+            "--demo",
+            "--service",
+            "guardduty",
+            "--region",
+            "ap-southeast-2",
+            "--administrator",
+            AUDIT,
+            "--yes",
+            "--prepare",
+        ],
+        &env,
+    )
+    .await;
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let output = guestlist(
+        &[
+            "invite",
+            "--demo",
+            "--profile",
+            "security-tooling",
+            "--service",
+            "securityhub",
+            "--region",
+            "us-east-1",
+            "--account",
+            "299900000009",
+            "--yes",
+        ],
+        &env,
+    )
+    .await;
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let output = guestlist(
+        &[
+            "members",
+            "--demo",
+            "--profile",
+            "security-tooling",
+            "--region",
+            "us-east-1",
+            "--output",
+            "csv",
+        ],
+        &env,
+    )
+    .await;
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(stdout(&output).lines().count(), 1 + 131 + 61 + 41);
+    let operations: Vec<String> = state
+        .audit()
+        .iter()
+        .map(|e| e["operation"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(
+        operations,
+        [
+            "CreateDetector",
+            "AcceptAdministratorInvitation",
+            "CreateMembers",
+            "InviteMembers"
+        ]
+    );
+}
