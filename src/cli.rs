@@ -44,6 +44,9 @@ pub struct Selection {
     /// Refuse every request that would change anything (checked where requests are sent).
     #[arg(long, global = true)]
     pub read_only: bool,
+    /// How much to write to the log file in the state directory (never to the terminal).
+    #[arg(long, value_enum, default_value_t = crate::logging::LogLevel::Info, global = true)]
+    pub log_level: crate::logging::LogLevel,
     /// How many sources are listed at once.
     #[arg(long, value_name = "N", default_value_t = DEFAULT_CONCURRENCY, value_parser = clap::value_parser!(u16).range(1..), global = true)]
     pub concurrency: u16,

@@ -175,6 +175,10 @@ async fn list_source(generation: u64, source: PlannedSource, events: mpsc::Sende
         }
     };
     let elapsed = started.elapsed();
+    match &outcome {
+        Ok(()) => tracing::debug!(source = %id, pages, ?elapsed, "listed"),
+        Err(error) => tracing::warn!(source = %id, pages, ?elapsed, %error, "listing failed"),
+    }
     let event = match outcome {
         Ok(()) => FetchEvent::Finished {
             generation,

@@ -10,6 +10,7 @@ pub mod cli;
 pub mod fetch;
 pub mod invite;
 pub mod list;
+pub mod logging;
 pub mod members;
 pub mod model;
 pub mod sandbox;

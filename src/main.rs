@@ -27,6 +27,14 @@ fn main() -> Result<ExitCode> {
             return Ok(ExitCode::SUCCESS);
         }
     };
+    // Logging is a help, not a requirement: a log that cannot be opened is said once, and ignored.
+    let log_path = match guestlist::logging::init(cli.selection.log_level) {
+        Ok(path) => path,
+        Err(error) => {
+            eprintln!("guestlist: {error}; continuing without a log");
+            None
+        }
+    };
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -46,7 +54,7 @@ fn main() -> Result<ExitCode> {
             }
             Some(Command::Invite(args)) => run_invite(&cli.selection, &args).await,
             Some(Command::Members(args)) => run_members(&cli.selection, args).await,
-            None => run_dashboard(&cli.selection).await,
+            None => run_dashboard(&cli.selection, log_path).await,
         }
     })
 }
@@ -72,7 +80,10 @@ fn adapter_options(selection: &Selection) -> Result<AdapterOptions, String> {
     }
 }
 
-async fn run_dashboard(selection: &Selection) -> Result<ExitCode> {
+async fn run_dashboard(
+    selection: &Selection,
+    log_path: Option<std::path::PathBuf>,
+) -> Result<ExitCode> {
     if !std::io::stdout().is_terminal() {
         eprintln!("guestlist: the dashboard needs a terminal; for scripts use `guestlist list`");
         return Ok(ExitCode::from(1));
@@ -102,6 +113,7 @@ async fn run_dashboard(selection: &Selection) -> Result<ExitCode> {
     );
     state.read_only = options.read_only;
     state.audit_path = options.audit.as_ref().map(|log| log.path().to_owned());
+    state.log_path = log_path;
     tui::run(plan, state, selection.concurrency).await?;
     Ok(ExitCode::SUCCESS)
 }

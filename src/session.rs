@@ -31,6 +31,7 @@ pub async fn prepare(
             sources::demo_identities(&scenario, &selection.profiles, &sandbox.endpoint_url())
                 .await?;
         let plan = sources::plan(identities, &selection.services, &regions, true, options)?;
+        tracing::info!(sandbox = %sandbox.endpoint_url(), sources = plan.sources.len(), "demo plan ready");
         return Ok(Session {
             plan,
             sandbox: Some(sandbox),
@@ -39,6 +40,12 @@ pub async fn prepare(
     let identities =
         sources::aws_identities(&selection.profiles, selection.endpoint_url.as_deref()).await;
     let plan = sources::plan(identities, &selection.services, &regions, false, options)?;
+    tracing::info!(
+        sources = plan.sources.len(),
+        identities = plan.identities.len(),
+        read_only = options.read_only,
+        "plan ready"
+    );
     Ok(Session {
         plan,
         sandbox: None,

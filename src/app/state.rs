@@ -307,6 +307,7 @@ pub struct AppState {
     dialogs_opened: u64,
     pub read_only: bool,
     pub audit_path: Option<PathBuf>,
+    pub log_path: Option<PathBuf>,
     /// A one-line message for the footer, until the next key.
     pub notice: Option<String>,
     pub screen: Screen,
@@ -365,6 +366,7 @@ impl AppState {
             dialogs_opened: 0,
             read_only: false,
             audit_path: None,
+            log_path: None,
             notice: None,
             screen: Screen::Invitations,
             members: Default::default(),

@@ -155,6 +155,7 @@ async fn handle(
     let request = Request::parse(&method, &uri, &body);
     let operation = operation_name(&caller, &request);
     shared.controls.count(caller.service, operation);
+    tracing::trace!(service = %caller.service, region = %caller.region, account = %caller.account, operation = operation.unwrap_or("?"), "sandbox request");
 
     let faults = shared.controls.faults_for(caller.service);
     if faults.latency_ms > 0 {

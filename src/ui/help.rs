@@ -32,11 +32,14 @@ impl Widget for HelpOverlay<'_> {
             .collect();
         entries.push(("Ctrl-c".into(), "quit, always"));
         entries.push(("wheel".into(), "scroll"));
-        let audit = match &state.audit_path {
-            Some(path) => format!("changes are logged to {}", path.display()),
+        let mut audit = match &state.audit_path {
+            Some(path) => format!("audit: {}", path.display()),
             None if state.read_only => "read-only: nothing can change".to_owned(),
-            None => "changes are not logged".to_owned(),
+            None => "changes are not audited".to_owned(),
         };
+        if let Some(log) = &state.log_path {
+            audit.push_str(&format!(" · log: {}", log.display()));
+        }
 
         let popup = if area.height < 30 {
             area
