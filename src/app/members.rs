@@ -61,7 +61,7 @@ impl MemberColumn {
     }
 }
 
-#[derive(Debug, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct MembersView {
     /// Per source, once the view was first opened.
     pub listings: BTreeMap<SourceId, Listing>,

@@ -274,6 +274,7 @@ pub struct RowRef {
     index: u32,
 }
 
+#[derive(Clone)]
 pub struct AppState {
     pub demo: bool,
     pub services: Vec<ServiceKind>,

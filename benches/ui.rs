@@ -1,0 +1,169 @@
+//! The dashboard's hot paths with 10,000 invitations: drawing a frame, merging a page, filtering.
+//!
+//! `cargo bench --bench ui`
+
+use std::time::Duration;
+
+use chrono::{TimeZone, Utc};
+use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
+use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyEventState, KeyModifiers};
+use guestlist::app::{AppState, Msg, update};
+use guestlist::fetch::FetchEvent;
+use guestlist::model::{Details, Invitation, ServiceKind, SourceId, Status};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+const REGIONS: [&str; 4] = ["us-east-1", "us-west-2", "eu-west-1", "ap-southeast-2"];
+
+fn sources() -> Vec<SourceId> {
+    ServiceKind::ALL
+        .into_iter()
+        .flat_map(|service| {
+            REGIONS.iter().map(move |region| SourceId {
+                profile: "bench".into(),
+                region: (*region).into(),
+                service,
+            })
+        })
+        .collect()
+}
+
+fn invitation(source: &SourceId, n: usize) -> Invitation {
+    let now = Utc.with_ymd_and_hms(2026, 11, 24, 12, 0, 0).unwrap();
+    Invitation {
+        service: source.service,
+        profile: source.profile.clone(),
+        region: source.region.clone(),
+        account_id: None,
+        administrator_id: format!("1{n:011}"),
+        invitation_id: Some(format!("{n:032x}")),
+        graph_arn: None,
+        invited_at: Some(now - chrono::Duration::minutes((n * 7 % 100_000) as i64)),
+        status_raw: "Invited".into(),
+        status: Status::Pending,
+        details: Details::SecurityHub {},
+    }
+}
+
+fn page(state: &mut AppState, source: &SourceId, invitations: Vec<Invitation>) {
+    let generation = state.generation;
+    update(
+        state,
+        Msg::Fetch(FetchEvent::Page {
+            generation,
+            source: source.clone(),
+            invitations,
+        }),
+    );
+}
+
+/// `count` invitations over 12 complete sources, and a 13th source that has started but sent
+/// nothing yet, for pages to stream into.
+fn loaded(count: usize) -> (AppState, SourceId) {
+    let complete = sources();
+    let streaming = SourceId {
+        profile: "bench".into(),
+        region: "eu-north-1".into(),
+        service: ServiceKind::SecurityHub,
+    };
+    let now = Utc.with_ymd_and_hms(2026, 11, 24, 12, 0, 0).unwrap();
+    let mut state = AppState::new(
+        complete.iter().cloned().chain([streaming.clone()]),
+        ["bench".to_owned()],
+        ServiceKind::ALL.to_vec(),
+        REGIONS.iter().map(|r| r.to_string()).collect(),
+        false,
+        now,
+    );
+    update(&mut state, Msg::Resize(120, 40));
+    let mut n = 0;
+    for (i, source) in complete.iter().enumerate() {
+        let share = count / complete.len() + usize::from(i < count % complete.len());
+        let invitations: Vec<Invitation> = (0..share)
+            .map(|_| {
+                n += 1;
+                invitation(source, n)
+            })
+            .collect();
+        for chunk in invitations.chunks(50) {
+            page(&mut state, source, chunk.to_vec());
+        }
+        let generation = state.generation;
+        update(
+            &mut state,
+            Msg::Fetch(FetchEvent::Finished {
+                generation,
+                source: source.clone(),
+                elapsed: Duration::from_millis(300),
+            }),
+        );
+    }
+    assert_eq!(state.visible_len(), count);
+    (state, streaming)
+}
+
+fn key(c: char) -> Msg {
+    Msg::Key(KeyEvent {
+        code: KeyCode::Char(c),
+        modifiers: KeyModifiers::NONE,
+        kind: KeyEventKind::Press,
+        state: KeyEventState::NONE,
+    })
+}
+
+fn hot_paths(c: &mut Criterion) {
+    let (state, streaming) = loaded(10_000);
+
+    let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();
+    c.bench_function("render one frame of 10,000 invitations (120x40)", |b| {
+        b.iter(|| {
+            terminal
+                .draw(|frame| guestlist::ui::render(frame, &state))
+                .unwrap();
+        })
+    });
+    let mut wide = Terminal::new(TestBackend::new(250, 70)).unwrap();
+    let mut wide_state = state.clone();
+    update(&mut wide_state, Msg::Resize(250, 70));
+    c.bench_function("render one frame of 10,000 invitations (250x70)", |b| {
+        b.iter(|| {
+            wide.draw(|frame| guestlist::ui::render(frame, &wide_state))
+                .unwrap();
+        })
+    });
+
+    let next_page: Vec<Invitation> = (0..50)
+        .map(|n| invitation(&streaming, 900_000 + n))
+        .collect();
+    c.bench_function("merge a page of 50 into 10,000", |b| {
+        b.iter_batched(
+            || (state.clone(), next_page.clone()),
+            |(mut state, invitations)| {
+                page(&mut state, &streaming, invitations);
+                state
+            },
+            BatchSize::LargeInput,
+        )
+    });
+
+    let mut filtering = state.clone();
+    update(&mut filtering, key('/'));
+    update(&mut filtering, key('1'));
+    c.bench_function("filter 10,000 on a keystroke", |b| {
+        b.iter_batched(
+            || filtering.clone(),
+            |mut state| {
+                update(&mut state, key('2'));
+                state
+            },
+            BatchSize::LargeInput,
+        )
+    });
+}
+
+criterion_group! {
+    name = benches;
+    config = Criterion::default().measurement_time(Duration::from_secs(3)).warm_up_time(Duration::from_secs(1));
+    targets = hot_paths
+}
+criterion_main!(benches);
