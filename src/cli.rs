@@ -47,9 +47,19 @@ pub struct Selection {
     /// How much to write to the log file in the state directory (never to the terminal).
     #[arg(long, value_enum, default_value_t = crate::logging::LogLevel::Info, global = true)]
     pub log_level: crate::logging::LogLevel,
+    /// Seconds one request may take before it is abandoned and retried (reported as a timeout).
+    #[arg(long, value_name = "SECONDS", default_value_t = 20.0, value_parser = parse_seconds, global = true)]
+    pub request_timeout: f64,
     /// How many sources are listed at once.
     #[arg(long, value_name = "N", default_value_t = DEFAULT_CONCURRENCY, value_parser = clap::value_parser!(u16).range(1..), global = true)]
     pub concurrency: u16,
+}
+
+fn parse_seconds(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(seconds) if seconds.is_finite() && (0.05..=3600.0).contains(&seconds) => Ok(seconds),
+        _ => Err(format!("'{text}' is not a number of seconds between 0.05 and 3600")),
+    }
 }
 
 fn parse_service(text: &str) -> Result<ServiceKind, String> {

@@ -30,6 +30,7 @@ pub async fn prepare(
         let identities =
             sources::demo_identities(&scenario, &selection.profiles, &sandbox.endpoint_url())
                 .await?;
+        let identities = with_timeout(identities, selection);
         let plan = sources::plan(identities, &selection.services, &regions, true, options)?;
         tracing::info!(sandbox = %sandbox.endpoint_url(), sources = plan.sources.len(), "demo plan ready");
         return Ok(Session {
@@ -39,6 +40,7 @@ pub async fn prepare(
     }
     let identities =
         sources::aws_identities(&selection.profiles, selection.endpoint_url.as_deref()).await;
+    let identities = with_timeout(identities, selection);
     let plan = sources::plan(identities, &selection.services, &regions, false, options)?;
     tracing::info!(
         sources = plan.sources.len(),
@@ -50,4 +52,18 @@ pub async fn prepare(
         plan,
         sandbox: None,
     })
+}
+
+fn with_timeout(
+    identities: Vec<crate::fetch::Identity>,
+    selection: &Selection,
+) -> Vec<crate::fetch::Identity> {
+    let timeout = std::time::Duration::from_secs_f64(selection.request_timeout);
+    identities
+        .into_iter()
+        .map(|identity| crate::fetch::Identity {
+            config: crate::aws::with_timeout(&identity.config, timeout),
+            ..identity
+        })
+        .collect()
 }

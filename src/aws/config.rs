@@ -14,7 +14,7 @@ const SANDBOX_SECRET: &str = "guestlist-sandbox-secret";
 /// under load, and a listing that gives up after three tries loses rows.
 pub fn retry_config() -> RetryConfig {
     RetryConfig::standard()
-        .with_max_attempts(8)
+        .with_max_attempts(10)
         .with_initial_backoff(Duration::from_millis(50))
         .with_max_backoff(Duration::from_secs(5))
 }
@@ -65,6 +65,19 @@ pub async fn profile_config(profile: Option<&str>, endpoint_url: Option<&str>) -
         loader = loader.endpoint_url(url);
     }
     loader.load().await
+}
+
+/// The same identity, giving up on a request attempt after `timeout` (it is then retried).
+pub fn with_timeout(config: &SdkConfig, timeout: Duration) -> SdkConfig {
+    config
+        .to_builder()
+        .timeout_config(
+            TimeoutConfig::builder()
+                .connect_timeout(timeout.min(Duration::from_secs(5)))
+                .operation_attempt_timeout(timeout)
+                .build(),
+        )
+        .build()
 }
 
 /// The same identity, in another region.

@@ -12,7 +12,9 @@ pub mod regions;
 mod securityhub;
 
 pub use adapter::{AdapterOptions, InvitationPage, MemberPage, ServiceAdapter, adapter_for};
-pub use config::{profile_config, retry_config, sandbox_config, timeout_config, with_region};
+pub use config::{
+    profile_config, retry_config, sandbox_config, timeout_config, with_region, with_timeout,
+};
 pub use error::{AwsError, ErrorKind};
 pub use identity::caller_account;
 

@@ -1,0 +1,156 @@
+//! Resilience under the faults AWS really produces: throttling, internal errors, a failing
+//! service, requests that outlast their timeout.
+
+mod common;
+
+use std::time::Duration;
+
+use common::*;
+use guestlist::app::{AppState, Msg, Phase, update};
+use guestlist::aws::AdapterOptions;
+use guestlist::fetch::{self, Identity};
+use guestlist::model::ServiceKind;
+use guestlist::sandbox::{MemberSpec, RosterSpec, SandboxHandle, Scenario, TimeSpec};
+use guestlist::sources::{self, RegionChoice};
+use tokio::sync::mpsc;
+
+const INVITEE: &str = "200000000001";
+const REGIONS: [&str; 2] = ["us-east-1", "eu-west-1"];
+const PER_SOURCE: usize = 60;
+
+/// The invitee has 60 invitations in each service and region: two pages in Security Hub and GuardDuty.
+fn crowded() -> Scenario {
+    let mut scenario = Scenario::empty();
+    for region in REGIONS {
+        for i in 0..PER_SOURCE {
+            let roster = |status: &str| RosterSpec {
+                region: region.into(),
+                account: format!("1{i:011}"),
+                since: TimeSpec::Ago(chrono::Duration::days(9)),
+                resource_id: None,
+                members: vec![MemberSpec {
+                    account: INVITEE.into(),
+                    email: Some("m@example.com".into()),
+                    status: status.into(),
+                    invitation_id: None,
+                    invited_at: Some(TimeSpec::Ago(chrono::Duration::hours(i as i64))),
+                    updated_at: None,
+                    usage: Default::default(),
+                }],
+            };
+            scenario.securityhub.push(roster("Invited"));
+            scenario.guardduty.push(roster("Invited"));
+            scenario.detective.push(roster("INVITED"));
+        }
+    }
+    scenario
+}
+
+const EVERYTHING: usize = PER_SOURCE * 3 * REGIONS.len();
+
+async fn list(sandbox: &SandboxHandle, extra: &[&str], env: &[(&str, &str)]) -> std::process::Output {
+    let url = sandbox.endpoint_url();
+    let regions = REGIONS.join(",");
+    let mut args = vec!["list", "--endpoint-url", url.as_str(), "--region", regions.as_str(), "--output", "json"];
+    args.extend_from_slice(extra);
+    let mut all_env = vec![("AWS_ACCESS_KEY_ID", INVITEE), ("AWS_SECRET_ACCESS_KEY", "x")];
+    all_env.extend_from_slice(env);
+    guestlist(&args, &all_env).await
+}
+
+/// Drives the app with the real fetcher until no source is busy.
+async fn dashboard(sandbox: &SandboxHandle) -> AppState {
+    let identities = vec![Identity {
+        profile: "member".into(),
+        config: guestlist::aws::sandbox_config(&sandbox.endpoint_url(), INVITEE, "us-east-1").await,
+    }];
+    let regions = RegionChoice::These(REGIONS.iter().map(|r| r.to_string()).collect());
+    let plan = sources::plan(identities, &[], &regions, false, &AdapterOptions::default()).unwrap();
+    let mut state = AppState::new(
+        plan.sources.iter().map(|s| s.id.clone()),
+        ["member".to_owned()],
+        plan.services.clone(),
+        plan.regions.clone(),
+        false,
+        chrono::Utc::now(),
+    );
+    let (tx, mut rx) = mpsc::channel(64);
+    let _fetch = fetch::start(state.generation, &plan.sources, &plan.identities, tx, 16);
+    let drive = async {
+        while state.is_loading() {
+            let event = rx.recv().await.expect("events until every source is done");
+            update(&mut state, Msg::Fetch(event));
+        }
+    };
+    tokio::time::timeout(Duration::from_secs(120), drive).await.expect("nothing hangs");
+    state
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn list_completes_with_nothing_missing_under_throttling_and_errors() {
+    let sandbox = start(crowded()).await;
+    control(&sandbox, "POST", "/_sandbox/faults", r#"{"throttle_rate": 0.3, "error_rate": 0.1}"#).await;
+    let output = list(&sandbox, &[], &[]).await;
+    assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
+    let rows: Vec<serde_json::Value> = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(rows.len(), EVERYTHING);
+    let unique: std::collections::HashSet<String> = rows
+        .iter()
+        .map(|r| format!("{}{}{}", r["service"], r["region"], r["administrator_id"]))
+        .collect();
+    assert_eq!(unique.len(), EVERYTHING, "each exactly once");
+    let listed = request_count(&sandbox, "securityhub:ListInvitations").await;
+    assert!(listed > 4, "faults were injected and retried ({listed} requests for 4 pages)");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_dashboard_completes_with_nothing_missing_under_throttling_and_errors() {
+    let sandbox = start(crowded()).await;
+    control(&sandbox, "POST", "/_sandbox/faults", r#"{"throttle_rate": 0.3, "error_rate": 0.1}"#).await;
+    let state = dashboard(&sandbox).await;
+    assert_eq!(state.total_rows(), EVERYTHING);
+    assert!(state.sources.iter().all(|s| matches!(s.phase, Phase::Done { .. })));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_failing_service_shows_its_error_and_hides_nothing_else() {
+    let sandbox = start(crowded()).await;
+    control(&sandbox, "POST", "/_sandbox/faults", r#"{"service": "guardduty", "error_rate": 1.0}"#).await;
+    let state = dashboard(&sandbox).await;
+    assert_eq!(state.total_rows(), PER_SOURCE * 2 * REGIONS.len());
+    for source in &state.sources {
+        match (&source.id.service, &source.phase) {
+            (ServiceKind::GuardDuty, Phase::Failed { error, .. }) => {
+                assert_eq!(error.code, "InternalServerErrorException");
+            }
+            (ServiceKind::GuardDuty, phase) => panic!("{phase:?}"),
+            (_, phase) => assert!(matches!(phase, Phase::Done { .. }), "{phase:?}"),
+        }
+    }
+    let output = list(&sandbox, &[], &[("AWS_MAX_ATTEMPTS", "2")]).await;
+    assert_eq!(output.status.code(), Some(2));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn latency_beyond_the_request_timeout_is_a_timeout_retried_and_nothing_hangs() {
+    let sandbox = start(crowded()).await;
+    control(&sandbox, "POST", "/_sandbox/faults", r#"{"latency_ms": 1500}"#).await;
+    let started = std::time::Instant::now();
+    let output = list(
+        &sandbox,
+        &["--service", "detective", "--request-timeout", "0.2"],
+        &[("AWS_MAX_ATTEMPTS", "3")],
+    )
+    .await;
+    assert!(started.elapsed() < Duration::from_secs(30), "gave up in time");
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("error: detective us-east-1") && stderr.contains("Timeout"), "{stderr}");
+    // Let the sandbox's delayed answers drain, then count the attempts it saw.
+    tokio::time::sleep(Duration::from_millis(1600)).await;
+    assert_eq!(
+        request_count(&sandbox, "detective:ListInvitations").await,
+        3 * REGIONS.len() as u64,
+        "every attempt was made: retried after each timeout"
+    );
+}
