@@ -654,17 +654,17 @@ fn move_by(state: &mut AppState, delta: isize) {
     state.selected = (state.selected as isize + delta).clamp(0, last.max(0)) as usize;
 }
 
-/// Scrolls just enough that the selected row is on screen.
+/// Scrolls just enough that the selected row is on screen, in both tables: a view change on
+/// one screen refilters the other too.
 fn keep_selection_in_sight(state: &mut AppState) {
     let height = layout::table_body_height(state).max(1);
-    let (len, selected, offset) = match state.screen {
-        Screen::Invitations => (state.visible_len(), &mut state.selected, &mut state.offset),
-        Screen::Members => (
-            state.members.visible().len(),
-            &mut state.members.selected,
-            &mut state.members.offset,
-        ),
-    };
+    let invitations = state.visible_len();
+    scroll(invitations, height, &mut state.selected, &mut state.offset);
+    let members = state.members.visible().len();
+    scroll(members, height, &mut state.members.selected, &mut state.members.offset);
+}
+
+fn scroll(len: usize, height: usize, selected: &mut usize, offset: &mut usize) {
     let last_offset = len.saturating_sub(height);
     if *selected < *offset {
         *offset = *selected;

@@ -1,0 +1,218 @@
+//! Property tests: the app under random input never panics and keeps its promises; the sandbox
+//! answers whatever arrives.
+
+mod common;
+
+use common::app::*;
+use common::{ADMIN_KEY, MEMBER_KEY, authorization, demo, raw, securityhub};
+use crossterm::event::KeyCode;
+use guestlist::actions::{Outcome, Readiness, Response};
+use guestlist::app::{AppState, Mode, Msg, View};
+use guestlist::aws::ErrorKind;
+use guestlist::model::SourceId;
+use proptest::prelude::*;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+#[derive(Debug, Clone)]
+enum Step {
+    Key(char),
+    Special(u8),
+    Resize(u16, u16),
+    Page { source: usize, count: usize, age: i64 },
+    Finish(usize),
+    Fail(usize),
+    Refresh,
+    Answered { source: usize, ok: bool },
+    Ready,
+    Paste(String),
+}
+
+fn step() -> impl Strategy<Value = Step> {
+    prop_oneof![
+        6 => prop::sample::select(vec!['j', 'k', 'g', 'G', '/', 'a', 'd', 'D', ' ', 's', 'S', '1', '2', '3', '4', 'm', 'i', 'x', 'y', 'n', '?', 'e', 'u', '0']).prop_map(Step::Key),
+        3 => (0u8..8).prop_map(Step::Special),
+        1 => (1u16..260, 1u16..80).prop_map(|(w, h)| Step::Resize(w, h)),
+        3 => (0usize..6, 0usize..60, 0i64..2000).prop_map(|(source, count, age)| Step::Page { source, count, age }),
+        1 => (0usize..6).prop_map(Step::Finish),
+        1 => (0usize..6).prop_map(Step::Fail),
+        1 => Just(Step::Refresh),
+        1 => (0usize..6, any::<bool>()).prop_map(|(source, ok)| Step::Answered { source, ok }),
+        1 => Just(Step::Ready),
+        1 => "[0-9a-z ,@.\n]{0,40}".prop_map(Step::Paste),
+    ]
+}
+
+fn apply(state: &mut AppState, step: &Step) {
+    let sources = all_sources();
+    match step {
+        Step::Key(c) => {
+            press(state, &c.to_string());
+        }
+        Step::Special(code) => {
+            let code = match code {
+                0 => KeyCode::Enter,
+                1 => KeyCode::Esc,
+                2 => KeyCode::Tab,
+                3 => KeyCode::BackTab,
+                4 => KeyCode::PageDown,
+                5 => KeyCode::PageUp,
+                6 => KeyCode::Backspace,
+                _ => KeyCode::End,
+            };
+            send(state, key(code));
+        }
+        Step::Resize(w, h) => {
+            send(state, Msg::Resize(*w, *h));
+        }
+        Step::Page { source, count, age } => {
+            let id = &sources[*source];
+            let invitations = (0..*count)
+                .map(|n| invitation(id.service, &id.region, &format!("1{:011}", n), age + n as i64))
+                .collect();
+            page(state, id, invitations);
+        }
+        Step::Finish(source) => finish(state, &sources[*source]),
+        Step::Fail(source) => fail(state, &sources[*source], ErrorKind::Throttled, "TooManyRequestsException", "slow down"),
+        Step::Refresh => {
+            press(state, "r");
+        }
+        Step::Answered { source, ok } => {
+            let id: SourceId = sources[*source].clone();
+            let key = state
+                .visible_rows()
+                .find(|r| r.invitation.source() == id)
+                .map(|r| r.invitation.key());
+            if let Some(key) = key {
+                let result = if *ok { Ok(()) } else { Err("no".to_owned()) };
+                send(state, Msg::Answered { source: id, response: Response::Decline, outcomes: vec![Outcome { key, result }] });
+            }
+        }
+        Step::Ready => {
+            if let Some(dialog) = &state.dialog {
+                let results = dialog.sources().into_iter().map(|s| (s, Ok(Readiness::default()))).collect();
+                let id = dialog.id;
+                send(state, Msg::Readiness { dialog: id, results });
+            }
+        }
+        Step::Paste(text) => {
+            send(state, Msg::Paste(text.clone()));
+        }
+    }
+}
+
+fn check(state: &AppState) {
+    let len = state.visible_len();
+    if len > 0 {
+        assert!(state.selected < len, "selection {} of {len}", state.selected);
+        assert!(state.offset <= state.selected);
+    }
+    let needle = state.filter.to_lowercase();
+    for row in state.visible_rows() {
+        assert!(row.matches(&needle), "a shown row does not match “{}”", state.filter);
+        if let View::Only(service) = state.view {
+            assert_eq!(row.invitation.service, service);
+        }
+    }
+    assert_eq!(state.count(state.view), len, "the view's count is what is shown");
+    let members = state.members.visible().len();
+    if members > 0 {
+        assert!(state.members.selected < members);
+    }
+    if state.mode == Mode::Confirm {
+        assert!(state.dialog.is_some() || state.proposal.is_some());
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 96, ..ProptestConfig::default() })]
+
+    #[test]
+    fn the_app_never_panics_and_keeps_its_promises(steps in prop::collection::vec(step(), 1..60)) {
+        let mut state = state();
+        let mut terminal = Terminal::new(TestBackend::new(100, 30)).unwrap();
+        send(&mut state, Msg::Resize(100, 30));
+        for step in &steps {
+            apply(&mut state, step);
+            check(&state);
+            let (w, h) = state.size;
+            terminal.backend_mut().resize(w, h);
+            terminal.autoresize().unwrap();
+            terminal.draw(|frame| guestlist::ui::render(frame, &state)).unwrap();
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+struct Raw {
+    method: &'static str,
+    path: String,
+    authorization: Option<String>,
+    content_type: Option<String>,
+    body: Vec<u8>,
+}
+
+fn raw_request() -> impl Strategy<Value = Raw> {
+    let service = prop::sample::select(vec!["securityhub", "guardduty", "detective", "sts", "s3", ""]);
+    let key = prop::sample::select(vec![MEMBER_KEY, ADMIN_KEY, "123456789012", "nobody", ""]);
+    let region = prop::sample::select(vec!["us-east-1", "eu-west-1", "af-south-1", "UPPER", ""]);
+    let path = prop_oneof![
+        prop::sample::select(vec![
+            "/invitations", "/invitations/count", "/invitations/decline", "/invitations/delete", "/invitations/list",
+            "/invitation", "/invitation/removal", "/members", "/members/get", "/graph/members", "/graph/members/list",
+            "/detector", "/administrator", "/accounts", "/", "/_sandbox/stats", "/_sandbox/faults",
+        ]).prop_map(str::to_owned),
+        "/[a-z%0-9/._-]{0,40}(\\?[a-zA-Z=&%0-9]{0,30})?",
+    ];
+    let body = prop_oneof![
+        Just(Vec::new()),
+        Just(b"{}".to_vec()),
+        "\\{\"[A-Za-z]{1,12}\": ?(\\[\"[0-9]{0,14}\"\\]|\"[a-z:0-9]{0,40}\"|[0-9-]{1,25}|null|true)\\}".prop_map(String::into_bytes),
+        prop::collection::vec(any::<u8>(), 0..200),
+    ];
+    (
+        prop::sample::select(vec!["GET", "POST", "PUT", "DELETE", "PATCH"]),
+        path,
+        (service, key, region, any::<bool>()),
+        prop::option::of(prop::sample::select(vec!["application/json", "text/plain"])),
+        body,
+    )
+        .prop_map(|(method, path, (service, key, region, signed), content_type, body)| Raw {
+            method,
+            path,
+            authorization: signed.then(|| authorization(key, region, service)),
+            content_type: content_type.map(str::to_owned),
+            body,
+        })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
+
+    #[test]
+    fn the_sandbox_always_answers_and_never_fails_on_its_own(requests in prop::collection::vec(raw_request(), 1..8)) {
+        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        runtime.block_on(async {
+            let sandbox = demo().await;
+            for request in &requests {
+                // Faults must never come from the fuzzer: it may only read the settings.
+                if request.path.starts_with("/_sandbox/") && request.method != "GET" {
+                    continue;
+                }
+                let mut headers: Vec<(&str, &str)> = Vec::new();
+                if let Some(auth) = &request.authorization {
+                    headers.push(("Authorization", auth));
+                }
+                if let Some(content_type) = &request.content_type {
+                    headers.push(("Content-Type", content_type));
+                }
+                let response = raw(&sandbox, request.method, &request.path, &headers, &request.body).await;
+                prop_assert!((200..500).contains(&response.status), "{request:?} -> {} {}", response.status, response.body);
+            }
+            // Still serving, still consistent.
+            let member = securityhub(&sandbox, MEMBER_KEY, "us-east-1").await;
+            prop_assert!(member.get_invitations_count().send().await.is_ok());
+            Ok(())
+        })?;
+    }
+}
