@@ -154,8 +154,19 @@ pub async fn execute(response: Response, batch: &Batch) -> Vec<Outcome> {
                 .collect();
         }
     }
-    batch
+    let outcomes = batch
         .adapter
         .respond(response, &batch.targets, &batch.actor)
-        .await
+        .await;
+    for outcome in &outcomes {
+        match &outcome.result {
+            Ok(()) => {
+                tracing::info!(source = %batch.source, %response, invitation = %outcome.key, "answered")
+            }
+            Err(reason) => {
+                tracing::warn!(source = %batch.source, %response, invitation = %outcome.key, %reason, "not answered")
+            }
+        }
+    }
+    outcomes
 }

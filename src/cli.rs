@@ -58,7 +58,9 @@ pub struct Selection {
 fn parse_seconds(text: &str) -> Result<f64, String> {
     match text.parse::<f64>() {
         Ok(seconds) if seconds.is_finite() && (0.05..=3600.0).contains(&seconds) => Ok(seconds),
-        _ => Err(format!("'{text}' is not a number of seconds between 0.05 and 3600")),
+        _ => Err(format!(
+            "'{text}' is not a number of seconds between 0.05 and 3600"
+        )),
     }
 }
 

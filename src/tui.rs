@@ -220,6 +220,10 @@ async fn event_loop(
     update(&mut state, Msg::Resize(size.width, size.height));
     // The first frame goes out before any request can have returned.
     terminal.draw(|frame| ui::render(frame, &state))?;
+    // For the end-to-end test that the terminal is restored after a panic.
+    if std::env::var_os("GUESTLIST_PANIC_AFTER_FIRST_FRAME").is_some() {
+        panic!("forced by GUESTLIST_PANIC_AFTER_FIRST_FRAME");
+    }
 
     let (fetch_events, mut fetched) = mpsc::channel::<FetchEvent>(1024);
     let (results, mut finished) = mpsc::unbounded_channel::<Msg>();

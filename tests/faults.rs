@@ -48,12 +48,27 @@ fn crowded() -> Scenario {
 
 const EVERYTHING: usize = PER_SOURCE * 3 * REGIONS.len();
 
-async fn list(sandbox: &SandboxHandle, extra: &[&str], env: &[(&str, &str)]) -> std::process::Output {
+async fn list(
+    sandbox: &SandboxHandle,
+    extra: &[&str],
+    env: &[(&str, &str)],
+) -> std::process::Output {
     let url = sandbox.endpoint_url();
     let regions = REGIONS.join(",");
-    let mut args = vec!["list", "--endpoint-url", url.as_str(), "--region", regions.as_str(), "--output", "json"];
+    let mut args = vec![
+        "list",
+        "--endpoint-url",
+        url.as_str(),
+        "--region",
+        regions.as_str(),
+        "--output",
+        "json",
+    ];
     args.extend_from_slice(extra);
-    let mut all_env = vec![("AWS_ACCESS_KEY_ID", INVITEE), ("AWS_SECRET_ACCESS_KEY", "x")];
+    let mut all_env = vec![
+        ("AWS_ACCESS_KEY_ID", INVITEE),
+        ("AWS_SECRET_ACCESS_KEY", "x"),
+    ];
     all_env.extend_from_slice(env);
     guestlist(&args, &all_env).await
 }
@@ -82,16 +97,29 @@ async fn dashboard(sandbox: &SandboxHandle) -> AppState {
             update(&mut state, Msg::Fetch(event));
         }
     };
-    tokio::time::timeout(Duration::from_secs(120), drive).await.expect("nothing hangs");
+    tokio::time::timeout(Duration::from_secs(120), drive)
+        .await
+        .expect("nothing hangs");
     state
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn list_completes_with_nothing_missing_under_throttling_and_errors() {
     let sandbox = start(crowded()).await;
-    control(&sandbox, "POST", "/_sandbox/faults", r#"{"throttle_rate": 0.3, "error_rate": 0.1}"#).await;
+    control(
+        &sandbox,
+        "POST",
+        "/_sandbox/faults",
+        r#"{"throttle_rate": 0.3, "error_rate": 0.1}"#,
+    )
+    .await;
     let output = list(&sandbox, &[], &[]).await;
-    assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     let rows: Vec<serde_json::Value> = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(rows.len(), EVERYTHING);
     let unique: std::collections::HashSet<String> = rows
@@ -100,22 +128,42 @@ async fn list_completes_with_nothing_missing_under_throttling_and_errors() {
         .collect();
     assert_eq!(unique.len(), EVERYTHING, "each exactly once");
     let listed = request_count(&sandbox, "securityhub:ListInvitations").await;
-    assert!(listed > 4, "faults were injected and retried ({listed} requests for 4 pages)");
+    assert!(
+        listed > 4,
+        "faults were injected and retried ({listed} requests for 4 pages)"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_dashboard_completes_with_nothing_missing_under_throttling_and_errors() {
     let sandbox = start(crowded()).await;
-    control(&sandbox, "POST", "/_sandbox/faults", r#"{"throttle_rate": 0.3, "error_rate": 0.1}"#).await;
+    control(
+        &sandbox,
+        "POST",
+        "/_sandbox/faults",
+        r#"{"throttle_rate": 0.3, "error_rate": 0.1}"#,
+    )
+    .await;
     let state = dashboard(&sandbox).await;
     assert_eq!(state.total_rows(), EVERYTHING);
-    assert!(state.sources.iter().all(|s| matches!(s.phase, Phase::Done { .. })));
+    assert!(
+        state
+            .sources
+            .iter()
+            .all(|s| matches!(s.phase, Phase::Done { .. }))
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn one_failing_service_shows_its_error_and_hides_nothing_else() {
     let sandbox = start(crowded()).await;
-    control(&sandbox, "POST", "/_sandbox/faults", r#"{"service": "guardduty", "error_rate": 1.0}"#).await;
+    control(
+        &sandbox,
+        "POST",
+        "/_sandbox/faults",
+        r#"{"service": "guardduty", "error_rate": 1.0}"#,
+    )
+    .await;
     let state = dashboard(&sandbox).await;
     assert_eq!(state.total_rows(), PER_SOURCE * 2 * REGIONS.len());
     for source in &state.sources {
@@ -134,7 +182,13 @@ async fn one_failing_service_shows_its_error_and_hides_nothing_else() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn latency_beyond_the_request_timeout_is_a_timeout_retried_and_nothing_hangs() {
     let sandbox = start(crowded()).await;
-    control(&sandbox, "POST", "/_sandbox/faults", r#"{"latency_ms": 1500}"#).await;
+    control(
+        &sandbox,
+        "POST",
+        "/_sandbox/faults",
+        r#"{"latency_ms": 1500}"#,
+    )
+    .await;
     let started = std::time::Instant::now();
     let output = list(
         &sandbox,
@@ -142,10 +196,16 @@ async fn latency_beyond_the_request_timeout_is_a_timeout_retried_and_nothing_han
         &[("AWS_MAX_ATTEMPTS", "3")],
     )
     .await;
-    assert!(started.elapsed() < Duration::from_secs(30), "gave up in time");
+    assert!(
+        started.elapsed() < Duration::from_secs(30),
+        "gave up in time"
+    );
     assert_eq!(output.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(stderr.contains("error: detective us-east-1") && stderr.contains("Timeout"), "{stderr}");
+    assert!(
+        stderr.contains("error: detective us-east-1") && stderr.contains("Timeout"),
+        "{stderr}"
+    );
     // Let the sandbox's delayed answers drain, then count the attempts it saw.
     tokio::time::sleep(Duration::from_millis(1600)).await;
     assert_eq!(

@@ -19,11 +19,18 @@ enum Step {
     Key(char),
     Special(u8),
     Resize(u16, u16),
-    Page { source: usize, count: usize, age: i64 },
+    Page {
+        source: usize,
+        count: usize,
+        age: i64,
+    },
     Finish(usize),
     Fail(usize),
     Refresh,
-    Answered { source: usize, ok: bool },
+    Answered {
+        source: usize,
+        ok: bool,
+    },
     Ready,
     Paste(String),
 }
@@ -68,12 +75,25 @@ fn apply(state: &mut AppState, step: &Step) {
         Step::Page { source, count, age } => {
             let id = &sources[*source];
             let invitations = (0..*count)
-                .map(|n| invitation(id.service, &id.region, &format!("1{:011}", n), age + n as i64))
+                .map(|n| {
+                    invitation(
+                        id.service,
+                        &id.region,
+                        &format!("1{:011}", n),
+                        age + n as i64,
+                    )
+                })
                 .collect();
             page(state, id, invitations);
         }
         Step::Finish(source) => finish(state, &sources[*source]),
-        Step::Fail(source) => fail(state, &sources[*source], ErrorKind::Throttled, "TooManyRequestsException", "slow down"),
+        Step::Fail(source) => fail(
+            state,
+            &sources[*source],
+            ErrorKind::Throttled,
+            "TooManyRequestsException",
+            "slow down",
+        ),
         Step::Refresh => {
             press(state, "r");
         }
@@ -85,14 +105,31 @@ fn apply(state: &mut AppState, step: &Step) {
                 .map(|r| r.invitation.key());
             if let Some(key) = key {
                 let result = if *ok { Ok(()) } else { Err("no".to_owned()) };
-                send(state, Msg::Answered { source: id, response: Response::Decline, outcomes: vec![Outcome { key, result }] });
+                send(
+                    state,
+                    Msg::Answered {
+                        source: id,
+                        response: Response::Decline,
+                        outcomes: vec![Outcome { key, result }],
+                    },
+                );
             }
         }
         Step::Ready => {
             if let Some(dialog) = &state.dialog {
-                let results = dialog.sources().into_iter().map(|s| (s, Ok(Readiness::default()))).collect();
+                let results = dialog
+                    .sources()
+                    .into_iter()
+                    .map(|s| (s, Ok(Readiness::default())))
+                    .collect();
                 let id = dialog.id;
-                send(state, Msg::Readiness { dialog: id, results });
+                send(
+                    state,
+                    Msg::Readiness {
+                        dialog: id,
+                        results,
+                    },
+                );
             }
         }
         Step::Paste(text) => {
@@ -104,17 +141,29 @@ fn apply(state: &mut AppState, step: &Step) {
 fn check(state: &AppState) {
     let len = state.visible_len();
     if len > 0 {
-        assert!(state.selected < len, "selection {} of {len}", state.selected);
+        assert!(
+            state.selected < len,
+            "selection {} of {len}",
+            state.selected
+        );
         assert!(state.offset <= state.selected);
     }
     let needle = state.filter.to_lowercase();
     for row in state.visible_rows() {
-        assert!(row.matches(&needle), "a shown row does not match “{}”", state.filter);
+        assert!(
+            row.matches(&needle),
+            "a shown row does not match “{}”",
+            state.filter
+        );
         if let View::Only(service) = state.view {
             assert_eq!(row.invitation.service, service);
         }
     }
-    assert_eq!(state.count(state.view), len, "the view's count is what is shown");
+    assert_eq!(
+        state.count(state.view),
+        len,
+        "the view's count is what is shown"
+    );
     let members = state.members.visible().len();
     if members > 0 {
         assert!(state.members.selected < members);
@@ -153,15 +202,37 @@ struct Raw {
 }
 
 fn raw_request() -> impl Strategy<Value = Raw> {
-    let service = prop::sample::select(vec!["securityhub", "guardduty", "detective", "sts", "s3", ""]);
+    let service = prop::sample::select(vec![
+        "securityhub",
+        "guardduty",
+        "detective",
+        "sts",
+        "s3",
+        "",
+    ]);
     let key = prop::sample::select(vec![MEMBER_KEY, ADMIN_KEY, "123456789012", "nobody", ""]);
     let region = prop::sample::select(vec!["us-east-1", "eu-west-1", "af-south-1", "UPPER", ""]);
     let path = prop_oneof![
         prop::sample::select(vec![
-            "/invitations", "/invitations/count", "/invitations/decline", "/invitations/delete", "/invitations/list",
-            "/invitation", "/invitation/removal", "/members", "/members/get", "/graph/members", "/graph/members/list",
-            "/detector", "/administrator", "/accounts", "/", "/_sandbox/stats", "/_sandbox/faults",
-        ]).prop_map(str::to_owned),
+            "/invitations",
+            "/invitations/count",
+            "/invitations/decline",
+            "/invitations/delete",
+            "/invitations/list",
+            "/invitation",
+            "/invitation/removal",
+            "/members",
+            "/members/get",
+            "/graph/members",
+            "/graph/members/list",
+            "/detector",
+            "/administrator",
+            "/accounts",
+            "/",
+            "/_sandbox/stats",
+            "/_sandbox/faults",
+        ])
+        .prop_map(str::to_owned),
         "/[a-z%0-9/._-]{0,40}(\\?[a-zA-Z=&%0-9]{0,30})?",
     ];
     let body = prop_oneof![
@@ -177,13 +248,15 @@ fn raw_request() -> impl Strategy<Value = Raw> {
         prop::option::of(prop::sample::select(vec!["application/json", "text/plain"])),
         body,
     )
-        .prop_map(|(method, path, (service, key, region, signed), content_type, body)| Raw {
-            method,
-            path,
-            authorization: signed.then(|| authorization(key, region, service)),
-            content_type: content_type.map(str::to_owned),
-            body,
-        })
+        .prop_map(
+            |(method, path, (service, key, region, signed), content_type, body)| Raw {
+                method,
+                path,
+                authorization: signed.then(|| authorization(key, region, service)),
+                content_type: content_type.map(str::to_owned),
+                body,
+            },
+        )
 }
 
 proptest! {

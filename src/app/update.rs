@@ -661,7 +661,12 @@ fn keep_selection_in_sight(state: &mut AppState) {
     let invitations = state.visible_len();
     scroll(invitations, height, &mut state.selected, &mut state.offset);
     let members = state.members.visible().len();
-    scroll(members, height, &mut state.members.selected, &mut state.members.offset);
+    scroll(
+        members,
+        height,
+        &mut state.members.selected,
+        &mut state.members.offset,
+    );
 }
 
 fn scroll(len: usize, height: usize, selected: &mut usize, offset: &mut usize) {
