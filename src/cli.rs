@@ -41,6 +41,16 @@ pub struct Selection {
     /// Send every request to this endpoint instead of AWS (e.g. a `guestlist sandbox`).
     #[arg(long, value_name = "URL", value_parser = parse_endpoint, global = true)]
     pub endpoint_url: Option<String>,
+    /// Live mode: refresh every interval (30s, 5m, 1h); 0 or off disables it. Default: off,
+    /// or the config file's.
+    #[arg(long, value_name = "INTERVAL", value_parser = parse_refresh, global = true)]
+    pub refresh: Option<Refresh>,
+    /// Ring the terminal bell when a new invitation arrives.
+    #[arg(long, global = true)]
+    pub bell: bool,
+    /// The configuration file (default: config.toml in the platform config directory).
+    #[arg(long, value_name = "PATH", global = true)]
+    pub config: Option<std::path::PathBuf>,
     /// Refuse every request that would change anything (checked where requests are sent).
     #[arg(long, global = true)]
     pub read_only: bool,
@@ -53,6 +63,14 @@ pub struct Selection {
     /// How many sources are listed at once.
     #[arg(long, value_name = "N", default_value_t = DEFAULT_CONCURRENCY, value_parser = clap::value_parser!(u16).range(1..), global = true)]
     pub concurrency: u16,
+}
+
+/// `--refresh`: an interval, or off.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Refresh(pub Option<std::time::Duration>);
+
+fn parse_refresh(text: &str) -> Result<Refresh, String> {
+    crate::config::parse_refresh(text).map(Refresh)
 }
 
 fn parse_seconds(text: &str) -> Result<f64, String> {
@@ -97,6 +115,27 @@ pub enum Command {
     Members(ListArgs),
     /// Serve a local AWS-compatible endpoint for the three services' membership APIs (and STS).
     Sandbox(SandboxArgs),
+    /// Where the configuration file is, or write a commented default one.
+    Config {
+        #[command(subcommand)]
+        action: ConfigAction,
+    },
+    /// Print shell completions.
+    Completions { shell: clap_complete::Shell },
+    /// Print the man page (roff).
+    Man,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ConfigAction {
+    /// Print the configuration file's path.
+    Path,
+    /// Write a commented default configuration (refuses to overwrite one).
+    Init {
+        /// Overwrite an existing file.
+        #[arg(long)]
+        force: bool,
+    },
 }
 
 #[derive(Debug, Args)]

@@ -7,6 +7,7 @@ pub mod app;
 pub mod audit;
 pub mod aws;
 pub mod cli;
+pub mod config;
 pub mod fetch;
 pub mod invite;
 pub mod list;

@@ -9,7 +9,10 @@ use guestlist::actions::Response;
 use guestlist::app::AppState;
 use guestlist::audit::{self, AuditLog};
 use guestlist::aws::AdapterOptions;
-use guestlist::cli::{AnswerArgs, Cli, Command, InviteArgs, ListArgs, SandboxArgs, Selection};
+use guestlist::cli::{
+    AnswerArgs, Cli, Command, ConfigAction, InviteArgs, ListArgs, SandboxArgs, Selection,
+};
+use guestlist::config::{self, Config};
 use guestlist::sandbox::{self, SandboxConfig, Scenario};
 use guestlist::{answer, list, members, session, tui};
 
@@ -27,6 +30,37 @@ fn main() -> Result<ExitCode> {
             return Ok(ExitCode::SUCCESS);
         }
     };
+    // Commands that need neither configuration nor network.
+    match &cli.command {
+        Some(Command::Completions { shell }) => {
+            use clap::CommandFactory;
+            let mut script = Vec::new();
+            clap_complete::generate(*shell, &mut Cli::command(), "guestlist", &mut script);
+            return print_all(&script);
+        }
+        Some(Command::Man) => {
+            use clap::CommandFactory;
+            let mut page = Vec::new();
+            clap_mangen::Man::new(Cli::command()).render(&mut page)?;
+            return print_all(&page);
+        }
+        Some(Command::Config { action }) => return config_command(&cli.selection, action),
+        _ => {}
+    }
+    let config_path = cli
+        .selection
+        .config
+        .clone()
+        .unwrap_or_else(config::default_path);
+    let config = match Config::load(&config_path) {
+        Ok(config) => config,
+        Err(error) => {
+            eprintln!("guestlist: {error}");
+            return Ok(ExitCode::from(1));
+        }
+    };
+    let mut cli = cli;
+    apply_config(&mut cli.selection, &config);
     // Logging is a help, not a requirement: a log that cannot be opened is said once, and ignored.
     let log_path = match guestlist::logging::init(cli.selection.log_level) {
         Ok(path) => path,
@@ -54,9 +88,22 @@ fn main() -> Result<ExitCode> {
             }
             Some(Command::Invite(args)) => run_invite(&cli.selection, &args).await,
             Some(Command::Members(args)) => run_members(&cli.selection, args).await,
-            None => run_dashboard(&cli.selection, log_path).await,
+            None => run_dashboard(&cli.selection, &config, log_path).await,
+            Some(Command::Config { .. } | Command::Completions { .. } | Command::Man) => {
+                unreachable!("answered before the runtime starts")
+            }
         }
     })
+}
+
+/// Writes to stdout; a reader that went away (`| head`) is not an error.
+fn print_all(bytes: &[u8]) -> Result<ExitCode> {
+    let mut stdout = std::io::stdout().lock();
+    match stdout.write_all(bytes).and_then(|()| stdout.flush()) {
+        Err(error) if error.kind() == std::io::ErrorKind::BrokenPipe => {}
+        other => other?,
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 /// Read-only needs no audit log; anything that may change something must have one.
@@ -80,8 +127,51 @@ fn adapter_options(selection: &Selection) -> Result<AdapterOptions, String> {
     }
 }
 
+/// Where the command line says nothing, the configuration file does.
+fn apply_config(selection: &mut Selection, config: &Config) {
+    if selection.profiles.is_empty() {
+        selection.profiles = config.profiles.clone();
+    }
+    if selection.regions.is_empty() {
+        selection.regions = config.regions.clone();
+    }
+    if selection.services.is_empty() {
+        selection.services = config.services.clone();
+    }
+    if selection.refresh.is_none() {
+        selection.refresh = config.refresh.map(guestlist::cli::Refresh);
+    }
+    selection.bell |= config.bell;
+}
+
+fn config_command(selection: &Selection, action: &ConfigAction) -> Result<ExitCode> {
+    let path = selection
+        .config
+        .clone()
+        .unwrap_or_else(config::default_path);
+    match action {
+        ConfigAction::Path => println!("{}", path.display()),
+        ConfigAction::Init { force } => {
+            if path.exists() && !force {
+                eprintln!(
+                    "guestlist: {} exists; --force overwrites it",
+                    path.display()
+                );
+                return Ok(ExitCode::from(1));
+            }
+            if let Some(parent) = path.parent() {
+                std::fs::create_dir_all(parent)?;
+            }
+            std::fs::write(&path, config::TEMPLATE)?;
+            println!("wrote {}", path.display());
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
 async fn run_dashboard(
     selection: &Selection,
+    config: &Config,
     log_path: Option<std::path::PathBuf>,
 ) -> Result<ExitCode> {
     if !std::io::stdout().is_terminal() {
@@ -114,6 +204,13 @@ async fn run_dashboard(
     state.read_only = options.read_only;
     state.audit_path = options.audit.as_ref().map(|log| log.path().to_owned());
     state.log_path = log_path;
+    state.keymap = config.keymap.clone();
+    state.clock = config.clock;
+    state.dates = config.dates;
+    // NO_COLOR (any non-empty value) wins over the theme: https://no-color.org
+    state.color = config.color && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    state.live.interval = selection.refresh.and_then(|r| r.0);
+    state.live.bell = selection.bell;
     tui::run(plan, state, selection.concurrency).await?;
     Ok(ExitCode::SUCCESS)
 }

@@ -30,6 +30,8 @@ use crate::ui;
 const SPIN: Duration = Duration::from_millis(250);
 /// Ages ("3m ago") are recomputed this often when nothing else happens.
 const CLOCK: Duration = Duration::from_secs(30);
+/// The live countdown ticks once a second.
+const COUNTDOWN: Duration = Duration::from_secs(1);
 
 pub async fn run(plan: Plan, state: AppState, concurrency: u16) -> Result<()> {
     let mut terminal = ratatui::init();
@@ -84,6 +86,40 @@ impl Runtime {
         match command {
             Command::Quit => return true,
             Command::Fetch { generation } => self.fetch_all(generation),
+            Command::FetchSome {
+                generation,
+                sources,
+            } => {
+                self.refetches.clear();
+                let some: Vec<_> = self
+                    .plan
+                    .sources
+                    .iter()
+                    .filter(|s| sources.contains(&s.id))
+                    .cloned()
+                    .collect();
+                self.in_flight = Some(fetch::start(
+                    generation,
+                    &some,
+                    &self.plan.identities,
+                    self.fetch_events.clone(),
+                    self.concurrency,
+                ));
+            }
+            Command::Copy(text) => {
+                use base64::Engine;
+                use std::io::Write;
+                let encoded = base64::engine::general_purpose::STANDARD.encode(text);
+                let mut out = stdout();
+                let _ = write!(out, "\x1b]52;c;{encoded}\x07");
+                let _ = out.flush();
+            }
+            Command::Bell => {
+                use std::io::Write;
+                let mut out = stdout();
+                let _ = out.write_all(b"\x07");
+                let _ = out.flush();
+            }
             Command::Refetch { source } => {
                 if let Some(planned) = self.plan.sources.iter().find(|s| s.id == source) {
                     self.refetches.retain(|f| !f.is_finished());
@@ -248,9 +284,12 @@ async fn event_loop(
     let mut clock = tokio::time::interval(CLOCK);
     clock.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     clock.reset();
+    let mut countdown = tokio::time::interval(COUNTDOWN);
+    countdown.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
 
     loop {
         let animating = state.is_animating();
+        let counting = state.live.active() && state.live.next_at.is_some();
         let msg = tokio::select! {
             event = events.next() => match event {
                 Some(Ok(Event::Key(key))) => Msg::Key(key),
@@ -264,6 +303,7 @@ async fn event_loop(
             Some(event) = fetched.recv() => Msg::Fetch(event),
             Some(msg) = finished.recv() => msg,
             _ = spin.tick(), if animating => Msg::Tick(chrono::Utc::now()),
+            _ = countdown.tick(), if counting && !animating => Msg::Tick(chrono::Utc::now()),
             _ = clock.tick() => Msg::Tick(chrono::Utc::now()),
         };
         for command in update(&mut state, msg) {

@@ -29,6 +29,7 @@ pub enum Action {
     SortNext,
     SortReverse,
     Refresh,
+    ToggleLive,
     ToggleMark,
     Accept,
     Decline,
@@ -36,6 +37,8 @@ pub enum Action {
     Members,
     Invite,
     RemoveMember,
+    Copy,
+    Prompt,
     Confirm,
     Help,
     Close,
@@ -44,7 +47,7 @@ pub enum Action {
 
 impl Action {
     /// In the order the help screen lists them.
-    pub const ALL: [Action; 28] = [
+    pub const ALL: [Action; 31] = [
         Action::MoveDown,
         Action::MoveUp,
         Action::PageDown,
@@ -62,6 +65,7 @@ impl Action {
         Action::SortNext,
         Action::SortReverse,
         Action::Refresh,
+        Action::ToggleLive,
         Action::ToggleMark,
         Action::Accept,
         Action::Decline,
@@ -69,6 +73,8 @@ impl Action {
         Action::Members,
         Action::Invite,
         Action::RemoveMember,
+        Action::Copy,
+        Action::Prompt,
         Action::Confirm,
         Action::Help,
         Action::Close,
@@ -94,6 +100,7 @@ impl Action {
             Action::SortNext => "sort by the next column",
             Action::SortReverse => "reverse the sort order",
             Action::Refresh => "fetch everything again",
+            Action::ToggleLive => "pause or resume live mode",
             Action::ToggleMark => "mark the row for an action",
             Action::Accept => "accept (asks first)",
             Action::Decline => "decline (asks first)",
@@ -101,6 +108,8 @@ impl Action {
             Action::Members => "members you administer",
             Action::Invite => "invite accounts (members)",
             Action::RemoveMember => "remove member (asks first)",
+            Action::Copy => "copy id, ARN or account",
+            Action::Prompt => "jump: :region, :service…",
             Action::Confirm => "confirm, in a dialog",
             Action::Help => "this help",
             Action::Close => "close, or clear filter",
@@ -121,6 +130,8 @@ pub enum Mode {
     Confirm,
     /// The invite form has the keyboard: keys are text and field moves.
     Form,
+    /// The `:` prompt has the keyboard.
+    Prompt,
 }
 
 /// A key with its modifiers, as written in a configuration (`ctrl-c`, `shift-tab`, `pagedown`, `G`).
@@ -351,6 +362,7 @@ impl Default for KeyMap {
             (c('s'), Action::SortNext),
             (c('S'), Action::SortReverse),
             (c('r'), Action::Refresh),
+            (c('R'), Action::ToggleLive),
             (n(Space), Action::ToggleMark),
             (c('a'), Action::Accept),
             (c('d'), Action::Decline),
@@ -358,6 +370,8 @@ impl Default for KeyMap {
             (c('m'), Action::Members),
             (c('i'), Action::Invite),
             (c('x'), Action::RemoveMember),
+            (c('y'), Action::Copy),
+            (c(':'), Action::Prompt),
             (c('?'), Action::Help),
             (n(Esc), Action::Close),
             (c('q'), Action::Quit),
@@ -372,6 +386,15 @@ impl KeyMap {
     /// Replaces the binding of `key`.
     pub fn bind(&mut self, key: Key, action: Action) {
         self.bindings.insert(key, action);
+    }
+
+    /// Removes every key of `action`.
+    pub fn unbind(&mut self, action: Action) {
+        self.bindings.retain(|_, bound| *bound != action);
+    }
+
+    pub fn action_of(&self, key: &Key) -> Option<Action> {
+        self.bindings.get(key).copied()
     }
 
     /// What `event` does in `mode`; Ctrl-C always quits, whatever the bindings.
@@ -392,6 +415,11 @@ impl KeyMap {
             Mode::Confirm => match key.code {
                 KeyCodeOrd::Char('y') | KeyCodeOrd::Named(NamedKey::Enter) => Some(Action::Confirm),
                 KeyCodeOrd::Char('n') | KeyCodeOrd::Named(NamedKey::Esc) => Some(Action::Close),
+                _ => None,
+            },
+            Mode::Prompt => match key.code {
+                KeyCodeOrd::Named(NamedKey::Esc) => Some(Action::Close),
+                KeyCodeOrd::Named(NamedKey::Enter) => Some(Action::Confirm),
                 _ => None,
             },
             Mode::Form => match key.code {

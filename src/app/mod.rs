@@ -7,7 +7,7 @@ mod update;
 
 pub use keymap::{Action, Key, KeyMap, Mode};
 pub use state::{
-    AppState, Clock, Column, Dialog, IdentityState, MemberChange, Note, Phase, Proposal, Row,
-    Screen, Sort, SourceState, View,
+    AppState, Changes, Clock, Column, DateStyle, Dialog, IdentityState, Live, MemberChange, Note,
+    Phase, Proposal, Row, Screen, Sort, SourceState, View,
 };
 pub use update::{Answer, AnswerActor, Command, Msg, update};

@@ -24,6 +24,37 @@ pub enum Note {
     Failed(Response, String),
 }
 
+/// Live mode: refresh on an interval, unless paused.
+#[derive(Debug, Clone, Default)]
+pub struct Live {
+    /// None: live mode is off (`--refresh 0`).
+    pub interval: Option<Duration>,
+    pub paused: bool,
+    /// When the next automatic refresh is due; set when a refresh completes.
+    pub next_at: Option<DateTime<Utc>>,
+    /// Ring the terminal bell when a new invitation arrives.
+    pub bell: bool,
+}
+
+impl Live {
+    pub fn active(&self) -> bool {
+        self.interval.is_some() && !self.paused
+    }
+}
+
+/// What the last refresh changed: rows new or changed since the previous listing of their
+/// source, and how many went. Kept until the source's next listing.
+#[derive(Debug, Clone, Default)]
+pub struct Changes {
+    pub new: HashSet<String>,
+    pub changed: HashSet<String>,
+    pub gone: usize,
+    pub gone_since: Option<DateTime<Utc>>,
+}
+
+/// Longest a failing source waits between automatic refreshes, in intervals.
+const MAX_BACKOFF: u32 = 8;
+
 /// Which table is on screen.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Screen {
@@ -234,6 +265,12 @@ pub struct SourceState {
     complete: Option<Vec<Row>>,
     /// What the current fetch has delivered so far.
     incoming: Vec<Row>,
+    /// When its last complete listing landed.
+    pub listed_at: Option<DateTime<Utc>>,
+    /// Failures in a row, for backing off.
+    pub failures: u32,
+    /// Automatic refreshes leave it alone until then.
+    pub backoff_until: Option<DateTime<Utc>>,
 }
 
 impl SourceState {
@@ -245,6 +282,9 @@ impl SourceState {
             items: 0,
             complete: None,
             incoming: Vec::new(),
+            listed_at: None,
+            failures: 0,
+            backoff_until: None,
         }
     }
 
@@ -316,6 +356,26 @@ pub struct AppState {
     pub form: Option<super::members::InviteForm>,
     /// A change to members awaiting confirmation.
     pub proposal: Option<Proposal>,
+    pub live: Live,
+    pub changes: Changes,
+    /// How ages and times are written.
+    pub dates: DateStyle,
+    /// False under NO_COLOR or the mono theme: styles keep their weight, lose their colour.
+    pub color: bool,
+    /// What is typed after `:`.
+    pub prompt: String,
+}
+
+/// How the Invited column writes a time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum DateStyle {
+    /// "3d ago"
+    Relative,
+    /// "2026-11-21 10:40"
+    Absolute,
+    /// Both, where there is room.
+    #[default]
+    Both,
 }
 
 impl AppState {
@@ -373,6 +433,11 @@ impl AppState {
             members: Default::default(),
             form: None,
             proposal: None,
+            live: Live::default(),
+            changes: Changes::default(),
+            dates: DateStyle::default(),
+            color: true,
+            prompt: String::new(),
         }
     }
 
@@ -620,10 +685,17 @@ impl AppState {
     /// A fetch for `generation` begins: every source is queued again. Rows already complete
     /// stay on screen until their source's new listing completes.
     pub fn begin_generation(&mut self, generation: u64) {
+        let all: Vec<SourceId> = self.source_ids();
+        self.begin_generation_of(generation, &all);
+    }
+
+    /// A fetch of `which` begins as `generation`; the other sources keep what they have.
+    pub fn begin_generation_of(&mut self, generation: u64, which: &[SourceId]) {
         self.generation = generation;
+        self.changes.gone = 0;
         let keep = self.selected_key();
         let mut shown_changed = false;
-        for source in &mut self.sources {
+        for source in self.sources.iter_mut().filter(|s| which.contains(&s.id)) {
             shown_changed |= source.complete.is_none() && !source.incoming.is_empty();
             source.phase = Phase::Queued;
             source.pages = 0;
@@ -664,21 +736,85 @@ impl AppState {
             return;
         };
         let keep = self.selected_key();
+        let now = self.now;
         let source = &mut self.sources[index];
         source.phase = Phase::Done { elapsed };
+        source.failures = 0;
+        source.backoff_until = None;
+        let previous_listing = source.listed_at.replace(now);
         let was_streaming = source.complete.is_none();
-        source.complete = Some(std::mem::take(&mut source.incoming));
+        let previous = source
+            .complete
+            .replace(std::mem::take(&mut source.incoming));
         // A first listing was already shown as it streamed, at the same indices.
         if !was_streaming {
+            if let Some(previous) = previous {
+                self.record_changes(index, &previous, previous_listing);
+            }
             self.rebuild_keeping(keep);
         }
+    }
+
+    /// Compares a source's new listing with its previous one.
+    fn record_changes(&mut self, index: usize, previous: &[Row], since: Option<DateTime<Utc>>) {
+        let before: HashMap<String, &str> = previous
+            .iter()
+            .map(|r| (r.invitation.key(), r.invitation.status_raw.as_str()))
+            .collect();
+        for key in before.keys() {
+            self.changes.new.remove(key);
+            self.changes.changed.remove(key);
+        }
+        let mut still_there = HashSet::new();
+        for row in self.sources[index].shown() {
+            let key = row.invitation.key();
+            match before.get(&key) {
+                None => {
+                    self.changes.new.insert(key.clone());
+                }
+                Some(status) if *status != row.invitation.status_raw => {
+                    self.changes.changed.insert(key.clone());
+                }
+                Some(_) => {}
+            }
+            still_there.insert(key);
+        }
+        let gone = before.keys().filter(|k| !still_there.contains(*k)).count();
+        if gone > 0 {
+            self.changes.gone += gone;
+            self.changes.gone_since = match (self.changes.gone_since, since) {
+                (Some(a), Some(b)) => Some(a.min(b)),
+                (a, b) => a.or(b),
+            };
+        }
+    }
+
+    /// Sources an automatic refresh should list: all but those backing off.
+    pub fn due_sources(&self) -> Vec<SourceId> {
+        self.sources
+            .iter()
+            .filter(|s| s.backoff_until.is_none_or(|until| until <= self.now))
+            .map(|s| s.id.clone())
+            .collect()
     }
 
     pub fn source_failed(&mut self, id: &SourceId, error: AwsError, elapsed: Duration) {
         let Some(&index) = self.source_index.get(id) else {
             return;
         };
+        let interval = self.live.interval;
+        let now = self.now;
         let source = &mut self.sources[index];
+        // A throttled or failing source waits longer before its next automatic refresh.
+        if let Some(interval) = interval
+            && !matches!(error.kind, crate::aws::ErrorKind::RegionNotEnabled)
+        {
+            source.failures = source.failures.saturating_add(1);
+            let factor = 2u32.saturating_pow(source.failures).min(MAX_BACKOFF);
+            source.backoff_until = chrono::Duration::from_std(interval * factor)
+                .ok()
+                .map(|wait| now + wait);
+        }
         source.phase = Phase::Failed { error, elapsed };
         if source.complete.is_none() {
             // Keep what a first listing delivered before it failed: partial, but real.

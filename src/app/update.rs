@@ -90,6 +90,15 @@ pub enum Command {
     Fetch {
         generation: u64,
     },
+    /// An automatic refresh: cancel what is in flight and fetch these sources.
+    FetchSome {
+        generation: u64,
+        sources: Vec<SourceId>,
+    },
+    /// Ring the terminal bell: a new invitation arrived.
+    Bell,
+    /// Put this text on the clipboard (OSC 52: the terminal does it, over SSH too).
+    Copy(String),
     /// Ask each source what it needs before `response` can succeed.
     CheckReadiness {
         dialog: u64,
@@ -144,12 +153,9 @@ pub fn update(state: &mut AppState, msg: Msg) -> Vec<Command> {
             if state.is_animating() {
                 state.spinner = state.spinner.wrapping_add(1);
             }
-            Vec::new()
+            refresh_if_due(state)
         }
-        Msg::Fetch(event) => {
-            on_fetch(state, event);
-            Vec::new()
-        }
+        Msg::Fetch(event) => on_fetch(state, event),
         Msg::Readiness { dialog, results } => {
             if let Some(open) = state.dialog.as_mut().filter(|d| d.id == dialog) {
                 open.readiness = Some(results.into_iter().collect());
@@ -209,10 +215,66 @@ pub fn update(state: &mut AppState, msg: Msg) -> Vec<Command> {
     commands
 }
 
-fn on_fetch(state: &mut AppState, event: FetchEvent) {
-    if event.generation() != state.generation {
-        return; // from a superseded fetch
+/// Starts an automatic refresh when one is due and nothing is in flight.
+fn refresh_if_due(state: &mut AppState) -> Vec<Command> {
+    let due = state.live.active()
+        && !state.is_loading()
+        && state.live.next_at.is_some_and(|at| state.now >= at);
+    if !due {
+        return Vec::new();
     }
+    let sources = state.due_sources();
+    let generation = state.generation + 1;
+    state.live.next_at = None;
+    state.begin_generation_of(generation, &sources);
+    if sources.is_empty() {
+        schedule_next(state);
+        return Vec::new();
+    }
+    vec![Command::FetchSome {
+        generation,
+        sources,
+    }]
+}
+
+fn schedule_next(state: &mut AppState) {
+    state.live.next_at = state
+        .live
+        .interval
+        .and_then(|interval| chrono::Duration::from_std(interval).ok())
+        .map(|interval| state.now + interval);
+}
+
+fn on_fetch(state: &mut AppState, event: FetchEvent) -> Vec<Command> {
+    if event.generation() != state.generation {
+        return Vec::new(); // from a superseded fetch
+    }
+    let was_loading = state.is_loading();
+    let new_before = state.changes.new.len();
+    apply_fetch(state, event);
+    let mut commands = Vec::new();
+    if state.changes.new.len() > new_before && state.live.bell {
+        commands.push(Command::Bell);
+    }
+    if was_loading && !state.is_loading() {
+        schedule_next(state);
+        if state.changes.gone > 0 {
+            let since = state
+                .changes
+                .gone_since
+                .map(|t| format!(" since {}", crate::ui::format::clock_time(t, state.clock)))
+                .unwrap_or_default();
+            let count = state.changes.gone;
+            state.notice = Some(format!(
+                "{count} invitation{} gone{since}",
+                if count == 1 { "" } else { "s" }
+            ));
+        }
+    }
+    commands
+}
+
+fn apply_fetch(state: &mut AppState, event: FetchEvent) {
     match event {
         FetchEvent::Identity {
             profile, outcome, ..
@@ -250,6 +312,14 @@ fn on_key(state: &mut AppState, key: KeyEvent) -> Vec<Command> {
     }
     if state.mode == Mode::Form && action.is_none() {
         edit_form(state, key);
+        return Vec::new();
+    }
+    if state.mode == Mode::Prompt && action.is_none() {
+        if key.code == KeyCode::Tab {
+            complete_prompt(state);
+        } else {
+            edit_text(&mut state.prompt, key);
+        }
         return Vec::new();
     }
     let Some(action) = action else {
@@ -471,6 +541,25 @@ fn perform_rest(state: &mut AppState, action: Action) -> Vec<Command> {
             state.begin_generation(generation);
             return vec![Command::Fetch { generation }];
         }
+        Action::Copy => return copy_selected(state),
+        Action::Prompt => {
+            state.prompt.clear();
+            state.mode = Mode::Prompt;
+        }
+        Action::ToggleLive => match state.live.interval {
+            None => {
+                state.notice = Some(
+                    "live mode is off: start with --refresh 30s, or set refresh in the config"
+                        .into(),
+                );
+            }
+            Some(_) => {
+                state.live.paused = !state.live.paused;
+                if !state.live.paused && state.live.next_at.is_none() && !state.is_loading() {
+                    schedule_next(state);
+                }
+            }
+        },
         Action::Help => {
             state.mode = if state.mode == Mode::Help {
                 Mode::Table
@@ -487,6 +576,10 @@ fn perform_rest(state: &mut AppState, action: Action) -> Vec<Command> {
             }
         }
         Action::Close => match state.mode {
+            Mode::Prompt => {
+                state.prompt.clear();
+                state.mode = Mode::Table;
+            }
             Mode::Confirm => {
                 state.dialog = None;
                 state.proposal = None;
@@ -583,6 +676,9 @@ fn open_dialog(state: &mut AppState, response: Response) -> Vec<Command> {
 fn confirm(state: &mut AppState) -> Vec<Command> {
     if state.mode == Mode::Form {
         return submit_form(state);
+    }
+    if state.mode == Mode::Prompt {
+        return run_prompt(state);
     }
     if let Some(proposal) = state.proposal.take() {
         state.mode = Mode::Table;
@@ -892,6 +988,7 @@ fn perform_on_members(state: &mut AppState, action: Action) -> Option<Vec<Comman
         Action::Delete => propose_member_change(state, MemberChange::WithdrawInvitation),
         Action::RemoveMember => propose_member_change(state, MemberChange::Remove),
         Action::Invite => return Some(open_form(state)),
+        Action::Copy => return Some(copy_selected(state)),
         Action::Close if state.mode == Mode::Table && !state.members.filter.is_empty() => {
             state.members.filter.clear();
             filter_changed(state);
@@ -899,4 +996,152 @@ fn perform_on_members(state: &mut AppState, action: Action) -> Option<Vec<Comman
         _ => return None,
     }
     Some(Vec::new())
+}
+
+/// The selected invitation's id or graph ARN, or the selected member's account id.
+fn copy_selected(state: &mut AppState) -> Vec<Command> {
+    let text = match state.screen {
+        Screen::Invitations => state
+            .selected_row()
+            .map(|r| r.invitation.reference().to_owned()),
+        Screen::Members => state
+            .members
+            .selected_member()
+            .map(|m| m.account_id.clone()),
+    };
+    match text.filter(|t| !t.is_empty()) {
+        Some(text) => {
+            state.notice = Some(format!("copied {text}"));
+            vec![Command::Copy(text)]
+        }
+        None => {
+            state.notice = Some("nothing to copy: no row is selected".into());
+            Vec::new()
+        }
+    }
+}
+
+const PROMPT_COMMANDS: [&str; 7] = [
+    "region",
+    "service",
+    "profile",
+    "members",
+    "invitations",
+    "refresh",
+    "quit",
+];
+
+/// What each prompt command's argument can be.
+fn prompt_candidates(state: &AppState, command: &str) -> Vec<String> {
+    match command {
+        "region" => state.regions.clone(),
+        "service" => std::iter::once("all".to_owned())
+            .chain(ServiceKind::ALL.iter().map(|s| s.id().to_owned()))
+            .collect(),
+        "profile" => state.identities.keys().cloned().collect(),
+        _ => Vec::new(),
+    }
+}
+
+fn complete_prompt(state: &mut AppState) {
+    let input = state.prompt.clone();
+    let (prefix, candidates, partial) = match input.split_once(' ') {
+        None => (
+            String::new(),
+            PROMPT_COMMANDS.iter().map(|c| c.to_string()).collect(),
+            input.as_str(),
+        ),
+        Some((command, argument)) => (
+            format!("{command} "),
+            prompt_candidates(state, command),
+            argument.trim_start(),
+        ),
+    };
+    let matching: Vec<&String> = candidates
+        .iter()
+        .filter(|c| c.starts_with(partial))
+        .collect();
+    match matching.as_slice() {
+        [] => state.notice = Some(format!("nothing completes '{partial}'")),
+        [only] => {
+            let space = if prefix.is_empty() && !prompt_candidates(state, only).is_empty() {
+                " "
+            } else {
+                ""
+            };
+            state.prompt = format!("{prefix}{only}{space}");
+        }
+        many => {
+            let first = many[0].as_str();
+            let common = many.iter().fold(first.len(), |len, c| {
+                first
+                    .chars()
+                    .zip(c.chars())
+                    .take(len)
+                    .take_while(|(a, b)| a == b)
+                    .count()
+            });
+            state.prompt = format!("{prefix}{}", &first[..common]);
+            state.notice = Some(
+                many.iter()
+                    .map(|c| c.as_str())
+                    .collect::<Vec<_>>()
+                    .join("  "),
+            );
+        }
+    }
+}
+
+fn run_prompt(state: &mut AppState) -> Vec<Command> {
+    let input = std::mem::take(&mut state.prompt);
+    state.mode = Mode::Table;
+    let mut words = input.split_whitespace();
+    let command = words.next().unwrap_or("");
+    let argument = words.next().unwrap_or("");
+    let jump_filter = |state: &mut AppState, text: &str| {
+        *filter_text(state) = text.to_owned();
+        filter_changed(state);
+    };
+    match (command, argument) {
+        ("", _) => {}
+        ("region" | "profile", "") => {
+            state.notice = Some(format!(":{command} needs a name (Tab completes)"))
+        }
+        ("region", region) if state.regions.iter().any(|r| r == region) => {
+            jump_filter(state, region)
+        }
+        ("region", region) => {
+            state.notice = Some(format!("{region} is not a region guestlist is looking at"))
+        }
+        ("profile", profile) if state.identities.contains_key(profile) => {
+            jump_filter(state, profile)
+        }
+        ("profile", profile) => {
+            state.notice = Some(format!("{profile} is not a profile guestlist is using"))
+        }
+        ("service", "all" | "") => set_view(state, View::All),
+        ("service", service) => match service.parse::<ServiceKind>() {
+            Ok(service) => set_view(state, View::Only(service)),
+            Err(error) => state.notice = Some(error),
+        },
+        ("members", _) => {
+            if state.screen == Screen::Invitations {
+                return open_members(state);
+            }
+        }
+        ("invitations", _) => state.screen = Screen::Invitations,
+        ("refresh", _) => return perform(state, Action::Refresh),
+        ("quit" | "q", _) => return vec![Command::Quit],
+        (other, _) => {
+            state.notice = Some(format!(
+                "unknown command :{other}; try {}",
+                PROMPT_COMMANDS.join(", ")
+            ))
+        }
+    }
+    if state.screen == Screen::Members {
+        let view = state.view;
+        state.members.rebuild(view);
+    }
+    Vec::new()
 }

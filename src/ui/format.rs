@@ -28,6 +28,23 @@ pub fn timestamp(time: DateTime<Utc>, clock: Clock) -> String {
     }
 }
 
+/// `10:42` in the chosen clock.
+pub fn clock_time(time: DateTime<Utc>, clock: Clock) -> String {
+    match clock {
+        Clock::Utc => time.format("%H:%M UTC").to_string(),
+        Clock::Local => time.with_timezone(&Local).format("%H:%M").to_string(),
+    }
+}
+
+/// `42s`, `3m`, `1h`: a countdown or an age, short.
+pub fn short_duration(seconds: i64) -> String {
+    match seconds.max(0) {
+        s if s < 60 => format!("{s}s"),
+        s if s < 3_600 => format!("{}m", s / 60),
+        s => format!("{}h", s / 3_600),
+    }
+}
+
 /// Keeps both ends of an id, which is what people compare: `e30f0d23…4cc33`.
 pub fn shorten_middle(text: &str, width: usize) -> String {
     let length = text.chars().count();

@@ -45,6 +45,26 @@ impl Widget for Header<'_> {
             let frame = format::SPINNER[state.spinner % format::SPINNER.len()];
             spans.push(Span::raw(format!(" {frame}")));
         }
+        if let Some(interval) = state.live.interval {
+            spans.push(Span::styled("  │  ", theme::dim()));
+            if state.live.paused {
+                spans.push(Span::styled("paused (R resumes)", theme::key()));
+            } else {
+                let every = humantime::format_duration(interval).to_string();
+                let next = match state.live.next_at {
+                    Some(at) => format!(
+                        ", next in {}",
+                        format::short_duration((at - state.now).num_seconds())
+                    ),
+                    None if state.is_loading() => ", refreshing".to_owned(),
+                    None => String::new(),
+                };
+                spans.push(Span::styled(
+                    format!("live every {every}{next}"),
+                    theme::ok(),
+                ));
+            }
+        }
         Line::from(spans).render(area, buf);
     }
 }
@@ -111,6 +131,19 @@ impl Widget for Footer<'_> {
                 Span::styled("   Enter keep · Esc clear", theme::dim()),
             ])
             .render(area, buf);
+            return;
+        }
+        if state.mode == Mode::Prompt {
+            let mut spans = vec![
+                Span::styled(" :", theme::key()),
+                Span::raw(state.prompt.clone()),
+                Span::styled("█", theme::dim()),
+                Span::styled("   Tab completes · Enter goes · Esc cancels", theme::dim()),
+            ];
+            if let Some(notice) = &state.notice {
+                spans.push(Span::styled(format!("   {notice}"), theme::key()));
+            }
+            Line::from(spans).render(area, buf);
             return;
         }
         if let Some(notice) = &state.notice {

@@ -36,6 +36,13 @@ pub fn render(frame: &mut Frame, state: &AppState) {
         Mode::Help => frame.render_widget(help::HelpOverlay(state), frame.area()),
         Mode::Confirm => frame.render_widget(dialog::ConfirmDialog(state), frame.area()),
         Mode::Form => frame.render_widget(form::InviteFormOverlay(state), frame.area()),
-        Mode::Table | Mode::Filter => {}
+        Mode::Table | Mode::Filter | Mode::Prompt => {}
+    }
+    if !state.color {
+        // NO_COLOR or the mono theme: every cell keeps its weight and reverse video, no colour.
+        use ratatui::style::Color;
+        for cell in frame.buffer_mut().content.iter_mut() {
+            cell.set_fg(Color::Reset).set_bg(Color::Reset);
+        }
     }
 }

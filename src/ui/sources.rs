@@ -72,6 +72,27 @@ fn line<'a>(state: &AppState, source: &'a SourceState) -> Line<'a> {
         }
         Phase::Failed { error, .. } => spans.push(Span::styled(error.to_string(), theme::error())),
     }
+    if let Some(until) = source.backoff_until
+        && until > state.now
+    {
+        spans.push(Span::styled(
+            format!(
+                " · backing off until {}",
+                format::clock_time(until, state.clock)
+            ),
+            theme::key(),
+        ));
+    } else if let Some(at) = source.listed_at
+        && state.live.interval.is_some()
+    {
+        spans.push(Span::styled(
+            format!(
+                " · data {} old",
+                format::short_duration((state.now - at).num_seconds())
+            ),
+            theme::dim(),
+        ));
+    }
     Line::from(spans)
 }
 

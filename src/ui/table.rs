@@ -8,7 +8,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Table, Widget, Wrap};
 
 use super::{format, theme};
-use crate::app::{AppState, Column, Note, Phase};
+use crate::app::{AppState, Column, DateStyle, Note, Phase};
 use crate::aws::ErrorKind;
 
 pub struct InvitationTable<'a>(pub &'a AppState);
@@ -26,7 +26,19 @@ fn widths(state: &AppState, width: u16) -> Vec<(Column, u16)> {
     if width >= 72 {
         columns.push((Column::Invitation, 0));
     }
-    columns.push((Column::Invited, if wide { 31 } else { 8 }));
+    let utc = state.clock == crate::app::Clock::Utc;
+    let invited = match (state.dates, wide) {
+        (DateStyle::Relative, _) | (DateStyle::Both, false) => 8,
+        (DateStyle::Absolute, _) => {
+            if utc {
+                20
+            } else {
+                16
+            }
+        }
+        (DateStyle::Both, true) => 31,
+    };
+    columns.push((Column::Invited, invited));
     columns.push((Column::Status, if wide { 24 } else { 16 }));
     let fixed: u16 = columns.iter().map(|(_, w)| *w).sum();
     let gaps = columns.len() as u16 - 1;
@@ -63,14 +75,15 @@ fn cell_text(
                 format::shorten_middle(format::reference_for_table(reference), width)
             }
         }
-        Column::Invited => match invitation.invited_at {
-            None => "—".into(),
-            Some(at) if wide => format!(
+        Column::Invited => match (invitation.invited_at, state.dates) {
+            (None, _) => "—".into(),
+            (Some(at), DateStyle::Absolute) => format::timestamp(at, state.clock),
+            (Some(at), DateStyle::Both) if wide => format!(
                 "{} · {}",
                 format::timestamp(at, state.clock),
                 format::age(at, state.now)
             ),
-            Some(at) => format::age(at, state.now),
+            (Some(at), _) => format::age(at, state.now),
         },
         Column::Status => {
             let text = match state.notes.get(&invitation.key()) {
@@ -79,6 +92,9 @@ fn cell_text(
                 }
                 Some(Note::Done(_)) => format!("✓ {}", invitation.status_raw),
                 Some(Note::Failed(_, reason)) => format!("✗ {reason}"),
+                None if state.changes.new.contains(&invitation.key()) => {
+                    format!("NEW {}", invitation.status_raw)
+                }
                 None => invitation.status_raw.clone(),
             };
             format::truncate(&text, width)
@@ -87,9 +103,16 @@ fn cell_text(
 }
 
 fn status_style(state: &AppState, row: &crate::app::Row) -> Style {
-    match state.notes.get(&row.invitation.key()) {
+    let key = row.invitation.key();
+    match state.notes.get(&key) {
         Some(Note::Failed(..)) => theme::error(),
         Some(Note::Working(_)) => theme::key(),
+        // A status that changed since the last refresh stands out until the next one.
+        _ if state.changes.changed.contains(&key) => theme::status(row.invitation.status)
+            .add_modifier(ratatui::style::Modifier::REVERSED | ratatui::style::Modifier::BOLD),
+        _ if state.changes.new.contains(&key) => {
+            theme::status(row.invitation.status).add_modifier(ratatui::style::Modifier::BOLD)
+        }
         _ => theme::status(row.invitation.status),
     }
 }
