@@ -33,14 +33,68 @@ const CLOCK: Duration = Duration::from_secs(30);
 /// The live countdown ticks once a second.
 const COUNTDOWN: Duration = Duration::from_secs(1);
 
-pub async fn run(plan: Plan, state: AppState, concurrency: u16) -> Result<()> {
+/// Why the dashboard did not run.
+pub enum Stopped {
+    /// Setting up failed; the message is for stderr, after the terminal is restored.
+    Refused(String),
+    /// The person quit while it was still setting up.
+    Quit,
+}
+
+/// Sets up the terminal and draws a first frame before `prepare` — which may resolve regions
+/// over the network — then runs the dashboard it returns. `keep` lives as long as the loop (the
+/// demo's sandbox).
+pub async fn run<K, F>(prepare: F, concurrency: u16) -> Result<std::result::Result<(), Stopped>>
+where
+    F: std::future::Future<Output = std::result::Result<(K, Plan, AppState), String>>,
+{
     let mut terminal = ratatui::init();
     install_restore_hook();
     let _ = crossterm::execute!(stdout(), EnableMouseCapture, EnableBracketedPaste);
-    let result = event_loop(&mut terminal, plan, state, concurrency).await;
+    let result = prepare_then_loop(&mut terminal, prepare, concurrency).await;
     let _ = crossterm::execute!(stdout(), DisableBracketedPaste, DisableMouseCapture);
     ratatui::restore();
     result
+}
+
+async fn prepare_then_loop<K, F>(
+    terminal: &mut DefaultTerminal,
+    prepare: F,
+    concurrency: u16,
+) -> Result<std::result::Result<(), Stopped>>
+where
+    F: std::future::Future<Output = std::result::Result<(K, Plan, AppState), String>>,
+{
+    terminal.draw(ui::render_starting)?;
+    let mut events = EventStream::new();
+    tokio::pin!(prepare);
+    let prepared = loop {
+        tokio::select! {
+            prepared = &mut prepare => break prepared,
+            event = events.next() => match event {
+                Some(Ok(Event::Key(key))) if is_quit(&key) => return Ok(Err(Stopped::Quit)),
+                Some(Ok(Event::Resize(..))) => {
+                    terminal.draw(ui::render_starting)?;
+                }
+                Some(Err(error)) => return Err(error.into()),
+                None => return Ok(Err(Stopped::Quit)),
+                Some(Ok(_)) => {}
+            },
+        }
+    };
+    let (_keep, plan, state) = match prepared {
+        Ok(prepared) => prepared,
+        Err(message) => return Ok(Err(Stopped::Refused(message))),
+    };
+    event_loop(terminal, plan, state, concurrency, events).await?;
+    Ok(Ok(()))
+}
+
+/// `q`, `Esc` or Ctrl-C while nothing else is on screen.
+fn is_quit(key: &crossterm::event::KeyEvent) -> bool {
+    use crossterm::event::{KeyCode, KeyModifiers};
+    matches!(key.code, KeyCode::Char('q') | KeyCode::Esc)
+        || (key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL))
 }
 
 /// `ratatui::init` restores the screen on panic; mouse capture and paste mode are ours to undo.
@@ -251,10 +305,10 @@ async fn event_loop(
     plan: Plan,
     mut state: AppState,
     concurrency: u16,
+    mut events: EventStream,
 ) -> Result<()> {
     let size = terminal.size()?;
     update(&mut state, Msg::Resize(size.width, size.height));
-    // The first frame goes out before any request can have returned.
     terminal.draw(|frame| ui::render(frame, &state))?;
     // For the end-to-end test that the terminal is restored after a panic.
     if std::env::var_os("GUESTLIST_PANIC_AFTER_FIRST_FRAME").is_some() {
@@ -278,7 +332,6 @@ async fn event_loop(
     };
     runtime.fetch_all(state.generation);
 
-    let mut events = EventStream::new();
     let mut spin = tokio::time::interval(SPIN);
     spin.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     let mut clock = tokio::time::interval(CLOCK);

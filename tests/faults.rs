@@ -128,7 +128,9 @@ async fn list_completes_with_nothing_missing_under_throttling_and_errors() {
         .collect();
     assert_eq!(unique.len(), EVERYTHING, "each exactly once");
     // The faults were in force throughout (how many fired is chance; that nothing is missing is not).
-    let faults = control(&sandbox, "GET", "/_sandbox/faults", "").await.json();
+    let faults = control(&sandbox, "GET", "/_sandbox/faults", "")
+        .await
+        .json();
     assert_eq!(faults["faults"]["securityhub"]["throttle_rate"], 0.3);
     assert_eq!(faults["faults"]["detective"]["error_rate"], 0.1);
 }

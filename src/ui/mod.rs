@@ -16,6 +16,16 @@ use ratatui::Frame;
 
 use crate::app::{AppState, Mode, Screen};
 
+/// The first frame, drawn before anything is known: not even which regions to look in.
+pub fn render_starting(frame: &mut Frame) {
+    use ratatui::text::{Line, Span};
+    let line = Line::from(vec![
+        Span::styled(" guestlist ", theme::title()),
+        Span::styled(" resolving profiles and regions…  (q quits)", theme::dim()),
+    ]);
+    frame.render_widget(line, frame.area());
+}
+
 pub fn render(frame: &mut Frame, state: &AppState) {
     let areas = layout::areas(frame.area(), state);
     frame.render_widget(header::Header(state), areas.header);
