@@ -54,10 +54,7 @@ fn main() -> Result<ExitCode> {
         .unwrap_or_else(config::default_path);
     let config = match Config::load(&config_path) {
         Ok(config) => config,
-        Err(error) => {
-            eprintln!("guestlist: {error}");
-            return Ok(ExitCode::from(1));
-        }
+        Err(error) => return Ok(refuse(error)),
     };
     let mut cli = cli;
     apply_config(&mut cli.selection, &config);
@@ -94,6 +91,12 @@ fn main() -> Result<ExitCode> {
             }
         }
     })
+}
+
+/// Says why a command cannot go on; it ends with exit 1, nothing having been sent.
+fn refuse(reason: impl std::fmt::Display) -> ExitCode {
+    eprintln!("guestlist: {reason}");
+    ExitCode::from(1)
 }
 
 /// Writes to stdout; a reader that went away (`| head`) is not an error.
@@ -180,10 +183,7 @@ async fn run_dashboard(
     }
     let options = match adapter_options(selection) {
         Ok(options) => options,
-        Err(error) => {
-            eprintln!("guestlist: {error}");
-            return Ok(ExitCode::from(1));
-        }
+        Err(error) => return Ok(refuse(error)),
     };
     // Resolving profiles and regions may ask the network: the first frame does not wait for it.
     let prepare = async {
@@ -227,10 +227,7 @@ async fn run_answer(
 ) -> Result<ExitCode> {
     let options = match adapter_options(selection) {
         Ok(options) => options,
-        Err(error) => {
-            eprintln!("guestlist: {error}");
-            return Ok(ExitCode::from(1));
-        }
+        Err(error) => return Ok(refuse(error)),
     };
     match answer::run(selection, response, args, &options).await {
         Ok(()) => Ok(ExitCode::SUCCESS),
@@ -258,17 +255,11 @@ async fn run_invite(selection: &Selection, args: &InviteArgs) -> Result<ExitCode
     }
     let options = match adapter_options(selection) {
         Ok(options) => options,
-        Err(error) => {
-            eprintln!("guestlist: {error}");
-            return Ok(ExitCode::from(1));
-        }
+        Err(error) => return Ok(refuse(error)),
     };
     let session = match session::prepare(selection, &options).await {
         Ok(session) => session,
-        Err(error) => {
-            eprintln!("guestlist: {error}");
-            return Ok(ExitCode::from(1));
-        }
+        Err(error) => return Ok(refuse(error)),
     };
     let places: Vec<String> = session
         .plan
@@ -305,10 +296,7 @@ async fn run_members(selection: &Selection, args: ListArgs) -> Result<ExitCode> 
     };
     let session = match session::prepare(selection, &options).await {
         Ok(session) => session,
-        Err(error) => {
-            eprintln!("guestlist: {error}");
-            return Ok(ExitCode::from(1));
-        }
+        Err(error) => return Ok(refuse(error)),
     };
     let listing = members::collect(&session.plan).await;
     for (source, error) in &listing.failures {
@@ -337,10 +325,7 @@ async fn run_list(selection: &Selection, args: ListArgs) -> Result<ExitCode> {
     };
     let session = match session::prepare(selection, &options).await {
         Ok(session) => session,
-        Err(error) => {
-            eprintln!("guestlist: {error}");
-            return Ok(ExitCode::from(1));
-        }
+        Err(error) => return Ok(refuse(error)),
     };
     let listing = list::collect(&session.plan, selection.concurrency).await;
     list::report_problems(&listing, &mut std::io::stderr().lock())?;
