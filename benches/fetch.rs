@@ -9,7 +9,7 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use guestlist::sandbox::{self, MemberSpec, RosterSpec, SandboxConfig, Scenario, TimeSpec};
+use guestlist::sandbox::{self, SandboxConfig, Scenario};
 
 const MEMBER: &str = "200000000001";
 const REGIONS: [&str; 4] = ["us-east-1", "us-west-2", "eu-west-1", "ap-southeast-2"];
@@ -17,31 +17,7 @@ const PER_SOURCE: usize = 110;
 const LATENCY_MS: u64 = 100;
 
 fn scenario() -> Scenario {
-    let mut scenario = Scenario::empty();
-    for region in REGIONS {
-        for i in 0..PER_SOURCE {
-            let admin = format!("1{i:011}");
-            let roster = |status: &str| RosterSpec {
-                region: region.into(),
-                account: admin.clone(),
-                since: TimeSpec::Ago(chrono::Duration::days(30)),
-                resource_id: None,
-                members: vec![MemberSpec {
-                    account: MEMBER.into(),
-                    email: Some("member@example.com".into()),
-                    status: status.into(),
-                    invitation_id: None,
-                    invited_at: Some(TimeSpec::Ago(chrono::Duration::hours(i as i64))),
-                    updated_at: None,
-                    usage: Default::default(),
-                }],
-            };
-            scenario.securityhub.push(roster("Invited"));
-            scenario.guardduty.push(roster("Invited"));
-            scenario.detective.push(roster("INVITED"));
-        }
-    }
-    scenario
+    Scenario::crowd(MEMBER, &REGIONS, PER_SOURCE)
 }
 
 /// The sandbox, on a runtime of its own, with the latency set.

@@ -8,7 +8,7 @@ use std::io::Read;
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use guestlist::sandbox::{self, MemberSpec, RosterSpec, SandboxConfig, Scenario, TimeSpec};
+use guestlist::sandbox::{self, SandboxConfig, Scenario};
 use portable_pty::{CommandBuilder, PtySize, native_pty_system};
 
 const MEMBER: &str = "200000000001";
@@ -16,30 +16,7 @@ const REGIONS: [&str; 4] = ["us-east-1", "us-west-2", "eu-west-1", "ap-southeast
 
 /// `per_source` invitations for the member in each of 3 services × 4 regions.
 fn scenario(per_source: usize) -> Scenario {
-    let mut scenario = Scenario::empty();
-    for region in REGIONS {
-        for i in 0..per_source {
-            let roster = |status: &str| RosterSpec {
-                region: region.into(),
-                account: format!("1{i:011}"),
-                since: TimeSpec::Ago(chrono::Duration::days(30)),
-                resource_id: None,
-                members: vec![MemberSpec {
-                    account: MEMBER.into(),
-                    email: Some("member@example.com".into()),
-                    status: status.into(),
-                    invitation_id: None,
-                    invited_at: Some(TimeSpec::Ago(chrono::Duration::minutes(i as i64))),
-                    updated_at: None,
-                    usage: Default::default(),
-                }],
-            };
-            scenario.securityhub.push(roster("Invited"));
-            scenario.guardduty.push(roster("Invited"));
-            scenario.detective.push(roster("INVITED"));
-        }
-    }
-    scenario
+    Scenario::crowd(MEMBER, &REGIONS, per_source)
 }
 
 fn start_sandbox(scenario: Scenario, latency_ms: u64) -> String {

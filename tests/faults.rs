@@ -10,7 +10,7 @@ use guestlist::app::{AppState, Msg, Phase, update};
 use guestlist::aws::AdapterOptions;
 use guestlist::fetch::{self, Identity};
 use guestlist::model::ServiceKind;
-use guestlist::sandbox::{MemberSpec, RosterSpec, SandboxHandle, Scenario, TimeSpec};
+use guestlist::sandbox::{SandboxHandle, Scenario};
 use guestlist::sources::{self, RegionChoice};
 use tokio::sync::mpsc;
 
@@ -20,30 +20,7 @@ const PER_SOURCE: usize = 60;
 
 /// The invitee has 60 invitations in each service and region: two pages in Security Hub and GuardDuty.
 fn crowded() -> Scenario {
-    let mut scenario = Scenario::empty();
-    for region in REGIONS {
-        for i in 0..PER_SOURCE {
-            let roster = |status: &str| RosterSpec {
-                region: region.into(),
-                account: format!("1{i:011}"),
-                since: TimeSpec::Ago(chrono::Duration::days(9)),
-                resource_id: None,
-                members: vec![MemberSpec {
-                    account: INVITEE.into(),
-                    email: Some("m@example.com".into()),
-                    status: status.into(),
-                    invitation_id: None,
-                    invited_at: Some(TimeSpec::Ago(chrono::Duration::hours(i as i64))),
-                    updated_at: None,
-                    usage: Default::default(),
-                }],
-            };
-            scenario.securityhub.push(roster("Invited"));
-            scenario.guardduty.push(roster("Invited"));
-            scenario.detective.push(roster("INVITED"));
-        }
-    }
-    scenario
+    Scenario::crowd(INVITEE, &REGIONS, PER_SOURCE)
 }
 
 const EVERYTHING: usize = PER_SOURCE * 3 * REGIONS.len();

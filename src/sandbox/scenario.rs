@@ -157,6 +157,37 @@ impl Scenario {
         }
     }
 
+    /// One member invited by `per_source` administrators in each of the three services in each
+    /// region: a listing of known size, for load and fault tests. Administrator `i` is account
+    /// `1` followed by `i` in 11 digits; invitation `i` is `i` hours old.
+    pub fn crowd(member: &str, regions: &[&str], per_source: usize) -> Self {
+        let mut scenario = Self::empty();
+        scenario.name = "crowd".into();
+        for region in regions {
+            for i in 0..per_source {
+                let roster = |status: &str| RosterSpec {
+                    region: (*region).to_owned(),
+                    account: format!("1{i:011}"),
+                    since: TimeSpec::Ago(Duration::days(30)),
+                    resource_id: None,
+                    members: vec![MemberSpec {
+                        account: member.to_owned(),
+                        email: Some("member@example.com".into()),
+                        status: status.into(),
+                        invitation_id: None,
+                        invited_at: Some(TimeSpec::Ago(Duration::hours(i as i64))),
+                        updated_at: None,
+                        usage: DetectiveUsage::default(),
+                    }],
+                };
+                scenario.securityhub.push(roster("Invited"));
+                scenario.guardduty.push(roster("Invited"));
+                scenario.detective.push(roster("INVITED"));
+            }
+        }
+        scenario
+    }
+
     /// `demo`, `empty`, or the path of a scenario file.
     pub fn named_or_path(name: &str) -> Result<Self, ScenarioError> {
         match name {
