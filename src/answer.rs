@@ -111,17 +111,10 @@ pub async fn run(
     let session = session::prepare(selection, options)
         .await
         .map_err(|e| fail(e.to_string()))?;
+    let accounts = session.plan.accounts().await;
     let mut failed = 0;
     for source in &session.plan.sources {
-        let identity = session
-            .plan
-            .identities
-            .iter()
-            .find(|i| i.profile == source.id.profile);
-        let account = match identity {
-            Some(identity) => aws::caller_account(&identity.config).await.ok(),
-            None => None,
-        };
+        let account = accounts.get(&source.id.profile).cloned();
         let whom = format!(
             "profile {}{}",
             source.id.profile,
@@ -211,15 +204,11 @@ pub async fn run(
             }
         }
     }
-    match failed {
+    match crate::list::exit_code(failed, session.plan.sources.len()) {
         0 => Ok(()),
-        n if n >= session.plan.sources.len() => Err(Failure {
+        code => Err(Failure {
             message: String::new(),
-            code: 1,
-        }),
-        _ => Err(Failure {
-            message: String::new(),
-            code: 2,
+            code,
         }),
     }
 }

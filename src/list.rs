@@ -24,14 +24,45 @@ pub struct Listing {
     pub services: usize,
 }
 
-impl Listing {
-    /// 0: every source answered; 2: some failed, the rest listed; 1: nothing could be listed.
-    pub fn exit_code(&self) -> u8 {
-        match self.failures.len() {
-            0 => 0,
-            failed if failed >= self.sources => 1,
-            _ => 2,
+/// Plain aligned columns, two spaces apart, for a terminal or a pager.
+pub fn write_columns(
+    out: &mut impl Write,
+    header: &[&str],
+    rows: &[Vec<String>],
+) -> io::Result<()> {
+    let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
+    for row in rows {
+        for (width, cell) in widths.iter_mut().zip(row) {
+            *width = (*width).max(cell.chars().count());
         }
+    }
+    let line = |cells: &mut dyn Iterator<Item = &str>| {
+        let padded: Vec<String> = cells
+            .zip(&widths)
+            .map(|(cell, width)| format!("{cell:<width$}"))
+            .collect();
+        padded.join("  ").trim_end().to_owned()
+    };
+    writeln!(out, "{}", line(&mut header.iter().copied()))?;
+    for row in rows {
+        writeln!(out, "{}", line(&mut row.iter().map(String::as_str)))?;
+    }
+    Ok(())
+}
+
+/// The commands' exit rule: 0 when nothing failed, 1 when everything did (nothing could be
+/// done), 2 when some failed and the rest was done.
+pub fn exit_code(failed: usize, total: usize) -> u8 {
+    match failed {
+        0 => 0,
+        failed if failed >= total => 1,
+        _ => 2,
+    }
+}
+
+impl Listing {
+    pub fn exit_code(&self) -> u8 {
+        exit_code(self.failures.len(), self.sources)
     }
 }
 
@@ -204,26 +235,5 @@ fn print_table(
             row
         })
         .collect();
-    let mut widths: Vec<usize> = header.iter().map(|h| h.len()).collect();
-    for row in &rows {
-        for (width, cell) in widths.iter_mut().zip(row) {
-            *width = (*width).max(cell.chars().count());
-        }
-    }
-    let line = |cells: Vec<&str>| {
-        let mut text = String::new();
-        for (i, (cell, width)) in cells.iter().zip(&widths).enumerate() {
-            if i + 1 == cells.len() {
-                text.push_str(cell);
-            } else {
-                text.push_str(&format!("{cell:<width$}  "));
-            }
-        }
-        text
-    };
-    writeln!(out, "{}", line(header.clone()))?;
-    for row in &rows {
-        writeln!(out, "{}", line(row.iter().map(String::as_str).collect()))?;
-    }
-    Ok(())
+    write_columns(out, &header, &rows)
 }

@@ -20,11 +20,7 @@ pub struct MembersListing {
 
 impl MembersListing {
     pub fn exit_code(&self) -> u8 {
-        match self.failures.len() {
-            0 => 0,
-            failed if failed >= self.sources => 1,
-            _ => 2,
-        }
+        crate::list::exit_code(self.failures.len(), self.sources)
     }
 }
 
@@ -128,11 +124,11 @@ pub fn print(
                     "No members: no selected identity administers a hub, detector or graph with members."
                 );
             }
-            let rows: Vec<[String; 6]> = listing
+            let rows: Vec<Vec<String>> = listing
                 .members
                 .iter()
                 .map(|m| {
-                    [
+                    vec![
                         m.service.display_name().to_owned(),
                         m.region.clone(),
                         m.administrator_id.clone(),
@@ -150,33 +146,7 @@ pub fn print(
                 "EMAIL",
                 "STATUS",
             ];
-            let mut widths = header.map(str::len);
-            for row in &rows {
-                for (width, cell) in widths.iter_mut().zip(row) {
-                    *width = (*width).max(cell.chars().count());
-                }
-            }
-            let line = |cells: [&str; 6]| {
-                cells
-                    .iter()
-                    .zip(widths)
-                    .map(|(cell, width)| format!("{cell:<width$}"))
-                    .collect::<Vec<_>>()
-                    .join("  ")
-                    .trim_end()
-                    .to_owned()
-            };
-            writeln!(out, "{}", line(header))?;
-            for row in &rows {
-                writeln!(
-                    out,
-                    "{}",
-                    line(
-                        [&row[0], &row[1], &row[2], &row[3], &row[4], &row[5]].map(String::as_str)
-                    )
-                )?;
-            }
-            Ok(())
+            crate::list::write_columns(out, &header, &rows)
         }
     }
 }
@@ -218,16 +188,11 @@ pub fn invitees(selection: &Selection, args: &InviteArgs) -> Result<Vec<Invitee>
 pub async fn invite(plan: &Plan, invitees: &[Invitee], message: Option<&str>) -> u8 {
     let mut failed = 0;
     let mut done = 0;
+    let accounts = plan.accounts().await;
     for source in &plan.sources {
-        let identity = plan
-            .identities
-            .iter()
-            .find(|i| i.profile == source.id.profile);
-        let account = match identity {
-            Some(identity) => aws::caller_account(&identity.config).await.ok(),
-            None => None,
+        let actor = Actor {
+            account: accounts.get(&source.id.profile).cloned(),
         };
-        let actor = Actor { account };
         for outcome in source.adapter.invite(invitees, message, &actor).await {
             match outcome.result {
                 Ok(()) => {

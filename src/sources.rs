@@ -146,6 +146,22 @@ pub async fn demo_identities(
     Ok(identities)
 }
 
+impl Plan {
+    /// The account of each identity, from STS, asked once per identity and all at once.
+    /// An identity STS cannot name is left out: its changes are audited without an account.
+    pub async fn accounts(&self) -> std::collections::HashMap<String, String> {
+        let lookups = self.identities.iter().map(|identity| async move {
+            let account = aws::caller_account(&identity.config).await.ok();
+            account.map(|account| (identity.profile.clone(), account))
+        });
+        futures_util::future::join_all(lookups)
+            .await
+            .into_iter()
+            .flatten()
+            .collect()
+    }
+}
+
 /// Every source to list: each identity, in each region where each service is looked at.
 pub fn plan(
     identities: Vec<Identity>,

@@ -8,9 +8,7 @@ use std::collections::BTreeMap;
 
 use super::keymap::{Action, Mode};
 use super::members::{Field, InviteForm, MemberColumn, MemberNote};
-use super::state::{
-    AppState, Column, Dialog, IdentityState, MemberChange, Note, Proposal, Screen, Sort, View,
-};
+use super::state::{AppState, Column, Dialog, MemberChange, Note, Proposal, Screen, Sort, View};
 use crate::actions::{Actor, Outcome, Readiness, Response, Step, Target};
 use crate::aws::AwsError;
 use crate::fetch::FetchEvent;
@@ -708,10 +706,7 @@ fn confirm(state: &mut AppState) -> Vec<Command> {
                 Some(Ok(ready)) => ready.steps.clone(),
                 _ => Vec::new(),
             };
-            let account = match state.identities.get(&source.profile) {
-                Some(IdentityState::Account(account)) => Some(account.clone()),
-                _ => None,
-            };
+            let account = state.account_of(&source.profile);
             Answer {
                 source,
                 steps,
