@@ -124,11 +124,17 @@ impl Runtime {
     }
 
     fn fetch_all(&mut self, generation: u64) {
+        let all = self.plan.sources.clone();
+        self.fetch(generation, &all);
+    }
+
+    /// Replaces what is in flight with a fetch of `sources`; dropping the old fetch aborts its
+    /// tasks, and whatever they still deliver carries the old generation.
+    fn fetch(&mut self, generation: u64, sources: &[crate::fetch::PlannedSource]) {
         self.refetches.clear();
-        // Dropping the old fetch aborts its tasks; stragglers carry its generation.
         self.in_flight = Some(fetch::start(
             generation,
-            &self.plan.sources,
+            sources,
             &self.plan.identities,
             self.fetch_events.clone(),
             self.concurrency,
@@ -144,7 +150,6 @@ impl Runtime {
                 generation,
                 sources,
             } => {
-                self.refetches.clear();
                 let some: Vec<_> = self
                     .plan
                     .sources
@@ -152,13 +157,7 @@ impl Runtime {
                     .filter(|s| sources.contains(&s.id))
                     .cloned()
                     .collect();
-                self.in_flight = Some(fetch::start(
-                    generation,
-                    &some,
-                    &self.plan.identities,
-                    self.fetch_events.clone(),
-                    self.concurrency,
-                ));
+                self.fetch(generation, &some);
             }
             Command::Copy(text) => {
                 use base64::Engine;

@@ -8,7 +8,7 @@ use crate::aws::AwsError;
 use crate::invite::{self, Invitee};
 use crate::model::{Member, ServiceKind, SourceId};
 
-use super::state::View;
+use super::state::{View, contains_every_word};
 
 /// What a source's member listing has come to.
 #[derive(Debug, Clone, PartialEq)]
@@ -120,24 +120,13 @@ impl MembersView {
     /// Applies view, filter and sort, keeping the selected member where it can.
     pub fn rebuild(&mut self, view: View) {
         let keep = self.selected_member().map(Member::key);
-        let words: Vec<String> = self
-            .filter
-            .to_lowercase()
-            .split_whitespace()
-            .map(str::to_owned)
-            .collect();
+        let needle = self.filter.to_lowercase();
         let mut visible: Vec<Member> = self
             .rows
             .values()
             .flatten()
-            .filter(|m| match view {
-                View::All => true,
-                View::Only(service) => m.service == service,
-            })
-            .filter(|m| {
-                let haystack = haystack(m);
-                words.iter().all(|w| haystack.contains(w.as_str()))
-            })
+            .filter(|m| view.shows(m.service))
+            .filter(|m| contains_every_word(&haystack(m), &needle))
             .cloned()
             .collect();
         let column = self.sort_column;

@@ -142,7 +142,7 @@ impl View {
         View::ALL.iter().position(|v| *v == self).unwrap_or(0)
     }
 
-    fn shows(self, service: ServiceKind) -> bool {
+    pub(super) fn shows(self, service: ServiceKind) -> bool {
         match self {
             View::All => true,
             View::Only(only) => only == service,
@@ -212,11 +212,20 @@ pub enum Phase {
     },
 }
 
-/// An invitation and the lowercase text the filter searches.
+/// An invitation, its key, and the lowercase text the filter searches; both derived once,
+/// since a row is rebuilt whenever its invitation changes.
 #[derive(Debug, Clone)]
 pub struct Row {
     pub invitation: Invitation,
+    key: String,
     haystack: String,
+}
+
+/// Whether every word of `needle_lowercase` appears somewhere in `haystack`.
+pub fn contains_every_word(haystack: &str, needle_lowercase: &str) -> bool {
+    needle_lowercase
+        .split_whitespace()
+        .all(|word| haystack.contains(word))
 }
 
 impl Row {
@@ -241,16 +250,19 @@ impl Row {
         .join("\u{1f}")
         .to_lowercase();
         Row {
+            key: invitation.key(),
             invitation,
             haystack,
         }
     }
 
+    pub fn key(&self) -> &str {
+        &self.key
+    }
+
     /// Every word of the filter must appear somewhere in the row.
     pub fn matches(&self, needle_lowercase: &str) -> bool {
-        needle_lowercase
-            .split_whitespace()
-            .all(|word| self.haystack.contains(word))
+        contains_every_word(&self.haystack, needle_lowercase)
     }
 }
 
@@ -471,7 +483,7 @@ impl AppState {
         };
         match response {
             Response::Accept => {
-                for row in rows.iter_mut().filter(|r| r.invitation.key() == key) {
+                for row in rows.iter_mut().filter(|r| r.key() == key) {
                     let mut invitation = row.invitation.clone();
                     invitation.status = Status::Accepted;
                     invitation.status_raw = match invitation.service {
@@ -481,7 +493,7 @@ impl AppState {
                     *row = Row::new(invitation);
                 }
             }
-            Response::Decline | Response::Delete => rows.retain(|r| r.invitation.key() != key),
+            Response::Decline | Response::Delete => rows.retain(|r| r.key() != key),
         }
         self.marked.remove(key);
         self.rebuild_keeping(keep);
@@ -589,7 +601,7 @@ impl AppState {
     }
 
     pub fn selected_key(&self) -> Option<String> {
-        self.selected_row().map(|r| r.invitation.key())
+        self.selected_row().map(|r| r.key().to_owned())
     }
 
     /// Re-sorts everything and rebuilds the shown rows, keeping the selected invitation.
@@ -671,7 +683,7 @@ impl AppState {
     }
 
     pub fn select_key(&mut self, key: &str) {
-        let found = self.visible_rows().position(|r| r.invitation.key() == key);
+        let found = self.visible_rows().position(|r| r.key() == key);
         if let Some(position) = found {
             self.selected = position;
         }
@@ -757,29 +769,29 @@ impl AppState {
 
     /// Compares a source's new listing with its previous one.
     fn record_changes(&mut self, index: usize, previous: &[Row], since: Option<DateTime<Utc>>) {
-        let before: HashMap<String, &str> = previous
+        let before: HashMap<&str, &str> = previous
             .iter()
-            .map(|r| (r.invitation.key(), r.invitation.status_raw.as_str()))
+            .map(|r| (r.key(), r.invitation.status_raw.as_str()))
             .collect();
         for key in before.keys() {
-            self.changes.new.remove(key);
-            self.changes.changed.remove(key);
+            self.changes.new.remove(*key);
+            self.changes.changed.remove(*key);
         }
         let mut still_there = HashSet::new();
         for row in self.sources[index].shown() {
-            let key = row.invitation.key();
-            match before.get(&key) {
+            let key = row.key();
+            match before.get(key) {
                 None => {
-                    self.changes.new.insert(key.clone());
+                    self.changes.new.insert(key.to_owned());
                 }
                 Some(status) if *status != row.invitation.status_raw => {
-                    self.changes.changed.insert(key.clone());
+                    self.changes.changed.insert(key.to_owned());
                 }
                 Some(_) => {}
             }
             still_there.insert(key);
         }
-        let gone = before.keys().filter(|k| !still_there.contains(*k)).count();
+        let gone = before.keys().filter(|k| !still_there.contains(**k)).count();
         if gone > 0 {
             self.changes.gone += gone;
             self.changes.gone_since = match (self.changes.gone_since, since) {

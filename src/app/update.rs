@@ -566,7 +566,7 @@ fn perform_rest(state: &mut AppState, action: Action) -> Vec<Command> {
             };
         }
         Action::ToggleMark => {
-            if let Some(key) = state.selected_row().map(|r| r.invitation.key()) {
+            if let Some(key) = state.selected_key() {
                 if !state.marked.remove(&key) {
                     state.marked.insert(key);
                 }
@@ -615,7 +615,7 @@ fn chosen(state: &AppState) -> Vec<crate::model::Invitation> {
         .sources
         .iter()
         .flat_map(|s| s.shown())
-        .filter(|r| state.marked.contains(&r.invitation.key()))
+        .filter(|r| state.marked.contains(r.key()))
         .map(|r| r.invitation.clone())
         .collect();
     if !marked.is_empty() {
@@ -730,7 +730,7 @@ fn confirm(state: &mut AppState) -> Vec<Command> {
 
 fn set_view(state: &mut AppState, view: View) {
     if state.view != view {
-        let keep = state.selected_row().map(|r| r.invitation.key());
+        let keep = state.selected_key();
         state.view = view;
         state.refilter();
         match keep {
@@ -741,8 +741,14 @@ fn set_view(state: &mut AppState, view: View) {
 }
 
 fn move_by(state: &mut AppState, delta: isize) {
-    let last = state.visible_len().saturating_sub(1) as isize;
-    state.selected = (state.selected as isize + delta).clamp(0, last.max(0)) as usize;
+    let len = state.visible_len();
+    step(&mut state.selected, len, delta);
+}
+
+/// Moves a selection by `delta` rows, within `len`.
+fn step(selected: &mut usize, len: usize, delta: isize) {
+    let last = len.saturating_sub(1) as isize;
+    *selected = (*selected as isize + delta).clamp(0, last.max(0)) as usize;
 }
 
 /// Scrolls just enough that the selected row is on screen, in both tables: a view change on
@@ -924,15 +930,11 @@ fn perform_on_members(state: &mut AppState, action: Action) -> Option<Vec<Comman
     let page = layout::table_body_height(state).max(1) as isize;
     let len = state.members.visible().len();
     let view = state.view;
-    let step = |members: &mut super::members::MembersView, delta: isize| {
-        let last = len.saturating_sub(1) as isize;
-        members.selected = (members.selected as isize + delta).clamp(0, last.max(0)) as usize;
-    };
     match action {
-        Action::MoveDown => step(&mut state.members, 1),
-        Action::MoveUp => step(&mut state.members, -1),
-        Action::PageDown => step(&mut state.members, page),
-        Action::PageUp => step(&mut state.members, -page),
+        Action::MoveDown => step(&mut state.members.selected, len, 1),
+        Action::MoveUp => step(&mut state.members.selected, len, -1),
+        Action::PageDown => step(&mut state.members.selected, len, page),
+        Action::PageUp => step(&mut state.members.selected, len, -page),
         Action::Top => state.members.selected = 0,
         Action::Bottom => state.members.selected = len.saturating_sub(1),
         Action::NextView
@@ -965,7 +967,7 @@ fn perform_on_members(state: &mut AppState, action: Action) -> Option<Vec<Comman
                 if !state.members.marked.remove(&key) {
                     state.members.marked.insert(key);
                 }
-                step(&mut state.members, 1);
+                step(&mut state.members.selected, len, 1);
             }
         }
         Action::ToggleDetail => {

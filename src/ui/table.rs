@@ -86,13 +86,13 @@ fn cell_text(
             (Some(at), _) => format::age(at, state.now),
         },
         Column::Status => {
-            let text = match state.notes.get(&invitation.key()) {
+            let text = match state.notes.get(row.key()) {
                 Some(Note::Working(response)) => {
                     format!("… {}ing", response.verb().trim_end_matches('e'))
                 }
                 Some(Note::Done(_)) => format!("✓ {}", invitation.status_raw),
                 Some(Note::Failed(_, reason)) => format!("✗ {reason}"),
-                None if state.changes.new.contains(&invitation.key()) => {
+                None if state.changes.new.contains(row.key()) => {
                     format!("NEW {}", invitation.status_raw)
                 }
                 None => invitation.status_raw.clone(),
@@ -103,14 +103,14 @@ fn cell_text(
 }
 
 fn status_style(state: &AppState, row: &crate::app::Row) -> Style {
-    let key = row.invitation.key();
-    match state.notes.get(&key) {
+    let key = row.key();
+    match state.notes.get(key) {
         Some(Note::Failed(..)) => theme::error(),
         Some(Note::Working(_)) => theme::key(),
         // A status that changed since the last refresh stands out until the next one.
-        _ if state.changes.changed.contains(&key) => theme::status(row.invitation.status)
+        _ if state.changes.changed.contains(key) => theme::status(row.invitation.status)
             .add_modifier(ratatui::style::Modifier::REVERSED | ratatui::style::Modifier::BOLD),
-        _ if state.changes.new.contains(&key) => {
+        _ if state.changes.new.contains(key) => {
             theme::status(row.invitation.status).add_modifier(ratatui::style::Modifier::BOLD)
         }
         _ => theme::status(row.invitation.status),
@@ -150,7 +150,7 @@ impl Widget for InvitationTable<'_> {
         let rows = (state.offset..(state.offset + height).min(state.visible_len())).filter_map(
             |position| {
                 let row = state.visible_row(position)?;
-                let mark = if state.marked.contains(&row.invitation.key()) {
+                let mark = if state.marked.contains(row.key()) {
                     "●"
                 } else {
                     " "
