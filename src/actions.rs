@@ -121,7 +121,7 @@ pub struct Outcome {
 }
 
 /// Who acts, for the audit log.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Actor {
     pub account: Option<String>,
 }

@@ -17,7 +17,7 @@ use futures_util::StreamExt;
 use ratatui::DefaultTerminal;
 use tokio::sync::mpsc;
 
-use crate::actions::{self, Actor, Batch};
+use crate::actions::{self, Batch};
 use crate::app::{AppState, Command, MemberChange, Msg, update};
 use crate::aws::ServiceAdapter;
 use crate::fetch::{self, Fetch, FetchEvent};
@@ -216,7 +216,7 @@ impl Runtime {
                         adapter,
                         steps: answer.steps,
                         targets: answer.targets,
-                        actor: (&answer.actor).into(),
+                        actor: answer.actor,
                     };
                     let results = self.results.clone();
                     tokio::spawn(async move {
@@ -252,15 +252,15 @@ impl Runtime {
                     };
                     let results = self.results.clone();
                     tokio::spawn(async move {
-                        let actor: Actor = (&batch.actor).into();
+                        let actor = &batch.actor;
                         let (what, outcomes) = match change {
                             MemberChange::WithdrawInvitation => (
                                 "invitation deleted",
-                                adapter.withdraw_invitations(&batch.accounts, &actor).await,
+                                adapter.withdraw_invitations(&batch.accounts, actor).await,
                             ),
                             MemberChange::Remove => (
                                 "removed",
-                                adapter.remove_members(&batch.accounts, &actor).await,
+                                adapter.remove_members(&batch.accounts, actor).await,
                             ),
                         };
                         let _ = results.send(Msg::MembersChanged {
@@ -284,8 +284,8 @@ impl Runtime {
                     let invitees = invitees.clone();
                     let message = message.clone();
                     tokio::spawn(async move {
-                        let actor: Actor = (&batch.actor).into();
-                        let outcomes = adapter.invite(&invitees, message.as_deref(), &actor).await;
+                        let actor = &batch.actor;
+                        let outcomes = adapter.invite(&invitees, message.as_deref(), actor).await;
                         let _ = results.send(Msg::MembersChanged {
                             source: batch.source,
                             what: "invited",

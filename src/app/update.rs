@@ -55,7 +55,7 @@ pub enum Msg {
 pub struct MemberBatch {
     pub source: SourceId,
     pub accounts: Vec<String>,
-    pub actor: AnswerActor,
+    pub actor: Actor,
 }
 
 /// Answers for one source, as the runtime should send them.
@@ -64,21 +64,7 @@ pub struct Answer {
     pub source: SourceId,
     pub steps: Vec<Step>,
     pub targets: Vec<Target>,
-    pub actor: AnswerActor,
-}
-
-/// The acting account, for the audit log (Actor is not comparable).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct AnswerActor {
-    pub account: Option<String>,
-}
-
-impl From<&AnswerActor> for Actor {
-    fn from(actor: &AnswerActor) -> Self {
-        Actor {
-            account: actor.account.clone(),
-        }
-    }
+    pub actor: Actor,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -711,7 +697,7 @@ fn confirm(state: &mut AppState) -> Vec<Command> {
                 source,
                 steps,
                 targets,
-                actor: AnswerActor { account },
+                actor: Actor { account },
             }
         })
         .collect();
@@ -891,7 +877,7 @@ fn confirm_proposal(state: &mut AppState, proposal: Proposal) -> Vec<Command> {
             let batches = by_source
                 .into_iter()
                 .map(|(source, accounts)| MemberBatch {
-                    actor: AnswerActor {
+                    actor: Actor {
                         account: state.account_of(&source.profile),
                     },
                     source,
@@ -909,7 +895,7 @@ fn confirm_proposal(state: &mut AppState, proposal: Proposal) -> Vec<Command> {
             let batches = sources
                 .into_iter()
                 .map(|source| MemberBatch {
-                    actor: AnswerActor {
+                    actor: Actor {
                         account: state.account_of(&source.profile),
                     },
                     source,
