@@ -6,7 +6,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::fetch::DEFAULT_CONCURRENCY;
 use crate::model::ServiceKind;
-use crate::sources::parse_region;
+use crate::plan::parse_region;
 
 #[derive(Debug, Parser)]
 #[command(

@@ -182,7 +182,7 @@ impl Config {
             ..Config::default()
         };
         for region in file.regions.into_iter().flatten() {
-            let parsed = crate::sources::parse_region(region.get_ref())
+            let parsed = crate::plan::parse_region(region.get_ref())
                 .map_err(|e| at(Some(region.span()), e))?;
             config.regions.push(parsed);
         }

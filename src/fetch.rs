@@ -8,29 +8,15 @@ use std::collections::HashSet;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use aws_config::SdkConfig;
 use tokio::sync::{Semaphore, mpsc};
 use tokio::task::JoinSet;
 
-use crate::aws::{self, AwsError, ErrorKind, ServiceAdapter};
-use crate::model::{Invitation, SourceId};
+use crate::aws::{self, AwsError, ErrorKind};
+use crate::model::{Invitation, Member, SourceId};
+use crate::plan::{Identity, PlannedSource};
 
 /// Enough for 3 services in every region of one identity to run together.
 pub const DEFAULT_CONCURRENCY: u16 = 128;
-
-/// An identity to list as: a profile name and its configuration.
-#[derive(Clone)]
-pub struct Identity {
-    pub profile: String,
-    pub config: SdkConfig,
-}
-
-/// A source and the adapter that lists it.
-#[derive(Clone)]
-pub struct PlannedSource {
-    pub id: SourceId,
-    pub adapter: Arc<dyn ServiceAdapter>,
-}
 
 #[derive(Debug, Clone)]
 pub enum FetchEvent {
@@ -193,4 +179,26 @@ async fn list_source(generation: u64, source: PlannedSource, events: mpsc::Sende
         },
     };
     let _ = events.send(event).await;
+}
+
+/// Every page of one source's members.
+pub async fn all_members(source: &PlannedSource) -> Result<Vec<Member>, AwsError> {
+    let mut members = Vec::new();
+    let mut token = None;
+    let mut seen = std::collections::HashSet::new();
+    loop {
+        let page = source.adapter.list_members(token).await?;
+        members.extend(page.members);
+        match page.next_token {
+            None => return Ok(members),
+            Some(next) if !seen.insert(next.clone()) => {
+                return Err(AwsError::new(
+                    ErrorKind::RepeatedToken,
+                    "RepeatedNextToken",
+                    "the service sent the same NextToken twice",
+                ));
+            }
+            Some(next) => token = Some(next),
+        }
+    }
 }

@@ -1,22 +1,25 @@
 //! guestlist: a terminal dashboard for the membership invitations of AWS Security Hub,
 //! GuardDuty and Detective, and the local sandbox that speaks their wire protocol.
+//!
+//! Dependencies run one way: `model` ← `aws` ← `plan`/`fetch`/`answering` ← `app` ← `ui` ←
+//! `tui`/`commands`. `sandbox` depends on none of them.
 
-pub mod actions;
-pub mod answer;
+pub mod answering;
 pub mod app;
 pub mod audit;
 pub mod aws;
 pub mod cli;
+pub mod commands;
 pub mod config;
+pub mod demo;
 pub mod fetch;
-pub mod invite;
-pub mod list;
+pub mod format;
+pub mod invitees;
 pub mod logging;
-pub mod members;
 pub mod model;
+pub mod plan;
 pub mod sandbox;
 pub mod session;
-pub mod sources;
 pub mod tui;
 pub mod ui;
 pub mod validate;

@@ -3,8 +3,9 @@
 
 use crate::aws::AdapterOptions;
 use crate::cli::Selection;
-use crate::sandbox::{self, SandboxConfig, SandboxHandle, Scenario};
-use crate::sources::{self, Plan, PlanError, RegionChoice};
+use crate::demo;
+use crate::plan::{self, Identity, Plan, PlanError, RegionChoice};
+use crate::sandbox::SandboxHandle;
 
 pub struct Session {
     pub plan: Plan,
@@ -23,15 +24,18 @@ pub async fn prepare(
                 "--demo runs against its own sandbox: leave out --endpoint-url".into(),
             ));
         }
-        let scenario = Scenario::demo();
-        let sandbox = sandbox::start(SandboxConfig::local(scenario.clone()))
-            .await
-            .map_err(|e| PlanError(format!("cannot start the demo sandbox: {e}")))?;
+        let (scenario, sandbox) = demo::start().await?;
         let identities =
-            sources::demo_identities(&scenario, &selection.profiles, &sandbox.endpoint_url())
-                .await?;
+            demo::identities(&scenario, &selection.profiles, &sandbox.endpoint_url()).await?;
         let identities = with_timeout(identities, selection);
-        let plan = sources::plan(identities, &selection.services, &regions, true, options)?;
+        // The demo's accounts have no configured region: its own regions are the default.
+        let regions = match regions {
+            RegionChoice::Default => {
+                RegionChoice::These(demo::DEMO_REGIONS.map(str::to_owned).to_vec())
+            }
+            chosen => chosen,
+        };
+        let plan = plan::plan(identities, &selection.services, &regions, true, options)?;
         tracing::info!(sandbox = %sandbox.endpoint_url(), sources = plan.sources.len(), "demo plan ready");
         return Ok(Session {
             plan,
@@ -39,9 +43,9 @@ pub async fn prepare(
         });
     }
     let identities =
-        sources::aws_identities(&selection.profiles, selection.endpoint_url.as_deref()).await;
+        plan::aws_identities(&selection.profiles, selection.endpoint_url.as_deref()).await;
     let identities = with_timeout(identities, selection);
-    let plan = sources::plan(identities, &selection.services, &regions, false, options)?;
+    let plan = plan::plan(identities, &selection.services, &regions, false, options)?;
     tracing::info!(
         sources = plan.sources.len(),
         identities = plan.identities.len(),
@@ -54,14 +58,11 @@ pub async fn prepare(
     })
 }
 
-fn with_timeout(
-    identities: Vec<crate::fetch::Identity>,
-    selection: &Selection,
-) -> Vec<crate::fetch::Identity> {
+fn with_timeout(identities: Vec<Identity>, selection: &Selection) -> Vec<Identity> {
     let timeout = std::time::Duration::from_secs_f64(selection.request_timeout);
     identities
         .into_iter()
-        .map(|identity| crate::fetch::Identity {
+        .map(|identity| Identity {
             config: crate::aws::with_timeout(&identity.config, timeout),
             ..identity
         })

@@ -17,13 +17,13 @@ use futures_util::StreamExt;
 use ratatui::DefaultTerminal;
 use tokio::sync::mpsc;
 
-use crate::actions::{self, Batch};
-use crate::app::{AppState, Command, MemberChange, Msg, update};
+use crate::answering::{self, Batch};
+use crate::app::{AppState, Effect, MemberChange, Msg, update};
 use crate::aws::ServiceAdapter;
 use crate::fetch::{self, Fetch, FetchEvent};
-use crate::members;
+
 use crate::model::SourceId;
-use crate::sources::Plan;
+use crate::plan::Plan;
 use crate::ui;
 
 /// Spinners turn at this rate while anything loads.
@@ -106,8 +106,9 @@ fn install_restore_hook() {
     }));
 }
 
-/// What the loop starts in the background, and the channels results come back on.
-struct Runtime {
+/// Carries out the effects `update` asks for: starts work in the background, and holds the
+/// channels its results come back on.
+struct Executor {
     plan: Plan,
     adapters: HashMap<SourceId, Arc<dyn ServiceAdapter>>,
     fetch_events: mpsc::Sender<FetchEvent>,
@@ -118,7 +119,7 @@ struct Runtime {
     refetches: Vec<Fetch>,
 }
 
-impl Runtime {
+impl Executor {
     fn adapter(&self, source: &SourceId) -> Option<Arc<dyn ServiceAdapter>> {
         self.adapters.get(source).cloned()
     }
@@ -130,7 +131,7 @@ impl Runtime {
 
     /// Replaces what is in flight with a fetch of `sources`; dropping the old fetch aborts its
     /// tasks, and whatever they still deliver carries the old generation.
-    fn fetch(&mut self, generation: u64, sources: &[crate::fetch::PlannedSource]) {
+    fn fetch(&mut self, generation: u64, sources: &[crate::plan::PlannedSource]) {
         self.refetches.clear();
         self.in_flight = Some(fetch::start(
             generation,
@@ -141,12 +142,12 @@ impl Runtime {
         ));
     }
 
-    /// Starts what `command` asks for; true when it is time to quit.
-    fn execute(&mut self, command: Command, generation: u64) -> bool {
-        match command {
-            Command::Quit => return true,
-            Command::Fetch { generation } => self.fetch_all(generation),
-            Command::FetchSome {
+    /// Starts what `effect` asks for; true when it is time to quit.
+    fn execute(&mut self, effect: Effect, generation: u64) -> bool {
+        match effect {
+            Effect::Quit => return true,
+            Effect::Fetch { generation } => self.fetch_all(generation),
+            Effect::FetchSome {
                 generation,
                 sources,
             } => {
@@ -159,7 +160,7 @@ impl Runtime {
                     .collect();
                 self.fetch(generation, &some);
             }
-            Command::Copy(text) => {
+            Effect::Copy(text) => {
                 use base64::Engine;
                 use std::io::Write;
                 let encoded = base64::engine::general_purpose::STANDARD.encode(text);
@@ -167,13 +168,13 @@ impl Runtime {
                 let _ = write!(out, "\x1b]52;c;{encoded}\x07");
                 let _ = out.flush();
             }
-            Command::Bell => {
+            Effect::Bell => {
                 use std::io::Write;
                 let mut out = stdout();
                 let _ = out.write_all(b"\x07");
                 let _ = out.flush();
             }
-            Command::Refetch { source } => {
+            Effect::Refetch { source } => {
                 if let Some(planned) = self.plan.sources.iter().find(|s| s.id == source) {
                     self.refetches.retain(|f| !f.is_finished());
                     self.refetches.push(fetch::start(
@@ -185,7 +186,7 @@ impl Runtime {
                     ));
                 }
             }
-            Command::CheckReadiness {
+            Effect::CheckReadiness {
                 dialog,
                 response,
                 sources,
@@ -206,7 +207,7 @@ impl Runtime {
                     });
                 });
             }
-            Command::Answer { response, answers } => {
+            Effect::Answer { response, answers } => {
                 for answer in answers {
                     let Some(adapter) = self.adapter(&answer.source) else {
                         continue;
@@ -220,7 +221,7 @@ impl Runtime {
                     };
                     let results = self.results.clone();
                     tokio::spawn(async move {
-                        let outcomes = actions::execute(response, &batch).await;
+                        let outcomes = answering::execute(response, &batch).await;
                         let _ = results.send(Msg::Answered {
                             source: batch.source,
                             response,
@@ -229,7 +230,7 @@ impl Runtime {
                     });
                 }
             }
-            Command::ListMembers { sources } => {
+            Effect::ListMembers { sources } => {
                 for source in sources {
                     let Some(planned) = self.plan.sources.iter().find(|s| s.id == source).cloned()
                     else {
@@ -237,7 +238,7 @@ impl Runtime {
                     };
                     let results = self.results.clone();
                     tokio::spawn(async move {
-                        let result = members::list_source(&planned).await;
+                        let result = fetch::all_members(&planned).await;
                         let _ = results.send(Msg::MembersListed {
                             source: planned.id,
                             result,
@@ -245,7 +246,7 @@ impl Runtime {
                     });
                 }
             }
-            Command::ChangeMembers { change, batches } => {
+            Effect::ChangeMembers { change, batches } => {
                 for batch in batches {
                     let Some(adapter) = self.adapter(&batch.source) else {
                         continue;
@@ -271,7 +272,7 @@ impl Runtime {
                     });
                 }
             }
-            Command::Invite {
+            Effect::Invite {
                 invitees,
                 message,
                 batches,
@@ -307,7 +308,7 @@ async fn event_loop(
     mut events: EventStream,
 ) -> Result<()> {
     let size = terminal.size()?;
-    update(&mut state, Msg::Resize(size.width, size.height));
+    apply(&mut state, Msg::Resize(size.width, size.height));
     terminal.draw(|frame| ui::render(frame, &state))?;
     // For the end-to-end test that the terminal is restored after a panic.
     if std::env::var_os("GUESTLIST_PANIC_AFTER_FIRST_FRAME").is_some() {
@@ -316,7 +317,7 @@ async fn event_loop(
 
     let (fetch_events, mut fetched) = mpsc::channel::<FetchEvent>(1024);
     let (results, mut finished) = mpsc::unbounded_channel::<Msg>();
-    let mut runtime = Runtime {
+    let mut executor = Executor {
         adapters: plan
             .sources
             .iter()
@@ -329,7 +330,7 @@ async fn event_loop(
         in_flight: None,
         refetches: Vec::new(),
     };
-    runtime.fetch_all(state.generation);
+    executor.fetch_all(state.generation);
 
     let mut spin = tokio::time::interval(SPIN);
     spin.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
@@ -358,11 +359,21 @@ async fn event_loop(
             _ = countdown.tick(), if counting && !animating => Msg::Tick(chrono::Utc::now()),
             _ = clock.tick() => Msg::Tick(chrono::Utc::now()),
         };
-        for command in update(&mut state, msg) {
-            if runtime.execute(command, state.generation) {
+        for effect in apply(&mut state, msg) {
+            if executor.execute(effect, state.generation) {
                 return Ok(());
             }
         }
         terminal.draw(|frame| ui::render(frame, &state))?;
     }
+}
+
+/// `update`, then the table's height as the layout now makes it, when that changed: paging and
+/// scrolling need it, and the app cannot ask the drawing code.
+pub fn apply(state: &mut AppState, msg: Msg) -> Vec<Effect> {
+    let mut effects = update(state, msg);
+    if let Some(rows) = ui::layout::changed_table_rows(state) {
+        effects.extend(update(state, Msg::TableRows(rows)));
+    }
+    effects
 }

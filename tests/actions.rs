@@ -5,9 +5,10 @@ mod common;
 use std::sync::Arc;
 
 use common::*;
-use guestlist::actions::{self, Actor, Batch, Response, Step, Target};
+use guestlist::answering::{self, Batch};
 use guestlist::audit::AuditLog;
 use guestlist::aws::{AdapterOptions, ServiceAdapter, adapter_for};
+use guestlist::model::{Actor, Response, Step, Target};
 use guestlist::model::{Invitation, ServiceKind};
 use guestlist::sandbox::{MemberSpec, RosterSpec, SandboxHandle, Scenario, TimeSpec};
 
@@ -45,7 +46,7 @@ async fn answer(
             account: Some(MEMBER.into()),
         },
     };
-    actions::execute(response, &batch)
+    answering::execute(response, &batch)
         .await
         .into_iter()
         .map(|o| o.result)
@@ -447,7 +448,7 @@ async fn read_only_refuses_every_change_before_it_is_sent() {
     for (operation, _) in stats["requests"].as_object().unwrap() {
         let name = operation.split(':').nth(1).unwrap();
         assert!(
-            guestlist::aws::guard::is_read(name),
+            guestlist::aws::read_only::is_read(name),
             "{operation} left the process"
         );
     }

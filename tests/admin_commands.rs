@@ -45,7 +45,7 @@ async fn changing_requests(sandbox: &SandboxHandle) -> Vec<String> {
         .as_object()
         .unwrap()
         .keys()
-        .filter(|op| !guestlist::aws::guard::is_read(op.split(':').nth(1).unwrap()))
+        .filter(|op| !guestlist::aws::read_only::is_read(op.split(':').nth(1).unwrap()))
         .cloned()
         .collect()
 }

@@ -4,7 +4,7 @@ mod common;
 
 use common::app::*;
 use crossterm::event::{KeyCode, MouseEvent, MouseEventKind};
-use guestlist::app::{Column, Command, IdentityState, Mode, Msg, Phase, View};
+use guestlist::app::{Column, Effect, IdentityState, Mode, Msg, Phase, View};
 use guestlist::aws::ErrorKind;
 use guestlist::fetch::FetchEvent;
 use guestlist::model::ServiceKind::*;
@@ -110,7 +110,7 @@ fn a_failing_source_is_reported_and_hides_nothing_else() {
 fn results_of_a_superseded_fetch_are_dropped() {
     let mut state = loaded();
     let commands = press(&mut state, "r");
-    assert_eq!(commands, [Command::Fetch { generation: 2 }]);
+    assert_eq!(commands, [Effect::Fetch { generation: 2 }]);
     assert_eq!(state.visible_len(), 6, "a refresh keeps the rows on screen");
     send(
         &mut state,
@@ -309,12 +309,12 @@ fn overlays_open_and_close_and_quit_is_a_command() {
     assert_eq!(state.mode, Mode::Help);
     assert_eq!(
         press(&mut state, "q"),
-        Vec::<Command>::new(),
+        Vec::<Effect>::new(),
         "q closes help"
     );
     assert_eq!(state.mode, Mode::Table);
-    assert_eq!(press(&mut state, "q"), [Command::Quit]);
-    assert_eq!(send(&mut state, ctrl('c')), [Command::Quit]);
+    assert_eq!(press(&mut state, "q"), [Effect::Quit]);
+    assert_eq!(send(&mut state, ctrl('c')), [Effect::Quit]);
 }
 
 #[test]
@@ -337,8 +337,8 @@ fn ticks_turn_the_spinner_only_while_loading() {
 
 mod answering {
     use super::*;
-    use guestlist::actions::{Outcome, Readiness, Response, Step};
     use guestlist::app::{Answer, Note};
+    use guestlist::model::{Outcome, Readiness, Response, Step};
 
     fn ready(state: &mut guestlist::app::AppState, steps: Vec<Step>) {
         let dialog = state.dialog.as_ref().unwrap();
@@ -369,7 +369,7 @@ mod answering {
         let mut state = loaded();
         let commands = press(&mut state, "a");
         let [
-            Command::CheckReadiness {
+            Effect::CheckReadiness {
                 response: Response::Accept,
                 sources,
                 ..
@@ -406,7 +406,7 @@ mod answering {
         ready(&mut state, vec![Step::EnableSecurityHub]);
         let commands = press(&mut state, "y");
         let [
-            Command::Answer {
+            Effect::Answer {
                 response: Response::Accept,
                 answers,
             },
@@ -457,7 +457,7 @@ mod answering {
                 }],
             },
         );
-        assert_eq!(commands, [Command::Refetch { source: gd }]);
+        assert_eq!(commands, [Effect::Refetch { source: gd }]);
         assert!(
             state.visible_rows().all(|r| r.invitation.key() != gd_key),
             "declined: gone"
@@ -530,10 +530,10 @@ mod answering {
 
 mod administering {
     use super::*;
-    use guestlist::actions::Outcome;
     use guestlist::app::members::{Field, MemberNote};
     use guestlist::app::{MemberChange, Proposal, Screen};
     use guestlist::model::Member;
+    use guestlist::model::Outcome;
 
     pub fn member(
         service: guestlist::model::ServiceKind,
@@ -560,7 +560,7 @@ mod administering {
         let mut state = loaded();
         let commands = press(&mut state, "m");
         assert!(
-            matches!(commands.as_slice(), [Command::ListMembers { sources }] if sources.len() == 6)
+            matches!(commands.as_slice(), [Effect::ListMembers { sources }] if sources.len() == 6)
         );
         assert_eq!(state.screen, Screen::Members);
         for id in all_sources() {
@@ -617,7 +617,7 @@ mod administering {
         );
         let commands = press(&mut state, "y");
         let [
-            Command::ChangeMembers {
+            Effect::ChangeMembers {
                 change: MemberChange::Remove,
                 batches,
             },
@@ -641,7 +641,7 @@ mod administering {
         );
         assert_eq!(
             commands,
-            [Command::ListMembers {
+            [Effect::ListMembers {
                 sources: vec![source]
             }],
             "listed again to confirm"
@@ -740,7 +740,7 @@ mod administering {
         let services: Vec<_> = sources.iter().map(|s| s.service).collect();
         assert_eq!(services, [SecurityHub, Detective]);
         let commands = press(&mut state, "y");
-        let [Command::Invite { batches, .. }] = commands.as_slice() else {
+        let [Effect::Invite { batches, .. }] = commands.as_slice() else {
             panic!("{commands:?}");
         };
         assert_eq!(batches.len(), 2);

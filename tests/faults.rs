@@ -8,10 +8,10 @@ use std::time::Duration;
 use common::*;
 use guestlist::app::{AppState, Msg, Phase, update};
 use guestlist::aws::AdapterOptions;
-use guestlist::fetch::{self, Identity};
+use guestlist::fetch;
 use guestlist::model::ServiceKind;
+use guestlist::plan::{self, Identity, RegionChoice};
 use guestlist::sandbox::{SandboxHandle, Scenario};
-use guestlist::sources::{self, RegionChoice};
 use tokio::sync::mpsc;
 
 const INVITEE: &str = "200000000001";
@@ -57,7 +57,7 @@ async fn dashboard(sandbox: &SandboxHandle) -> AppState {
         config: guestlist::aws::sandbox_config(&sandbox.endpoint_url(), INVITEE, "us-east-1").await,
     }];
     let regions = RegionChoice::These(REGIONS.iter().map(|r| r.to_string()).collect());
-    let plan = sources::plan(identities, &[], &regions, false, &AdapterOptions::default()).unwrap();
+    let plan = plan::plan(identities, &[], &regions, false, &AdapterOptions::default()).unwrap();
     let mut state = AppState::new(
         plan.sources.iter().map(|s| s.id.clone()),
         ["member".to_owned()],

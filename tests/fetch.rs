@@ -9,16 +9,16 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use aws_config::retry::RetryConfig;
 use common::*;
 use futures_util::future::BoxFuture;
-use guestlist::actions::{Actor, Outcome, Readiness, Response, Step, Target};
 use guestlist::aws::{
     AdapterOptions, AwsError, ErrorKind, InvitationPage, MemberPage, ServiceAdapter,
 };
-use guestlist::fetch::{self, FetchEvent, Identity, PlannedSource};
-use guestlist::invite::Invitee;
-use guestlist::list;
+use guestlist::commands::list;
+use guestlist::fetch::{self, FetchEvent};
+use guestlist::model::Invitee;
+use guestlist::model::{Actor, Outcome, Readiness, Response, Step, Target};
 use guestlist::model::{Details, ServiceKind, SourceId, Status};
+use guestlist::plan::{self, Identity, PlannedSource, RegionChoice};
 use guestlist::sandbox::{MemberSpec, RosterSpec, Scenario, TimeSpec};
-use guestlist::sources::{self, RegionChoice};
 use tokio::sync::mpsc;
 
 const MEMBER_A: &str = "200000000001";
@@ -123,7 +123,7 @@ async fn every_page_of_every_source_streams_in_with_its_generation() {
         identity(&sandbox, MEMBER_B).await,
     ];
     let regions = RegionChoice::These(vec!["us-east-1".into(), "eu-west-1".into()]);
-    let plan = sources::plan(
+    let plan = plan::plan(
         identities.clone(),
         &[],
         &regions,
@@ -193,7 +193,7 @@ async fn adapters_fill_the_model_from_each_service() {
     let sandbox = start(crowded()).await;
     let identities = vec![identity(&sandbox, MEMBER_A).await];
     let regions = RegionChoice::These(vec!["eu-west-1".into()]);
-    let plan = sources::plan(identities, &[], &regions, false, &AdapterOptions::default()).unwrap();
+    let plan = plan::plan(identities, &[], &regions, false, &AdapterOptions::default()).unwrap();
     let listing = list::collect(&plan, 8).await;
     assert_eq!(listing.exit_code(), 0);
     let by_service: BTreeMap<ServiceKind, _> =
@@ -244,7 +244,7 @@ async fn a_failing_service_fails_its_sources_and_no_other() {
     .await;
     let identities = vec![identity(&sandbox, MEMBER_A).await];
     let regions = RegionChoice::These(vec!["us-east-1".into(), "eu-west-1".into()]);
-    let plan = sources::plan(identities, &[], &regions, false, &AdapterOptions::default()).unwrap();
+    let plan = plan::plan(identities, &[], &regions, false, &AdapterOptions::default()).unwrap();
     let listing = list::collect(&plan, 8).await;
     assert_eq!(listing.failures.len(), 2);
     assert!(listing.failures.iter().all(|(source, error)| {
@@ -265,7 +265,7 @@ async fn a_region_the_account_has_not_enabled_is_not_a_failure() {
         config: config(&sandbox, MEMBER_KEY, "us-east-1").await,
     }];
     let regions = RegionChoice::These(vec!["us-east-1".into(), "af-south-1".into()]);
-    let plan = sources::plan(
+    let plan = plan::plan(
         identities,
         &[ServiceKind::SecurityHub],
         &regions,
@@ -393,7 +393,7 @@ async fn dropping_a_fetch_cancels_it() {
         profile: "demo".into(),
         config: config(&sandbox, MEMBER_KEY, "us-east-1").await,
     }];
-    let plan = sources::plan(
+    let plan = plan::plan(
         identities,
         &[],
         &RegionChoice::These(vec!["us-east-1".into()]),

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use common::app::*;
 use crossterm::event::KeyCode;
-use guestlist::app::{Clock, Command, DateStyle, Mode, Msg, Screen, View};
+use guestlist::app::{Clock, DateStyle, Effect, Mode, Msg, Screen, View};
 use guestlist::aws::ErrorKind;
 use guestlist::config::Config;
 use guestlist::model::ServiceKind::*;
@@ -106,7 +106,7 @@ fn automatic_refreshes_come_when_due_and_r_pauses_them() {
     let due = state.live.next_at.unwrap();
     assert!(send(&mut state, Msg::Tick(due - chrono::Duration::seconds(1))).is_empty());
     let commands = send(&mut state, Msg::Tick(due));
-    let [Command::FetchSome { sources, .. }] = commands.as_slice() else {
+    let [Effect::FetchSome { sources, .. }] = commands.as_slice() else {
         panic!("{commands:?}");
     };
     assert_eq!(sources.len(), 6);
@@ -161,7 +161,7 @@ fn a_failing_source_backs_off_and_says_so() {
     );
     let due = state.live.next_at.unwrap();
     let commands = send(&mut state, Msg::Tick(due));
-    let [Command::FetchSome { sources, .. }] = commands.as_slice() else {
+    let [Effect::FetchSome { sources, .. }] = commands.as_slice() else {
         panic!("{commands:?}");
     };
     assert!(!sources.contains(&gd), "its next refresh waits longer");
@@ -216,7 +216,7 @@ fn the_bell_rings_for_a_new_invitation_only_when_asked() {
                 elapsed: Duration::ZERO,
             }),
         );
-        assert_eq!(commands.contains(&Command::Bell), bell);
+        assert_eq!(commands.contains(&Effect::Bell), bell);
     }
 }
 
@@ -244,13 +244,13 @@ fn the_prompt_jumps_and_completes() {
     let commands = press(&mut state, ":members");
     assert!(commands.is_empty());
     let commands = send(&mut state, key(KeyCode::Enter));
-    assert!(matches!(commands.as_slice(), [Command::ListMembers { .. }]));
+    assert!(matches!(commands.as_slice(), [Effect::ListMembers { .. }]));
     assert_eq!(state.screen, Screen::Members);
     press(&mut state, ":nonsense");
     send(&mut state, key(KeyCode::Enter));
     assert!(state.notice.as_deref().unwrap().contains("unknown command"));
     press(&mut state, ":quit");
-    assert_eq!(send(&mut state, key(KeyCode::Enter)), [Command::Quit]);
+    assert_eq!(send(&mut state, key(KeyCode::Enter)), [Effect::Quit]);
 }
 
 #[test]
@@ -262,7 +262,7 @@ fn y_copies_the_reference_of_the_selected_row() {
         .invitation
         .reference()
         .to_owned();
-    assert_eq!(press(&mut state, "y"), [Command::Copy(reference.clone())]);
+    assert_eq!(press(&mut state, "y"), [Effect::Copy(reference.clone())]);
     assert!(state.notice.as_deref().unwrap().contains(&reference));
 }
 
@@ -287,7 +287,7 @@ fn the_full_configuration_fixture() {
     assert!(press(&mut state, "r").is_empty());
     assert!(matches!(
         send(&mut state, key(KeyCode::F(5))).as_slice(),
-        [Command::Fetch { .. }]
+        [Effect::Fetch { .. }]
     ));
     assert_eq!(state.keymap.action_of(&"x".parse().unwrap()), None);
     assert_eq!(

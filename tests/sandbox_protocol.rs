@@ -468,8 +468,23 @@ fn the_sandbox_command_refuses_a_bad_scenario_with_file_and_line() {
         .args(["sandbox", "--port", "0", "--scenario", path])
         .output()
         .unwrap();
-    assert!(!output.status.success());
+    assert_eq!(output.status.code(), Some(1), "1: nothing was done");
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("scenario-bad-status.toml:6:"), "{stderr}");
     assert!(output.stdout.is_empty(), "nothing listened");
+}
+
+#[test]
+fn a_busy_port_is_one_line_without_a_report() {
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port().to_string();
+    let output = guestlist()
+        .args(["sandbox", "--port", &port])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(stderr.trim().lines().count(), 1, "{stderr}");
+    assert!(stderr.contains("cannot listen on 127.0.0.1:"), "{stderr}");
+    assert!(!stderr.contains('\x1b'), "no escape codes: {stderr}");
 }

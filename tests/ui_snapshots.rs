@@ -144,8 +144,8 @@ fn empty_when_nothing_is_pending() {
 
 #[test]
 fn marked_rows_and_outcomes_on_rows() {
-    use guestlist::actions::Response;
     use guestlist::app::Note;
+    use guestlist::model::Response;
     let mut state = loaded();
     send(&mut state, key(KeyCode::Char(' ')));
     send(&mut state, key(KeyCode::Char(' ')));
@@ -165,8 +165,8 @@ fn marked_rows_and_outcomes_on_rows() {
 
 #[test]
 fn confirm_dialog_asking_then_ready() {
-    use guestlist::actions::{Readiness, Response, Step};
     use guestlist::app::Msg;
+    use guestlist::model::{Readiness, Response, Step};
     let mut state = loaded();
     press(&mut state, " ");
     press(&mut state, "j ");

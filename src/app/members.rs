@@ -5,7 +5,8 @@ use std::cmp::Ordering;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use crate::aws::AwsError;
-use crate::invite::{self, Invitee};
+use crate::invitees;
+use crate::model::Invitee;
 use crate::model::{Member, ServiceKind, SourceId};
 
 use super::state::{View, contains_every_word};
@@ -300,7 +301,7 @@ impl InviteForm {
     /// Checks everything; the invitees and the places to invite in, or what is wrong.
     pub fn check(&self, known_regions: &[String]) -> Result<CheckedInvite, Vec<String>> {
         let email = self.email.trim();
-        let parsed = invite::parse(&self.accounts, (!email.is_empty()).then_some(email));
+        let parsed = invitees::parse(&self.accounts, (!email.is_empty()).then_some(email));
         let mut errors = parsed.errors.clone();
         if parsed.invitees.is_empty() && errors.is_empty() {
             errors.push("no account to invite: type or paste account ids".into());
@@ -310,7 +311,7 @@ impl InviteForm {
             errors.push("choose at least one service (Space on Services)".into());
         }
         for service in &services {
-            if let Err(error) = invite::check_for(*service, &parsed.invitees) {
+            if let Err(error) = invitees::check_for(*service, &parsed.invitees) {
                 errors.push(error);
             }
         }

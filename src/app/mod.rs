@@ -10,4 +10,4 @@ pub use state::{
     AppState, Changes, Clock, Column, DateStyle, Dialog, IdentityState, Live, MemberChange, Note,
     Phase, Proposal, Row, Screen, Sort, SourceState, View,
 };
-pub use update::{Answer, Command, Msg, update};
+pub use update::{Answer, Effect, Msg, update};

@@ -11,10 +11,12 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 
+pub use crate::format::Clock;
+
 use super::keymap::{KeyMap, Mode};
-use crate::actions::{Readiness, Response, Target};
 use crate::aws::AwsError;
 use crate::model::{Invitation, ServiceKind, SourceId, Status};
+use crate::model::{Readiness, Response, Target};
 
 /// What happened to a row the person acted on; it stays on the row until the next action.
 #[derive(Debug, Clone, PartialEq)]
@@ -88,7 +90,7 @@ pub enum Proposal {
         targets: Vec<crate::model::Member>,
     },
     Invite {
-        invitees: Vec<crate::invite::Invitee>,
+        invitees: Vec<crate::model::Invitee>,
         message: Option<String>,
         sources: Vec<SourceId>,
     },
@@ -189,13 +191,6 @@ impl Column {
 pub struct Sort {
     pub column: Column,
     pub descending: bool,
-}
-
-/// How times are written.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Clock {
-    Local,
-    Utc,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -347,8 +342,10 @@ pub struct AppState {
     counts: [usize; 4],
     pub selected: usize,
     pub offset: usize,
-    /// The terminal size, for paging and keeping the selection in sight.
+    /// The terminal size.
     pub size: (u16, u16),
+    /// How many rows the table shows, for paging and keeping the selection in sight.
+    pub table_rows: usize,
     pub now: DateTime<Utc>,
     pub clock: Clock,
     pub spinner: usize,
@@ -429,6 +426,7 @@ impl AppState {
             selected: 0,
             offset: 0,
             size: (80, 24),
+            table_rows: 0,
             now,
             clock: Clock::Local,
             spinner: 0,

@@ -9,18 +9,19 @@ use std::collections::BTreeMap;
 use super::keymap::{Action, Mode};
 use super::members::{Field, InviteForm, MemberColumn, MemberNote};
 use super::state::{AppState, Column, Dialog, MemberChange, Note, Proposal, Screen, Sort, View};
-use crate::actions::{Actor, Outcome, Readiness, Response, Step, Target};
 use crate::aws::AwsError;
 use crate::fetch::FetchEvent;
-use crate::invite::Invitee;
+use crate::model::Invitee;
+use crate::model::{Actor, Outcome, Readiness, Response, Step, Target};
 use crate::model::{Member, ServiceKind, SourceId};
-use crate::ui::layout;
 
 #[derive(Debug, Clone)]
 pub enum Msg {
     Key(KeyEvent),
     Mouse(MouseEvent),
     Resize(u16, u16),
+    /// How many rows the table shows, as the layout makes it for the size and the panes.
+    TableRows(usize),
     /// Time passes: spinners turn, ages grow.
     Tick(DateTime<Utc>),
     Fetch(FetchEvent),
@@ -68,7 +69,7 @@ pub struct Answer {
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub enum Command {
+pub enum Effect {
     Quit,
     /// Cancel what is in flight and fetch everything again, as this generation.
     Fetch {
@@ -116,7 +117,7 @@ pub enum Command {
 /// Rows the mouse wheel moves per notch.
 const WHEEL_ROWS: usize = 3;
 
-pub fn update(state: &mut AppState, msg: Msg) -> Vec<Command> {
+pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
     let commands = match msg {
         Msg::Key(key) if key.kind != KeyEventKind::Release => on_key(state, key),
         Msg::Key(_) => Vec::new(),
@@ -130,6 +131,10 @@ pub fn update(state: &mut AppState, msg: Msg) -> Vec<Command> {
         }
         Msg::Resize(width, height) => {
             state.size = (width, height);
+            Vec::new()
+        }
+        Msg::TableRows(rows) => {
+            state.table_rows = rows;
             Vec::new()
         }
         Msg::Tick(now) => {
@@ -166,7 +171,7 @@ pub fn update(state: &mut AppState, msg: Msg) -> Vec<Command> {
                     }
                 }
             }
-            vec![Command::Refetch { source }]
+            vec![Effect::Refetch { source }]
         }
         Msg::Paste(text) => {
             paste(state, &text);
@@ -190,7 +195,7 @@ pub fn update(state: &mut AppState, msg: Msg) -> Vec<Command> {
                 };
                 state.members.notes.insert(key, note);
             }
-            vec![Command::ListMembers {
+            vec![Effect::ListMembers {
                 sources: vec![source],
             }]
         }
@@ -200,7 +205,7 @@ pub fn update(state: &mut AppState, msg: Msg) -> Vec<Command> {
 }
 
 /// Starts an automatic refresh when one is due and nothing is in flight.
-fn refresh_if_due(state: &mut AppState) -> Vec<Command> {
+fn refresh_if_due(state: &mut AppState) -> Vec<Effect> {
     let due = state.live.active()
         && !state.is_loading()
         && state.live.next_at.is_some_and(|at| state.now >= at);
@@ -215,7 +220,7 @@ fn refresh_if_due(state: &mut AppState) -> Vec<Command> {
         schedule_next(state);
         return Vec::new();
     }
-    vec![Command::FetchSome {
+    vec![Effect::FetchSome {
         generation,
         sources,
     }]
@@ -229,7 +234,7 @@ fn schedule_next(state: &mut AppState) {
         .map(|interval| state.now + interval);
 }
 
-fn on_fetch(state: &mut AppState, event: FetchEvent) -> Vec<Command> {
+fn on_fetch(state: &mut AppState, event: FetchEvent) -> Vec<Effect> {
     if event.generation() != state.generation {
         return Vec::new(); // from a superseded fetch
     }
@@ -238,7 +243,7 @@ fn on_fetch(state: &mut AppState, event: FetchEvent) -> Vec<Command> {
     apply_fetch(state, event);
     let mut commands = Vec::new();
     if state.changes.new.len() > new_before && state.live.bell {
-        commands.push(Command::Bell);
+        commands.push(Effect::Bell);
     }
     if was_loading && !state.is_loading() {
         schedule_next(state);
@@ -246,7 +251,7 @@ fn on_fetch(state: &mut AppState, event: FetchEvent) -> Vec<Command> {
             let since = state
                 .changes
                 .gone_since
-                .map(|t| format!(" since {}", crate::ui::format::clock_time(t, state.clock)))
+                .map(|t| format!(" since {}", crate::format::clock_time(t, state.clock)))
                 .unwrap_or_default();
             let count = state.changes.gone;
             state.notice = Some(format!(
@@ -287,7 +292,7 @@ fn apply_fetch(state: &mut AppState, event: FetchEvent) {
     }
 }
 
-fn on_key(state: &mut AppState, key: KeyEvent) -> Vec<Command> {
+fn on_key(state: &mut AppState, key: KeyEvent) -> Vec<Effect> {
     state.notice = None;
     let action = state.keymap.resolve(&key, state.mode);
     if state.mode == Mode::Filter && action.is_none() {
@@ -425,13 +430,13 @@ fn edit_form(state: &mut AppState, key: KeyEvent) {
     }
 }
 
-fn perform(state: &mut AppState, action: Action) -> Vec<Command> {
+fn perform(state: &mut AppState, action: Action) -> Vec<Effect> {
     if state.screen == Screen::Members
         && let Some(commands) = perform_on_members(state, action)
     {
         return commands;
     }
-    let page = layout::table_body_height(state).max(1) as isize;
+    let page = state.table_rows.max(1) as isize;
     match action {
         Action::Members => return open_members(state),
         Action::Invite => {
@@ -441,7 +446,7 @@ fn perform(state: &mut AppState, action: Action) -> Vec<Command> {
         Action::RemoveMember => {
             state.notice = Some("x removes members: m shows the members you administer".into());
         }
-        Action::Quit => return vec![Command::Quit],
+        Action::Quit => return vec![Effect::Quit],
         Action::MoveDown => move_by(state, 1),
         Action::MoveUp => move_by(state, -1),
         Action::PageDown => move_by(state, page),
@@ -483,7 +488,7 @@ fn perform_view(state: &mut AppState, action: Action) {
     }
 }
 
-fn perform_rest(state: &mut AppState, action: Action) -> Vec<Command> {
+fn perform_rest(state: &mut AppState, action: Action) -> Vec<Effect> {
     match action {
         Action::ToggleDetail => {
             state.mode = match state.mode {
@@ -523,7 +528,7 @@ fn perform_rest(state: &mut AppState, action: Action) -> Vec<Command> {
         Action::Refresh => {
             let generation = state.generation + 1;
             state.begin_generation(generation);
-            return vec![Command::Fetch { generation }];
+            return vec![Effect::Fetch { generation }];
         }
         Action::Copy => return copy_selected(state),
         Action::Prompt => {
@@ -613,7 +618,7 @@ fn chosen(state: &AppState) -> Vec<crate::model::Invitation> {
         .unwrap_or_default()
 }
 
-fn open_dialog(state: &mut AppState, response: Response) -> Vec<Command> {
+fn open_dialog(state: &mut AppState, response: Response) -> Vec<Effect> {
     if state.read_only {
         state.notice = Some(format!(
             "read-only: {response} is refused (started with --read-only)"
@@ -650,14 +655,14 @@ fn open_dialog(state: &mut AppState, response: Response) -> Vec<Command> {
     let sources = dialog.sources();
     state.dialog = Some(dialog);
     state.mode = Mode::Confirm;
-    vec![Command::CheckReadiness {
+    vec![Effect::CheckReadiness {
         dialog: id,
         response,
         sources,
     }]
 }
 
-fn confirm(state: &mut AppState) -> Vec<Command> {
+fn confirm(state: &mut AppState) -> Vec<Effect> {
     if state.mode == Mode::Form {
         return submit_form(state);
     }
@@ -711,7 +716,7 @@ fn confirm(state: &mut AppState) -> Vec<Command> {
     }
     state.dialog = None;
     state.mode = Mode::Table;
-    vec![Command::Answer { response, answers }]
+    vec![Effect::Answer { response, answers }]
 }
 
 fn set_view(state: &mut AppState, view: View) {
@@ -740,7 +745,7 @@ fn step(selected: &mut usize, len: usize, delta: isize) {
 /// Scrolls just enough that the selected row is on screen, in both tables: a view change on
 /// one screen refilters the other too.
 fn keep_selection_in_sight(state: &mut AppState) {
-    let height = layout::table_body_height(state).max(1);
+    let height = state.table_rows.max(1);
     let invitations = state.visible_len();
     scroll(invitations, height, &mut state.selected, &mut state.offset);
     let members = state.members.visible().len();
@@ -771,7 +776,7 @@ fn member_key(source: &SourceId, account: &str) -> String {
     )
 }
 
-fn open_members(state: &mut AppState) -> Vec<Command> {
+fn open_members(state: &mut AppState) -> Vec<Effect> {
     state.screen = match state.screen {
         Screen::Invitations => Screen::Members,
         Screen::Members => Screen::Invitations,
@@ -779,12 +784,12 @@ fn open_members(state: &mut AppState) -> Vec<Command> {
     if state.screen == Screen::Members && !state.members.opened() {
         let sources = state.source_ids();
         state.members.begin(sources.clone());
-        return vec![Command::ListMembers { sources }];
+        return vec![Effect::ListMembers { sources }];
     }
     Vec::new()
 }
 
-fn open_form(state: &mut AppState) -> Vec<Command> {
+fn open_form(state: &mut AppState) -> Vec<Effect> {
     if state.read_only {
         state.notice = Some("read-only: inviting is refused (started with --read-only)".into());
         return Vec::new();
@@ -800,7 +805,7 @@ fn open_form(state: &mut AppState) -> Vec<Command> {
     Vec::new()
 }
 
-fn submit_form(state: &mut AppState) -> Vec<Command> {
+fn submit_form(state: &mut AppState) -> Vec<Effect> {
     let Some(form) = state.form.as_mut() else {
         state.mode = Mode::Table;
         return Vec::new();
@@ -859,7 +864,7 @@ fn propose_member_change(state: &mut AppState, change: MemberChange) {
     state.mode = Mode::Confirm;
 }
 
-fn confirm_proposal(state: &mut AppState, proposal: Proposal) -> Vec<Command> {
+fn confirm_proposal(state: &mut AppState, proposal: Proposal) -> Vec<Effect> {
     match proposal {
         Proposal::ChangeMembers { change, targets } => {
             let mut by_source: BTreeMap<SourceId, Vec<String>> = BTreeMap::new();
@@ -884,7 +889,7 @@ fn confirm_proposal(state: &mut AppState, proposal: Proposal) -> Vec<Command> {
                     accounts,
                 })
                 .collect();
-            vec![Command::ChangeMembers { change, batches }]
+            vec![Effect::ChangeMembers { change, batches }]
         }
         Proposal::Invite {
             invitees,
@@ -902,7 +907,7 @@ fn confirm_proposal(state: &mut AppState, proposal: Proposal) -> Vec<Command> {
                     accounts: accounts.clone(),
                 })
                 .collect();
-            vec![Command::Invite {
+            vec![Effect::Invite {
                 invitees,
                 message,
                 batches,
@@ -912,8 +917,8 @@ fn confirm_proposal(state: &mut AppState, proposal: Proposal) -> Vec<Command> {
 }
 
 /// What keys do on the members screen; `None` leaves the action to the common handling.
-fn perform_on_members(state: &mut AppState, action: Action) -> Option<Vec<Command>> {
-    let page = layout::table_body_height(state).max(1) as isize;
+fn perform_on_members(state: &mut AppState, action: Action) -> Option<Vec<Effect>> {
+    let page = state.table_rows.max(1) as isize;
     let len = state.members.visible().len();
     let view = state.view;
     match action {
@@ -962,7 +967,7 @@ fn perform_on_members(state: &mut AppState, action: Action) -> Option<Vec<Comman
         Action::Refresh => {
             let sources = state.source_ids();
             state.members.begin(sources.clone());
-            return Some(vec![Command::ListMembers { sources }]);
+            return Some(vec![Effect::ListMembers { sources }]);
         }
         Action::Accept | Action::Decline => {
             state.notice =
@@ -982,7 +987,7 @@ fn perform_on_members(state: &mut AppState, action: Action) -> Option<Vec<Comman
 }
 
 /// The selected invitation's id or graph ARN, or the selected member's account id.
-fn copy_selected(state: &mut AppState) -> Vec<Command> {
+fn copy_selected(state: &mut AppState) -> Vec<Effect> {
     let text = match state.screen {
         Screen::Invitations => state
             .selected_row()
@@ -995,7 +1000,7 @@ fn copy_selected(state: &mut AppState) -> Vec<Command> {
     match text.filter(|t| !t.is_empty()) {
         Some(text) => {
             state.notice = Some(format!("copied {text}"));
-            vec![Command::Copy(text)]
+            vec![Effect::Copy(text)]
         }
         None => {
             state.notice = Some("nothing to copy: no row is selected".into());
@@ -1075,7 +1080,7 @@ fn complete_prompt(state: &mut AppState) {
     }
 }
 
-fn run_prompt(state: &mut AppState) -> Vec<Command> {
+fn run_prompt(state: &mut AppState) -> Vec<Effect> {
     let input = std::mem::take(&mut state.prompt);
     state.mode = Mode::Table;
     let mut words = input.split_whitespace();
@@ -1114,7 +1119,7 @@ fn run_prompt(state: &mut AppState) -> Vec<Command> {
         }
         ("invitations", _) => state.screen = Screen::Invitations,
         ("refresh", _) => return perform(state, Action::Refresh),
-        ("quit" | "q", _) => return vec![Command::Quit],
+        ("quit" | "q", _) => return vec![Effect::Quit],
         (other, _) => {
             state.notice = Some(format!(
                 "unknown command :{other}; try {}",

@@ -7,9 +7,9 @@ use futures_util::future::BoxFuture;
 use serde_json::Value;
 
 use super::AwsError;
-use crate::actions::{Actor, Outcome, Readiness, Response, Step, Target};
 use crate::audit::{AuditLog, Entry};
-use crate::invite::Invitee;
+use crate::model::Invitee;
+use crate::model::{Actor, Outcome, Readiness, Response, Step, Target};
 use crate::model::{Invitation, Member, ServiceKind};
 
 /// A page of invitations and the token for the next one.
@@ -162,9 +162,13 @@ impl Scope {
     }
 
     /// Applies the read-only guard to a service's client configuration.
-    pub fn guard<B>(&self, builder: B, add: impl FnOnce(B, super::guard::ReadOnlyGuard) -> B) -> B {
+    pub fn guard<B>(
+        &self,
+        builder: B,
+        add: impl FnOnce(B, super::read_only::ReadOnlyGuard) -> B,
+    ) -> B {
         if self.options.read_only {
-            add(builder, super::guard::ReadOnlyGuard)
+            add(builder, super::read_only::ReadOnlyGuard)
         } else {
             builder
         }

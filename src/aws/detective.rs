@@ -8,8 +8,8 @@ use super::adapter::{
     InvitationPage, MemberPage, Scope, ServiceAdapter, account_outcomes, all_failed,
 };
 use super::{AwsError, ErrorKind, to_chrono};
-use crate::actions::{Actor, BATCH, Outcome, Readiness, Response, Step, Target};
-use crate::invite::Invitee;
+use crate::model::Invitee;
+use crate::model::{Actor, BATCH, Outcome, Readiness, Response, Step, Target};
 use crate::model::{Details, Invitation, Member, PackageUsage, ServiceKind, Status};
 
 /// Unprocessed accounts as (account, reason) pairs.

@@ -56,7 +56,7 @@ impl AwsError {
             return Self::from_code(code, message);
         }
         let detail = error_chain(&error);
-        if let Some(at) = detail.find(super::guard::REFUSED) {
+        if let Some(at) = detail.find(super::read_only::REFUSED) {
             return Self::new(ErrorKind::ReadOnly, "ReadOnly", detail[at..].to_owned());
         }
         match &error {

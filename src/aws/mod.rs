@@ -5,9 +5,9 @@ mod adapter;
 mod config;
 mod detective;
 mod error;
-pub mod guard;
 mod guardduty;
 mod identity;
+pub mod read_only;
 pub mod regions;
 mod securityhub;
 

@@ -7,8 +7,8 @@ use super::adapter::{
     InvitationPage, MemberPage, Scope, ServiceAdapter, account_outcomes, batch_outcomes,
 };
 use super::{AwsError, ErrorKind, to_chrono};
-use crate::actions::{Actor, BATCH, Outcome, Readiness, Response, Step, Target};
-use crate::invite::Invitee;
+use crate::model::Invitee;
+use crate::model::{Actor, BATCH, Outcome, Readiness, Response, Step, Target};
 use crate::model::{Details, Invitation, Member, ServiceKind, Status};
 
 /// Unprocessed accounts as (account, reason) pairs.

@@ -7,8 +7,9 @@ use ratatui::style::{Color, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Gauge, Paragraph, Widget, Wrap};
 
-use super::{format, layout, theme};
+use super::{layout, theme};
 use crate::app::AppState;
+use crate::format;
 use crate::model::{Details, Invitation};
 
 pub struct DetailPane<'a>(pub &'a AppState);

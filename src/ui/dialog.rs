@@ -5,9 +5,10 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Widget, Wrap};
 
-use super::{format, theme};
-use crate::actions::Response;
+use super::theme;
 use crate::app::{AppState, MemberChange, Proposal};
+use crate::format;
+use crate::model::Response;
 
 pub struct ConfirmDialog<'a>(pub &'a AppState);
 
@@ -56,7 +57,7 @@ fn proposal_lines(
                 Line::styled(
                     format!(
                         "{} {} member(s)?",
-                        capitalised(change.describe()),
+                        format::capitalised(change.describe()),
                         targets.len()
                     ),
                     theme::title(),
@@ -164,14 +165,6 @@ fn proposal_lines(
     }
 }
 
-fn capitalised(text: &str) -> String {
-    let mut chars = text.chars();
-    chars
-        .next()
-        .map(|c| c.to_uppercase().chain(chars).collect())
-        .unwrap_or_default()
-}
-
 impl Widget for ConfirmDialog<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
         let state = self.0;
@@ -236,7 +229,7 @@ impl Widget for ConfirmDialog<'_> {
             None => lines.push(Line::styled(
                 format!(
                     "{} Asking AWS what is needed first…",
-                    format::SPINNER[state.spinner % format::SPINNER.len()]
+                    format::spinner(state.spinner)
                 ),
                 theme::dim(),
             )),

@@ -5,8 +5,9 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Widget;
 
-use super::{format, theme};
+use super::theme;
 use crate::app::{Action, AppState, IdentityState, Mode, Screen, View};
+use crate::format;
 
 pub struct Header<'a>(pub &'a AppState);
 
@@ -42,7 +43,7 @@ impl Widget for Header<'_> {
         let done = state.sources.iter().filter(|s| !s.is_busy()).count();
         spans.push(Span::raw(format!("{done}/{} sources", state.sources.len())));
         if state.is_loading() {
-            let frame = format::SPINNER[state.spinner % format::SPINNER.len()];
+            let frame = format::spinner(state.spinner);
             spans.push(Span::raw(format!(" {frame}")));
         }
         if let Some(interval) = state.live.interval {

@@ -48,6 +48,12 @@ pub fn table_body_height(state: &AppState) -> usize {
     areas.table.height.saturating_sub(TABLE_CHROME) as usize
 }
 
+/// The table's height, when it is no longer what the state was told.
+pub fn changed_table_rows(state: &AppState) -> Option<usize> {
+    let rows = table_body_height(state);
+    (rows != state.table_rows).then_some(rows)
+}
+
 /// A rectangle of `percent_x` × `percent_y` of `area`, centred, within `max_width` columns.
 pub fn centered(area: Rect, percent_x: u16, percent_y: u16, max_width: u16) -> Rect {
     let width = (area.width * percent_x / 100)

@@ -6,9 +6,10 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Table, Widget, Wrap};
 
-use super::{format, theme};
+use super::theme;
 use crate::app::AppState;
 use crate::app::members::{Listing, MemberColumn, MemberNote};
+use crate::format;
 use crate::model::Member;
 
 pub struct MembersTable<'a>(pub &'a AppState);
@@ -185,7 +186,7 @@ impl Widget for MemberSources<'_> {
             .map(|(source, listing)| {
                 let (mark, style, what) = match listing {
                     Listing::Loading => (
-                        format::SPINNER[state.spinner % format::SPINNER.len()].to_owned(),
+                        format::spinner(state.spinner).to_owned(),
                         theme::key(),
                         "listing…".to_owned(),
                     ),

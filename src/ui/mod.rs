@@ -3,7 +3,7 @@
 mod detail;
 mod dialog;
 mod form;
-pub mod format;
+
 mod header;
 mod help;
 pub mod layout;

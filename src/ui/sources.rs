@@ -6,9 +6,10 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Widget};
 
-use super::{format, theme};
+use super::theme;
 use crate::app::{AppState, Phase, SourceState};
 use crate::aws::ErrorKind;
+use crate::format;
 
 pub struct SourcesPanel<'a>(pub &'a AppState);
 
@@ -32,10 +33,7 @@ fn line<'a>(state: &AppState, source: &'a SourceState) -> Line<'a> {
             ("○".to_owned(), theme::dim())
         }
         Phase::Failed { .. } => ("✗".to_owned(), theme::error()),
-        Phase::Loading => (
-            format::SPINNER[state.spinner % format::SPINNER.len()].to_owned(),
-            theme::key(),
-        ),
+        Phase::Loading => (format::spinner(state.spinner).to_owned(), theme::key()),
         Phase::Queued => ("·".to_owned(), theme::dim()),
     };
     spans.push(Span::styled(format!(" {mark} "), style));
@@ -50,7 +48,7 @@ fn line<'a>(state: &AppState, source: &'a SourceState) -> Line<'a> {
             format::truncate(&source.id.profile, 13)
         )));
     }
-    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+    let plural = format::plural;
     match &source.phase {
         Phase::Queued => spans.push(Span::styled("queued", theme::dim())),
         Phase::Loading => spans.push(Span::raw(format!(

@@ -7,9 +7,10 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Table, Widget, Wrap};
 
-use super::{format, theme};
+use super::theme;
 use crate::app::{AppState, Column, DateStyle, Note, Phase};
 use crate::aws::ErrorKind;
+use crate::format;
 
 pub struct InvitationTable<'a>(pub &'a AppState);
 
@@ -26,7 +27,7 @@ fn widths(state: &AppState, width: u16) -> Vec<(Column, u16)> {
     if width >= 72 {
         columns.push((Column::Invitation, 0));
     }
-    let utc = state.clock == crate::app::Clock::Utc;
+    let utc = state.clock == crate::format::Clock::Utc;
     let invited = match (state.dates, wide) {
         (DateStyle::Relative, _) | (DateStyle::Both, false) => 8,
         (DateStyle::Absolute, _) => {
@@ -193,7 +194,7 @@ impl Widget for InvitationTable<'_> {
 fn empty_message(state: &AppState) -> Vec<Line<'static>> {
     let regions = state.regions.len();
     let services = state.services.len();
-    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+    let plural = format::plural;
     let failed = state
         .sources
         .iter()

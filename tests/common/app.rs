@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use chrono::{DateTime, TimeZone, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyEventState, KeyModifiers};
-use guestlist::app::{AppState, Clock, Command, Msg, update};
+use guestlist::app::{AppState, Clock, Effect, Msg};
 use guestlist::aws::{AwsError, ErrorKind};
 use guestlist::fetch::FetchEvent;
 use guestlist::model::{Details, Invitation, PackageUsage, ServiceKind, SourceId, Status};
@@ -142,8 +142,9 @@ pub fn disabled_detective(region: &str, admin: &str) -> Invitation {
     invitation
 }
 
-pub fn send(state: &mut AppState, msg: Msg) -> Vec<Command> {
-    update(state, msg)
+/// As the dashboard does: `update`, then the table's height from the layout.
+pub fn send(state: &mut AppState, msg: Msg) -> Vec<Effect> {
+    guestlist::tui::apply(state, msg)
 }
 
 pub fn page(state: &mut AppState, source: &SourceId, invitations: Vec<Invitation>) {
@@ -208,7 +209,7 @@ pub fn ctrl(c: char) -> Msg {
     })
 }
 
-pub fn press(state: &mut AppState, keys: &str) -> Vec<Command> {
+pub fn press(state: &mut AppState, keys: &str) -> Vec<Effect> {
     let mut commands = Vec::new();
     for c in keys.chars() {
         commands.extend(send(state, key(KeyCode::Char(c))));

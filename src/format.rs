@@ -1,8 +1,13 @@
-//! How values are written on screen.
+//! How values are written as text, on screen and in the commands' output.
 
 use chrono::{DateTime, Local, Utc};
 
-use crate::app::Clock;
+/// How times are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Clock {
+    Local,
+    Utc,
+}
 
 /// `3d ago`, `5h ago`, `12m ago`, `just now`; future times (clock skew) read as `just now`.
 pub fn age(then: DateTime<Utc>, now: DateTime<Utc>) -> String {
@@ -103,7 +108,26 @@ pub fn duration(elapsed: std::time::Duration) -> String {
     }
 }
 
-pub const SPINNER: [&str; 10] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
+/// The word with its first letter in capitals: `accept` → `Accept`.
+pub fn capitalised(word: &str) -> String {
+    let mut chars = word.chars();
+    chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
+}
+
+/// `1 source`, `3 sources`.
+pub fn plural(count: usize, word: &str) -> String {
+    format!("{count} {word}{}", if count == 1 { "" } else { "s" })
+}
+
+const SPINNER: [&str; 10] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
+
+/// The spinner's picture at `frame`.
+pub fn spinner(frame: usize) -> &'static str {
+    SPINNER[frame % SPINNER.len()]
+}
 
 #[cfg(test)]
 mod tests {

@@ -1,10 +1,11 @@
-//! Answering invitations: what can be done to which rows, what AWS needs first, and what came of it.
+//! Answering an invitation, as data: what can be done to which rows, what AWS needs first, and
+//! what came of it.
 
 use std::fmt;
 
 use serde::Serialize;
 
-use crate::model::{Invitation, ServiceKind, Status};
+use super::{Invitation, ServiceKind, Status};
 
 /// What a member does with an invitation it received.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
@@ -128,45 +129,3 @@ pub struct Actor {
 
 /// The most accounts one batch call takes.
 pub const BATCH: usize = 50;
-
-/// Answers for one source: the steps AWS needs first, then the targets.
-#[derive(Clone)]
-pub struct Batch {
-    pub source: crate::model::SourceId,
-    pub adapter: std::sync::Arc<dyn crate::aws::ServiceAdapter>,
-    pub steps: Vec<Step>,
-    pub targets: Vec<Target>,
-    pub actor: Actor,
-}
-
-/// Takes the steps, then answers; a failed step fails every target with its reason.
-pub async fn execute(response: Response, batch: &Batch) -> Vec<Outcome> {
-    for step in &batch.steps {
-        if let Err(error) = batch.adapter.take_step(step, &batch.actor).await {
-            let reason = format!("could not {}: {error}", step.describe());
-            return batch
-                .targets
-                .iter()
-                .map(|t| Outcome {
-                    key: t.key.clone(),
-                    result: Err(reason.clone()),
-                })
-                .collect();
-        }
-    }
-    let outcomes = batch
-        .adapter
-        .respond(response, &batch.targets, &batch.actor)
-        .await;
-    for outcome in &outcomes {
-        match &outcome.result {
-            Ok(()) => {
-                tracing::info!(source = %batch.source, %response, invitation = %outcome.key, "answered")
-            }
-            Err(reason) => {
-                tracing::warn!(source = %batch.source, %response, invitation = %outcome.key, %reason, "not answered")
-            }
-        }
-    }
-    outcomes
-}

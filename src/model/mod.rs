@@ -7,6 +7,12 @@ use std::str::FromStr;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+mod answer;
+mod invitee;
+
+pub use answer::{Actor, BATCH, Outcome, Readiness, Response, Step, Target};
+pub use invitee::Invitee;
+
 /// The three services whose membership invitations guestlist shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]

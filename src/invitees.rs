@@ -2,15 +2,8 @@
 
 use std::collections::BTreeSet;
 
-use crate::model::ServiceKind;
+use crate::model::{Invitee, ServiceKind};
 use crate::validate::{is_account_id, is_email};
-
-/// One account to invite, with the email GuardDuty and Detective need.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Invitee {
-    pub account_id: String,
-    pub email: Option<String>,
-}
 
 /// What the input held: the accounts to invite and what was dropped.
 #[derive(Debug, Clone, Default, PartialEq)]

@@ -2,25 +2,29 @@
 
 use std::fmt;
 
-use crate::aws::{self, AdapterOptions, regions};
-use crate::fetch::{Identity, PlannedSource};
+use std::sync::Arc;
+
+use aws_config::SdkConfig;
+
+use crate::aws::{self, AdapterOptions, ServiceAdapter, regions};
 use crate::model::{ServiceKind, SourceId};
-use crate::sandbox::Scenario;
 
 /// The profile name shown for the default credential chain.
 pub const DEFAULT_PROFILE: &str = "default";
-/// The identity `--demo` acts as unless `--profile` names another demo account.
-pub const DEMO_PROFILE: &str = "demo";
-pub const DEMO_MEMBER_ACCOUNT: &str = "444455556666";
-/// The demo's regions, and one its member has not enabled.
-pub const DEMO_REGIONS: [&str; 5] = [
-    "us-east-1",
-    "us-west-2",
-    "eu-west-1",
-    "ap-southeast-2",
-    "me-south-1",
-];
 
+/// An identity to list as: a profile name and its configuration.
+#[derive(Clone)]
+pub struct Identity {
+    pub profile: String,
+    pub config: SdkConfig,
+}
+
+/// A source and the adapter that lists it.
+#[derive(Clone)]
+pub struct PlannedSource {
+    pub id: SourceId,
+    pub adapter: Arc<dyn ServiceAdapter>,
+}
 /// Which regions to look in.
 #[derive(Debug, Clone, PartialEq)]
 pub enum RegionChoice {
@@ -103,49 +107,6 @@ pub async fn aws_identities(profiles: &[String], endpoint_url: Option<&str>) -> 
     identities
 }
 
-/// Identities in the demo sandbox: `demo` is the member; other names are the demo's accounts.
-pub async fn demo_identities(
-    scenario: &Scenario,
-    profiles: &[String],
-    endpoint_url: &str,
-) -> Result<Vec<Identity>, PlanError> {
-    let names: Vec<String> = if profiles.is_empty() {
-        vec![DEMO_PROFILE.to_owned()]
-    } else {
-        profiles.to_vec()
-    };
-    let mut identities = Vec::new();
-    for name in names {
-        let account = if name == DEMO_PROFILE {
-            DEMO_MEMBER_ACCOUNT.to_owned()
-        } else {
-            scenario
-                .accounts
-                .iter()
-                .find(|a| a.name.as_deref() == Some(name.as_str()) || a.id == name)
-                .map(|a| a.id.clone())
-                .ok_or_else(|| {
-                    let known: Vec<&str> = scenario
-                        .accounts
-                        .iter()
-                        .filter_map(|a| a.name.as_deref())
-                        .collect();
-                    PlanError(format!(
-                        "with --demo, --profile names a demo account ({}), not '{name}'",
-                        known.join(", ")
-                    ))
-                })?
-        };
-        // A 12-digit access key id acts as that account in the sandbox.
-        let config = aws::sandbox_config(endpoint_url, &account, DEMO_REGIONS[0]).await;
-        identities.push(Identity {
-            profile: name,
-            config,
-        });
-    }
-    Ok(identities)
-}
-
 impl Plan {
     /// The account of each identity, from STS, asked once per identity and all at once.
     /// An identity STS cannot name is left out: its changes are audited without an account.
@@ -181,9 +142,6 @@ pub fn plan(
                     .map(str::to_owned)
                     .collect(),
                 RegionChoice::These(regions) => regions.clone(),
-                RegionChoice::Default if demo => {
-                    DEMO_REGIONS.iter().map(|r| r.to_string()).collect()
-                }
                 RegionChoice::Default => match identity.config.region() {
                     Some(region) => vec![region.to_string()],
                     None => {

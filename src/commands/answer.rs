@@ -1,13 +1,15 @@
 //! `guestlist accept|decline|delete`: answer one invitation from a script or a shell, with the
 //! same adapters, readiness checks and audit log as the dashboard.
 
-use std::io::{BufRead, IsTerminal, Write};
+use std::process::ExitCode;
 
-use crate::actions::{self, Actor, Batch, Response, Target};
+use super::{ask, output};
+use crate::answering::{self, Batch};
 use crate::aws::{self, AdapterOptions};
 use crate::cli::{AnswerArgs, Selection};
-use crate::fetch::PlannedSource;
-use crate::model::{Invitation, ServiceKind};
+use crate::format::capitalised;
+use crate::model::{Actor, Invitation, Response, ServiceKind, Target};
+use crate::plan::PlannedSource;
 use crate::session;
 
 /// What went wrong, and the exit code it deserves.
@@ -79,29 +81,8 @@ async fn find(
     }
 }
 
-/// Asks on the terminal; refuses when there is none.
-pub fn ask(question: &str) -> Result<bool, Failure> {
-    if !std::io::stdin().is_terminal() {
-        return Err(fail(
-            "refusing to change anything without --yes: there is no terminal to ask on",
-        ));
-    }
-    let mut stderr = std::io::stderr();
-    let _ = write!(stderr, "{question} [y/N] ");
-    let _ = stderr.flush();
-    let mut answer = String::new();
-    std::io::stdin()
-        .lock()
-        .read_line(&mut answer)
-        .map_err(|e| fail(format!("cannot read the answer: {e}")))?;
-    Ok(matches!(
-        answer.trim().to_ascii_lowercase().as_str(),
-        "y" | "yes"
-    ))
-}
-
 /// Answers the invitation for every identity selected; prints what happened.
-pub async fn run(
+async fn answer(
     selection: &Selection,
     response: Response,
     args: &AnswerArgs,
@@ -174,7 +155,7 @@ pub async fn run(
         for step in &readiness.steps {
             question.push_str(&format!("\n  first: {}", step.describe()));
         }
-        if !args.yes && !ask(&question)? {
+        if !args.yes && !ask::yes(&question).map_err(fail)? {
             eprintln!("cancelled: nothing was sent");
             return Err(Failure {
                 message: String::new(),
@@ -188,7 +169,7 @@ pub async fn run(
             targets: vec![Target::of(&invitation)],
             actor: Actor { account },
         };
-        for outcome in actions::execute(response, &batch).await {
+        for outcome in answering::execute(response, &batch).await {
             match outcome.result {
                 Ok(()) => println!(
                     "{}: {} invitation from {} in {} for {whom}",
@@ -204,7 +185,7 @@ pub async fn run(
             }
         }
     }
-    match crate::list::exit_code(failed, session.plan.sources.len()) {
+    match output::exit_code(failed, session.plan.sources.len()) {
         0 => Ok(()),
         code => Err(Failure {
             message: String::new(),
@@ -213,18 +194,27 @@ pub async fn run(
     }
 }
 
-fn capitalised(word: &str) -> String {
-    let mut chars = word.chars();
-    chars
-        .next()
-        .map(|c| c.to_uppercase().chain(chars).collect())
-        .unwrap_or_default()
-}
-
 fn past(response: Response) -> &'static str {
     match response {
         Response::Accept => "accepted",
         Response::Decline => "declined",
         Response::Delete => "deleted",
+    }
+}
+
+/// Answers, and says what happened; exit 0, 2 when some failed, 1 when nothing was done.
+pub async fn run(selection: &Selection, response: Response, args: &AnswerArgs) -> ExitCode {
+    let options = match super::adapter_options(selection) {
+        Ok(options) => options,
+        Err(error) => return output::refuse(error),
+    };
+    match answer(selection, response, args, &options).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(failure) => {
+            if !failure.message.is_empty() {
+                eprintln!("guestlist {response}: {}", failure.message);
+            }
+            ExitCode::from(failure.code)
+        }
     }
 }

@@ -5,12 +5,16 @@ use std::io::{self, Write};
 
 use tokio::sync::mpsc;
 
-use crate::aws::AwsError;
-use crate::cli::OutputFormat;
+use std::process::ExitCode;
+
+use super::output;
+use crate::aws::{AdapterOptions, AwsError};
+use crate::cli::{ListArgs, OutputFormat, Selection};
 use crate::fetch::{self, FetchEvent};
+use crate::format;
 use crate::model::{Invitation, InvitationRecord, SourceId};
-use crate::sources::Plan;
-use crate::ui::format;
+use crate::plan::Plan;
+use crate::session;
 
 /// What a whole listing found.
 #[derive(Debug, Default)]
@@ -24,45 +28,9 @@ pub struct Listing {
     pub services: usize,
 }
 
-/// Plain aligned columns, two spaces apart, for a terminal or a pager.
-pub fn write_columns(
-    out: &mut impl Write,
-    header: &[&str],
-    rows: &[Vec<String>],
-) -> io::Result<()> {
-    let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
-    for row in rows {
-        for (width, cell) in widths.iter_mut().zip(row) {
-            *width = (*width).max(cell.chars().count());
-        }
-    }
-    let line = |cells: &mut dyn Iterator<Item = &str>| {
-        let padded: Vec<String> = cells
-            .zip(&widths)
-            .map(|(cell, width)| format!("{cell:<width$}"))
-            .collect();
-        padded.join("  ").trim_end().to_owned()
-    };
-    writeln!(out, "{}", line(&mut header.iter().copied()))?;
-    for row in rows {
-        writeln!(out, "{}", line(&mut row.iter().map(String::as_str)))?;
-    }
-    Ok(())
-}
-
-/// The commands' exit rule: 0 when nothing failed, 1 when everything did (nothing could be
-/// done), 2 when some failed and the rest was done.
-pub fn exit_code(failed: usize, total: usize) -> u8 {
-    match failed {
-        0 => 0,
-        failed if failed >= total => 1,
-        _ => 2,
-    }
-}
-
 impl Listing {
     pub fn exit_code(&self) -> u8 {
-        exit_code(self.failures.len(), self.sources)
+        output::exit_code(self.failures.len(), self.sources)
     }
 }
 
@@ -235,5 +203,21 @@ fn print_table(
             row
         })
         .collect();
-    write_columns(out, &header, &rows)
+    output::write_columns(out, &header, &rows)
+}
+
+pub async fn run(selection: &Selection, args: &ListArgs) -> std::io::Result<ExitCode> {
+    // Listing changes nothing, so it never may.
+    let options = AdapterOptions {
+        read_only: true,
+        audit: None,
+    };
+    let session = match session::prepare(selection, &options).await {
+        Ok(session) => session,
+        Err(error) => return Ok(output::refuse(error)),
+    };
+    let listing = collect(&session.plan, selection.concurrency).await;
+    report_problems(&listing, &mut std::io::stderr().lock())?;
+    output::to_stdout(|mut out| print(&listing, args.output, &mut out))?;
+    Ok(ExitCode::from(listing.exit_code()))
 }

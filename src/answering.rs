@@ -1,0 +1,48 @@
+//! Answering invitations: the steps AWS needs first, then the answers, through an adapter.
+
+use std::sync::Arc;
+
+use crate::aws::ServiceAdapter;
+use crate::model::{Actor, Outcome, Response, SourceId, Step, Target};
+
+/// Answers for one source: the steps AWS needs first, then the targets.
+#[derive(Clone)]
+pub struct Batch {
+    pub source: SourceId,
+    pub adapter: Arc<dyn ServiceAdapter>,
+    pub steps: Vec<Step>,
+    pub targets: Vec<Target>,
+    pub actor: Actor,
+}
+
+/// Takes the steps, then answers; a failed step fails every target with its reason.
+pub async fn execute(response: Response, batch: &Batch) -> Vec<Outcome> {
+    for step in &batch.steps {
+        if let Err(error) = batch.adapter.take_step(step, &batch.actor).await {
+            let reason = format!("could not {}: {error}", step.describe());
+            return batch
+                .targets
+                .iter()
+                .map(|t| Outcome {
+                    key: t.key.clone(),
+                    result: Err(reason.clone()),
+                })
+                .collect();
+        }
+    }
+    let outcomes = batch
+        .adapter
+        .respond(response, &batch.targets, &batch.actor)
+        .await;
+    for outcome in &outcomes {
+        match &outcome.result {
+            Ok(()) => {
+                tracing::info!(source = %batch.source, %response, invitation = %outcome.key, "answered")
+            }
+            Err(reason) => {
+                tracing::warn!(source = %batch.source, %response, invitation = %outcome.key, %reason, "not answered")
+            }
+        }
+    }
+    outcomes
+}

@@ -1,0 +1,55 @@
+//! The dashboard: `guestlist` without a subcommand.
+
+use std::io::IsTerminal;
+use std::process::ExitCode;
+
+use super::output;
+use crate::app::AppState;
+use crate::cli::Selection;
+use crate::config::Config;
+use crate::{session, tui};
+
+pub async fn run(
+    selection: &Selection,
+    config: &Config,
+    log_path: Option<std::path::PathBuf>,
+) -> color_eyre::Result<ExitCode> {
+    if !std::io::stdout().is_terminal() {
+        eprintln!("guestlist: the dashboard needs a terminal; for scripts use `guestlist list`");
+        return Ok(ExitCode::from(1));
+    }
+    let options = match super::adapter_options(selection) {
+        Ok(options) => options,
+        Err(error) => return Ok(output::refuse(error)),
+    };
+    // Resolving profiles and regions may ask the network: the first frame does not wait for it.
+    let prepare = async {
+        let session = session::prepare(selection, &options)
+            .await
+            .map_err(|e| e.to_string())?;
+        let plan = session.plan.clone();
+        let mut state = AppState::new(
+            plan.sources.iter().map(|s| s.id.clone()),
+            plan.identities.iter().map(|i| i.profile.clone()),
+            plan.services.clone(),
+            plan.regions.clone(),
+            plan.demo,
+            chrono::Utc::now(),
+        );
+        state.read_only = options.read_only;
+        state.audit_path = options.audit.as_ref().map(|log| log.path().to_owned());
+        state.log_path = log_path;
+        state.keymap = config.keymap.clone();
+        state.clock = config.clock;
+        state.dates = config.dates;
+        // NO_COLOR (any non-empty value) wins over the theme: https://no-color.org
+        state.color = config.color && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+        state.live.interval = selection.refresh.and_then(|r| r.0);
+        state.live.bell = selection.bell;
+        Ok((session, plan, state))
+    };
+    match tui::run(prepare, selection.concurrency).await? {
+        Ok(()) | Err(tui::Stopped::Quit) => Ok(ExitCode::SUCCESS),
+        Err(tui::Stopped::Refused(message)) => Ok(output::refuse(message)),
+    }
+}

@@ -1,0 +1,155 @@
+//! `guestlist members`: the members of every identity that administers, for scripts.
+
+use std::io::{self, Write};
+use std::process::ExitCode;
+
+use super::output;
+use crate::aws::{AdapterOptions, AwsError};
+use crate::cli::{ListArgs, OutputFormat, Selection};
+use crate::fetch;
+use crate::model::{Member, SourceId};
+use crate::plan::Plan;
+use crate::session;
+
+/// Every member of every source, and the sources that could not be listed.
+#[derive(Debug, Default)]
+pub struct MembersListing {
+    pub members: Vec<Member>,
+    pub failures: Vec<(SourceId, AwsError)>,
+    pub sources: usize,
+}
+
+impl MembersListing {
+    pub fn exit_code(&self) -> u8 {
+        output::exit_code(self.failures.len(), self.sources)
+    }
+}
+
+pub async fn collect(plan: &Plan) -> MembersListing {
+    let results = futures_util::future::join_all(
+        plan.sources
+            .iter()
+            .map(|source| async move { (source.id.clone(), fetch::all_members(source).await) }),
+    )
+    .await;
+    let mut listing = MembersListing {
+        sources: plan.sources.len(),
+        ..MembersListing::default()
+    };
+    for (source, result) in results {
+        match result {
+            Ok(members) => listing.members.extend(members),
+            Err(error) if !error.is_failure() => {}
+            Err(error) => listing.failures.push((source, error)),
+        }
+    }
+    listing.members.sort_by(|a, b| {
+        (&a.profile, a.service, &a.region, &a.account_id).cmp(&(
+            &b.profile,
+            b.service,
+            &b.region,
+            &b.account_id,
+        ))
+    });
+    listing
+}
+
+pub fn print(
+    listing: &MembersListing,
+    output: OutputFormat,
+    out: &mut impl Write,
+) -> io::Result<()> {
+    match output {
+        OutputFormat::Json => {
+            serde_json::to_writer_pretty(&mut *out, &listing.members)?;
+            writeln!(out)
+        }
+        OutputFormat::Csv => {
+            let mut writer = csv::Writer::from_writer(out);
+            writer.write_record([
+                "service",
+                "region",
+                "profile",
+                "administrator_id",
+                "account_id",
+                "email",
+                "status",
+                "invited_at",
+                "updated_at",
+            ])?;
+            let time = |t: Option<chrono::DateTime<chrono::Utc>>| {
+                t.map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
+                    .unwrap_or_default()
+            };
+            for m in &listing.members {
+                writer.write_record([
+                    m.service.id(),
+                    &m.region,
+                    &m.profile,
+                    &m.administrator_id,
+                    &m.account_id,
+                    m.email.as_deref().unwrap_or(""),
+                    &m.status,
+                    &time(m.invited_at),
+                    &time(m.updated_at),
+                ])?;
+            }
+            writer.flush()
+        }
+        OutputFormat::Table => {
+            if listing.members.is_empty() {
+                return writeln!(
+                    out,
+                    "No members: no selected identity administers a hub, detector or graph with members."
+                );
+            }
+            let rows: Vec<Vec<String>> = listing
+                .members
+                .iter()
+                .map(|m| {
+                    vec![
+                        m.service.display_name().to_owned(),
+                        m.region.clone(),
+                        m.administrator_id.clone(),
+                        m.account_id.clone(),
+                        m.email.clone().unwrap_or_default(),
+                        m.status.clone(),
+                    ]
+                })
+                .collect();
+            let header = [
+                "SERVICE",
+                "REGION",
+                "ADMINISTRATOR",
+                "MEMBER",
+                "EMAIL",
+                "STATUS",
+            ];
+            output::write_columns(out, &header, &rows)
+        }
+    }
+}
+
+pub async fn run(selection: &Selection, args: &ListArgs) -> io::Result<ExitCode> {
+    let options = AdapterOptions {
+        read_only: true,
+        audit: None,
+    };
+    let session = match session::prepare(selection, &options).await {
+        Ok(session) => session,
+        Err(error) => return Ok(output::refuse(error)),
+    };
+    let listing = collect(&session.plan).await;
+    for (source, error) in &listing.failures {
+        eprintln!(
+            "error: {} {} (profile {}): {}: {}",
+            source.service.id(),
+            source.region,
+            source.profile,
+            error.code,
+            error.message
+        );
+    }
+    output::to_stdout(|mut out| print(&listing, args.output, &mut out))?;
+    Ok(ExitCode::from(listing.exit_code()))
+}

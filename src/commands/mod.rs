@@ -1,0 +1,40 @@
+//! One file per subcommand, each `run(...) -> ExitCode`; `main` only dispatches.
+
+pub mod answer;
+mod ask;
+pub mod completions;
+pub mod config;
+pub mod dashboard;
+pub mod invite;
+pub mod list;
+pub mod man;
+pub mod members;
+pub mod output;
+pub mod sandbox;
+
+use std::sync::Arc;
+
+use crate::audit::{self, AuditLog};
+use crate::aws::AdapterOptions;
+use crate::cli::Selection;
+
+/// Read-only needs no audit log; anything that may change something must have one.
+fn adapter_options(selection: &Selection) -> Result<AdapterOptions, String> {
+    if selection.read_only {
+        return Ok(AdapterOptions {
+            read_only: true,
+            audit: None,
+        });
+    }
+    let path = audit::default_path();
+    match AuditLog::open(&path) {
+        Ok(log) => Ok(AdapterOptions {
+            read_only: false,
+            audit: Some(Arc::new(log)),
+        }),
+        Err(error) => Err(format!(
+            "cannot open the audit log {}: {error}; run with --read-only to change nothing",
+            path.display()
+        )),
+    }
+}
