@@ -7,7 +7,7 @@ use std::time::Duration;
 use chrono::{TimeZone, Utc};
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyEventState, KeyModifiers};
-use guestlist::app::{AppState, Msg, update};
+use guestlist::app::{AppState, Msg, Settings, update};
 use guestlist::fetch::FetchEvent;
 use guestlist::model::{Details, Invitation, ServiceKind, SourceId, Status};
 use ratatui::Terminal;
@@ -72,7 +72,7 @@ fn loaded(count: usize) -> (AppState, SourceId) {
         ["bench".to_owned()],
         ServiceKind::ALL.to_vec(),
         REGIONS.iter().map(|r| r.to_string()).collect(),
-        false,
+        Settings::default(),
         now,
     );
     update(&mut state, Msg::Resize(120, 40));
@@ -98,7 +98,7 @@ fn loaded(count: usize) -> (AppState, SourceId) {
             }),
         );
     }
-    assert_eq!(state.visible_len(), count);
+    assert_eq!(state.invitations.visible_len(), count);
     (state, streaming)
 }
 

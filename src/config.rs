@@ -10,7 +10,8 @@ use std::time::Duration;
 use serde::Deserialize;
 use toml::Spanned;
 
-use crate::app::{Action, Clock, DateStyle, Key, KeyMap};
+use crate::app::{Action, DateStyle, Key, KeyMap};
+use crate::format::Clock;
 use crate::model::ServiceKind;
 
 /// `$GUESTLIST_CONFIG`, else `config.toml` in the platform config directory.

@@ -18,7 +18,7 @@ use ratatui::DefaultTerminal;
 use tokio::sync::mpsc;
 
 use crate::answering::{self, Batch};
-use crate::app::{AppState, Effect, MemberChange, Msg, update};
+use crate::app::{AppState, Effect, MemberAction, MemberChange, Msg, update};
 use crate::aws::ServiceAdapter;
 use crate::fetch::{self, Fetch, FetchEvent};
 
@@ -254,19 +254,17 @@ impl Executor {
                     let results = self.results.clone();
                     tokio::spawn(async move {
                         let actor = &batch.actor;
-                        let (what, outcomes) = match change {
-                            MemberChange::WithdrawInvitation => (
-                                "invitation deleted",
-                                adapter.withdraw_invitations(&batch.accounts, actor).await,
-                            ),
-                            MemberChange::Remove => (
-                                "removed",
-                                adapter.remove_members(&batch.accounts, actor).await,
-                            ),
+                        let outcomes = match change {
+                            MemberChange::WithdrawInvitation => {
+                                adapter.withdraw_invitations(&batch.accounts, actor).await
+                            }
+                            MemberChange::Remove => {
+                                adapter.remove_members(&batch.accounts, actor).await
+                            }
                         };
                         let _ = results.send(Msg::MembersChanged {
                             source: batch.source,
-                            what,
+                            action: change.action(),
                             outcomes,
                         });
                     });
@@ -289,7 +287,7 @@ impl Executor {
                         let outcomes = adapter.invite(&invitees, message.as_deref(), actor).await;
                         let _ = results.send(Msg::MembersChanged {
                             source: batch.source,
-                            what: "invited",
+                            action: MemberAction::Invited,
                             outcomes,
                         });
                     });

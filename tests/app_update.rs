@@ -4,7 +4,7 @@ mod common;
 
 use common::app::*;
 use crossterm::event::{KeyCode, MouseEvent, MouseEventKind};
-use guestlist::app::{Column, Effect, IdentityState, Mode, Msg, Phase, View};
+use guestlist::app::{Column, Effect, IdentityState, Mode, Msg, Phase, ServiceTab};
 use guestlist::aws::ErrorKind;
 use guestlist::fetch::FetchEvent;
 use guestlist::model::ServiceKind::*;
@@ -13,7 +13,7 @@ use guestlist::model::ServiceKind::*;
 fn rows_appear_with_the_first_page_of_any_source() {
     let mut state = state();
     assert!(state.is_loading());
-    assert_eq!(state.visible_len(), 0);
+    assert_eq!(state.invitations.visible_len(), 0);
     let first = source(GuardDuty, "eu-west-1");
     page(
         &mut state,
@@ -41,7 +41,7 @@ fn pages_merge_in_sort_order_and_the_selection_stays_on_its_invitation() {
         &sh,
         vec![invitation(SecurityHub, "us-east-1", "100000000010", 10)],
     );
-    let selected_before = state.selected_row().unwrap().invitation.key();
+    let selected_before = state.invitations.selected_row().unwrap().invitation.key();
     // Newer invitations sort above (Invited, newest first): the selection follows its row.
     page(
         &mut state,
@@ -60,12 +60,12 @@ fn pages_merge_in_sort_order_and_the_selection_stays_on_its_invitation() {
         ]
     );
     assert_eq!(
-        state.selected_row().unwrap().invitation.key(),
+        state.invitations.selected_row().unwrap().invitation.key(),
         selected_before
     );
     finish(&mut state, &sh);
     assert_eq!(
-        state.visible_len(),
+        state.invitations.visible_len(),
         3,
         "finishing a first listing keeps its rows"
     );
@@ -93,7 +93,7 @@ fn a_failing_source_is_reported_and_hides_nothing_else() {
         }
     }
     assert_eq!(
-        state.visible_len(),
+        state.invitations.visible_len(),
         4,
         "Security Hub and Detective rows are all there"
     );
@@ -111,7 +111,11 @@ fn results_of_a_superseded_fetch_are_dropped() {
     let mut state = loaded();
     let commands = press(&mut state, "r");
     assert_eq!(commands, [Effect::Fetch { generation: 2 }]);
-    assert_eq!(state.visible_len(), 6, "a refresh keeps the rows on screen");
+    assert_eq!(
+        state.invitations.visible_len(),
+        6,
+        "a refresh keeps the rows on screen"
+    );
     send(
         &mut state,
         Msg::Fetch(FetchEvent::Page {
@@ -127,7 +131,7 @@ fn results_of_a_superseded_fetch_are_dropped() {
 fn a_refresh_replaces_a_source_only_when_its_new_listing_is_complete() {
     let mut state = loaded();
     press(&mut state, "G");
-    let selected = state.selected_row().unwrap().invitation.key();
+    let selected = state.invitations.selected_row().unwrap().invitation.key();
     press(&mut state, "r");
     let sh = source(SecurityHub, "us-east-1");
     page(
@@ -136,7 +140,7 @@ fn a_refresh_replaces_a_source_only_when_its_new_listing_is_complete() {
         vec![invitation(SecurityHub, "us-east-1", "123456789012", 1)],
     );
     assert_eq!(
-        state.visible_len(),
+        state.invitations.visible_len(),
         6,
         "half a listing does not replace a whole one"
     );
@@ -144,7 +148,7 @@ fn a_refresh_replaces_a_source_only_when_its_new_listing_is_complete() {
     assert!(shown(&state).contains(&"securityhub us-east-1 123456789012".to_owned()));
     assert!(!shown(&state).contains(&"securityhub us-east-1 111122223333".to_owned()));
     assert_eq!(
-        state.selected_row().unwrap().invitation.key(),
+        state.invitations.selected_row().unwrap().invitation.key(),
         selected,
         "selection kept"
     );
@@ -160,7 +164,7 @@ fn a_refresh_with_fewer_rows_keeps_a_valid_selection() {
     page(&mut state, &sh, three);
     finish(&mut state, &sh);
     press(&mut state, "G");
-    assert_eq!(state.selected, 2);
+    assert_eq!(state.invitations.selected(), 2);
     press(&mut state, "r");
     page(
         &mut state,
@@ -168,35 +172,36 @@ fn a_refresh_with_fewer_rows_keeps_a_valid_selection() {
         vec![invitation(SecurityHub, "us-east-1", "100000000001", 1)],
     );
     finish(&mut state, &sh);
-    assert_eq!(state.visible_len(), 1);
+    assert_eq!(state.invitations.visible_len(), 1);
     assert_eq!(
-        state.selected, 0,
+        state.invitations.selected(),
+        0,
         "the selected row went; the selection stays in range"
     );
-    assert!(state.selected_row().is_some());
+    assert!(state.invitations.selected_row().is_some());
 }
 
 #[test]
 fn the_filter_narrows_rows_case_insensitively_and_selects_the_first() {
     let mut state = loaded();
     press(&mut state, "jj");
-    assert_eq!(state.selected, 2);
+    assert_eq!(state.invitations.selected(), 2);
     press(&mut state, "/");
-    assert_eq!(state.mode, Mode::Filter);
+    assert_eq!(state.mode(), Mode::Filter);
     press(&mut state, "EU-W");
-    assert_eq!(state.selected, 0);
+    assert_eq!(state.invitations.selected(), 0);
     assert!(shown(&state).iter().all(|r| r.contains("eu-west-1")));
-    assert_eq!(state.visible_len(), 3);
+    assert_eq!(state.invitations.visible_len(), 3);
     // Typed characters are text, not actions.
     press(&mut state, "q");
-    assert_eq!(state.filter, "EU-Wq");
-    assert_eq!(state.visible_len(), 0);
+    assert_eq!(state.invitations.filter(), "EU-Wq");
+    assert_eq!(state.invitations.visible_len(), 0);
     send(&mut state, key(KeyCode::Backspace));
     send(&mut state, key(KeyCode::Enter));
-    assert_eq!(state.mode, Mode::Table);
-    assert_eq!(state.filter, "EU-W", "Enter keeps it");
-    assert_eq!(state.count(View::All), 3);
-    assert_eq!(state.count(View::Only(Detective)), 1);
+    assert_eq!(state.mode(), Mode::Table);
+    assert_eq!(state.invitations.filter(), "EU-W", "Enter keeps it");
+    assert_eq!(state.invitations.count(ServiceTab::All), 3);
+    assert_eq!(state.invitations.count(ServiceTab::Only(Detective)), 1);
 
     // Several words: each must appear, in any column.
     press(&mut state, "/");
@@ -211,31 +216,31 @@ fn the_filter_narrows_rows_case_insensitively_and_selects_the_first() {
     press(&mut state, "emailverification");
     assert_eq!(shown(&state), ["guardduty eu-west-1 555566667777"]);
     send(&mut state, key(KeyCode::Esc));
-    assert_eq!(state.filter, "", "Esc clears it");
-    assert_eq!(state.visible_len(), 6);
+    assert_eq!(state.invitations.filter(), "", "Esc clears it");
+    assert_eq!(state.invitations.visible_len(), 6);
 }
 
 #[test]
 fn views_show_one_service_and_count_each() {
     let mut state = loaded();
-    assert_eq!(state.count(View::All), 6);
-    assert_eq!(state.count(View::Only(SecurityHub)), 2);
+    assert_eq!(state.invitations.count(ServiceTab::All), 6);
+    assert_eq!(state.invitations.count(ServiceTab::Only(SecurityHub)), 2);
     send(&mut state, key(KeyCode::Tab));
-    assert_eq!(state.view, View::Only(SecurityHub));
+    assert_eq!(state.tab, ServiceTab::Only(SecurityHub));
     assert!(shown(&state).iter().all(|r| r.starts_with("securityhub")));
     press(&mut state, "4");
-    assert_eq!(state.view, View::Only(Detective));
-    assert_eq!(state.visible_len(), 2);
+    assert_eq!(state.tab, ServiceTab::Only(Detective));
+    assert_eq!(state.invitations.visible_len(), 2);
     send(&mut state, key(KeyCode::BackTab));
-    assert_eq!(state.view, View::Only(GuardDuty));
+    assert_eq!(state.tab, ServiceTab::Only(GuardDuty));
     press(&mut state, "1");
-    assert_eq!(state.visible_len(), 6);
+    assert_eq!(state.invitations.visible_len(), 6);
 }
 
 #[test]
 fn sorting_by_column_and_reversing() {
     let mut state = loaded();
-    assert_eq!(state.sort.column, Column::Invited);
+    assert_eq!(state.invitations.sort().column, Some(Column::Invited));
     assert_eq!(
         shown(&state)[0],
         "securityhub us-east-1 111122223333",
@@ -243,18 +248,26 @@ fn sorting_by_column_and_reversing() {
     );
     press(&mut state, "s");
     assert_eq!(
-        state.sort.column,
-        Column::Status,
+        state.invitations.sort().column,
+        Some(Column::Status),
         "Account is skipped with one identity"
     );
     press(&mut state, "s");
-    assert_eq!(state.sort.column, Column::Service);
-    let services: Vec<_> = state.visible_rows().map(|r| r.invitation.service).collect();
+    assert_eq!(state.invitations.sort().column, Some(Column::Service));
+    let services: Vec<_> = state
+        .invitations
+        .visible_rows()
+        .map(|r| r.invitation.service)
+        .collect();
     let mut sorted = services.clone();
     sorted.sort();
     assert_eq!(services, sorted);
     press(&mut state, "S");
-    let reversed: Vec<_> = state.visible_rows().map(|r| r.invitation.service).collect();
+    let reversed: Vec<_> = state
+        .invitations
+        .visible_rows()
+        .map(|r| r.invitation.service)
+        .collect();
     sorted.reverse();
     assert_eq!(reversed, sorted);
 }
@@ -270,17 +283,23 @@ fn moving_paging_and_the_wheel_stay_in_range() {
     finish(&mut state, &id);
     send(&mut state, Msg::Resize(80, 24));
     press(&mut state, "k");
-    assert_eq!(state.selected, 0);
+    assert_eq!(state.invitations.selected(), 0);
     send(&mut state, key(KeyCode::PageDown));
-    let page_size = state.selected;
+    let page_size = state.invitations.selected();
     assert!(page_size >= 5, "{page_size}");
-    assert!(state.offset > 0, "scrolled to keep the selection in sight");
+    assert!(
+        state.invitations.offset() > 0,
+        "scrolled to keep the selection in sight"
+    );
     send(&mut state, key(KeyCode::End));
-    assert_eq!(state.selected, 99);
+    assert_eq!(state.invitations.selected(), 99);
     press(&mut state, "j");
-    assert_eq!(state.selected, 99);
+    assert_eq!(state.invitations.selected(), 99);
     send(&mut state, key(KeyCode::Home));
-    assert_eq!((state.selected, state.offset), (0, 0));
+    assert_eq!(
+        (state.invitations.selected(), state.invitations.offset()),
+        (0, 0)
+    );
     let wheel = |kind| {
         Msg::Mouse(MouseEvent {
             kind,
@@ -290,29 +309,33 @@ fn moving_paging_and_the_wheel_stay_in_range() {
         })
     };
     send(&mut state, wheel(MouseEventKind::ScrollDown));
-    assert_eq!(state.selected, 3);
+    assert_eq!(state.invitations.selected(), 3);
     send(&mut state, wheel(MouseEventKind::ScrollUp));
     send(&mut state, wheel(MouseEventKind::ScrollUp));
-    assert_eq!(state.selected, 0);
+    assert_eq!(state.invitations.selected(), 0);
 }
 
 #[test]
 fn overlays_open_and_close_and_quit_is_a_command() {
     let mut state = loaded();
     send(&mut state, key(KeyCode::Enter));
-    assert_eq!(state.mode, Mode::Detail);
+    assert_eq!(state.mode(), Mode::Detail);
     press(&mut state, "j");
-    assert_eq!(state.selected, 1, "the detail follows the selection");
+    assert_eq!(
+        state.invitations.selected(),
+        1,
+        "the detail follows the selection"
+    );
     send(&mut state, key(KeyCode::Esc));
-    assert_eq!(state.mode, Mode::Table);
+    assert_eq!(state.mode(), Mode::Table);
     press(&mut state, "?");
-    assert_eq!(state.mode, Mode::Help);
+    assert_eq!(state.mode(), Mode::Help);
     assert_eq!(
         press(&mut state, "q"),
         Vec::<Effect>::new(),
         "q closes help"
     );
-    assert_eq!(state.mode, Mode::Table);
+    assert_eq!(state.mode(), Mode::Table);
     assert_eq!(press(&mut state, "q"), [Effect::Quit]);
     assert_eq!(send(&mut state, ctrl('c')), [Effect::Quit]);
 }
@@ -321,7 +344,7 @@ fn overlays_open_and_close_and_quit_is_a_command() {
 fn the_detail_needs_a_row() {
     let mut state = state();
     send(&mut state, key(KeyCode::Enter));
-    assert_eq!(state.mode, Mode::Table);
+    assert_eq!(state.mode(), Mode::Table);
 }
 
 #[test]
@@ -341,7 +364,7 @@ mod answering {
     use guestlist::model::{Outcome, Readiness, Response, Step};
 
     fn ready(state: &mut guestlist::app::AppState, steps: Vec<Step>) {
-        let dialog = state.dialog.as_ref().unwrap();
+        let dialog = state.dialog().unwrap();
         let id = dialog.id;
         let results = dialog
             .sources()
@@ -379,17 +402,17 @@ mod answering {
             panic!("{commands:?}");
         };
         assert_eq!(sources.len(), 1);
-        assert_eq!(state.mode, Mode::Confirm);
+        assert_eq!(state.mode(), Mode::Confirm);
         // While AWS is asked what is needed, yes waits.
         assert!(press(&mut state, "y").is_empty());
-        assert_eq!(state.mode, Mode::Confirm);
+        assert_eq!(state.mode(), Mode::Confirm);
         // Keys that mean something elsewhere mean nothing here.
         assert!(press(&mut state, "aqdD").is_empty());
-        assert_eq!(state.mode, Mode::Confirm);
+        assert_eq!(state.mode(), Mode::Confirm);
         send(&mut state, key(KeyCode::Esc));
-        assert_eq!(state.mode, Mode::Table);
-        assert!(state.dialog.is_none());
-        assert!(state.notes.is_empty());
+        assert_eq!(state.mode(), Mode::Table);
+        assert!(state.dialog().is_none());
+        assert!(!state.invitations.has_notes());
     }
 
     #[test]
@@ -397,11 +420,14 @@ mod answering {
         let mut state = loaded();
         // Mark the two us-east-1 invitations of Security Hub and GuardDuty.
         let keys: Vec<String> = state
+            .invitations
             .visible_rows()
             .filter(|r| r.invitation.region == "us-east-1" && r.invitation.service != Detective)
             .map(|r| r.invitation.key())
             .collect();
-        state.marked.extend(keys.iter().cloned());
+        for key in &keys {
+            state.invitations.mark(key.clone());
+        }
         press(&mut state, "a");
         ready(&mut state, vec![Step::EnableSecurityHub]);
         let commands = press(&mut state, "y");
@@ -421,12 +447,12 @@ mod answering {
                 .all(|a: &Answer| a.targets.len() == 1 && a.steps == [Step::EnableSecurityHub])
         );
         assert_eq!(answers[0].actor.account.as_deref(), Some("444455556666"));
-        assert!(
-            keys.iter()
-                .all(|k| matches!(state.notes.get(k), Some(Note::Working(Response::Accept))))
-        );
-        assert!(state.marked.is_empty());
-        assert_eq!(state.mode, Mode::Table);
+        assert!(keys.iter().all(|k| matches!(
+            state.invitations.note(k),
+            Some(Note::Working(Response::Accept))
+        )));
+        assert!((state.invitations.marked_count() == 0));
+        assert_eq!(state.mode(), Mode::Table);
     }
 
     #[test]
@@ -435,12 +461,14 @@ mod answering {
         let gd = source(GuardDuty, "us-east-1");
         let sh = source(SecurityHub, "eu-west-1");
         let gd_key = state
+            .invitations
             .visible_rows()
             .find(|r| r.invitation.source() == gd)
             .unwrap()
             .invitation
             .key();
         let sh_key = state
+            .invitations
             .visible_rows()
             .find(|r| r.invitation.source() == sh)
             .unwrap()
@@ -459,7 +487,10 @@ mod answering {
         );
         assert_eq!(commands, [Effect::Refetch { source: gd }]);
         assert!(
-            state.visible_rows().all(|r| r.invitation.key() != gd_key),
+            state
+                .invitations
+                .visible_rows()
+                .all(|r| r.invitation.key() != gd_key),
             "declined: gone"
         );
         send(
@@ -474,6 +505,7 @@ mod answering {
             },
         );
         let row = state
+            .invitations
             .visible_rows()
             .find(|r| r.invitation.key() == sh_key)
             .unwrap();
@@ -482,7 +514,7 @@ mod answering {
             "a failure changes nothing"
         );
         assert!(
-            matches!(state.notes.get(&sh_key), Some(Note::Failed(Response::Accept, reason)) if reason.contains("InvalidAccess"))
+            matches!(state.invitations.note(&sh_key), Some(Note::Failed(Response::Accept, reason)) if reason.contains("InvalidAccess"))
         );
     }
 
@@ -499,7 +531,7 @@ mod answering {
                 .unwrap()
                 .contains("Detective has no delete")
         );
-        assert_eq!(state.mode, Mode::Table);
+        assert_eq!(state.mode(), Mode::Table);
         // An accepted-but-disabled membership cannot be accepted again.
         press(&mut state, "j");
         assert!(press(&mut state, "a").is_empty());
@@ -511,7 +543,7 @@ mod answering {
                 .contains("only a pending invitation")
         );
         // Read-only refuses in the key handler too.
-        state.read_only = true;
+        state.settings.read_only = true;
         press(&mut state, "k");
         assert!(press(&mut state, "a").is_empty());
         assert!(state.notice.as_ref().unwrap().contains("read-only"));
@@ -521,16 +553,16 @@ mod answering {
     fn space_marks_and_moves_on() {
         let mut state = loaded();
         press(&mut state, "  ");
-        assert_eq!(state.marked.len(), 2);
-        assert_eq!(state.selected, 2);
+        assert_eq!(state.invitations.marked_count(), 2);
+        assert_eq!(state.invitations.selected(), 2);
         press(&mut state, "k ");
-        assert_eq!(state.marked.len(), 1, "Space again unmarks");
+        assert_eq!(state.invitations.marked_count(), 1, "Space again unmarks");
     }
 }
 
 mod administering {
     use super::*;
-    use guestlist::app::members::{Field, MemberNote};
+    use guestlist::app::{Field, MemberAction, MemberNote};
     use guestlist::app::{MemberChange, Proposal, Screen};
     use guestlist::model::Member;
     use guestlist::model::Outcome;
@@ -588,7 +620,7 @@ mod administering {
     #[test]
     fn m_lists_members_once_and_toggles_back() {
         let mut state = with_members();
-        assert_eq!(state.members.visible().len(), 3);
+        assert_eq!(state.members.table.visible_len(), 3);
         assert!(press(&mut state, "m").is_empty());
         assert_eq!(state.screen, Screen::Invitations);
         assert!(
@@ -597,12 +629,16 @@ mod administering {
         );
         press(&mut state, "/");
         press(&mut state, "invited");
-        assert_eq!(state.members.visible().len(), 2);
-        assert_eq!(state.filter, "", "the invitations' filter is its own");
+        assert_eq!(state.members.table.visible_len(), 2);
+        assert_eq!(
+            state.invitations.filter(),
+            "",
+            "the invitations' filter is its own"
+        );
         send(&mut state, key(KeyCode::Esc));
-        assert_eq!(state.members.visible().len(), 3);
+        assert_eq!(state.members.table.visible_len(), 3);
         press(&mut state, "4");
-        assert_eq!(state.members.visible().len(), 1);
+        assert_eq!(state.members.table.visible_len(), 1);
     }
 
     #[test]
@@ -610,10 +646,10 @@ mod administering {
         let mut state = with_members();
         press(&mut state, "1");
         press(&mut state, " j");
-        assert_eq!(state.members.marked.len(), 1);
+        assert_eq!(state.members.table.marked_count(), 1);
         assert!(press(&mut state, "x").is_empty(), "asks first");
         assert!(
-            matches!(&state.proposal, Some(Proposal::ChangeMembers { change: MemberChange::Remove, targets }) if targets.len() == 1)
+            matches!(state.proposal(), Some(Proposal::ChangeMembers { change: MemberChange::Remove, targets }) if targets.len() == 1)
         );
         let commands = press(&mut state, "y");
         let [
@@ -632,7 +668,7 @@ mod administering {
             &mut state,
             Msg::MembersChanged {
                 source: source.clone(),
-                what: "removed",
+                action: MemberAction::Removed,
                 outcomes: vec![Outcome {
                     key: "210000000001".into(),
                     result: Err("not a member".into()),
@@ -646,17 +682,17 @@ mod administering {
             }],
             "listed again to confirm"
         );
-        let key = state.members.visible()[0].key();
+        let key = state.members.table.visible_row(0).unwrap().member.key();
         assert_eq!(
-            state.members.notes.get(&key),
+            state.members.table.note(&key),
             Some(&MemberNote::Failed("not a member".into()))
         );
 
         // Cancelling a proposal sends nothing.
         press(&mut state, "D");
-        assert!(state.proposal.is_some());
+        assert!(state.proposal().is_some());
         assert!(press(&mut state, "n").is_empty());
-        assert!(state.proposal.is_none());
+        assert!(state.proposal().is_none());
     }
 
     #[test]
@@ -676,7 +712,7 @@ mod administering {
             },
         );
         assert!(press(&mut state, "D").is_empty());
-        assert!(state.proposal.is_none());
+        assert!(state.proposal().is_none());
         assert!(
             state
                 .notice
@@ -690,26 +726,26 @@ mod administering {
     fn the_invite_form_checks_everything_before_proposing() {
         let mut state = with_members();
         press(&mut state, "i");
-        assert_eq!(state.mode, Mode::Form);
+        assert_eq!(state.mode(), Mode::Form);
         // Typed keys are text: 'q' does not quit.
         press(&mut state, "12345 q");
         send(&mut state, key(KeyCode::Enter));
-        let form = state.form.as_ref().unwrap();
+        let form = state.form().unwrap();
         assert!(
             form.errors.iter().any(|e| e.contains("'12345'")),
             "{:?}",
             form.errors
         );
-        assert!(state.proposal.is_none());
+        assert!(state.proposal().is_none());
 
         send(
             &mut state,
             Msg::Paste("\n299900000001,a@example.com\n299900000002".into()),
         );
-        let form = state.form.as_mut().unwrap();
+        let form = state.form_mut().unwrap();
         form.accounts = form.accounts.replace("12345 q", "");
         send(&mut state, key(KeyCode::Enter));
-        let errors = &state.form.as_ref().unwrap().errors;
+        let errors = &state.form().unwrap().errors;
         assert!(
             errors
                 .iter()
@@ -717,7 +753,7 @@ mod administering {
             "{errors:?}"
         );
         send(&mut state, key(KeyCode::Tab));
-        assert_eq!(state.form.as_ref().unwrap().field, Field::Email);
+        assert_eq!(state.form().unwrap().field, Field::Email);
         press(&mut state, "ops@example.com");
         send(&mut state, key(KeyCode::Tab));
         send(&mut state, key(KeyCode::Tab));
@@ -730,9 +766,9 @@ mod administering {
         send(&mut state, key(KeyCode::Enter));
         let Some(Proposal::Invite {
             invitees, sources, ..
-        }) = &state.proposal
+        }) = state.proposal()
         else {
-            panic!("{:?}", state.form.as_ref().map(|f| &f.errors));
+            panic!("{:?}", state.form().map(|f| &f.errors));
         };
         assert_eq!(invitees.len(), 2);
         assert_eq!(invitees[0].email.as_deref(), Some("a@example.com"));
@@ -751,17 +787,17 @@ mod administering {
         let mut state = with_members();
         press(&mut state, "i");
         press(&mut state, "299900000001");
-        let form = state.form.as_mut().unwrap();
+        let form = state.form_mut().unwrap();
         form.services = [true, false, false];
         form.regions = "eu-north-1".into();
         send(&mut state, key(KeyCode::Enter));
-        let errors = &state.form.as_ref().unwrap().errors;
+        let errors = &state.form().unwrap().errors;
         assert!(
             errors.iter().any(|e| e.contains("--region eu-north-1")),
             "{errors:?}"
         );
         send(&mut state, key(KeyCode::Esc));
-        assert!(state.form.is_none());
-        assert_eq!(state.mode, Mode::Table);
+        assert!(state.form().is_none());
+        assert_eq!(state.mode(), Mode::Table);
     }
 }

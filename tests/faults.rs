@@ -6,7 +6,7 @@ mod common;
 use std::time::Duration;
 
 use common::*;
-use guestlist::app::{AppState, Msg, Phase, update};
+use guestlist::app::{AppState, Msg, Phase, Settings, update};
 use guestlist::aws::AdapterOptions;
 use guestlist::fetch;
 use guestlist::model::ServiceKind;
@@ -63,7 +63,7 @@ async fn dashboard(sandbox: &SandboxHandle) -> AppState {
         ["member".to_owned()],
         plan.services.clone(),
         plan.regions.clone(),
-        false,
+        Settings::default(),
         chrono::Utc::now(),
     );
     let (tx, mut rx) = mpsc::channel(64);
@@ -123,7 +123,7 @@ async fn the_dashboard_completes_with_nothing_missing_under_throttling_and_error
     )
     .await;
     let state = dashboard(&sandbox).await;
-    assert_eq!(state.total_rows(), EVERYTHING);
+    assert_eq!(state.invitations.total(), EVERYTHING);
     assert!(
         state
             .sources
@@ -143,7 +143,7 @@ async fn one_failing_service_shows_its_error_and_hides_nothing_else() {
     )
     .await;
     let state = dashboard(&sandbox).await;
-    assert_eq!(state.total_rows(), PER_SOURCE * 2 * REGIONS.len());
+    assert_eq!(state.invitations.total(), PER_SOURCE * 2 * REGIONS.len());
     for source in &state.sources {
         match (&source.id.service, &source.phase) {
             (ServiceKind::GuardDuty, Phase::Failed { error, .. }) => {

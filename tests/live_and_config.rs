@@ -7,9 +7,10 @@ use std::time::Duration;
 
 use common::app::*;
 use crossterm::event::KeyCode;
-use guestlist::app::{Clock, DateStyle, Effect, Mode, Msg, Screen, View};
+use guestlist::app::{DateStyle, Effect, Mode, Msg, Screen, ServiceTab};
 use guestlist::aws::ErrorKind;
 use guestlist::config::Config;
+use guestlist::format::Clock;
 use guestlist::model::ServiceKind::*;
 
 fn live(interval_secs: u64) -> guestlist::app::AppState {
@@ -21,11 +22,7 @@ fn live(interval_secs: u64) -> guestlist::app::AppState {
     assert_eq!(state.generation, generation + 1);
     for id in all_sources() {
         let rows = state
-            .sources
-            .iter()
-            .find(|s| s.id == id)
-            .unwrap()
-            .shown()
+            .shown(&id)
             .iter()
             .map(|r| r.invitation.clone())
             .collect();
@@ -42,12 +39,10 @@ fn a_refresh_marks_new_rows_counts_gone_ones_and_highlights_changed_statuses() {
     let sh = source(SecurityHub, "us-east-1");
     let gd = source(GuardDuty, "us-east-1");
     press(&mut state, "G");
-    let selected = state.selected_row().unwrap().invitation.key();
+    let selected = state.invitations.selected_row().unwrap().invitation.key();
     press(&mut state, "r");
     // Security Hub: one new invitation beside the old one. GuardDuty: its invitation went.
-    let old = state.sources.iter().find(|s| s.id == sh).unwrap().shown()[0]
-        .invitation
-        .clone();
+    let old = state.shown(&sh)[0].invitation.clone();
     let new = invitation(SecurityHub, "us-east-1", "999988887777", 1);
     page(&mut state, &sh, vec![old.clone(), new.clone()]);
     finish(&mut state, &sh);
@@ -55,9 +50,7 @@ fn a_refresh_marks_new_rows_counts_gone_ones_and_highlights_changed_statuses() {
     finish(&mut state, &gd);
     // Detective us-east-1: the same invitation, now accepted.
     let det = source(Detective, "us-east-1");
-    let mut accepted = state.sources.iter().find(|s| s.id == det).unwrap().shown()[0]
-        .invitation
-        .clone();
+    let mut accepted = state.shown(&det)[0].invitation.clone();
     accepted.status_raw = "ENABLED".into();
     page(&mut state, &det, vec![accepted.clone()]);
     finish(&mut state, &det);
@@ -66,11 +59,7 @@ fn a_refresh_marks_new_rows_counts_gone_ones_and_highlights_changed_statuses() {
         .filter(|id| ![&sh, &gd, &det].contains(&id))
     {
         let rows = state
-            .sources
-            .iter()
-            .find(|s| s.id == id)
-            .unwrap()
-            .shown()
+            .shown(&id)
             .iter()
             .map(|r| r.invitation.clone())
             .collect();
@@ -94,7 +83,7 @@ fn a_refresh_marks_new_rows_counts_gone_ones_and_highlights_changed_statuses() {
         state.notice
     );
     assert_eq!(
-        state.selected_row().unwrap().invitation.key(),
+        state.invitations.selected_row().unwrap().invitation.key(),
         selected,
         "the selection stays on its invitation"
     );
@@ -224,23 +213,23 @@ fn the_bell_rings_for_a_new_invitation_only_when_asked() {
 fn the_prompt_jumps_and_completes() {
     let mut state = loaded();
     press(&mut state, ":");
-    assert_eq!(state.mode, Mode::Prompt);
+    assert_eq!(state.mode(), Mode::Prompt);
     press(&mut state, "reg");
     send(&mut state, key(KeyCode::Tab));
-    assert_eq!(state.prompt, "region ");
+    assert_eq!(state.prompt(), Some("region "));
     press(&mut state, "eu");
     send(&mut state, key(KeyCode::Tab));
-    assert_eq!(state.prompt, "region eu-west-1");
+    assert_eq!(state.prompt(), Some("region eu-west-1"));
     send(&mut state, key(KeyCode::Enter));
-    assert_eq!(state.mode, Mode::Table);
+    assert_eq!(state.mode(), Mode::Table);
     assert!(shown(&state).iter().all(|r| r.contains("eu-west-1")));
 
     press(&mut state, ":service guardduty");
     send(&mut state, key(KeyCode::Enter));
-    assert_eq!(state.view, View::Only(GuardDuty));
+    assert_eq!(state.tab, ServiceTab::Only(GuardDuty));
     press(&mut state, ":profile demo");
     send(&mut state, key(KeyCode::Enter));
-    assert_eq!(state.filter, "demo");
+    assert_eq!(state.invitations.filter(), "demo");
     let commands = press(&mut state, ":members");
     assert!(commands.is_empty());
     let commands = send(&mut state, key(KeyCode::Enter));
@@ -257,6 +246,7 @@ fn the_prompt_jumps_and_completes() {
 fn y_copies_the_reference_of_the_selected_row() {
     let mut state = loaded();
     let reference = state
+        .invitations
         .selected_row()
         .unwrap()
         .invitation
@@ -283,15 +273,15 @@ fn the_full_configuration_fixture() {
     assert!(!config.color);
     // Rebound: F5 refreshes, r no longer does, X removes, x is free.
     let mut state = loaded();
-    state.keymap = config.keymap.clone();
+    state.settings.keymap = config.keymap.clone();
     assert!(press(&mut state, "r").is_empty());
     assert!(matches!(
         send(&mut state, key(KeyCode::F(5))).as_slice(),
         [Effect::Fetch { .. }]
     ));
-    assert_eq!(state.keymap.action_of(&"x".parse().unwrap()), None);
+    assert_eq!(state.settings.keymap.action_of(&"x".parse().unwrap()), None);
     assert_eq!(
-        state.keymap.action_of(&"ctrl-r".parse().unwrap()),
+        state.settings.keymap.action_of(&"ctrl-r".parse().unwrap()),
         Some(guestlist::app::Action::ToggleLive)
     );
     // A missing file is the defaults.
@@ -345,7 +335,7 @@ fn without_colour_every_cell_keeps_its_text_and_loses_its_colour() {
             .iter()
             .any(|c| c.fg != Color::Reset)
     );
-    state.color = false;
+    state.settings.color = false;
     let mut mono = Terminal::new(TestBackend::new(100, 30)).unwrap();
     mono.draw(|f| guestlist::ui::render(f, &state)).unwrap();
     assert!(

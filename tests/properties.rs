@@ -6,7 +6,8 @@ mod common;
 use common::app::*;
 use common::{ADMIN_KEY, MEMBER_KEY, authorization, demo, raw, securityhub};
 use crossterm::event::KeyCode;
-use guestlist::app::{AppState, Mode, Msg, View};
+use guestlist::app::state::table::contains_every_word;
+use guestlist::app::{AppState, Mode, Msg, ServiceTab, TableRow};
 use guestlist::aws::ErrorKind;
 use guestlist::model::SourceId;
 use guestlist::model::{Outcome, Readiness, Response};
@@ -100,6 +101,7 @@ fn apply(state: &mut AppState, step: &Step) {
         Step::Answered { source, ok } => {
             let id: SourceId = sources[*source].clone();
             let key = state
+                .invitations
                 .visible_rows()
                 .find(|r| r.invitation.source() == id)
                 .map(|r| r.invitation.key());
@@ -116,7 +118,7 @@ fn apply(state: &mut AppState, step: &Step) {
             }
         }
         Step::Ready => {
-            if let Some(dialog) = &state.dialog {
+            if let Some(dialog) = state.dialog() {
                 let results = dialog
                     .sources()
                     .into_iter()
@@ -139,37 +141,37 @@ fn apply(state: &mut AppState, step: &Step) {
 }
 
 fn check(state: &AppState) {
-    let len = state.visible_len();
+    let len = state.invitations.visible_len();
     if len > 0 {
         assert!(
-            state.selected < len,
+            state.invitations.selected() < len,
             "selection {} of {len}",
-            state.selected
+            state.invitations.selected()
         );
-        assert!(state.offset <= state.selected);
+        assert!(state.invitations.offset() <= state.invitations.selected());
     }
-    let needle = state.filter.to_lowercase();
-    for row in state.visible_rows() {
+    let needle = state.invitations.filter().to_lowercase();
+    for row in state.invitations.visible_rows() {
         assert!(
-            row.matches(&needle),
+            contains_every_word(row.haystack(), &needle),
             "a shown row does not match “{}”",
-            state.filter
+            state.invitations.filter()
         );
-        if let View::Only(service) = state.view {
+        if let ServiceTab::Only(service) = state.tab {
             assert_eq!(row.invitation.service, service);
         }
     }
     assert_eq!(
-        state.count(state.view),
+        state.invitations.count(state.tab),
         len,
         "the view's count is what is shown"
     );
-    let members = state.members.visible().len();
+    let members = state.members.table.visible_len();
     if members > 0 {
-        assert!(state.members.selected < members);
+        assert!(state.members.table.selected() < members);
     }
-    if state.mode == Mode::Confirm {
-        assert!(state.dialog.is_some() || state.proposal.is_some());
+    if state.mode() == Mode::Confirm {
+        assert!(state.dialog().is_some() || state.proposal().is_some());
     }
 }
 

@@ -67,6 +67,7 @@ fn detail_of_a_disabled_detective_membership() {
     let mut state = loaded();
     press(&mut state, "4");
     let position = state
+        .invitations
         .visible_rows()
         .position(|r| r.invitation.status_raw == "ACCEPTED_BUT_DISABLED")
         .unwrap();
@@ -149,8 +150,12 @@ fn marked_rows_and_outcomes_on_rows() {
     let mut state = loaded();
     send(&mut state, key(KeyCode::Char(' ')));
     send(&mut state, key(KeyCode::Char(' ')));
-    let keys: Vec<String> = state.visible_rows().map(|r| r.invitation.key()).collect();
-    state.notes.insert(
+    let keys: Vec<String> = state
+        .invitations
+        .visible_rows()
+        .map(|r| r.invitation.key())
+        .collect();
+    state.invitations.set_note(
         keys[2].clone(),
         Note::Failed(
             Response::Accept,
@@ -158,8 +163,8 @@ fn marked_rows_and_outcomes_on_rows() {
         ),
     );
     state
-        .notes
-        .insert(keys[3].clone(), Note::Working(Response::Decline));
+        .invitations
+        .set_note(keys[3].clone(), Note::Working(Response::Decline));
     insta::assert_snapshot!(render(&mut state, 100, 24).backend());
 }
 
@@ -175,7 +180,7 @@ fn confirm_dialog_asking_then_ready() {
         "confirm_dialog_asking",
         render(&mut state, 100, 30).backend()
     );
-    let dialog = state.dialog.as_ref().unwrap();
+    let dialog = state.dialog().unwrap();
     let results = dialog
         .sources()
         .into_iter()
@@ -195,7 +200,7 @@ fn confirm_dialog_asking_then_ready() {
             results,
         },
     );
-    assert_eq!(state.dialog.as_ref().unwrap().response, Response::Accept);
+    assert_eq!(state.dialog().unwrap().response, Response::Accept);
     insta::assert_snapshot!(
         "confirm_dialog_ready",
         render(&mut state, 100, 30).backend()
@@ -205,7 +210,7 @@ fn confirm_dialog_asking_then_ready() {
 #[test]
 fn read_only_header() {
     let mut state = loaded();
-    state.read_only = true;
+    state.settings.read_only = true;
     press(&mut state, "a");
     insta::assert_snapshot!(render(&mut state, 100, 24).backend());
 }

@@ -81,6 +81,23 @@ impl Action {
         Action::Quit,
     ];
 
+    /// Whether it may change something in AWS: read-only refuses it before anything else.
+    pub fn changes_something(self) -> bool {
+        self.change().is_some()
+    }
+
+    /// What it would change, as a refusal names it.
+    pub fn change(self) -> Option<&'static str> {
+        match self {
+            Action::Accept => Some("accept"),
+            Action::Decline => Some("decline"),
+            Action::Delete => Some("delete"),
+            Action::Invite => Some("invite"),
+            Action::RemoveMember => Some("remove"),
+            _ => None,
+        }
+    }
+
     pub fn description(self) -> &'static str {
         match self {
             Action::MoveDown => "next invitation",

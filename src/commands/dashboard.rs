@@ -4,7 +4,7 @@ use std::io::IsTerminal;
 use std::process::ExitCode;
 
 use super::output;
-use crate::app::AppState;
+use crate::app::{AppState, Settings};
 use crate::cli::Selection;
 use crate::config::Config;
 use crate::{session, tui};
@@ -28,24 +28,27 @@ pub async fn run(
             .await
             .map_err(|e| e.to_string())?;
         let plan = session.plan.clone();
-        let mut state = AppState::new(
+        let settings = Settings {
+            demo: plan.demo,
+            read_only: options.read_only,
+            audit_path: options.audit.as_ref().map(|log| log.path().to_owned()),
+            log_path,
+            keymap: config.keymap.clone(),
+            clock: config.clock,
+            dates: config.dates,
+            // NO_COLOR (any non-empty value) wins over the theme: https://no-color.org
+            color: config.color && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+            refresh: selection.refresh.and_then(|r| r.0),
+            bell: selection.bell,
+        };
+        let state = AppState::new(
             plan.sources.iter().map(|s| s.id.clone()),
             plan.identities.iter().map(|i| i.profile.clone()),
             plan.services.clone(),
             plan.regions.clone(),
-            plan.demo,
+            settings,
             chrono::Utc::now(),
         );
-        state.read_only = options.read_only;
-        state.audit_path = options.audit.as_ref().map(|log| log.path().to_owned());
-        state.log_path = log_path;
-        state.keymap = config.keymap.clone();
-        state.clock = config.clock;
-        state.dates = config.dates;
-        // NO_COLOR (any non-empty value) wins over the theme: https://no-color.org
-        state.color = config.color && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
-        state.live.interval = selection.refresh.and_then(|r| r.0);
-        state.live.bell = selection.bell;
         Ok((session, plan, state))
     };
     match tui::run(prepare, selection.concurrency).await? {

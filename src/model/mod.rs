@@ -245,12 +245,16 @@ impl Member {
     }
 
     pub fn key(&self) -> String {
+        Self::key_in(&self.source(), &self.account_id)
+    }
+
+    /// The key of the member `account` in `source`.
+    pub fn key_in(source: &SourceId, account: &str) -> String {
         format!(
-            "{}|{}|{}|{}",
-            self.service.id(),
-            self.profile,
-            self.region,
-            self.account_id
+            "{}|{}|{}|{account}",
+            source.service.id(),
+            source.profile,
+            source.region
         )
     }
 

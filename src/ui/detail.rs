@@ -27,7 +27,7 @@ fn time(state: &AppState, at: Option<chrono::DateTime<chrono::Utc>>) -> String {
     match at {
         Some(at) => format!(
             "{} ({})",
-            format::timestamp(at, state.clock),
+            format::timestamp(at, state.settings.clock),
             format::age(at, state.now)
         ),
         None => "—".into(),
@@ -59,7 +59,7 @@ fn lines<'a>(state: &'a AppState, invitation: &'a Invitation, width: u16) -> Vec
         ),
         Span::styled(format!("  ({})", invitation.status.label()), theme::dim()),
     ]));
-    if let Some(note) = state.notes.get(&invitation.key()) {
+    if let Some(note) = state.invitations.note(&invitation.key()) {
         let (text, style) = match note {
             crate::app::Note::Working(response) => {
                 (format!("{response} sent, waiting…"), theme::key())
@@ -142,7 +142,7 @@ fn lines<'a>(state: &'a AppState, invitation: &'a Invitation, width: u16) -> Vec
 impl Widget for DetailPane<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
         let state = self.0;
-        let Some(row) = state.selected_row() else {
+        let Some(row) = state.invitations.selected_row() else {
             return;
         };
         let invitation = &row.invitation;

@@ -168,13 +168,13 @@ fn proposal_lines(
 impl Widget for ConfirmDialog<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
         let state = self.0;
-        if let Some(proposal) = &state.proposal {
+        if let Some(proposal) = state.proposal() {
             let room = usize::from(area.height.saturating_sub(14)).max(3);
             let (title, lines) = proposal_lines(state, proposal, room);
             boxed(area, buf, title, lines);
             return;
         }
-        let Some(dialog) = &state.dialog else {
+        let Some(dialog) = state.dialog() else {
             return;
         };
         let count = dialog.targets.len();

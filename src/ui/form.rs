@@ -7,14 +7,14 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph, Widget, Wrap};
 
 use super::theme;
 use crate::app::AppState;
-use crate::app::members::Field;
+use crate::app::Field;
 use crate::model::ServiceKind;
 
 pub struct InviteFormOverlay<'a>(pub &'a AppState);
 
 impl Widget for InviteFormOverlay<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
-        let Some(form) = &self.0.form else {
+        let Some(form) = self.0.form() else {
             return;
         };
         let popup = if area.height < 30 {

@@ -6,7 +6,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Widget;
 
 use super::theme;
-use crate::app::{Action, AppState, IdentityState, Mode, Screen, View};
+use crate::app::{Action, AppState, IdentityState, Mode, Screen, ServiceTab};
 use crate::format;
 
 pub struct Header<'a>(pub &'a AppState);
@@ -15,11 +15,11 @@ impl Widget for Header<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
         let state = self.0;
         let mut spans = vec![Span::styled(" guestlist ", theme::title())];
-        if state.demo {
+        if state.settings.demo {
             spans.push(Span::styled(" DEMO ", theme::badge()));
             spans.push(Span::raw(" "));
         }
-        if state.read_only {
+        if state.settings.read_only {
             spans.push(Span::styled(" READ-ONLY ", theme::badge()));
             spans.push(Span::raw(" "));
         }
@@ -34,7 +34,7 @@ impl Widget for Header<'_> {
             .collect();
         spans.push(Span::raw(identities.join(", ")));
         spans.push(Span::styled("  │  ", theme::dim()));
-        let total = state.total_rows();
+        let total = state.invitations.total();
         spans.push(Span::raw(format!(
             "{total} invitation{}",
             if total == 1 { "" } else { "s" }
@@ -76,38 +76,43 @@ impl Widget for Tabs<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
         let state = self.0;
         let mut spans = vec![Span::raw(" ")];
-        for (i, view) in View::ALL.into_iter().enumerate() {
+        for (i, tab) in ServiceTab::ALL.into_iter().enumerate() {
             if i > 0 {
                 spans.push(Span::styled(" │ ", theme::dim()));
             }
-            let count = match (state.screen, view) {
-                (Screen::Invitations, view) => state.count(view),
-                (Screen::Members, View::All) => state.members.count(None),
-                (Screen::Members, View::Only(service)) => state.members.count(Some(service)),
+            let count = match state.screen {
+                Screen::Invitations => state.invitations.count(tab),
+                Screen::Members => state.members.table.count(tab),
             };
-            let text = format!("{} {count}", view.label());
-            if view == state.view {
+            let text = format!("{} {count}", tab.label());
+            if tab == state.tab {
                 spans.push(Span::styled(text, theme::selected()));
             } else {
                 spans.push(Span::raw(text));
             }
         }
         let (sort, descending, filter) = match state.screen {
-            Screen::Invitations => (
-                state.sort.column.title(),
-                state.sort.descending,
-                &state.filter,
-            ),
-            Screen::Members => (
-                state.members.sort_column.map_or("Service", |c| c.title()),
-                state.members.descending,
-                &state.members.filter,
-            ),
+            Screen::Invitations => {
+                let sort = state.invitations.sort();
+                (
+                    sort.column.map_or("Service", |c| c.title()),
+                    sort.descending,
+                    state.invitations.filter(),
+                )
+            }
+            Screen::Members => {
+                let sort = state.members.table.sort();
+                (
+                    sort.column.map_or("Service", |c| c.title()),
+                    sort.descending,
+                    state.members.table.filter(),
+                )
+            }
         };
         let arrow = if descending { "↓" } else { "↑" };
         spans.push(Span::styled("   sort: ", theme::dim()));
         spans.push(Span::raw(format!("{sort} {arrow}")));
-        if !filter.is_empty() && state.mode != Mode::Filter {
+        if !filter.is_empty() && state.mode() != Mode::Filter {
             spans.push(Span::styled("   filter: ", theme::dim()));
             spans.push(Span::styled(format!("/{filter}"), theme::key()));
         }
@@ -120,10 +125,10 @@ pub struct Footer<'a>(pub &'a AppState);
 impl Widget for Footer<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
         let state = self.0;
-        if state.mode == Mode::Filter {
+        if state.mode() == Mode::Filter {
             let filter = match state.screen {
-                Screen::Invitations => state.filter.clone(),
-                Screen::Members => state.members.filter.clone(),
+                Screen::Invitations => state.invitations.filter().to_owned(),
+                Screen::Members => state.members.table.filter().to_owned(),
             };
             Line::from(vec![
                 Span::styled(" /", theme::key()),
@@ -134,10 +139,10 @@ impl Widget for Footer<'_> {
             .render(area, buf);
             return;
         }
-        if state.mode == Mode::Prompt {
+        if let Some(prompt) = state.prompt() {
             let mut spans = vec![
                 Span::styled(" :", theme::key()),
-                Span::raw(state.prompt.clone()),
+                Span::raw(prompt.to_owned()),
                 Span::styled("█", theme::dim()),
                 Span::styled("   Tab completes · Enter goes · Esc cancels", theme::dim()),
             ];
@@ -156,8 +161,8 @@ impl Widget for Footer<'_> {
             return;
         }
         let marked = match state.screen {
-            Screen::Invitations => state.marked.len(),
-            Screen::Members => state.members.marked.len(),
+            Screen::Invitations => state.invitations.marked_count(),
+            Screen::Members => state.members.table.marked_count(),
         };
         let hints: &[(Action, &str)] = match state.screen {
             Screen::Invitations => &[
@@ -185,7 +190,7 @@ impl Widget for Footer<'_> {
             spans.push(Span::styled(format!("{marked} marked  "), theme::key()));
         }
         for &(action, label) in hints {
-            if let Some(key) = state.keymap.key_for(action) {
+            if let Some(key) = state.settings.keymap.key_for(action) {
                 spans.push(Span::styled(key.to_string(), theme::key()));
                 spans.push(Span::raw(format!(" {label}  ")));
             }

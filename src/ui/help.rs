@@ -21,6 +21,7 @@ impl Widget for HelpOverlay<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
         let state = self.0;
         let mut entries: Vec<(String, &str)> = state
+            .settings
             .keymap
             .inverted()
             .into_iter()
@@ -32,12 +33,12 @@ impl Widget for HelpOverlay<'_> {
             .collect();
         entries.push(("Ctrl-c".into(), "quit, always"));
         entries.push(("wheel".into(), "scroll"));
-        let mut audit = match &state.audit_path {
+        let mut audit = match &state.settings.audit_path {
             Some(path) => format!("audit: {}", path.display()),
-            None if state.read_only => "read-only: nothing can change".to_owned(),
+            None if state.settings.read_only => "read-only: nothing can change".to_owned(),
             None => "changes are not audited".to_owned(),
         };
-        if let Some(log) = &state.log_path {
+        if let Some(log) = &state.settings.log_path {
             audit.push_str(&format!(" · log: {}", log.display()));
         }
 

@@ -18,7 +18,7 @@ const TABLE_CHROME: u16 = 3;
 pub fn areas(area: Rect, state: &AppState) -> Areas {
     let wanted = state.sources.len() as u16 + 2;
     // Until the first rows arrive, the sources are all there is to watch.
-    let share = if state.total_rows() == 0 { 2 } else { 4 };
+    let share = if state.invitations.total() == 0 { 2 } else { 4 };
     let sources = if area.height < 16 {
         3
     } else {

@@ -1,18 +1,41 @@
 //! The members screen: every member of every identity that administers, and where each listing stands.
 
 use ratatui::buffer::Buffer;
-use ratatui::layout::{Alignment, Constraint, Rect};
+use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Table, Widget, Wrap};
+use ratatui::widgets::{Block, Borders, Paragraph, Widget};
 
+use super::table::{Cells, DataTable};
 use super::theme;
-use crate::app::AppState;
-use crate::app::members::{Listing, MemberColumn, MemberNote};
+use crate::app::{AppState, Browser, Listing, MemberColumn, MemberNote, MemberRow, TableRow};
 use crate::format;
-use crate::model::Member;
 
 pub struct MembersTable<'a>(pub &'a AppState);
+
+impl Widget for MembersTable<'_> {
+    fn render(self, area: Rect, buf: &mut Buffer) {
+        let state = self.0;
+        let members = &state.members;
+        let message = if members.is_loading() {
+            "Listing the members of every hub, detector and graph you administer…".to_owned()
+        } else if members.table.total() > 0 {
+            format!(
+                "No members match “{}”. Esc clears the filter.",
+                members.table.filter()
+            )
+        } else {
+            "No members: no identity here administers a Security Hub hub, GuardDuty detector or Detective graph with members. i invites accounts.".to_owned()
+        };
+        DataTable {
+            state,
+            table: &members.table,
+            title: format!(" Members you administer — {} ", state.tab.label()),
+            empty: vec![Line::raw(""), Line::raw(message)],
+        }
+        .render(area, buf);
+    }
+}
 
 fn widths(width: u16) -> Vec<(MemberColumn, u16)> {
     let wide = width >= 120;
@@ -36,110 +59,55 @@ fn widths(width: u16) -> Vec<(MemberColumn, u16)> {
     columns
 }
 
-fn text(state: &AppState, member: &Member, column: MemberColumn, width: u16) -> String {
-    let width = usize::from(width);
-    match column {
-        MemberColumn::Service => member.service.display_name().to_owned(),
-        MemberColumn::Region => member.region.clone(),
-        MemberColumn::Administrator => member.administrator_id.clone(),
-        MemberColumn::Member => member.account_id.clone(),
-        MemberColumn::Email => format::truncate(member.email.as_deref().unwrap_or("—"), width),
-        MemberColumn::Status => {
-            let shown = match state.members.notes.get(&member.key()) {
-                Some(MemberNote::Working(what)) => format!("… {what}"),
-                Some(MemberNote::Done(what)) => format!("✓ {what} · {}", member.status),
-                Some(MemberNote::Failed(reason)) => format!("✗ {reason}"),
-                None => member.status.clone(),
-            };
-            format::truncate(&shown, width)
-        }
-        MemberColumn::Updated => member
-            .updated_at
-            .map(|at| format::age(at, state.now))
-            .unwrap_or_else(|| "—".into()),
-    }
-}
+impl Cells for MemberRow {
+    type Note = MemberNote;
 
-impl Widget for MembersTable<'_> {
-    fn render(self, area: Rect, buf: &mut Buffer) {
-        let state = self.0;
-        let members = &state.members;
-        let block = Block::default()
-            .borders(Borders::ALL)
-            .title(format!(" Members you administer — {} ", state.view.label()));
-        let columns = widths(area.width.saturating_sub(4));
-        let height = usize::from(area.height.saturating_sub(3));
-        let visible = members.visible();
-        if visible.is_empty() {
-            let message = if members.is_loading() {
-                "Listing the members of every hub, detector and graph you administer…".to_owned()
-            } else if members.total() > 0 {
-                format!(
-                    "No members match “{}”. Esc clears the filter.",
-                    members.filter
-                )
-            } else {
-                "No members: no identity here administers a Security Hub hub, GuardDuty detector or Detective graph with members. i invites accounts.".to_owned()
-            };
-            Paragraph::new(vec![Line::raw(""), Line::raw(message)])
-                .alignment(Alignment::Center)
-                .wrap(Wrap { trim: true })
-                .block(block)
-                .render(area, buf);
-            return;
-        }
-        let header = Row::new(std::iter::once(Cell::from(" ")).chain(columns.iter().map(
-            |(column, _)| {
-                let mut title = column.title().to_owned();
-                if members.sort_column == Some(*column) {
-                    title.push(if members.descending { '↓' } else { '↑' });
-                }
-                Cell::from(title)
-            },
-        )))
-        .style(theme::title());
-        let end = (members.offset + height).min(visible.len());
-        let rows = (members.offset..end).map(|position| {
-            let member = &visible[position];
-            let mark = if members.marked.contains(&member.key()) {
-                "●"
-            } else {
-                " "
-            };
-            let status_style = match members.notes.get(&member.key()) {
-                Some(MemberNote::Failed(_)) => theme::error(),
-                Some(MemberNote::Working(_)) => theme::key(),
-                _ => theme::status(member.normalised()),
-            };
-            let cells = columns.iter().map(|(column, width)| {
-                let shown = text(state, member, *column, *width);
-                if *column == MemberColumn::Status {
-                    Cell::from(Span::styled(shown, status_style))
-                } else {
-                    Cell::from(shown)
-                }
-            });
-            let style = if position == members.selected {
-                theme::selected()
-            } else {
-                Style::default()
-            };
-            Row::new(std::iter::once(Cell::from(Span::styled(mark, theme::key()))).chain(cells))
-                .style(style)
-        });
-        let constraints: Vec<Constraint> = std::iter::once(Constraint::Length(1))
-            .chain(columns.iter().map(|(_, w)| Constraint::Length(*w)))
-            .collect();
-        let position = if visible.len() > height {
-            format!(" {}/{} ", members.selected + 1, visible.len())
-        } else {
-            String::new()
+    fn columns(_: &AppState, width: u16) -> Vec<(MemberColumn, u16)> {
+        widths(width)
+    }
+
+    fn title(column: MemberColumn) -> &'static str {
+        column.title()
+    }
+
+    fn cell(
+        &self,
+        state: &AppState,
+        table: &Browser<MemberRow, MemberNote>,
+        column: MemberColumn,
+        width: u16,
+    ) -> (String, Style) {
+        let member = &self.member;
+        let width = usize::from(width);
+        let text = match column {
+            MemberColumn::Service => member.service.display_name().to_owned(),
+            MemberColumn::Region => member.region.clone(),
+            MemberColumn::Administrator => member.administrator_id.clone(),
+            MemberColumn::Member => member.account_id.clone(),
+            MemberColumn::Email => format::truncate(member.email.as_deref().unwrap_or("—"), width),
+            MemberColumn::Status => {
+                let note = table.note(self.key());
+                let shown = match note {
+                    Some(MemberNote::Working) => "… working".to_owned(),
+                    Some(MemberNote::Done(action)) => {
+                        format!("✓ {} · {}", action.past(), member.status)
+                    }
+                    Some(MemberNote::Failed(reason)) => format!("✗ {reason}"),
+                    None => member.status.clone(),
+                };
+                let style = match note {
+                    Some(MemberNote::Failed(_)) => theme::error(),
+                    Some(MemberNote::Working) => theme::key(),
+                    _ => theme::status(member.normalised()),
+                };
+                return (format::truncate(&shown, width), style);
+            }
+            MemberColumn::Updated => member
+                .updated_at
+                .map(|at| format::age(at, state.now))
+                .unwrap_or_else(|| "—".into()),
         };
-        Table::new(rows, constraints)
-            .header(header)
-            .column_spacing(1)
-            .block(block.title_bottom(Line::from(position).right_aligned()))
-            .render(area, buf);
+        (text, Style::default())
     }
 }
 

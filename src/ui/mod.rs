@@ -6,6 +6,7 @@ mod form;
 
 mod header;
 mod help;
+mod invitations;
 pub mod layout;
 mod members;
 mod sources;
@@ -32,7 +33,7 @@ pub fn render(frame: &mut Frame, state: &AppState) {
     frame.render_widget(header::Tabs(state), areas.tabs);
     match state.screen {
         Screen::Invitations => {
-            frame.render_widget(table::InvitationTable(state), areas.table);
+            frame.render_widget(invitations::InvitationTable(state), areas.table);
             frame.render_widget(sources::SourcesPanel(state), areas.sources);
         }
         Screen::Members => {
@@ -41,14 +42,14 @@ pub fn render(frame: &mut Frame, state: &AppState) {
         }
     }
     frame.render_widget(header::Footer(state), areas.footer);
-    match state.mode {
+    match state.mode() {
         Mode::Detail => frame.render_widget(detail::DetailPane(state), frame.area()),
         Mode::Help => frame.render_widget(help::HelpOverlay(state), frame.area()),
         Mode::Confirm => frame.render_widget(dialog::ConfirmDialog(state), frame.area()),
         Mode::Form => frame.render_widget(form::InviteFormOverlay(state), frame.area()),
         Mode::Table | Mode::Filter | Mode::Prompt => {}
     }
-    if !state.color {
+    if !state.settings.color {
         // NO_COLOR or the mono theme: every cell keeps its weight and reverse video, no colour.
         use ratatui::style::Color;
         for cell in frame.buffer_mut().content.iter_mut() {

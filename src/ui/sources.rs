@@ -76,7 +76,7 @@ fn line<'a>(state: &AppState, source: &'a SourceState) -> Line<'a> {
         spans.push(Span::styled(
             format!(
                 " · backing off until {}",
-                format::clock_time(until, state.clock)
+                format::clock_time(until, state.settings.clock)
             ),
             theme::key(),
         ));

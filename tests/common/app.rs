@@ -5,9 +5,10 @@ use std::time::Duration;
 
 use chrono::{DateTime, TimeZone, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyEventState, KeyModifiers};
-use guestlist::app::{AppState, Clock, Effect, Msg};
+use guestlist::app::{AppState, Effect, Msg, Settings};
 use guestlist::aws::{AwsError, ErrorKind};
 use guestlist::fetch::FetchEvent;
+use guestlist::format::Clock;
 use guestlist::model::{Details, Invitation, PackageUsage, ServiceKind, SourceId, Status};
 
 pub const REGIONS: [&str; 2] = ["us-east-1", "eu-west-1"];
@@ -41,10 +42,13 @@ pub fn state() -> AppState {
         ["demo".to_owned()],
         ServiceKind::ALL.to_vec(),
         REGIONS.iter().map(|r| r.to_string()).collect(),
-        true,
+        Settings {
+            demo: true,
+            clock: Clock::Utc,
+            ..Settings::default()
+        },
         now(),
     );
-    state.clock = Clock::Utc;
     send(&mut state, Msg::Resize(100, 30));
     send(
         &mut state,
@@ -265,6 +269,7 @@ pub fn loaded() -> AppState {
 /// The references of the rows on screen, in order.
 pub fn shown(state: &AppState) -> Vec<String> {
     state
+        .invitations
         .visible_rows()
         .map(|r| {
             format!(

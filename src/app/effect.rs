@@ -1,0 +1,67 @@
+//! What `update` asks the runtime to do: data, so tests can see every request without I/O.
+
+use super::state::dialogs::MemberChange;
+use crate::model::{Actor, Invitee, Response, SourceId, Step, Target};
+
+/// Accounts of one source to change, as whom.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MemberBatch {
+    pub source: SourceId,
+    pub accounts: Vec<String>,
+    pub actor: Actor,
+}
+
+/// Answers for one source, as the runtime should send them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Answer {
+    pub source: SourceId,
+    pub steps: Vec<Step>,
+    pub targets: Vec<Target>,
+    pub actor: Actor,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Effect {
+    Quit,
+    /// Cancel what is in flight and fetch everything again, as this generation.
+    Fetch {
+        generation: u64,
+    },
+    /// An automatic refresh: cancel what is in flight and fetch these sources.
+    FetchSome {
+        generation: u64,
+        sources: Vec<SourceId>,
+    },
+    /// Ring the terminal bell: a new invitation arrived.
+    Bell,
+    /// Put this text on the clipboard (OSC 52: the terminal does it, over SSH too).
+    Copy(String),
+    /// Ask each source what it needs before `response` can succeed.
+    CheckReadiness {
+        dialog: u64,
+        response: Response,
+        sources: Vec<SourceId>,
+    },
+    /// Take the steps and send the answers.
+    Answer {
+        response: Response,
+        answers: Vec<Answer>,
+    },
+    /// List one source again, to confirm what an action changed.
+    Refetch {
+        source: SourceId,
+    },
+    /// List these sources' members.
+    ListMembers {
+        sources: Vec<SourceId>,
+    },
+    ChangeMembers {
+        change: MemberChange,
+        batches: Vec<MemberBatch>,
+    },
+    Invite {
+        invitees: Vec<Invitee>,
+        message: Option<String>,
+        batches: Vec<MemberBatch>,
+    },
+}

@@ -1,0 +1,45 @@
+//! What `update` is told: keys, time, and what background work reports.
+
+use chrono::{DateTime, Utc};
+use crossterm::event::{KeyEvent, MouseEvent};
+
+use super::state::members::MemberAction;
+use crate::aws::AwsError;
+use crate::fetch::FetchEvent;
+use crate::model::{Member, Outcome, Readiness, Response, SourceId};
+
+#[derive(Debug, Clone)]
+pub enum Msg {
+    Key(KeyEvent),
+    Mouse(MouseEvent),
+    Resize(u16, u16),
+    /// How many rows the table shows, as the layout makes it for the size and the panes.
+    TableRows(usize),
+    /// Time passes: spinners turn, ages grow.
+    Tick(DateTime<Utc>),
+    Fetch(FetchEvent),
+    /// What each source needs before the dialog's answer can succeed.
+    Readiness {
+        dialog: u64,
+        results: Vec<(SourceId, Result<Readiness, AwsError>)>,
+    },
+    /// What came of answering invitations of one source.
+    Answered {
+        source: SourceId,
+        response: Response,
+        outcomes: Vec<Outcome>,
+    },
+    /// Text pasted into the terminal (bracketed paste).
+    Paste(String),
+    /// A source's members, listed to the end.
+    MembersListed {
+        source: SourceId,
+        result: Result<Vec<Member>, AwsError>,
+    },
+    /// What came of a change to members, or of inviting, in one source; keyed by account id.
+    MembersChanged {
+        source: SourceId,
+        action: MemberAction,
+        outcomes: Vec<Outcome>,
+    },
+}

@@ -1,0 +1,43 @@
+//! How the dashboard was started: decided once, before the first frame, never changed by `update`.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use super::{DateStyle, KeyMap};
+use crate::format::Clock;
+
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// Running against the demo sandbox.
+    pub demo: bool,
+    /// Every action that changes something is refused (`--read-only`).
+    pub read_only: bool,
+    pub audit_path: Option<PathBuf>,
+    pub log_path: Option<PathBuf>,
+    pub keymap: KeyMap,
+    pub clock: Clock,
+    pub dates: DateStyle,
+    /// False under NO_COLOR or the mono theme: styles keep their weight, lose their colour.
+    pub color: bool,
+    /// Live mode's interval; None is off.
+    pub refresh: Option<Duration>,
+    /// Ring the terminal bell when a new invitation arrives.
+    pub bell: bool,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            demo: false,
+            read_only: false,
+            audit_path: None,
+            log_path: None,
+            keymap: KeyMap::default(),
+            clock: Clock::Local,
+            dates: DateStyle::default(),
+            color: true,
+            refresh: None,
+            bell: false,
+        }
+    }
+}

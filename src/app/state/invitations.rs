@@ -1,0 +1,143 @@
+//! The invitations table's rows: an invitation with its key and filter text, derived once.
+
+use std::cmp::Ordering;
+use std::collections::BTreeMap;
+
+use super::IdentityState;
+use super::table::TableRow;
+use crate::model::{Invitation, ServiceKind};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Column {
+    Service,
+    Region,
+    Account,
+    From,
+    Invitation,
+    Invited,
+    Status,
+}
+
+impl Column {
+    pub const ALL: [Column; 7] = [
+        Column::Service,
+        Column::Region,
+        Column::Account,
+        Column::From,
+        Column::Invitation,
+        Column::Invited,
+        Column::Status,
+    ];
+
+    pub fn title(self) -> &'static str {
+        match self {
+            Column::Service => "Service",
+            Column::Region => "Region",
+            Column::Account => "Account",
+            Column::From => "From",
+            Column::Invitation => "Invitation",
+            Column::Invited => "Invited",
+            Column::Status => "Status",
+        }
+    }
+}
+
+/// An invitation, its key, and the lowercase text the filter searches; both derived once,
+/// since a row is rebuilt whenever its invitation changes.
+#[derive(Debug, Clone)]
+pub struct Row {
+    pub invitation: Invitation,
+    key: String,
+    haystack: String,
+}
+
+impl Row {
+    pub fn new(invitation: Invitation) -> Self {
+        let i = &invitation;
+        let invited = i
+            .invited_at
+            .map(|t| t.format("%Y-%m-%d %H:%M").to_string())
+            .unwrap_or_default();
+        let haystack = [
+            i.service.display_name(),
+            i.service.id(),
+            &i.region,
+            &i.profile,
+            i.account_id.as_deref().unwrap_or(""),
+            &i.administrator_id,
+            i.reference(),
+            &invited,
+            &i.status_raw,
+            i.status.label(),
+        ]
+        .join("\u{1f}")
+        .to_lowercase();
+        Row {
+            key: invitation.key(),
+            invitation,
+            haystack,
+        }
+    }
+}
+
+/// The account an invitation was received by, or its profile name while unknown.
+pub fn account_label<'a>(
+    identities: &'a BTreeMap<String, IdentityState>,
+    invitation: &'a Invitation,
+) -> &'a str {
+    if let Some(account) = invitation.account_id.as_deref() {
+        return account;
+    }
+    match identities.get(&invitation.profile) {
+        Some(IdentityState::Account(account)) => account,
+        _ => &invitation.profile,
+    }
+}
+
+impl TableRow for Row {
+    type Column = Column;
+    type Context = BTreeMap<String, IdentityState>;
+
+    fn key(&self) -> &str {
+        &self.key
+    }
+
+    fn haystack(&self) -> &str {
+        &self.haystack
+    }
+
+    fn service(&self) -> ServiceKind {
+        self.invitation.service
+    }
+
+    fn compare(
+        &self,
+        other: &Self,
+        column: Option<Column>,
+        identities: &Self::Context,
+    ) -> Ordering {
+        let (x, y) = (&self.invitation, &other.invitation);
+        match column {
+            None | Some(Column::Service) => x.service.cmp(&y.service),
+            Some(Column::Region) => x.region.cmp(&y.region),
+            Some(Column::Account) => account_label(identities, x).cmp(account_label(identities, y)),
+            Some(Column::From) => x.administrator_id.cmp(&y.administrator_id),
+            Some(Column::Invitation) => x.reference().cmp(y.reference()),
+            Some(Column::Invited) => x.invited_at.cmp(&y.invited_at),
+            Some(Column::Status) => x
+                .status
+                .cmp(&y.status)
+                .then_with(|| x.status_raw.cmp(&y.status_raw)),
+        }
+    }
+
+    fn tie_break(&self, other: &Self) -> Ordering {
+        let (x, y) = (&self.invitation, &other.invitation);
+        x.service
+            .cmp(&y.service)
+            .then_with(|| x.region.cmp(&y.region))
+            .then_with(|| x.profile.cmp(&y.profile))
+            .then_with(|| x.administrator_id.cmp(&y.administrator_id))
+            .then_with(|| x.reference().cmp(y.reference()))
+    }
+}

@@ -1,0 +1,219 @@
+//! The administrator's screen: every member of every identity that administers, and where each
+//! source's member listing stands.
+
+use std::cmp::Ordering;
+use std::collections::BTreeMap;
+
+use super::table::{Browser, Sort, TableRow};
+use crate::aws::AwsError;
+use crate::model::{Member, ServiceKind, SourceId};
+
+/// What a source's member listing has come to.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Listing {
+    Loading,
+    Done(usize),
+    Failed(AwsError),
+}
+
+/// What an administrator did to members, as it is said on their rows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MemberAction {
+    Invited,
+    InvitationDeleted,
+    Removed,
+}
+
+impl MemberAction {
+    pub fn past(self) -> &'static str {
+        match self {
+            MemberAction::Invited => "invited",
+            MemberAction::InvitationDeleted => "invitation deleted",
+            MemberAction::Removed => "removed",
+        }
+    }
+}
+
+/// What happened to a member the person acted on.
+#[derive(Debug, Clone, PartialEq)]
+pub enum MemberNote {
+    Working,
+    Done(MemberAction),
+    Failed(String),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MemberColumn {
+    Service,
+    Region,
+    Administrator,
+    Member,
+    Email,
+    Status,
+    Updated,
+}
+
+impl MemberColumn {
+    pub const ALL: [MemberColumn; 7] = [
+        MemberColumn::Service,
+        MemberColumn::Region,
+        MemberColumn::Administrator,
+        MemberColumn::Member,
+        MemberColumn::Email,
+        MemberColumn::Status,
+        MemberColumn::Updated,
+    ];
+
+    pub fn title(self) -> &'static str {
+        match self {
+            MemberColumn::Service => "Service",
+            MemberColumn::Region => "Region",
+            MemberColumn::Administrator => "Administrator",
+            MemberColumn::Member => "Member",
+            MemberColumn::Email => "Email",
+            MemberColumn::Status => "Status",
+            MemberColumn::Updated => "Updated",
+        }
+    }
+}
+
+/// A member, its key and the lowercase text the filter searches.
+#[derive(Debug, Clone)]
+pub struct MemberRow {
+    pub member: Member,
+    key: String,
+    haystack: String,
+}
+
+impl MemberRow {
+    pub fn new(member: Member) -> Self {
+        let haystack = [
+            member.service.display_name(),
+            member.service.id(),
+            &member.region,
+            &member.profile,
+            &member.administrator_id,
+            &member.account_id,
+            member.email.as_deref().unwrap_or(""),
+            &member.status,
+        ]
+        .join("\u{1f}")
+        .to_lowercase();
+        Self {
+            key: member.key(),
+            member,
+            haystack,
+        }
+    }
+}
+
+impl TableRow for MemberRow {
+    type Column = MemberColumn;
+    type Context = ();
+
+    fn key(&self) -> &str {
+        &self.key
+    }
+
+    fn haystack(&self) -> &str {
+        &self.haystack
+    }
+
+    fn service(&self) -> ServiceKind {
+        self.member.service
+    }
+
+    fn compare(&self, other: &Self, column: Option<MemberColumn>, (): &()) -> Ordering {
+        let (a, b) = (&self.member, &other.member);
+        match column {
+            None | Some(MemberColumn::Service) => a.service.cmp(&b.service),
+            Some(MemberColumn::Region) => a.region.cmp(&b.region),
+            Some(MemberColumn::Administrator) => a.administrator_id.cmp(&b.administrator_id),
+            Some(MemberColumn::Member) => a.account_id.cmp(&b.account_id),
+            Some(MemberColumn::Email) => a.email.cmp(&b.email),
+            Some(MemberColumn::Status) => a.status.cmp(&b.status),
+            Some(MemberColumn::Updated) => a.updated_at.cmp(&b.updated_at),
+        }
+    }
+
+    fn tie_break(&self, other: &Self) -> Ordering {
+        let (a, b) = (&self.member, &other.member);
+        a.service
+            .cmp(&b.service)
+            .then_with(|| a.region.cmp(&b.region))
+            .then_with(|| a.profile.cmp(&b.profile))
+            .then_with(|| a.account_id.cmp(&b.account_id))
+    }
+}
+
+/// The members screen: one table group per source, in the order of the sources.
+#[derive(Debug, Clone)]
+pub struct MembersView {
+    /// Per source, once the screen was first opened.
+    pub listings: BTreeMap<SourceId, Listing>,
+    groups: BTreeMap<SourceId, usize>,
+    pub table: Browser<MemberRow, MemberNote>,
+}
+
+impl MembersView {
+    pub fn new(sources: &[SourceId]) -> Self {
+        Self {
+            listings: BTreeMap::new(),
+            groups: sources
+                .iter()
+                .enumerate()
+                .map(|(i, s)| (s.clone(), i))
+                .collect(),
+            table: Browser::new(
+                sources.len(),
+                Sort {
+                    column: None,
+                    descending: false,
+                },
+            ),
+        }
+    }
+
+    pub fn opened(&self) -> bool {
+        !self.listings.is_empty()
+    }
+
+    pub fn is_loading(&self) -> bool {
+        self.listings.values().any(|l| *l == Listing::Loading)
+    }
+
+    pub fn begin(&mut self, sources: impl IntoIterator<Item = SourceId>) {
+        for source in sources {
+            self.listings.insert(source, Listing::Loading);
+        }
+    }
+
+    pub fn listed(&mut self, source: SourceId, result: Result<Vec<Member>, AwsError>) {
+        match result {
+            Ok(members) => {
+                self.listings
+                    .insert(source.clone(), Listing::Done(members.len()));
+                if let Some(&group) = self.groups.get(&source) {
+                    let rows = members.into_iter().map(MemberRow::new).collect();
+                    self.table.replace(group, rows, &());
+                }
+            }
+            Err(error) => {
+                self.listings.insert(source, Listing::Failed(error));
+            }
+        }
+    }
+
+    pub fn selected_member(&self) -> Option<&Member> {
+        self.table.selected_row().map(|r| &r.member)
+    }
+
+    /// The marked members, or the selected one.
+    pub fn chosen(&self) -> Vec<Member> {
+        self.table
+            .chosen()
+            .into_iter()
+            .map(|r| r.member.clone())
+            .collect()
+    }
+}

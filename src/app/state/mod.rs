@@ -1,0 +1,255 @@
+//! The dashboard's state: every source, the rows each has returned, and how a person is looking
+//! at them. Split by concern: sources and backoff, the table engine and its row kinds, the
+//! members screen, the questions asked before anything changes, and the overlay.
+
+pub mod dialogs;
+pub mod form;
+pub mod invitations;
+pub mod members;
+pub mod overlay;
+pub mod sources;
+pub mod table;
+
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::{DateTime, Utc};
+
+use super::Mode;
+use super::settings::Settings;
+use crate::aws::AwsError;
+use crate::model::{Invitation, ServiceKind, SourceId};
+use dialogs::{Dialog, Note, Proposal};
+use form::InviteForm;
+use invitations::{Column, Row};
+use members::MembersView;
+use overlay::Overlay;
+use sources::{Changes, Live, SourceState};
+use table::{Browser, Sort};
+
+/// Which table is on screen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Screen {
+    Invitations,
+    Members,
+}
+
+/// Which services a table shows: one tab each, and one for all.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ServiceTab {
+    All,
+    Only(ServiceKind),
+}
+
+impl ServiceTab {
+    pub const ALL: [ServiceTab; 4] = [
+        ServiceTab::All,
+        ServiceTab::Only(ServiceKind::SecurityHub),
+        ServiceTab::Only(ServiceKind::GuardDuty),
+        ServiceTab::Only(ServiceKind::Detective),
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            ServiceTab::All => "All",
+            ServiceTab::Only(service) => service.display_name(),
+        }
+    }
+
+    pub fn index(self) -> usize {
+        ServiceTab::ALL.iter().position(|t| *t == self).unwrap_or(0)
+    }
+
+    pub fn shows(self, service: ServiceKind) -> bool {
+        match self {
+            ServiceTab::All => true,
+            ServiceTab::Only(only) => only == service,
+        }
+    }
+}
+
+/// How the Invited column writes a time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum DateStyle {
+    /// "3d ago"
+    Relative,
+    /// "2026-11-21 10:40"
+    Absolute,
+    /// Both, where there is room.
+    #[default]
+    Both,
+}
+
+/// Who an identity is, once STS has said.
+#[derive(Debug, Clone, PartialEq)]
+pub enum IdentityState {
+    Resolving,
+    Account(String),
+    Failed(AwsError),
+}
+
+#[derive(Clone)]
+pub struct AppState {
+    pub settings: Settings,
+    pub services: Vec<ServiceKind>,
+    pub regions: Vec<String>,
+    pub identities: BTreeMap<String, IdentityState>,
+    pub sources: Vec<SourceState>,
+    source_index: HashMap<SourceId, usize>,
+    pub generation: u64,
+    /// The service tab both screens show.
+    pub tab: ServiceTab,
+    pub screen: Screen,
+    /// The invitations table: one group per source, in the order of `sources`.
+    pub invitations: Browser<Row, Note>,
+    pub members: MembersView,
+    pub overlay: Overlay,
+    /// The terminal size.
+    pub size: (u16, u16),
+    /// How many rows the table shows, for paging and keeping the selection in sight.
+    pub table_rows: usize,
+    pub now: DateTime<Utc>,
+    pub spinner: usize,
+    /// A one-line message for the footer, until the next key.
+    pub notice: Option<String>,
+    pub live: Live,
+    pub changes: Changes,
+    dialogs_opened: u64,
+}
+
+impl AppState {
+    pub fn new(
+        sources: impl IntoIterator<Item = SourceId>,
+        profiles: impl IntoIterator<Item = String>,
+        services: Vec<ServiceKind>,
+        regions: Vec<String>,
+        settings: Settings,
+        now: DateTime<Utc>,
+    ) -> Self {
+        let ids: Vec<SourceId> = sources.into_iter().collect();
+        let source_index = ids
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (s.clone(), i))
+            .collect();
+        let live = Live {
+            interval: settings.refresh,
+            bell: settings.bell,
+            ..Live::default()
+        };
+        Self {
+            services,
+            regions,
+            identities: profiles
+                .into_iter()
+                .map(|p| (p, IdentityState::Resolving))
+                .collect(),
+            invitations: Browser::new(
+                ids.len(),
+                Sort {
+                    column: Some(Column::Invited),
+                    descending: true,
+                },
+            ),
+            members: MembersView::new(&ids),
+            sources: ids.into_iter().map(SourceState::new).collect(),
+            source_index,
+            generation: 1,
+            tab: ServiceTab::All,
+            screen: Screen::Invitations,
+            overlay: Overlay::Table,
+            size: (80, 24),
+            table_rows: 0,
+            now,
+            spinner: 0,
+            notice: None,
+            live,
+            changes: Changes::default(),
+            dialogs_opened: 0,
+            settings,
+        }
+    }
+
+    /// How keys are resolved now.
+    pub fn mode(&self) -> Mode {
+        self.overlay.mode()
+    }
+
+    /// The open question about answering invitations.
+    pub fn dialog(&self) -> Option<&Dialog> {
+        match &self.overlay {
+            Overlay::Answer(dialog) => Some(dialog),
+            _ => None,
+        }
+    }
+
+    /// The open question about changing members or inviting.
+    pub fn proposal(&self) -> Option<&Proposal> {
+        match &self.overlay {
+            Overlay::Proposal(proposal) => Some(proposal),
+            _ => None,
+        }
+    }
+
+    pub fn form(&self) -> Option<&InviteForm> {
+        match &self.overlay {
+            Overlay::Form(form) => Some(form),
+            _ => None,
+        }
+    }
+
+    pub fn form_mut(&mut self) -> Option<&mut InviteForm> {
+        match &mut self.overlay {
+            Overlay::Form(form) => Some(form),
+            _ => None,
+        }
+    }
+
+    /// What is typed after `:`, while the prompt is open.
+    pub fn prompt(&self) -> Option<&str> {
+        match &self.overlay {
+            Overlay::Prompt(text) => Some(text),
+            _ => None,
+        }
+    }
+
+    pub fn source_ids(&self) -> Vec<SourceId> {
+        self.sources.iter().map(|s| s.id.clone()).collect()
+    }
+
+    pub fn account_of(&self, profile: &str) -> Option<String> {
+        match self.identities.get(profile) {
+            Some(IdentityState::Account(account)) => Some(account.clone()),
+            _ => None,
+        }
+    }
+
+    /// The account an invitation was received by, or its profile name while unknown.
+    pub fn account_label<'a>(&'a self, invitation: &'a Invitation) -> &'a str {
+        invitations::account_label(&self.identities, invitation)
+    }
+
+    pub fn next_dialog_id(&mut self) -> u64 {
+        self.dialogs_opened += 1;
+        self.dialogs_opened
+    }
+
+    pub fn source_mut(&mut self, id: &SourceId) -> Option<&mut SourceState> {
+        let index = *self.source_index.get(id)?;
+        self.sources.get_mut(index)
+    }
+
+    pub fn several_identities(&self) -> bool {
+        self.identities.len() > 1
+    }
+
+    pub fn is_loading(&self) -> bool {
+        self.sources.iter().any(SourceState::is_busy)
+    }
+
+    /// Whether anything on screen moves: a loading source, a member listing, a readiness check.
+    pub fn is_animating(&self) -> bool {
+        self.is_loading()
+            || self.members.is_loading()
+            || self.dialog().is_some_and(|d| d.readiness.is_none())
+    }
+}

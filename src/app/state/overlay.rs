@@ -1,0 +1,40 @@
+//! What is over the table and has the keyboard. One value, carrying its own state, so a dialog
+//! without a question or a form without fields cannot be built.
+
+use super::dialogs::{Dialog, Proposal};
+use super::form::InviteForm;
+use crate::app::Mode;
+
+#[derive(Debug, Clone)]
+pub enum Overlay {
+    /// Nothing: the table has the keyboard.
+    Table,
+    /// Typing into the filter.
+    Filter,
+    /// The `:` prompt, with what is typed so far.
+    Prompt(String),
+    /// Every field of the selected row.
+    Detail,
+    Help,
+    /// Asks before answering invitations.
+    Answer(Dialog),
+    /// Asks before changing members or inviting.
+    Proposal(Proposal),
+    /// The invite form.
+    Form(InviteForm),
+}
+
+impl Overlay {
+    /// How keys are resolved while it is up.
+    pub fn mode(&self) -> Mode {
+        match self {
+            Overlay::Table => Mode::Table,
+            Overlay::Filter => Mode::Filter,
+            Overlay::Prompt(_) => Mode::Prompt,
+            Overlay::Detail => Mode::Detail,
+            Overlay::Help => Mode::Help,
+            Overlay::Answer(_) | Overlay::Proposal(_) => Mode::Confirm,
+            Overlay::Form(_) => Mode::Form,
+        }
+    }
+}

@@ -1,0 +1,266 @@
+//! Where invitations come from: each source's listing as it streams, completes or fails; live
+//! mode's schedule and backoff; and what a refresh changed.
+
+use std::collections::{HashMap, HashSet};
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+
+use super::AppState;
+use super::invitations::Row;
+use super::table::TableRow;
+use crate::aws::{AwsError, ErrorKind};
+use crate::model::{Invitation, Response, ServiceKind, SourceId, Status};
+
+/// Longest a failing source waits between automatic refreshes, in intervals.
+const MAX_BACKOFF: u32 = 8;
+
+/// Live mode: refresh on an interval, unless paused.
+#[derive(Debug, Clone, Default)]
+pub struct Live {
+    /// None: live mode is off (`--refresh 0`).
+    pub interval: Option<Duration>,
+    pub paused: bool,
+    /// When the next automatic refresh is due; set when a refresh completes.
+    pub next_at: Option<DateTime<Utc>>,
+    /// Ring the terminal bell when a new invitation arrives.
+    pub bell: bool,
+}
+
+impl Live {
+    pub fn active(&self) -> bool {
+        self.interval.is_some() && !self.paused
+    }
+}
+
+/// What the last refresh changed: rows new or changed since the previous listing of their
+/// source, and how many went. Kept until the source's next listing.
+#[derive(Debug, Clone, Default)]
+pub struct Changes {
+    pub new: HashSet<String>,
+    pub changed: HashSet<String>,
+    pub gone: usize,
+    pub gone_since: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Phase {
+    /// Waiting for a slot.
+    Queued,
+    Loading,
+    Done {
+        elapsed: Duration,
+    },
+    Failed {
+        error: AwsError,
+        elapsed: Duration,
+    },
+}
+
+#[derive(Debug, Clone)]
+pub struct SourceState {
+    pub id: SourceId,
+    pub phase: Phase,
+    /// Pages and items received in the current fetch.
+    pub pages: usize,
+    pub items: usize,
+    /// Whether a listing ever completed; until then, rows are shown as they stream in.
+    listed: bool,
+    /// What the current fetch has delivered so far, once a listing is on screen.
+    incoming: Vec<Row>,
+    /// When its last complete listing landed.
+    pub listed_at: Option<DateTime<Utc>>,
+    /// Failures in a row, for backing off.
+    pub failures: u32,
+    /// Automatic refreshes leave it alone until then.
+    pub backoff_until: Option<DateTime<Utc>>,
+}
+
+impl SourceState {
+    pub(super) fn new(id: SourceId) -> Self {
+        Self {
+            id,
+            phase: Phase::Queued,
+            pages: 0,
+            items: 0,
+            listed: false,
+            incoming: Vec::new(),
+            listed_at: None,
+            failures: 0,
+            backoff_until: None,
+        }
+    }
+
+    pub fn is_busy(&self) -> bool {
+        matches!(self.phase, Phase::Queued | Phase::Loading)
+    }
+}
+
+impl AppState {
+    fn group_of(&self, id: &SourceId) -> Option<usize> {
+        self.source_index.get(id).copied()
+    }
+
+    /// The rows a source shows now.
+    pub fn shown(&self, id: &SourceId) -> &[Row] {
+        self.group_of(id)
+            .map_or(&[], |group| self.invitations.group(group))
+    }
+
+    /// A fetch for `generation` begins: every source is queued again. Rows already complete
+    /// stay on screen until their source's new listing completes.
+    pub fn begin_generation(&mut self, generation: u64) {
+        let all: Vec<SourceId> = self.source_ids();
+        self.begin_generation_of(generation, &all);
+    }
+
+    /// A fetch of `which` begins as `generation`; the other sources keep what they have.
+    pub fn begin_generation_of(&mut self, generation: u64, which: &[SourceId]) {
+        self.generation = generation;
+        self.changes.gone = 0;
+        for (group, source) in self.sources.iter_mut().enumerate() {
+            if !which.contains(&source.id) {
+                continue;
+            }
+            source.phase = Phase::Queued;
+            source.pages = 0;
+            source.items = 0;
+            source.incoming.clear();
+            // A first listing that never completed starts again from nothing.
+            if !source.listed && !self.invitations.group(group).is_empty() {
+                self.invitations
+                    .replace(group, Vec::new(), &self.identities);
+            }
+        }
+    }
+
+    pub fn source_started(&mut self, id: &SourceId) {
+        if let Some(source) = self.source_mut(id) {
+            source.phase = Phase::Loading;
+        }
+    }
+
+    pub fn source_page(&mut self, id: &SourceId, invitations: Vec<Invitation>) {
+        let Some(group) = self.group_of(id) else {
+            return;
+        };
+        let source = &mut self.sources[group];
+        source.phase = Phase::Loading;
+        source.pages += 1;
+        source.items += invitations.len();
+        let rows = invitations.into_iter().map(Row::new);
+        if source.listed {
+            source.incoming.extend(rows);
+        } else {
+            self.invitations.append(group, rows, &self.identities);
+        }
+    }
+
+    pub fn source_finished(&mut self, id: &SourceId, elapsed: Duration) {
+        let Some(group) = self.group_of(id) else {
+            return;
+        };
+        let now = self.now;
+        let source = &mut self.sources[group];
+        source.phase = Phase::Done { elapsed };
+        source.failures = 0;
+        source.backoff_until = None;
+        let previous_listing = source.listed_at.replace(now);
+        // A first listing was already shown as it streamed.
+        if std::mem::replace(&mut source.listed, true) {
+            let incoming = std::mem::take(&mut source.incoming);
+            let previous = self.invitations.replace(group, incoming, &self.identities);
+            self.record_changes(group, &previous, previous_listing);
+        }
+    }
+
+    /// Compares a source's new listing with its previous one.
+    fn record_changes(&mut self, group: usize, previous: &[Row], since: Option<DateTime<Utc>>) {
+        let before: HashMap<&str, &str> = previous
+            .iter()
+            .map(|r| (r.key(), r.invitation.status_raw.as_str()))
+            .collect();
+        for key in before.keys() {
+            self.changes.new.remove(*key);
+            self.changes.changed.remove(*key);
+        }
+        let mut still_there = HashSet::new();
+        for row in self.invitations.group(group) {
+            let key = row.key();
+            match before.get(key) {
+                None => {
+                    self.changes.new.insert(key.to_owned());
+                }
+                Some(status) if *status != row.invitation.status_raw => {
+                    self.changes.changed.insert(key.to_owned());
+                }
+                Some(_) => {}
+            }
+            still_there.insert(key);
+        }
+        let gone = before.keys().filter(|k| !still_there.contains(**k)).count();
+        if gone > 0 {
+            self.changes.gone += gone;
+            self.changes.gone_since = match (self.changes.gone_since, since) {
+                (Some(a), Some(b)) => Some(a.min(b)),
+                (a, b) => a.or(b),
+            };
+        }
+    }
+
+    /// Sources an automatic refresh should list: all but those backing off.
+    pub fn due_sources(&self) -> Vec<SourceId> {
+        self.sources
+            .iter()
+            .filter(|s| s.backoff_until.is_none_or(|until| until <= self.now))
+            .map(|s| s.id.clone())
+            .collect()
+    }
+
+    pub fn source_failed(&mut self, id: &SourceId, error: AwsError, elapsed: Duration) {
+        let Some(group) = self.group_of(id) else {
+            return;
+        };
+        let interval = self.live.interval;
+        let now = self.now;
+        let source = &mut self.sources[group];
+        // A throttled or failing source waits longer before its next automatic refresh.
+        if let Some(interval) = interval
+            && error.kind != ErrorKind::RegionNotEnabled
+        {
+            source.failures = source.failures.saturating_add(1);
+            let factor = 2u32.saturating_pow(source.failures).min(MAX_BACKOFF);
+            source.backoff_until = chrono::Duration::from_std(interval * factor)
+                .ok()
+                .map(|wait| now + wait);
+        }
+        source.phase = Phase::Failed { error, elapsed };
+        // Keep what a first listing delivered before it failed: partial, but real.
+        source.listed = true;
+        source.incoming.clear();
+    }
+
+    /// Shows an answer's success at once: an accepted invitation turns accepted, a declined or
+    /// deleted one goes. The source is then fetched again to confirm.
+    pub fn apply_success(&mut self, source: &SourceId, key: &str, response: Response) {
+        let Some(group) = self.group_of(source) else {
+            return;
+        };
+        self.invitations
+            .edit(group, &self.identities, |rows| match response {
+                Response::Accept => {
+                    for row in rows.iter_mut().filter(|r| r.key() == key) {
+                        let mut invitation = row.invitation.clone();
+                        invitation.status = Status::Accepted;
+                        invitation.status_raw = match invitation.service {
+                            ServiceKind::Detective => "ENABLED".into(),
+                            _ => "Enabled".into(),
+                        };
+                        *row = Row::new(invitation);
+                    }
+                }
+                Response::Decline | Response::Delete => rows.retain(|r| r.key() != key),
+            });
+        self.invitations.unmark(key);
+    }
+}

@@ -1,0 +1,395 @@
+//! One table engine for every table: rows grouped by the source they came from, kept sorted
+//! incrementally, filtered by text and service tab, with a selection, a scroll offset, marks and
+//! a note per row. A row kind says how through [`TableRow`]; nothing outside changes the filter,
+//! sort or rows without the indices following.
+//!
+//! A page arriving into ten thousand rows costs a binary search per row, not a re-sort.
+
+use std::cmp::Ordering;
+use std::collections::{HashMap, HashSet};
+
+use super::ServiceTab;
+use crate::model::ServiceKind;
+
+/// What a table needs of its rows.
+pub trait TableRow {
+    type Column: Copy + Eq + std::fmt::Debug;
+    /// What ordering may need besides the rows (the invitations' account names).
+    type Context;
+
+    /// Stable across refreshes, unique in the table.
+    fn key(&self) -> &str;
+    /// The lowercase text the filter searches.
+    fn haystack(&self) -> &str;
+    fn service(&self) -> ServiceKind;
+    /// The order by `column`, or the table's natural order for `None`.
+    fn compare(
+        &self,
+        other: &Self,
+        column: Option<Self::Column>,
+        context: &Self::Context,
+    ) -> Ordering;
+    /// A total order among rows `compare` finds equal, so equal rows never swap between frames.
+    fn tie_break(&self, other: &Self) -> Ordering;
+}
+
+/// Whether every word of `needle_lowercase` appears somewhere in `haystack`.
+pub fn contains_every_word(haystack: &str, needle_lowercase: &str) -> bool {
+    needle_lowercase
+        .split_whitespace()
+        .all(|word| haystack.contains(word))
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Sort<C> {
+    /// None: the table's natural order, with no column marked.
+    pub column: Option<C>,
+    pub descending: bool,
+}
+
+/// Where a row lives: which group, which of its rows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct RowRef {
+    group: u32,
+    index: u32,
+}
+
+#[derive(Debug, Clone)]
+pub struct Browser<R: TableRow, N> {
+    groups: Vec<Vec<R>>,
+    /// Every row, in sort order.
+    sorted: Vec<RowRef>,
+    /// The rows the tab and filter let through, in sort order.
+    visible: Vec<RowRef>,
+    /// Rows matching the filter, per tab.
+    counts: [usize; ServiceTab::ALL.len()],
+    sort: Sort<R::Column>,
+    filter: String,
+    tab: ServiceTab,
+    selected: usize,
+    offset: usize,
+    marked: HashSet<String>,
+    notes: HashMap<String, N>,
+}
+
+impl<R: TableRow, N> Browser<R, N> {
+    pub fn new(groups: usize, sort: Sort<R::Column>) -> Self {
+        Self {
+            groups: (0..groups).map(|_| Vec::new()).collect(),
+            sorted: Vec::new(),
+            visible: Vec::new(),
+            counts: [0; ServiceTab::ALL.len()],
+            sort,
+            filter: String::new(),
+            tab: ServiceTab::All,
+            selected: 0,
+            offset: 0,
+            marked: HashSet::new(),
+            notes: HashMap::new(),
+        }
+    }
+
+    fn row(&self, at: RowRef) -> &R {
+        &self.groups[at.group as usize][at.index as usize]
+    }
+
+    pub fn group(&self, group: usize) -> &[R] {
+        &self.groups[group]
+    }
+
+    pub fn all_rows(&self) -> impl Iterator<Item = &R> + '_ {
+        self.groups.iter().flatten()
+    }
+
+    pub fn total(&self) -> usize {
+        self.sorted.len()
+    }
+
+    pub fn visible_len(&self) -> usize {
+        self.visible.len()
+    }
+
+    pub fn visible_row(&self, position: usize) -> Option<&R> {
+        self.visible.get(position).map(|r| self.row(*r))
+    }
+
+    /// The rows on screen, in order.
+    pub fn visible_rows(&self) -> impl ExactSizeIterator<Item = &R> + '_ {
+        self.visible.iter().map(|r| self.row(*r))
+    }
+
+    pub fn selected(&self) -> usize {
+        self.selected
+    }
+
+    pub fn offset(&self) -> usize {
+        self.offset
+    }
+
+    pub fn selected_row(&self) -> Option<&R> {
+        self.visible_row(self.selected)
+    }
+
+    pub fn selected_key(&self) -> Option<String> {
+        self.selected_row().map(|r| r.key().to_owned())
+    }
+
+    /// Rows matching the filter in `tab`.
+    pub fn count(&self, tab: ServiceTab) -> usize {
+        self.counts[tab.index()]
+    }
+
+    pub fn sort(&self) -> Sort<R::Column> {
+        self.sort
+    }
+
+    pub fn filter(&self) -> &str {
+        &self.filter
+    }
+
+    pub fn tab(&self) -> ServiceTab {
+        self.tab
+    }
+
+    pub fn is_marked(&self, key: &str) -> bool {
+        self.marked.contains(key)
+    }
+
+    pub fn marked_count(&self) -> usize {
+        self.marked.len()
+    }
+
+    pub fn mark(&mut self, key: String) {
+        self.marked.insert(key);
+    }
+
+    pub fn unmark(&mut self, key: &str) {
+        self.marked.remove(key);
+    }
+
+    /// Marks or unmarks the selected row, and moves to the next.
+    pub fn toggle_mark(&mut self) {
+        if let Some(key) = self.selected_key() {
+            if !self.marked.remove(&key) {
+                self.marked.insert(key);
+            }
+            self.move_by(1);
+        }
+    }
+
+    /// The marked rows, or the selected one when none is marked.
+    pub fn chosen(&self) -> Vec<&R> {
+        let marked: Vec<&R> = self
+            .all_rows()
+            .filter(|r| self.marked.contains(r.key()))
+            .collect();
+        if marked.is_empty() {
+            self.selected_row().into_iter().collect()
+        } else {
+            marked
+        }
+    }
+
+    pub fn note(&self, key: &str) -> Option<&N> {
+        self.notes.get(key)
+    }
+
+    pub fn set_note(&mut self, key: String, note: N) {
+        self.notes.insert(key, note);
+    }
+
+    pub fn has_notes(&self) -> bool {
+        !self.notes.is_empty()
+    }
+
+    /// Moves the selection by `delta` rows, within the visible rows.
+    pub fn move_by(&mut self, delta: isize) {
+        let last = self.visible.len().saturating_sub(1) as isize;
+        self.selected = (self.selected as isize + delta).clamp(0, last.max(0)) as usize;
+    }
+
+    pub fn top(&mut self) {
+        self.selected = 0;
+    }
+
+    pub fn bottom(&mut self) {
+        self.selected = self.visible.len().saturating_sub(1);
+    }
+
+    /// Scrolls just enough that the selected row is among `height` rows on screen.
+    pub fn scroll_into_view(&mut self, height: usize) {
+        let last_offset = self.visible.len().saturating_sub(height);
+        if self.selected < self.offset {
+            self.offset = self.selected;
+        } else if self.selected >= self.offset + height {
+            self.offset = self.selected + 1 - height;
+        }
+        self.offset = self.offset.min(last_offset);
+    }
+
+    fn compare(&self, a: RowRef, b: RowRef, context: &R::Context) -> Ordering {
+        let (x, y) = (self.row(a), self.row(b));
+        let primary = x.compare(y, self.sort.column, context);
+        let primary = if self.sort.descending {
+            primary.reverse()
+        } else {
+            primary
+        };
+        primary
+            .then_with(|| x.tie_break(y))
+            .then_with(|| (a.group, a.index).cmp(&(b.group, b.index)))
+    }
+
+    /// Whether a row matches the filter, and whether the tab shows it too.
+    fn passes(&self, at: RowRef, needle: &str) -> (bool, bool) {
+        let row = self.row(at);
+        let matches = contains_every_word(row.haystack(), needle);
+        (matches, matches && self.tab.shows(row.service()))
+    }
+
+    fn count_row(&mut self, at: RowRef) {
+        let service = self.row(at).service();
+        self.counts[ServiceTab::All.index()] += 1;
+        self.counts[ServiceTab::Only(service).index()] += 1;
+    }
+
+    /// Applies tab and filter to the sorted rows; the sort itself is unchanged.
+    fn refilter(&mut self) {
+        let needle = self.filter.to_lowercase();
+        self.counts = [0; ServiceTab::ALL.len()];
+        let mut visible = Vec::with_capacity(self.sorted.len());
+        for index in 0..self.sorted.len() {
+            let at = self.sorted[index];
+            let (matches, shown) = self.passes(at, &needle);
+            if matches {
+                self.count_row(at);
+            }
+            if shown {
+                visible.push(at);
+            }
+        }
+        self.visible = visible;
+        self.clamp_selection();
+    }
+
+    /// Re-sorts everything; the selected row stays selected where it is still shown.
+    fn rebuild_keeping(&mut self, keep: Option<String>, context: &R::Context) {
+        let mut sorted: Vec<RowRef> = self
+            .groups
+            .iter()
+            .enumerate()
+            .flat_map(|(g, rows)| {
+                (0..rows.len()).map(move |i| RowRef {
+                    group: g as u32,
+                    index: i as u32,
+                })
+            })
+            .collect();
+        sorted.sort_by(|a, b| self.compare(*a, *b, context));
+        self.sorted = sorted;
+        self.refilter();
+        if let Some(key) = keep {
+            self.select_key(&key);
+        }
+    }
+
+    /// Re-sorts everything, keeping the selection: for when ordering inputs changed.
+    pub fn resort(&mut self, context: &R::Context) {
+        let keep = self.selected_key();
+        self.rebuild_keeping(keep, context);
+    }
+
+    pub fn set_sort(&mut self, sort: Sort<R::Column>, context: &R::Context) {
+        self.sort = sort;
+        self.resort(context);
+    }
+
+    /// Shows another tab, keeping the selected row when the tab shows it.
+    pub fn set_tab(&mut self, tab: ServiceTab) {
+        if self.tab == tab {
+            return;
+        }
+        let keep = self.selected_key();
+        self.tab = tab;
+        self.refilter();
+        match keep {
+            Some(key) => self.select_key(&key),
+            None => self.selected = 0,
+        }
+    }
+
+    /// A new filter: the first match is selected.
+    pub fn set_filter(&mut self, filter: String) {
+        if self.filter == filter {
+            return;
+        }
+        self.filter = filter;
+        self.refilter();
+        self.selected = 0;
+        self.offset = 0;
+    }
+
+    pub fn select_key(&mut self, key: &str) {
+        let found = self.visible_rows().position(|r| r.key() == key);
+        if let Some(position) = found {
+            self.selected = position;
+        }
+        self.clamp_selection();
+    }
+
+    fn clamp_selection(&mut self) {
+        self.selected = self.selected.min(self.visible.len().saturating_sub(1));
+    }
+
+    /// Adds rows to a group, each at its sorted place; the selected row stays selected.
+    pub fn append(
+        &mut self,
+        group: usize,
+        rows: impl IntoIterator<Item = R>,
+        context: &R::Context,
+    ) {
+        let from = self.groups[group].len();
+        self.groups[group].extend(rows);
+        let needle = self.filter.to_lowercase();
+        for index in from..self.groups[group].len() {
+            let at = RowRef {
+                group: group as u32,
+                index: index as u32,
+            };
+            let position = self
+                .sorted
+                .partition_point(|other| self.compare(*other, at, context) == Ordering::Less);
+            self.sorted.insert(position, at);
+            let (matches, shown) = self.passes(at, &needle);
+            if matches {
+                self.count_row(at);
+            }
+            if shown {
+                let position = self
+                    .visible
+                    .partition_point(|other| self.compare(*other, at, context) == Ordering::Less);
+                // Keep the same row selected when a row lands above it.
+                if position <= self.selected && !self.visible.is_empty() {
+                    self.selected += 1;
+                }
+                self.visible.insert(position, at);
+            }
+        }
+        self.clamp_selection();
+    }
+
+    /// Replaces a group's rows, returning the old ones; the selected row stays selected.
+    pub fn replace(&mut self, group: usize, rows: Vec<R>, context: &R::Context) -> Vec<R> {
+        let keep = self.selected_key();
+        let old = std::mem::replace(&mut self.groups[group], rows);
+        self.rebuild_keeping(keep, context);
+        old
+    }
+
+    /// Changes a group's rows in place; the selected row stays selected.
+    pub fn edit(&mut self, group: usize, context: &R::Context, change: impl FnOnce(&mut Vec<R>)) {
+        let keep = self.selected_key();
+        change(&mut self.groups[group]);
+        self.rebuild_keeping(keep, context);
+    }
+}

@@ -1,0 +1,41 @@
+//! Enter and Esc: what confirming or closing means for whatever is up.
+
+use super::{Effect, form, invitations, members, prompt};
+use crate::app::state::AppState;
+use crate::app::state::overlay::Overlay;
+
+pub(super) fn confirm(state: &mut AppState) -> Vec<Effect> {
+    match std::mem::replace(&mut state.overlay, Overlay::Table) {
+        Overlay::Form(form) => {
+            state.overlay = Overlay::Form(form);
+            form::submit(state);
+            Vec::new()
+        }
+        Overlay::Prompt(text) => {
+            state.overlay = Overlay::Prompt(text);
+            prompt::run(state)
+        }
+        Overlay::Proposal(proposal) => members::confirm(state, proposal),
+        Overlay::Answer(dialog) if dialog.readiness.is_none() => {
+            state.overlay = Overlay::Answer(dialog);
+            state.notice = Some("still asking AWS what is needed first…".into());
+            Vec::new()
+        }
+        Overlay::Answer(dialog) => invitations::confirm(state, dialog),
+        Overlay::Table | Overlay::Filter | Overlay::Detail | Overlay::Help => Vec::new(),
+    }
+}
+
+pub(super) fn close(state: &mut AppState) {
+    match std::mem::replace(&mut state.overlay, Overlay::Table) {
+        Overlay::Answer(_) | Overlay::Proposal(_) => {
+            state.notice = Some("cancelled: nothing was sent".into());
+        }
+        Overlay::Form(_) => {
+            state.notice = Some("invite cancelled: nothing was sent".into());
+        }
+        // Esc in the filter, or on the table, clears the filter.
+        Overlay::Filter | Overlay::Table => super::text::change_filter(state, String::clear),
+        Overlay::Prompt(_) | Overlay::Detail | Overlay::Help => {}
+    }
+}

@@ -1,0 +1,238 @@
+//! The invitations screen: listing as fetch events arrive, live refresh, and answering with a
+//! dialog that asks AWS what is needed first.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
+
+use super::Effect;
+use crate::app::effect::Answer;
+use crate::app::state::dialogs::{Dialog, Note};
+use crate::app::state::overlay::Overlay;
+use crate::app::state::{AppState, IdentityState};
+use crate::aws::AwsError;
+use crate::fetch::FetchEvent;
+use crate::format;
+use crate::model::{Actor, Outcome, Readiness, Response, SourceId, Target};
+
+/// Time passes: spinners turn, and an automatic refresh starts when one is due.
+pub(super) fn tick(state: &mut AppState, now: DateTime<Utc>) -> Vec<Effect> {
+    state.now = now;
+    if state.is_animating() {
+        state.spinner = state.spinner.wrapping_add(1);
+    }
+    let due = state.live.active()
+        && !state.is_loading()
+        && state.live.next_at.is_some_and(|at| state.now >= at);
+    if !due {
+        return Vec::new();
+    }
+    let sources = state.due_sources();
+    let generation = state.generation + 1;
+    state.live.next_at = None;
+    state.begin_generation_of(generation, &sources);
+    if sources.is_empty() {
+        schedule_next(state);
+        return Vec::new();
+    }
+    vec![Effect::FetchSome {
+        generation,
+        sources,
+    }]
+}
+
+fn schedule_next(state: &mut AppState) {
+    state.live.next_at = state
+        .live
+        .interval
+        .and_then(|interval| chrono::Duration::from_std(interval).ok())
+        .map(|interval| state.now + interval);
+}
+
+pub(super) fn refresh(state: &mut AppState) -> Vec<Effect> {
+    let generation = state.generation + 1;
+    state.begin_generation(generation);
+    vec![Effect::Fetch { generation }]
+}
+
+pub(super) fn toggle_live(state: &mut AppState) {
+    if state.live.interval.is_none() {
+        state.notice =
+            Some("live mode is off: start with --refresh 30s, or set refresh in the config".into());
+        return;
+    }
+    state.live.paused = !state.live.paused;
+    if !state.live.paused && state.live.next_at.is_none() && !state.is_loading() {
+        schedule_next(state);
+    }
+}
+
+pub(super) fn fetched(state: &mut AppState, event: FetchEvent) -> Vec<Effect> {
+    if event.generation() != state.generation {
+        return Vec::new(); // from a superseded fetch
+    }
+    let was_loading = state.is_loading();
+    let new_before = state.changes.new.len();
+    match event {
+        FetchEvent::Identity {
+            profile, outcome, ..
+        } => {
+            let identity = match outcome {
+                Ok(account) => IdentityState::Account(account),
+                Err(error) => IdentityState::Failed(error),
+            };
+            state.identities.insert(profile, identity);
+        }
+        FetchEvent::Started { source, .. } => state.source_started(&source),
+        FetchEvent::Page {
+            source,
+            invitations,
+            ..
+        } => state.source_page(&source, invitations),
+        FetchEvent::Finished {
+            source, elapsed, ..
+        } => state.source_finished(&source, elapsed),
+        FetchEvent::Failed {
+            source,
+            error,
+            elapsed,
+            ..
+        } => state.source_failed(&source, error, elapsed),
+    }
+    let mut effects = Vec::new();
+    if state.changes.new.len() > new_before && state.live.bell {
+        effects.push(Effect::Bell);
+    }
+    if was_loading && !state.is_loading() {
+        schedule_next(state);
+        if state.changes.gone > 0 {
+            let since = state
+                .changes
+                .gone_since
+                .map(|t| format!(" since {}", format::clock_time(t, state.settings.clock)))
+                .unwrap_or_default();
+            let count = state.changes.gone;
+            state.notice = Some(format!(
+                "{count} invitation{} gone{since}",
+                if count == 1 { "" } else { "s" }
+            ));
+        }
+    }
+    effects
+}
+
+pub(super) fn open_dialog(state: &mut AppState, response: Response) -> Vec<Effect> {
+    let mut targets = Vec::new();
+    let mut skipped = Vec::new();
+    for row in state.invitations.chosen() {
+        let invitation = &row.invitation;
+        match response.applies_to(invitation) {
+            Ok(()) => targets.push((
+                invitation.source(),
+                Target::of(invitation),
+                invitation.clone(),
+            )),
+            Err(reason) => skipped.push(format!(
+                "{} {} from {}: {reason}",
+                invitation.service, invitation.region, invitation.administrator_id
+            )),
+        }
+    }
+    if targets.is_empty() {
+        state.notice = Some(match skipped.first() {
+            Some(reason) if skipped.len() == 1 => format!("cannot {response}: {reason}"),
+            Some(_) => format!("cannot {response} any of the {} marked rows", skipped.len()),
+            None => format!("nothing to {response}: no invitation is selected"),
+        });
+        return Vec::new();
+    }
+    let id = state.next_dialog_id();
+    let dialog = Dialog {
+        id,
+        response,
+        targets,
+        skipped,
+        readiness: None,
+    };
+    let sources = dialog.sources();
+    state.overlay = Overlay::Answer(dialog);
+    vec![Effect::CheckReadiness {
+        dialog: id,
+        response,
+        sources,
+    }]
+}
+
+/// What each source needs first, for the dialog that asked.
+pub(super) fn readiness(
+    state: &mut AppState,
+    dialog: u64,
+    results: Vec<(SourceId, Result<Readiness, AwsError>)>,
+) {
+    if let Overlay::Answer(open) = &mut state.overlay
+        && open.id == dialog
+    {
+        open.readiness = Some(results.into_iter().collect());
+    }
+}
+
+/// Yes to the dialog: the answers go, per source, with the steps AWS said it needs.
+pub(super) fn confirm(state: &mut AppState, dialog: Dialog) -> Vec<Effect> {
+    let readiness = dialog.readiness.unwrap_or_default();
+    let response = dialog.response;
+    let mut by_source: BTreeMap<SourceId, Vec<Target>> = BTreeMap::new();
+    for (source, target, _) in dialog.targets {
+        by_source.entry(source).or_default().push(target);
+    }
+    let answers: Vec<Answer> = by_source
+        .into_iter()
+        .map(|(source, targets)| {
+            // A failed check sends the answer anyway: AWS's own error is the better message.
+            let steps = match readiness.get(&source) {
+                Some(Ok(ready)) => ready.steps.clone(),
+                _ => Vec::new(),
+            };
+            let account = state.account_of(&source.profile);
+            Answer {
+                source,
+                steps,
+                targets,
+                actor: Actor { account },
+            }
+        })
+        .collect();
+    for answer in &answers {
+        for target in &answer.targets {
+            state
+                .invitations
+                .set_note(target.key.clone(), Note::Working(response));
+            state.invitations.unmark(&target.key);
+        }
+    }
+    vec![Effect::Answer { response, answers }]
+}
+
+/// What came of answering: each row says so, and the source is listed again to confirm.
+pub(super) fn answered(
+    state: &mut AppState,
+    source: SourceId,
+    response: Response,
+    outcomes: Vec<Outcome>,
+) -> Vec<Effect> {
+    for outcome in outcomes {
+        match outcome.result {
+            Ok(()) => {
+                state
+                    .invitations
+                    .set_note(outcome.key.clone(), Note::Done(response));
+                state.apply_success(&source, &outcome.key, response);
+            }
+            Err(reason) => {
+                state
+                    .invitations
+                    .set_note(outcome.key, Note::Failed(response, reason));
+            }
+        }
+    }
+    vec![Effect::Refetch { source }]
+}

@@ -1,0 +1,137 @@
+//! The members screen: listing what each identity administers, changing members after a
+//! confirmation, and the invite form.
+
+use std::collections::BTreeMap;
+
+use super::Effect;
+use crate::app::effect::MemberBatch;
+use crate::app::state::dialogs::{MemberChange, Proposal};
+use crate::app::state::form::InviteForm;
+use crate::app::state::members::{MemberAction, MemberNote};
+use crate::app::state::overlay::Overlay;
+use crate::app::state::{AppState, Screen};
+use crate::model::{Actor, Outcome, ServiceKind, SourceId};
+
+/// `m`: from invitations to members and back; members are listed when first shown.
+pub(super) fn toggle_screen(state: &mut AppState) -> Vec<Effect> {
+    state.screen = match state.screen {
+        Screen::Invitations => Screen::Members,
+        Screen::Members => Screen::Invitations,
+    };
+    if state.screen == Screen::Members && !state.members.opened() {
+        return refresh(state);
+    }
+    Vec::new()
+}
+
+pub(super) fn refresh(state: &mut AppState) -> Vec<Effect> {
+    let sources = state.source_ids();
+    state.members.begin(sources.clone());
+    vec![Effect::ListMembers { sources }]
+}
+
+/// `i`: the invite form, on the members screen.
+pub(super) fn open_form(state: &mut AppState) -> Vec<Effect> {
+    let effects = if state.screen == Screen::Invitations {
+        toggle_screen(state)
+    } else {
+        Vec::new()
+    };
+    let profile = state
+        .members
+        .selected_member()
+        .map(|m| m.profile.clone())
+        .or_else(|| state.identities.keys().next().cloned())
+        .unwrap_or_default();
+    state.overlay = Overlay::Form(InviteForm::new(profile, &state.regions));
+    effects
+}
+
+/// Asks before withdrawing invitations or removing the chosen members.
+pub(super) fn propose(state: &mut AppState, change: MemberChange) {
+    let targets = state.members.chosen();
+    if targets.is_empty() {
+        state.notice = Some("no member is selected".into());
+        return;
+    }
+    if change == MemberChange::WithdrawInvitation
+        && let Some(other) = targets.iter().find(|m| m.service == ServiceKind::GuardDuty)
+    {
+        state.notice = Some(format!(
+            "GuardDuty deletes invitations only from the invitee's side ({} in {}): x removes the member instead",
+            other.account_id, other.region
+        ));
+        return;
+    }
+    state.overlay = Overlay::Proposal(Proposal::ChangeMembers { change, targets });
+}
+
+/// Yes to a proposal: one batch per source, as the identity that administers it.
+pub(super) fn confirm(state: &mut AppState, proposal: Proposal) -> Vec<Effect> {
+    match proposal {
+        Proposal::ChangeMembers { change, targets } => {
+            let mut by_source: BTreeMap<SourceId, Vec<String>> = BTreeMap::new();
+            for member in &targets {
+                by_source
+                    .entry(member.source())
+                    .or_default()
+                    .push(member.account_id.clone());
+                let table = &mut state.members.table;
+                table.set_note(member.key(), MemberNote::Working);
+                table.unmark(&member.key());
+            }
+            let batches = by_source
+                .into_iter()
+                .map(|(source, accounts)| batch(state, source, accounts))
+                .collect();
+            vec![Effect::ChangeMembers { change, batches }]
+        }
+        Proposal::Invite {
+            invitees,
+            message,
+            sources,
+        } => {
+            let accounts: Vec<String> = invitees.iter().map(|i| i.account_id.clone()).collect();
+            let batches = sources
+                .into_iter()
+                .map(|source| batch(state, source, accounts.clone()))
+                .collect();
+            vec![Effect::Invite {
+                invitees,
+                message,
+                batches,
+            }]
+        }
+    }
+}
+
+fn batch(state: &AppState, source: SourceId, accounts: Vec<String>) -> MemberBatch {
+    MemberBatch {
+        actor: Actor {
+            account: state.account_of(&source.profile),
+        },
+        source,
+        accounts,
+    }
+}
+
+/// What came of a change in one source: each member's row says so, and the source's members
+/// are listed again.
+pub(super) fn changed(
+    state: &mut AppState,
+    source: SourceId,
+    action: MemberAction,
+    outcomes: Vec<Outcome>,
+) -> Vec<Effect> {
+    for outcome in outcomes {
+        let key = crate::model::Member::key_in(&source, &outcome.key);
+        let note = match outcome.result {
+            Ok(()) => MemberNote::Done(action),
+            Err(reason) => MemberNote::Failed(reason),
+        };
+        state.members.table.set_note(key, note);
+    }
+    vec![Effect::ListMembers {
+        sources: vec![source],
+    }]
+}

@@ -1,0 +1,170 @@
+//! The one place state changes: `update(state, msg)` applies a message and says what the
+//! runtime must do next, as [`Effect`]s. No I/O happens here, so every behaviour is testable
+//! headless. Split by concern; `perform` is the one match over every [`Action`], with no
+//! catch-all, so a new action is flagged by the compiler until it is handled.
+
+mod confirm;
+mod form;
+mod invitations;
+mod members;
+mod navigation;
+mod prompt;
+mod text;
+
+use crossterm::event::{KeyEvent, KeyEventKind, MouseEventKind};
+
+use super::effect::Effect;
+use super::keymap::{Action, Mode};
+use super::msg::Msg;
+use super::state::dialogs::MemberChange;
+use super::state::overlay::Overlay;
+use super::state::{AppState, Screen, ServiceTab};
+use crate::model::{Response, ServiceKind};
+
+/// Rows the mouse wheel moves per notch.
+const WHEEL_ROWS: isize = 3;
+
+pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
+    let effects = match msg {
+        Msg::Key(key) if key.kind != KeyEventKind::Release => on_key(state, key),
+        Msg::Key(_) => Vec::new(),
+        Msg::Mouse(mouse) => {
+            match mouse.kind {
+                MouseEventKind::ScrollDown => navigation::move_by(state, WHEEL_ROWS),
+                MouseEventKind::ScrollUp => navigation::move_by(state, -WHEEL_ROWS),
+                _ => {}
+            }
+            Vec::new()
+        }
+        Msg::Resize(width, height) => {
+            state.size = (width, height);
+            Vec::new()
+        }
+        Msg::TableRows(rows) => {
+            state.table_rows = rows;
+            Vec::new()
+        }
+        Msg::Tick(now) => invitations::tick(state, now),
+        Msg::Fetch(event) => invitations::fetched(state, event),
+        Msg::Readiness { dialog, results } => {
+            invitations::readiness(state, dialog, results);
+            Vec::new()
+        }
+        Msg::Answered {
+            source,
+            response,
+            outcomes,
+        } => invitations::answered(state, source, response, outcomes),
+        Msg::Paste(pasted) => {
+            text::paste(state, &pasted);
+            Vec::new()
+        }
+        Msg::MembersListed { source, result } => {
+            state.members.listed(source, result);
+            Vec::new()
+        }
+        Msg::MembersChanged {
+            source,
+            action,
+            outcomes,
+        } => members::changed(state, source, action, outcomes),
+    };
+    navigation::keep_selection_in_sight(state);
+    effects
+}
+
+fn on_key(state: &mut AppState, key: KeyEvent) -> Vec<Effect> {
+    state.notice = None;
+    let mode = state.mode();
+    match (mode, state.settings.keymap.resolve(&key, mode)) {
+        (_, Some(action)) => return perform(state, action),
+        (Mode::Filter, None) => text::edit_filter(state, key),
+        (Mode::Form, None) => form::edit(state, key),
+        (Mode::Prompt, None) => prompt::edit(state, key),
+        (Mode::Table | Mode::Detail | Mode::Help | Mode::Confirm, None) => {}
+    }
+    Vec::new()
+}
+
+/// Every action, on whichever screen is up.
+fn perform(state: &mut AppState, action: Action) -> Vec<Effect> {
+    if let Some(change) = action.change()
+        && state.settings.read_only
+    {
+        state.notice = Some(format!(
+            "read-only: {change} is refused (started with --read-only)"
+        ));
+        return Vec::new();
+    }
+    let on_members = state.screen == Screen::Members;
+    let page = state.table_rows.max(1) as isize;
+    match action {
+        Action::MoveDown => navigation::move_by(state, 1),
+        Action::MoveUp => navigation::move_by(state, -1),
+        Action::PageDown => navigation::move_by(state, page),
+        Action::PageUp => navigation::move_by(state, -page),
+        Action::Top => navigation::top(state),
+        Action::Bottom => navigation::bottom(state),
+        Action::NextView => navigation::cycle_tab(state, 1),
+        Action::PreviousView => navigation::cycle_tab(state, -1),
+        Action::ViewAll => navigation::set_tab(state, ServiceTab::All),
+        Action::ViewSecurityHub => {
+            navigation::set_tab(state, ServiceTab::Only(ServiceKind::SecurityHub))
+        }
+        Action::ViewGuardDuty => {
+            navigation::set_tab(state, ServiceTab::Only(ServiceKind::GuardDuty))
+        }
+        Action::ViewDetective => {
+            navigation::set_tab(state, ServiceTab::Only(ServiceKind::Detective))
+        }
+        Action::ToggleDetail if on_members => {
+            state.notice = Some("the members table shows every field a member has".into());
+        }
+        Action::ToggleDetail => {
+            state.overlay = match state.overlay {
+                Overlay::Detail => Overlay::Table,
+                _ if state.invitations.selected_row().is_some() => Overlay::Detail,
+                ref other => other.clone(),
+            };
+        }
+        Action::Filter => {
+            // In the filter, Enter keeps the text and returns to the table.
+            state.overlay = match state.overlay {
+                Overlay::Filter => Overlay::Table,
+                _ => Overlay::Filter,
+            };
+        }
+        Action::SortNext => navigation::sort_next(state),
+        Action::SortReverse => navigation::sort_reverse(state),
+        Action::Refresh if on_members => return members::refresh(state),
+        Action::Refresh => return invitations::refresh(state),
+        Action::ToggleLive => invitations::toggle_live(state),
+        Action::ToggleMark => navigation::toggle_mark(state),
+        Action::Accept | Action::Decline if on_members => {
+            state.notice =
+                Some("answering is for invitations you received: m goes back to them".into());
+        }
+        Action::Accept => return invitations::open_dialog(state, Response::Accept),
+        Action::Decline => return invitations::open_dialog(state, Response::Decline),
+        Action::Delete if on_members => members::propose(state, MemberChange::WithdrawInvitation),
+        Action::Delete => return invitations::open_dialog(state, Response::Delete),
+        Action::Members => return members::toggle_screen(state),
+        Action::Invite => return members::open_form(state),
+        Action::RemoveMember if on_members => members::propose(state, MemberChange::Remove),
+        Action::RemoveMember => {
+            state.notice = Some("x removes members: m shows the members you administer".into());
+        }
+        Action::Copy => return navigation::copy_selected(state),
+        Action::Prompt => state.overlay = Overlay::Prompt(String::new()),
+        Action::Confirm => return confirm::confirm(state),
+        Action::Help => {
+            state.overlay = match state.overlay {
+                Overlay::Help => Overlay::Table,
+                _ => Overlay::Help,
+            };
+        }
+        Action::Close => confirm::close(state),
+        Action::Quit => return vec![Effect::Quit],
+    }
+    Vec::new()
+}

@@ -1,0 +1,201 @@
+//! The invitations table: which columns fit, what each cell says, and what an empty table says.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::style::{Modifier, Style};
+use ratatui::text::Line;
+use ratatui::widgets::Widget;
+
+use super::table::{Cells, DataTable};
+use super::theme;
+use crate::app::{AppState, Browser, Column, DateStyle, Note, Phase, Row, TableRow};
+use crate::aws::ErrorKind;
+use crate::format;
+
+pub struct InvitationTable<'a>(pub &'a AppState);
+
+impl Widget for InvitationTable<'_> {
+    fn render(self, area: Rect, buf: &mut Buffer) {
+        let state = self.0;
+        DataTable {
+            state,
+            table: &state.invitations,
+            title: format!(" Invitations — {} ", state.tab.label()),
+            empty: empty_message(state),
+        }
+        .render(area, buf);
+    }
+}
+
+/// Column widths for the space there is: wide terminals get absolute times, whole statuses and
+/// whole references; below 72 columns the reference goes (the detail pane has it) so that
+/// account ids are never cut.
+fn widths(state: &AppState, width: u16) -> Vec<(Column, u16)> {
+    let wide = width >= 120;
+    let mut columns = vec![(Column::Service, 12), (Column::Region, 14)];
+    if state.several_identities() {
+        columns.push((Column::Account, 12));
+    }
+    columns.push((Column::From, 12));
+    if width >= 72 {
+        columns.push((Column::Invitation, 0));
+    }
+    let utc = state.settings.clock == crate::format::Clock::Utc;
+    let invited = match (state.settings.dates, wide) {
+        (DateStyle::Relative, _) | (DateStyle::Both, false) => 8,
+        (DateStyle::Absolute, _) => {
+            if utc {
+                20
+            } else {
+                16
+            }
+        }
+        (DateStyle::Both, true) => BOTH_WIDTH,
+    };
+    columns.push((Column::Invited, invited));
+    columns.push((Column::Status, if wide { 24 } else { 16 }));
+    let fixed: u16 = columns.iter().map(|(_, w)| *w).sum();
+    let gaps = columns.len() as u16 - 1;
+    let spare = width.saturating_sub(fixed + gaps);
+    for (column, w) in &mut columns {
+        match column {
+            Column::Invitation => *w = spare.clamp(8, 90),
+            Column::Status if width < 72 => *w = (*w + spare).min(23),
+            _ => {}
+        }
+    }
+    columns
+}
+
+/// Both a timestamp and an age, where the column has room for them.
+const BOTH_WIDTH: u16 = 31;
+
+impl Cells for Row {
+    type Note = Note;
+
+    fn columns(state: &AppState, width: u16) -> Vec<(Column, u16)> {
+        widths(state, width)
+    }
+
+    fn title(column: Column) -> &'static str {
+        column.title()
+    }
+
+    fn cell(
+        &self,
+        state: &AppState,
+        table: &Browser<Row, Note>,
+        column: Column,
+        width: u16,
+    ) -> (String, Style) {
+        let invitation = &self.invitation;
+        let settings = &state.settings;
+        let text = match column {
+            Column::Service => invitation.service.display_name().to_owned(),
+            Column::Region => invitation.region.clone(),
+            Column::Account => state.account_label(invitation).to_owned(),
+            Column::From => invitation.administrator_id.clone(),
+            Column::Invitation => {
+                let reference = invitation.reference();
+                if reference.chars().count() <= usize::from(width) {
+                    reference.to_owned()
+                } else {
+                    format::shorten_middle(format::reference_for_table(reference), width.into())
+                }
+            }
+            Column::Invited => match (invitation.invited_at, settings.dates) {
+                (None, _) => "—".into(),
+                (Some(at), DateStyle::Absolute) => format::timestamp(at, settings.clock),
+                (Some(at), DateStyle::Both) if width >= BOTH_WIDTH => format!(
+                    "{} · {}",
+                    format::timestamp(at, settings.clock),
+                    format::age(at, state.now)
+                ),
+                (Some(at), _) => format::age(at, state.now),
+            },
+            Column::Status => {
+                let text = match table.note(self.key()) {
+                    Some(Note::Working(response)) => {
+                        format!("… {}ing", response.verb().trim_end_matches('e'))
+                    }
+                    Some(Note::Done(_)) => format!("✓ {}", invitation.status_raw),
+                    Some(Note::Failed(_, reason)) => format!("✗ {reason}"),
+                    None if state.changes.new.contains(self.key()) => {
+                        format!("NEW {}", invitation.status_raw)
+                    }
+                    None => invitation.status_raw.clone(),
+                };
+                return (
+                    format::truncate(&text, width.into()),
+                    status_style(state, table, self),
+                );
+            }
+        };
+        (text, Style::default())
+    }
+}
+
+fn status_style(state: &AppState, table: &Browser<Row, Note>, row: &Row) -> Style {
+    let key = row.key();
+    let status = theme::status(row.invitation.status);
+    match table.note(key) {
+        Some(Note::Failed(..)) => theme::error(),
+        Some(Note::Working(_)) => theme::key(),
+        // A status that changed since the last refresh stands out until the next one.
+        _ if state.changes.changed.contains(key) => {
+            status.add_modifier(Modifier::REVERSED | Modifier::BOLD)
+        }
+        _ if state.changes.new.contains(key) => status.add_modifier(Modifier::BOLD),
+        _ => status,
+    }
+}
+
+/// Never a blank screen: say what happened.
+fn empty_message(state: &AppState) -> Vec<Line<'static>> {
+    let regions = state.regions.len();
+    let services = state.services.len();
+    let plural = format::plural;
+    let failed = state
+        .sources
+        .iter()
+        .filter(|s| matches!(&s.phase, Phase::Failed { error, .. } if error.kind != ErrorKind::RegionNotEnabled))
+        .count();
+    let mut lines = vec![Line::raw("")];
+    if state.invitations.total() > 0 && !state.invitations.filter().is_empty() {
+        lines.push(Line::raw(format!(
+            "No invitations match “{}”.",
+            state.invitations.filter()
+        )));
+        lines.push(Line::styled("Esc clears the filter.", theme::dim()));
+    } else if state.invitations.total() > 0 {
+        lines.push(Line::raw(format!("No {} invitations.", state.tab.label())));
+        lines.push(Line::styled("Tab or 1 shows every service.", theme::dim()));
+    } else if state.is_loading() {
+        lines.push(Line::raw(format!(
+            "Asking {} in {} × {}…",
+            plural(state.sources.len(), "source"),
+            plural(regions, "region"),
+            plural(services, "service")
+        )));
+        lines.push(Line::styled(
+            "Invitations appear as the first pages arrive.",
+            theme::dim(),
+        ));
+    } else {
+        lines.push(Line::raw(format!(
+            "No pending invitations in {} × {}.",
+            plural(regions, "region"),
+            plural(services, "service")
+        )));
+        if failed > 0 {
+            lines.push(Line::styled(
+                format!(
+                    "{} could not be listed: see Sources below.",
+                    plural(failed, "source")
+                ),
+                theme::error(),
+            ));
+        }
+    }
+    lines
+}
