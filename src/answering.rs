@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use crate::aws::ServiceAdapter;
-use crate::model::{Actor, Outcome, Response, SourceId, Step, Target};
+use crate::model::{Actor, AwsError, Outcome, Response, SourceId, Step, Target};
 
 /// Answers for one source: the steps AWS needs first, then the targets.
 #[derive(Clone)]
@@ -19,15 +19,11 @@ pub struct Batch {
 pub async fn execute(response: Response, batch: &Batch) -> Vec<Outcome> {
     for step in &batch.steps {
         if let Err(error) = batch.adapter.take_step(step, &batch.actor).await {
-            let reason = format!("could not {}: {error}", step.describe());
-            return batch
-                .targets
-                .iter()
-                .map(|t| Outcome {
-                    key: t.key.clone(),
-                    result: Err(reason.clone()),
-                })
-                .collect();
+            let failed = AwsError {
+                message: format!("could not {}: {}", step.describe(), error.message),
+                ..error
+            };
+            return Outcome::all_failed(batch.targets.iter().map(|t| t.key.clone()), &failed);
         }
     }
     let outcomes = batch

@@ -4,15 +4,16 @@
 //! Every event carries the generation of the fetch that produced it, so the app can drop what a
 //! superseded refresh still delivers; dropping the [`Fetch`] aborts its tasks.
 
-use std::collections::HashSet;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use tokio::sync::{Semaphore, mpsc};
 use tokio::task::JoinSet;
 
-use crate::aws::{self, AwsError, ErrorKind};
-use crate::model::{Invitation, Member, SourceId};
+use futures_util::{StreamExt, TryStreamExt};
+
+use crate::aws::{self, paging};
+use crate::model::{AwsError, Invitation, Member, SourceId};
 use crate::plan::{Identity, PlannedSource};
 
 /// Enough for 3 services in every region of one identity to run together.
@@ -126,13 +127,15 @@ async fn list_source(generation: u64, source: PlannedSource, events: mpsc::Sende
     {
         return;
     }
-    let mut seen_tokens = HashSet::new();
-    let mut next_token = None;
+    let mut listing = std::pin::pin!(paging::pages(|token| source
+        .adapter
+        .list_invitations(token)));
     let mut pages = 0usize;
     let outcome = loop {
-        match source.adapter.list_invitations(next_token.take()).await {
-            Err(error) => break Err(error),
-            Ok(page) => {
+        match listing.next().await {
+            None => break Ok(()),
+            Some(Err(error)) => break Err(error),
+            Some(Ok(page)) => {
                 pages += 1;
                 let sent = events
                     .send(FetchEvent::Page {
@@ -143,19 +146,6 @@ async fn list_source(generation: u64, source: PlannedSource, events: mpsc::Sende
                     .await;
                 if sent.is_err() {
                     return;
-                }
-                match page.next_token {
-                    None => break Ok(()),
-                    Some(token) if !seen_tokens.insert(token.clone()) => {
-                        break Err(AwsError::new(
-                            ErrorKind::RepeatedToken,
-                            "RepeatedNextToken",
-                            format!(
-                                "the service sent the same NextToken twice; stopped after {pages} pages"
-                            ),
-                        ));
-                    }
-                    Some(token) => next_token = Some(token),
                 }
             }
         }
@@ -183,22 +173,26 @@ async fn list_source(generation: u64, source: PlannedSource, events: mpsc::Sende
 
 /// Every page of one source's members.
 pub async fn all_members(source: &PlannedSource) -> Result<Vec<Member>, AwsError> {
-    let mut members = Vec::new();
-    let mut token = None;
-    let mut seen = std::collections::HashSet::new();
-    loop {
-        let page = source.adapter.list_members(token).await?;
-        members.extend(page.members);
-        match page.next_token {
-            None => return Ok(members),
-            Some(next) if !seen.insert(next.clone()) => {
-                return Err(AwsError::new(
-                    ErrorKind::RepeatedToken,
-                    "RepeatedNextToken",
-                    "the service sent the same NextToken twice",
-                ));
-            }
-            Some(next) => token = Some(next),
+    paging::pages(|token| source.adapter.list_members(token))
+        .try_fold(Vec::new(), |mut members, page| async move {
+            members.extend(page.members);
+            Ok(members)
+        })
+        .await
+}
+
+/// The first invitation of a source that `wanted` picks, reading only as many pages as needed.
+pub async fn find_invitation(
+    source: &PlannedSource,
+    wanted: impl Fn(&Invitation) -> bool,
+) -> Result<Option<Invitation>, AwsError> {
+    let mut listing = std::pin::pin!(paging::pages(|token| source
+        .adapter
+        .list_invitations(token)));
+    while let Some(page) = listing.next().await {
+        if let Some(found) = page?.invitations.into_iter().find(&wanted) {
+            return Ok(Some(found));
         }
     }
+    Ok(None)
 }

@@ -49,7 +49,7 @@ async fn answer(
     answering::execute(response, &batch)
         .await
         .into_iter()
-        .map(|o| o.result)
+        .map(|o| o.result.map_err(|e| e.to_string()))
         .collect()
 }
 

@@ -5,9 +5,9 @@ mod common;
 use common::app::*;
 use crossterm::event::{KeyCode, MouseEvent, MouseEventKind};
 use guestlist::app::{Column, Effect, IdentityState, Mode, Msg, Phase, ServiceTab};
-use guestlist::aws::ErrorKind;
 use guestlist::fetch::FetchEvent;
 use guestlist::model::ServiceKind::*;
+use guestlist::model::{AwsError, ErrorKind};
 
 #[test]
 fn rows_appear_with_the_first_page_of_any_source() {
@@ -500,7 +500,11 @@ mod answering {
                 response: Response::Accept,
                 outcomes: vec![Outcome {
                     key: sh_key.clone(),
-                    result: Err("InvalidAccessException: not subscribed".into()),
+                    result: Err(AwsError::new(
+                        ErrorKind::NotEnabled,
+                        "InvalidAccessException",
+                        "not subscribed",
+                    )),
                 }],
             },
         );
@@ -671,7 +675,11 @@ mod administering {
                 action: MemberAction::Removed,
                 outcomes: vec![Outcome {
                     key: "210000000001".into(),
-                    result: Err("not a member".into()),
+                    result: Err(AwsError::new(
+                        ErrorKind::Service,
+                        "UnprocessedAccount",
+                        "not a member",
+                    )),
                 }],
             },
         );
@@ -685,7 +693,9 @@ mod administering {
         let key = state.members.table.visible_row(0).unwrap().member.key();
         assert_eq!(
             state.members.table.note(&key),
-            Some(&MemberNote::Failed("not a member".into()))
+            Some(&MemberNote::Failed(
+                "UnprocessedAccount: not a member".into()
+            ))
         );
 
         // Cancelling a proposal sends nothing.

@@ -9,14 +9,10 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use aws_config::retry::RetryConfig;
 use common::*;
 use futures_util::future::BoxFuture;
-use guestlist::aws::{
-    AdapterOptions, AwsError, ErrorKind, InvitationPage, MemberPage, ServiceAdapter,
-};
+use guestlist::aws::{AdapterOptions, InvitationPage, Invitations, MemberPage, Members, Service};
 use guestlist::commands::list;
 use guestlist::fetch::{self, FetchEvent};
-use guestlist::model::Invitee;
-use guestlist::model::{Actor, Outcome, Readiness, Response, Step, Target};
-use guestlist::model::{Details, ServiceKind, SourceId, Status};
+use guestlist::model::{AwsError, Details, ErrorKind, ServiceKind, SourceId, Status};
 use guestlist::plan::{self, Identity, PlannedSource, RegionChoice};
 use guestlist::sandbox::{MemberSpec, RosterSpec, Scenario, TimeSpec};
 use tokio::sync::mpsc;
@@ -285,11 +281,13 @@ struct RepeatingTokens {
     calls: AtomicUsize,
 }
 
-impl ServiceAdapter for RepeatingTokens {
+impl Service for RepeatingTokens {
     fn service(&self) -> ServiceKind {
         ServiceKind::GuardDuty
     }
+}
 
+impl Invitations for RepeatingTokens {
     fn list_invitations(
         &self,
         _: Option<String>,
@@ -302,60 +300,21 @@ impl ServiceAdapter for RepeatingTokens {
             })
         })
     }
+}
 
-    fn readiness(&self, _: Response) -> BoxFuture<'_, Result<Readiness, AwsError>> {
-        Box::pin(async { Ok(Readiness::default()) })
-    }
-
-    fn take_step<'a>(&'a self, _: &'a Step, _: &'a Actor) -> BoxFuture<'a, Result<(), AwsError>> {
-        Box::pin(async { Err(AwsError::new(ErrorKind::Service, "Unused", "not used here")) })
-    }
-
-    fn respond<'a>(
-        &'a self,
-        _: Response,
-        targets: &'a [Target],
-        _: &'a Actor,
-    ) -> BoxFuture<'a, Vec<Outcome>> {
-        Box::pin(async move {
-            targets
-                .iter()
-                .map(|t| Outcome {
-                    key: t.key.clone(),
-                    result: Err("not used here".into()),
-                })
-                .collect()
-        })
-    }
-
+impl Members for RepeatingTokens {
     fn list_members(&self, _: Option<String>) -> BoxFuture<'_, Result<MemberPage, AwsError>> {
-        Box::pin(async { Ok(MemberPage::default()) })
-    }
-
-    fn invite<'a>(
-        &'a self,
-        _: &'a [Invitee],
-        _: Option<&'a str>,
-        _: &'a Actor,
-    ) -> BoxFuture<'a, Vec<Outcome>> {
-        Box::pin(async { Vec::new() })
-    }
-
-    fn withdraw_invitations<'a>(
-        &'a self,
-        _: &'a [String],
-        _: &'a Actor,
-    ) -> BoxFuture<'a, Vec<Outcome>> {
-        Box::pin(async { Vec::new() })
-    }
-
-    fn remove_members<'a>(&'a self, _: &'a [String], _: &'a Actor) -> BoxFuture<'a, Vec<Outcome>> {
-        Box::pin(async { Vec::new() })
+        self.calls.fetch_add(1, Ordering::SeqCst);
+        Box::pin(async {
+            Ok(MemberPage {
+                members: Vec::new(),
+                next_token: Some("same-token".into()),
+            })
+        })
     }
 }
 
-#[tokio::test]
-async fn a_repeated_next_token_stops_the_source_with_an_error() {
+fn repeating_source() -> (Arc<RepeatingTokens>, PlannedSource) {
     let adapter = Arc::new(RepeatingTokens {
         calls: AtomicUsize::new(0),
     });
@@ -367,6 +326,32 @@ async fn a_repeated_next_token_stops_the_source_with_an_error() {
         },
         adapter: adapter.clone(),
     };
+    (adapter, source)
+}
+
+#[tokio::test]
+async fn the_members_pager_and_the_answer_command_stop_at_a_repeated_token() {
+    let (adapter, source) = repeating_source();
+    let error = fetch::all_members(&source).await.unwrap_err();
+    assert_eq!(error.kind, ErrorKind::RepeatedToken);
+    assert_eq!(adapter.calls.load(Ordering::SeqCst), 2);
+
+    // `guestlist accept` looks for its invitation page by page: it stops too.
+    let (adapter, source) = repeating_source();
+    let error = tokio::time::timeout(
+        std::time::Duration::from_secs(10),
+        fetch::find_invitation(&source, |_| false),
+    )
+    .await
+    .expect("stops instead of following the token forever")
+    .unwrap_err();
+    assert_eq!(error.kind, ErrorKind::RepeatedToken);
+    assert_eq!(adapter.calls.load(Ordering::SeqCst), 2);
+}
+
+#[tokio::test]
+async fn a_repeated_next_token_stops_the_source_with_an_error() {
+    let (adapter, source) = repeating_source();
     let events = events_of(&[source], &[]).await;
     let Some(FetchEvent::Failed { error, .. }) = events.last() else {
         panic!("{events:?}");

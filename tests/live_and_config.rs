@@ -8,9 +8,9 @@ use std::time::Duration;
 use common::app::*;
 use crossterm::event::KeyCode;
 use guestlist::app::{DateStyle, Effect, Mode, Msg, Screen, ServiceTab};
-use guestlist::aws::ErrorKind;
 use guestlist::config::Config;
 use guestlist::format::Clock;
+use guestlist::model::ErrorKind;
 use guestlist::model::ServiceKind::*;
 
 fn live(interval_secs: u64) -> guestlist::app::AppState {

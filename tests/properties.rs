@@ -8,8 +8,7 @@ use common::{ADMIN_KEY, MEMBER_KEY, authorization, demo, raw, securityhub};
 use crossterm::event::KeyCode;
 use guestlist::app::state::table::contains_every_word;
 use guestlist::app::{AppState, Mode, Msg, ServiceTab, TableRow};
-use guestlist::aws::ErrorKind;
-use guestlist::model::SourceId;
+use guestlist::model::{AwsError, ErrorKind, SourceId};
 use guestlist::model::{Outcome, Readiness, Response};
 use proptest::prelude::*;
 use ratatui::Terminal;
@@ -106,7 +105,11 @@ fn apply(state: &mut AppState, step: &Step) {
                 .find(|r| r.invitation.source() == id)
                 .map(|r| r.invitation.key());
             if let Some(key) = key {
-                let result = if *ok { Ok(()) } else { Err("no".to_owned()) };
+                let result = if *ok {
+                    Ok(())
+                } else {
+                    Err(AwsError::new(ErrorKind::Service, "No", "no"))
+                };
                 send(
                     state,
                     Msg::Answered {

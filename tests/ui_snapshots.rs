@@ -5,7 +5,7 @@ mod common;
 use common::app::*;
 use crossterm::event::KeyCode;
 use guestlist::app::{AppState, Msg};
-use guestlist::aws::ErrorKind;
+use guestlist::model::ErrorKind;
 use guestlist::model::ServiceKind::*;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;

@@ -4,8 +4,8 @@ use chrono::{DateTime, Utc};
 use crossterm::event::{KeyEvent, MouseEvent};
 
 use super::state::members::MemberAction;
-use crate::aws::AwsError;
 use crate::fetch::FetchEvent;
+use crate::model::AwsError;
 use crate::model::{Member, Outcome, Readiness, Response, SourceId};
 
 #[derive(Debug, Clone)]

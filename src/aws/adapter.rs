@@ -1,16 +1,19 @@
-//! One interface over the three services' invitation APIs.
+//! One interface over the services' membership APIs, split by capability: what a member does
+//! with invitations it received ([`Invitations`]), and what an administrator does with members
+//! ([`Members`]). What a service cannot do is said once, by the defaults here.
 
 use std::sync::Arc;
 
 use aws_config::SdkConfig;
 use futures_util::future::BoxFuture;
-use serde_json::Value;
 
-use super::AwsError;
-use crate::audit::{AuditLog, Entry};
-use crate::model::Invitee;
-use crate::model::{Actor, Outcome, Readiness, Response, Step, Target};
-use crate::model::{Invitation, Member, ServiceKind};
+use super::call::Scope;
+use super::paging::Paged;
+use crate::audit::AuditLog;
+use crate::model::{
+    Actor, AwsError, ErrorKind, Invitation, Invitee, Member, Outcome, Readiness, Response,
+    ServiceKind, Step, Target,
+};
 
 /// A page of invitations and the token for the next one.
 #[derive(Debug, Default)]
@@ -26,10 +29,52 @@ pub struct MemberPage {
     pub next_token: Option<String>,
 }
 
-/// A service's membership API, as one identity in one region sees it.
-pub trait ServiceAdapter: Send + Sync {
-    fn service(&self) -> ServiceKind;
+impl InvitationPage {
+    pub fn new(invitations: Vec<Invitation>, next_token: Option<&str>) -> Self {
+        Self {
+            invitations,
+            next_token: next_token.map(str::to_owned),
+        }
+    }
+}
 
+impl MemberPage {
+    pub fn new(members: Vec<Member>, next_token: Option<&str>) -> Self {
+        Self {
+            members,
+            next_token: next_token.map(str::to_owned),
+        }
+    }
+}
+
+impl Paged for InvitationPage {
+    fn next_token(&self) -> Option<&str> {
+        self.next_token.as_deref()
+    }
+}
+
+impl Paged for MemberPage {
+    fn next_token(&self) -> Option<&str> {
+        self.next_token.as_deref()
+    }
+}
+
+/// Why `service` cannot do `what`, and what to do instead.
+pub fn unsupported(service: ServiceKind, reason: impl Into<String>) -> AwsError {
+    AwsError::new(
+        ErrorKind::Service,
+        "NotSupported",
+        format!("{service}: {}", reason.into()),
+    )
+}
+
+/// Which service an adapter speaks for.
+pub trait Service: Send + Sync {
+    fn service(&self) -> ServiceKind;
+}
+
+/// The invitations an identity received in one service and region, and answering them.
+pub trait Invitations: Service {
     /// One page of the invitations this identity received, at the largest page size the
     /// service allows.
     fn list_invitations(
@@ -37,51 +82,86 @@ pub trait ServiceAdapter: Send + Sync {
         next_token: Option<String>,
     ) -> BoxFuture<'_, Result<InvitationPage, AwsError>>;
 
-    /// What must happen first for `response` to succeed here.
-    fn readiness(&self, response: Response) -> BoxFuture<'_, Result<Readiness, AwsError>>;
+    /// What must happen first for `response` to succeed here; by default, nothing.
+    fn readiness(&self, _response: Response) -> BoxFuture<'_, Result<Readiness, AwsError>> {
+        Box::pin(async { Ok(Readiness::default()) })
+    }
 
     fn take_step<'a>(
         &'a self,
         step: &'a Step,
-        actor: &'a Actor,
-    ) -> BoxFuture<'a, Result<(), AwsError>>;
+        _actor: &'a Actor,
+    ) -> BoxFuture<'a, Result<(), AwsError>> {
+        let error = unsupported(
+            self.service(),
+            format!("needs no step to {}", step.describe()),
+        );
+        Box::pin(async move { Err(error) })
+    }
 
     /// Answers each target; one outcome per target, whatever happens.
     fn respond<'a>(
         &'a self,
         response: Response,
         targets: &'a [Target],
-        actor: &'a Actor,
-    ) -> BoxFuture<'a, Vec<Outcome>>;
+        _actor: &'a Actor,
+    ) -> BoxFuture<'a, Vec<Outcome>> {
+        let error = unsupported(self.service(), format!("cannot {response} invitations"));
+        let keys = targets.iter().map(|t| t.key.clone());
+        Box::pin(async move { Outcome::all_failed(keys, &error) })
+    }
+}
 
-    /// A page of this identity's members, as administrator; none where it administers nothing.
+/// The members an identity administers in one service and region, and changing them.
+pub trait Members: Service {
+    /// A page of this identity's members; none where it administers nothing. By default the
+    /// service has no members to list.
     fn list_members(
         &self,
-        next_token: Option<String>,
-    ) -> BoxFuture<'_, Result<MemberPage, AwsError>>;
+        _next_token: Option<String>,
+    ) -> BoxFuture<'_, Result<MemberPage, AwsError>> {
+        Box::pin(async { Ok(MemberPage::default()) })
+    }
 
     /// Creates each invitee as a member and invites it; one outcome per account, keyed by id.
     fn invite<'a>(
         &'a self,
         invitees: &'a [Invitee],
-        message: Option<&'a str>,
-        actor: &'a Actor,
-    ) -> BoxFuture<'a, Vec<Outcome>>;
+        _message: Option<&'a str>,
+        _actor: &'a Actor,
+    ) -> BoxFuture<'a, Vec<Outcome>> {
+        let keys = invitees.iter().map(|i| i.account_id.clone());
+        let error = unsupported(self.service(), "cannot invite members");
+        Box::pin(async move { Outcome::all_failed(keys, &error) })
+    }
 
     /// Deletes the invitations this administrator sent to `accounts`.
     fn withdraw_invitations<'a>(
         &'a self,
         accounts: &'a [String],
-        actor: &'a Actor,
-    ) -> BoxFuture<'a, Vec<Outcome>>;
+        _actor: &'a Actor,
+    ) -> BoxFuture<'a, Vec<Outcome>> {
+        let keys = accounts.iter().cloned();
+        let error = unsupported(self.service(), "cannot withdraw invitations");
+        Box::pin(async move { Outcome::all_failed(keys, &error) })
+    }
 
     /// Disassociates and deletes `accounts` as members.
     fn remove_members<'a>(
         &'a self,
         accounts: &'a [String],
-        actor: &'a Actor,
-    ) -> BoxFuture<'a, Vec<Outcome>>;
+        _actor: &'a Actor,
+    ) -> BoxFuture<'a, Vec<Outcome>> {
+        let keys = accounts.iter().cloned();
+        let error = unsupported(self.service(), "cannot remove members");
+        Box::pin(async move { Outcome::all_failed(keys, &error) })
+    }
 }
+
+/// Both capabilities: what a planned source is listed and acted on through.
+pub trait ServiceAdapter: Invitations + Members {}
+
+impl<T: Invitations + Members> ServiceAdapter for T {}
 
 /// How adapters are built: read-only, and where changes are recorded.
 #[derive(Debug, Clone, Default)]
@@ -109,119 +189,4 @@ pub fn adapter_for(
         ServiceKind::GuardDuty => Arc::new(super::guardduty::GuardDuty::new(config, scope)),
         ServiceKind::Detective => Arc::new(super::detective::Detective::new(config, scope)),
     }
-}
-
-/// Where an adapter acts, stamped on every row it returns and every change it records.
-#[derive(Debug, Clone)]
-pub(crate) struct Scope {
-    pub profile: String,
-    pub region: String,
-    pub service: ServiceKind,
-    pub options: AdapterOptions,
-}
-
-impl Scope {
-    /// Records a call that changes something; an unwritable log turns success into an error,
-    /// so nothing changes without a trace.
-    pub fn audited<T>(
-        &self,
-        actor: &Actor,
-        operation: &str,
-        parameters: Value,
-        result: Result<T, AwsError>,
-    ) -> Result<T, AwsError> {
-        let Some(audit) = &self.options.audit else {
-            return result;
-        };
-        let outcome = match &result {
-            Ok(_) => "ok".to_owned(),
-            Err(error) => error.to_string(),
-        };
-        let entry = Entry {
-            time: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
-            profile: &self.profile,
-            account: actor.account.as_deref(),
-            region: &self.region,
-            service: self.service.id(),
-            operation,
-            parameters,
-            outcome,
-        };
-        match audit.record(&entry) {
-            Ok(()) => result,
-            Err(error) => Err(AwsError::new(
-                super::ErrorKind::Service,
-                "AuditLogUnwritable",
-                format!(
-                    "{operation} ran ({}) but {} could not be written: {error}",
-                    entry.outcome,
-                    audit.path().display()
-                ),
-            )),
-        }
-    }
-
-    /// Applies the read-only guard to a service's client configuration.
-    pub fn guard<B>(
-        &self,
-        builder: B,
-        add: impl FnOnce(B, super::read_only::ReadOnlyGuard) -> B,
-    ) -> B {
-        if self.options.read_only {
-            add(builder, super::read_only::ReadOnlyGuard)
-        } else {
-            builder
-        }
-    }
-}
-
-/// Outcomes for a whole batch from one call's result and its unprocessed accounts.
-pub(crate) fn batch_outcomes(
-    targets: &[Target],
-    result: Result<Vec<(String, String)>, AwsError>,
-) -> Vec<Outcome> {
-    outcomes(
-        targets
-            .iter()
-            .map(|t| (t.key.as_str(), t.administrator_id.as_str())),
-        result,
-    )
-}
-
-/// Outcomes keyed by the account ids themselves.
-pub(crate) fn account_outcomes(
-    accounts: &[String],
-    result: Result<Vec<(String, String)>, AwsError>,
-) -> Vec<Outcome> {
-    outcomes(accounts.iter().map(|a| (a.as_str(), a.as_str())), result)
-}
-
-/// One outcome per (key, account): the call's error, the account's unprocessed reason, or done.
-fn outcomes<'a>(
-    items: impl Iterator<Item = (&'a str, &'a str)>,
-    result: Result<Vec<(String, String)>, AwsError>,
-) -> Vec<Outcome> {
-    items
-        .map(|(key, account)| Outcome {
-            key: key.to_owned(),
-            result: match &result {
-                Err(error) => Err(error.to_string()),
-                Ok(unprocessed) => match unprocessed.iter().find(|(a, _)| a == account) {
-                    Some((_, reason)) => Err(reason.clone()),
-                    None => Ok(()),
-                },
-            },
-        })
-        .collect()
-}
-
-/// Outcomes for a call that cannot be made at all.
-pub(crate) fn all_failed(accounts: &[String], reason: &str) -> Vec<Outcome> {
-    accounts
-        .iter()
-        .map(|a| Outcome {
-            key: a.clone(),
-            result: Err(reason.to_owned()),
-        })
-        .collect()
 }

@@ -1,29 +1,20 @@
+//! Detective: invitations are behavior graphs, answered by graph ARN; an administrator's
+//! members are the accounts of its graph, and are invited by being created.
+
 use aws_config::SdkConfig;
 use aws_sdk_detective::Client;
-use aws_sdk_detective::types::MemberDetail;
+use aws_sdk_detective::types::{Account, MemberDetail};
 use futures_util::future::BoxFuture;
 use serde_json::json;
 
-use super::adapter::{
-    InvitationPage, MemberPage, Scope, ServiceAdapter, account_outcomes, all_failed,
+use super::adapter::{InvitationPage, Invitations, MemberPage, Members, Service, unsupported};
+use super::batch::{self, invitee_ids};
+use super::call::{Listed, Received, Scope};
+use super::to_chrono;
+use crate::model::{
+    Actor, AwsError, Details, ErrorKind, Invitation, Invitee, Outcome, PackageUsage, Response,
+    ServiceKind, Target,
 };
-use super::{AwsError, ErrorKind, to_chrono};
-use crate::model::Invitee;
-use crate::model::{Actor, BATCH, Outcome, Readiness, Response, Step, Target};
-use crate::model::{Details, Invitation, Member, PackageUsage, ServiceKind, Status};
-
-/// Unprocessed accounts as (account, reason) pairs.
-fn unprocessed(accounts: &[aws_sdk_detective::types::UnprocessedAccount]) -> Vec<(String, String)> {
-    accounts
-        .iter()
-        .map(|u| {
-            (
-                u.account_id().unwrap_or_default().to_owned(),
-                u.reason().unwrap_or("not processed").to_owned(),
-            )
-        })
-        .collect()
-}
 
 const MAX_PAGE: i32 = 200;
 
@@ -45,12 +36,7 @@ impl Detective {
 
     /// The caller's own behavior graph in this region, if it administers one.
     async fn graph(&self) -> Result<Option<String>, AwsError> {
-        let graphs = self
-            .client
-            .list_graphs()
-            .send()
-            .await
-            .map_err(AwsError::from_sdk)?;
+        let graphs = self.scope.read(self.client.list_graphs().send()).await?;
         Ok(graphs
             .graph_list()
             .first()
@@ -58,11 +44,18 @@ impl Detective {
             .map(str::to_owned))
     }
 
-    fn no_graph(&self) -> String {
-        format!(
-            "no behavior graph in {}: this account administers none here",
-            self.scope.region
-        )
+    /// The caller's graph, which the operation needs.
+    async fn needed_graph(&self) -> Result<String, AwsError> {
+        self.graph().await?.ok_or_else(|| {
+            AwsError::new(
+                ErrorKind::NotEnabled,
+                "NoGraph",
+                format!(
+                    "no behavior graph in {}: this account administers none here",
+                    self.scope.region
+                ),
+            )
+        })
     }
 
     async fn answer(
@@ -78,38 +71,25 @@ impl Detective {
                 "the invitation has no graph ARN",
             ));
         };
-        let result = match response {
-            Response::Accept => self
-                .client
-                .accept_invitation()
-                .graph_arn(&graph_arn)
-                .send()
-                .await
-                .map(|_| ())
-                .map_err(AwsError::from_sdk),
-            Response::Decline => self
-                .client
-                .reject_invitation()
-                .graph_arn(&graph_arn)
-                .send()
-                .await
-                .map(|_| ())
-                .map_err(AwsError::from_sdk),
-            Response::Delete => {
-                // Nothing is sent: Detective has no such operation, so nothing to audit.
-                return Err(AwsError::new(
-                    ErrorKind::Service,
-                    "NotSupported",
-                    "Detective has no delete for invitations: decline (reject) it instead",
-                ));
+        let operation = response.operation(ServiceKind::Detective);
+        let parameters = json!({ "GraphArn": graph_arn });
+        match response {
+            Response::Accept => {
+                let request = self.client.accept_invitation().graph_arn(&graph_arn).send();
+                let output = self.scope.change(actor, operation, parameters, request);
+                output.await.map(|_| ())
             }
-        };
-        self.scope.audited(
-            actor,
-            response.operation(ServiceKind::Detective),
-            json!({ "GraphArn": graph_arn }),
-            result,
-        )
+            Response::Decline => {
+                let request = self.client.reject_invitation().graph_arn(&graph_arn).send();
+                let output = self.scope.change(actor, operation, parameters, request);
+                output.await.map(|_| ())
+            }
+            // Nothing is sent: Detective has no such operation, so nothing to audit.
+            Response::Delete => Err(unsupported(
+                ServiceKind::Detective,
+                "has no delete for invitations: decline (reject) it instead",
+            )),
+        }
     }
 
     fn invitation(&self, member: &MemberDetail) -> Invitation {
@@ -150,10 +130,7 @@ impl Detective {
                 })
                 .collect(),
         };
-        Invitation {
-            service: ServiceKind::Detective,
-            profile: self.scope.profile.clone(),
-            region: self.scope.region.clone(),
+        let received = Received {
             account_id: member.account_id().map(str::to_owned),
             administrator_id: member
                 .administrator_id()
@@ -161,181 +138,39 @@ impl Detective {
                     #[allow(deprecated)]
                     member.master_id()
                 })
-                .unwrap_or_default()
-                .to_owned(),
-            invitation_id: None,
+                .map(str::to_owned),
             graph_arn: member.graph_arn().map(str::to_owned),
             invited_at: member.invited_time().and_then(to_chrono),
-            status: Status::normalise(ServiceKind::Detective, &status_raw),
-            status_raw,
-            details,
-        }
+            status: status_raw,
+            ..Received::default()
+        };
+        self.scope.invitation(received, details)
     }
 }
 
-impl ServiceAdapter for Detective {
+impl Service for Detective {
     fn service(&self) -> ServiceKind {
         ServiceKind::Detective
     }
+}
 
-    fn list_members(
+impl Invitations for Detective {
+    fn list_invitations(
         &self,
         next_token: Option<String>,
-    ) -> BoxFuture<'_, Result<MemberPage, AwsError>> {
+    ) -> BoxFuture<'_, Result<InvitationPage, AwsError>> {
         Box::pin(async move {
-            let Some(graph) = self.graph().await? else {
-                return Ok(MemberPage::default());
-            };
-            let output = self
-                .client
-                .list_members()
-                .graph_arn(&graph)
-                .max_results(MAX_PAGE)
-                .set_next_token(next_token)
-                .send()
-                .await
-                .map_err(AwsError::from_sdk)?;
-            let members = output
-                .member_details()
-                .iter()
-                .map(|m| Member {
-                    service: ServiceKind::Detective,
-                    profile: self.scope.profile.clone(),
-                    region: self.scope.region.clone(),
-                    administrator_id: m.administrator_id().unwrap_or_default().to_owned(),
-                    account_id: m.account_id().unwrap_or_default().to_owned(),
-                    email: m.email_address().map(str::to_owned),
-                    status: m
-                        .status()
-                        .map(|s| s.as_str().to_owned())
-                        .unwrap_or_default(),
-                    invited_at: m.invited_time().and_then(to_chrono),
-                    updated_at: m.updated_time().and_then(to_chrono),
-                    resource: Some(graph.clone()),
-                })
-                .collect();
-            Ok(MemberPage {
-                members,
-                next_token: output.next_token().map(str::to_owned),
-            })
+            let request = self.client.list_invitations().max_results(MAX_PAGE);
+            let output = self.scope.read(request.set_next_token(next_token).send());
+            let output = output.await?;
+            let invitations = output.invitations().iter();
+            let invitations = invitations.map(|m| self.invitation(m)).collect();
+            Ok(InvitationPage::new(invitations, output.next_token()))
         })
     }
 
-    fn invite<'a>(
-        &'a self,
-        invitees: &'a [Invitee],
-        message: Option<&'a str>,
-        actor: &'a Actor,
-    ) -> BoxFuture<'a, Vec<Outcome>> {
-        Box::pin(async move {
-            let accounts: Vec<String> = invitees.iter().map(|i| i.account_id.clone()).collect();
-            let graph = match self.graph().await {
-                Ok(Some(graph)) => graph,
-                Ok(None) => return all_failed(&accounts, &self.no_graph()),
-                Err(error) => return all_failed(&accounts, &error.to_string()),
-            };
-            let mut outcomes = Vec::new();
-            for chunk in invitees.chunks(BATCH) {
-                let accounts: Vec<String> = chunk.iter().map(|i| i.account_id.clone()).collect();
-                let details: Result<Vec<_>, _> = chunk
-                    .iter()
-                    .map(|i| {
-                        aws_sdk_detective::types::Account::builder()
-                            .account_id(&i.account_id)
-                            .email_address(i.email.clone().unwrap_or_default())
-                            .build()
-                    })
-                    .collect();
-                let result = match details {
-                    Err(error) => Err(AwsError::new(
-                        ErrorKind::Service,
-                        "InvalidInput",
-                        error.to_string(),
-                    )),
-                    Ok(details) => self
-                        .client
-                        .create_members()
-                        .graph_arn(&graph)
-                        .set_accounts(Some(details))
-                        .set_message(message.map(str::to_owned))
-                        .send()
-                        .await
-                        .map(|o| unprocessed(o.unprocessed_accounts()))
-                        .map_err(AwsError::from_sdk),
-                };
-                let result = self.scope.audited(
-                    actor,
-                    "CreateMembers",
-                    json!({ "GraphArn": graph, "AccountIds": accounts }),
-                    result,
-                );
-                outcomes.extend(account_outcomes(&accounts, result));
-            }
-            outcomes
-        })
-    }
-
-    fn withdraw_invitations<'a>(
-        &'a self,
-        accounts: &'a [String],
-        actor: &'a Actor,
-    ) -> BoxFuture<'a, Vec<Outcome>> {
-        // Detective withdraws an invitation by deleting the member.
-        self.remove_members(accounts, actor)
-    }
-
-    fn remove_members<'a>(
-        &'a self,
-        accounts: &'a [String],
-        actor: &'a Actor,
-    ) -> BoxFuture<'a, Vec<Outcome>> {
-        Box::pin(async move {
-            let graph = match self.graph().await {
-                Ok(Some(graph)) => graph,
-                Ok(None) => return all_failed(accounts, &self.no_graph()),
-                Err(error) => return all_failed(accounts, &error.to_string()),
-            };
-            let mut outcomes = Vec::new();
-            for chunk in accounts.chunks(BATCH) {
-                let result = self
-                    .client
-                    .delete_members()
-                    .graph_arn(&graph)
-                    .set_account_ids(Some(chunk.to_vec()))
-                    .send()
-                    .await
-                    .map(|o| unprocessed(o.unprocessed_accounts()))
-                    .map_err(AwsError::from_sdk);
-                let result = self.scope.audited(
-                    actor,
-                    "DeleteMembers",
-                    json!({ "GraphArn": graph, "AccountIds": chunk }),
-                    result,
-                );
-                outcomes.extend(account_outcomes(chunk, result));
-            }
-            outcomes
-        })
-    }
-
-    fn readiness(&self, _: Response) -> BoxFuture<'_, Result<Readiness, AwsError>> {
-        // A member needs nothing enabled to accept a behavior graph invitation.
-        Box::pin(async { Ok(Readiness::default()) })
-    }
-
-    fn take_step<'a>(
-        &'a self,
-        step: &'a Step,
-        _: &'a Actor,
-    ) -> BoxFuture<'a, Result<(), AwsError>> {
-        Box::pin(async move {
-            Err(AwsError::new(
-                ErrorKind::Service,
-                "NotApplicable",
-                format!("Detective needs no step to {}", step.describe()),
-            ))
-        })
-    }
+    // A member needs nothing enabled to accept a behavior graph invitation: the default
+    // readiness (none) and steps (none apply) hold.
 
     fn respond<'a>(
         &'a self,
@@ -346,40 +181,121 @@ impl ServiceAdapter for Detective {
         Box::pin(async move {
             let mut outcomes = Vec::new();
             for target in targets {
-                let result = self
-                    .answer(response, target, actor)
-                    .await
-                    .map_err(|e| e.to_string());
                 outcomes.push(Outcome {
                     key: target.key.clone(),
-                    result,
+                    result: self.answer(response, target, actor).await,
                 });
             }
             outcomes
         })
     }
+}
 
-    fn list_invitations(
+impl Members for Detective {
+    fn list_members(
         &self,
         next_token: Option<String>,
-    ) -> BoxFuture<'_, Result<InvitationPage, AwsError>> {
+    ) -> BoxFuture<'_, Result<MemberPage, AwsError>> {
         Box::pin(async move {
-            let output = self
+            let Some(graph) = self.graph().await? else {
+                return Ok(MemberPage::default());
+            };
+            let request = self
                 .client
-                .list_invitations()
+                .list_members()
+                .graph_arn(&graph)
                 .max_results(MAX_PAGE)
                 .set_next_token(next_token)
-                .send()
+                .send();
+            let output = self.scope.read(request).await?;
+            let member = |m: &MemberDetail| {
+                self.scope.member(Listed {
+                    administrator_id: m.administrator_id(),
+                    account_id: m.account_id(),
+                    email: m.email_address(),
+                    status: m.status().map(|s| s.as_str()),
+                    invited_at: m.invited_time().and_then(to_chrono),
+                    updated_at: m.updated_time().and_then(to_chrono),
+                    resource: Some(graph.clone()),
+                })
+            };
+            let members = output.member_details().iter().map(member).collect();
+            Ok(MemberPage::new(members, output.next_token()))
+        })
+    }
+
+    /// Detective invites by creating the member on the graph.
+    fn invite<'a>(
+        &'a self,
+        invitees: &'a [Invitee],
+        message: Option<&'a str>,
+        actor: &'a Actor,
+    ) -> BoxFuture<'a, Vec<Outcome>> {
+        let keys = invitees.iter().map(|i| i.account_id.clone());
+        Box::pin(async move {
+            let graph = self.needed_graph().await;
+            batch::needing(graph, keys, |graph| async move {
+                let graph = graph.as_str();
+                batch::in_batches(invitees, invitee_ids, |chunk| async move {
+                    let accounts: Vec<&str> = chunk.iter().map(|i| i.account_id.as_str()).collect();
+                    let details: Result<Vec<Account>, _> = chunk
+                        .iter()
+                        .map(|i| {
+                            Account::builder()
+                                .account_id(&i.account_id)
+                                .email_address(i.email.clone().unwrap_or_default())
+                                .build()
+                        })
+                        .collect();
+                    let details = details.map_err(|error| {
+                        AwsError::new(ErrorKind::Service, "InvalidInput", error.to_string())
+                    })?;
+                    let request = self
+                        .client
+                        .create_members()
+                        .graph_arn(graph)
+                        .set_accounts(Some(details))
+                        .set_message(message.map(str::to_owned))
+                        .send();
+                    let parameters = json!({ "GraphArn": graph, "AccountIds": accounts });
+                    self.scope
+                        .batch(actor, "CreateMembers", parameters, request)
+                        .await
+                })
                 .await
-                .map_err(AwsError::from_sdk)?;
-            Ok(InvitationPage {
-                invitations: output
-                    .invitations()
-                    .iter()
-                    .map(|m| self.invitation(m))
-                    .collect(),
-                next_token: output.next_token().map(str::to_owned),
             })
+            .await
+        })
+    }
+
+    /// Detective withdraws an invitation by deleting the member.
+    fn withdraw_invitations<'a>(
+        &'a self,
+        accounts: &'a [String],
+        actor: &'a Actor,
+    ) -> BoxFuture<'a, Vec<Outcome>> {
+        self.remove_members(accounts, actor)
+    }
+
+    fn remove_members<'a>(
+        &'a self,
+        accounts: &'a [String],
+        actor: &'a Actor,
+    ) -> BoxFuture<'a, Vec<Outcome>> {
+        Box::pin(async move {
+            let graph = self.needed_graph().await;
+            batch::needing(graph, accounts.iter().cloned(), |graph| async move {
+                let graph = graph.as_str();
+                batch::accounts_in_batches(accounts, |chunk| {
+                    let parameters = json!({ "GraphArn": graph, "AccountIds": chunk });
+                    let request = self.client.delete_members().graph_arn(graph);
+                    let request = request.set_account_ids(Some(chunk.to_vec()));
+                    self.scope
+                        .batch(actor, "DeleteMembers", parameters, request.send())
+                })
+                .await
+            })
+            .await
         })
     }
 }

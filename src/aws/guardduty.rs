@@ -1,35 +1,27 @@
+//! GuardDuty: everything goes through the caller's detector in the region; invitations by
+//! administrator and invitation id, members by account.
+
 use aws_config::SdkConfig;
 use aws_sdk_guardduty::Client;
+use aws_sdk_guardduty::types::AccountDetail;
 use futures_util::future::BoxFuture;
 use serde_json::json;
 
-use super::adapter::{
-    InvitationPage, MemberPage, Scope, ServiceAdapter, account_outcomes, all_failed, batch_outcomes,
+use super::adapter::{InvitationPage, Invitations, MemberPage, Members, Service, unsupported};
+use super::batch::{self, AccountOp, ByAccount, Unprocessed};
+use super::call::{Listed, Received, Scope};
+use crate::model::{
+    Actor, AwsError, Details, ErrorKind, Invitee, Outcome, Readiness, Response, ServiceKind, Step,
+    Target,
 };
-use super::{AwsError, ErrorKind};
-use crate::model::Invitee;
-use crate::model::{Actor, BATCH, Outcome, Readiness, Response, Step, Target};
-use crate::model::{Details, Invitation, Member, ServiceKind, Status};
 
-/// Unprocessed accounts as (account, reason) pairs.
-fn unprocessed(accounts: &[aws_sdk_guardduty::types::UnprocessedAccount]) -> Vec<(String, String)> {
-    accounts
-        .iter()
-        .map(|u| {
-            (
-                u.account_id().unwrap_or_default().to_owned(),
-                u.result().unwrap_or("not processed").to_owned(),
-            )
-        })
-        .collect()
-}
+const MAX_PAGE: i32 = 50;
 
+/// GuardDuty's times are plain strings; they are ISO 8601 in practice.
 fn parse_time(text: Option<&str>) -> Option<chrono::DateTime<chrono::Utc>> {
     text.and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok())
         .map(|t| t.with_timezone(&chrono::Utc))
 }
-
-const MAX_PAGE: i32 = 50;
 
 pub struct GuardDuty {
     client: Client,
@@ -49,273 +41,129 @@ impl GuardDuty {
 
     /// The caller's own detector in this region, if GuardDuty is enabled.
     async fn detector(&self) -> Result<Option<String>, AwsError> {
-        let detectors = self
-            .client
-            .list_detectors()
-            .send()
-            .await
-            .map_err(AwsError::from_sdk)?;
+        let detectors = self.scope.read(self.client.list_detectors().send()).await?;
         Ok(detectors.detector_ids().first().cloned())
     }
 
-    fn no_detector(&self) -> AwsError {
-        AwsError::new(
-            ErrorKind::NotEnabled,
-            "NoDetector",
-            format!(
-                "GuardDuty is not enabled in {}: create a detector first",
-                self.scope.region
-            ),
-        )
+    /// The caller's detector, which the operation needs.
+    async fn needed_detector(&self) -> Result<String, AwsError> {
+        self.detector().await?.ok_or_else(|| {
+            AwsError::new(
+                ErrorKind::NotEnabled,
+                "NoDetector",
+                format!(
+                    "GuardDuty is not enabled in {}: create a detector first",
+                    self.scope.region
+                ),
+            )
+        })
     }
 
-    async fn batch(&self, response: Response, targets: &[Target], actor: &Actor) -> Vec<Outcome> {
-        let mut outcomes = Vec::with_capacity(targets.len());
-        for chunk in targets.chunks(BATCH) {
-            let ids: Vec<String> = chunk.iter().map(|t| t.administrator_id.clone()).collect();
-            let result = if response == Response::Decline {
-                self.client
-                    .decline_invitations()
-                    .set_account_ids(Some(ids.clone()))
-                    .send()
-                    .await
-                    .map(|o| unprocessed(o.unprocessed_accounts()))
-                    .map_err(AwsError::from_sdk)
-            } else {
-                self.client
-                    .delete_invitations()
-                    .set_account_ids(Some(ids.clone()))
-                    .send()
-                    .await
-                    .map(|o| unprocessed(o.unprocessed_accounts()))
-                    .map_err(AwsError::from_sdk)
-            };
-            let result = self.scope.audited(
-                actor,
-                response.operation(ServiceKind::GuardDuty),
-                json!({ "accountIds": ids }),
-                result,
-            );
-            outcomes.extend(batch_outcomes(chunk, result));
-        }
-        outcomes
+    async fn accept(&self, detector: &str, target: &Target, actor: &Actor) -> Result<(), AwsError> {
+        let invitation_id = target.invitation_id.clone().unwrap_or_default();
+        let request = self
+            .client
+            .accept_administrator_invitation()
+            .detector_id(detector)
+            .administrator_id(&target.administrator_id)
+            .invitation_id(&invitation_id)
+            .send();
+        let parameters = json!({ "DetectorId": detector, "administratorId": target.administrator_id, "invitationId": invitation_id });
+        self.scope
+            .change(actor, "AcceptAdministratorInvitation", parameters, request)
+            .await
+            .map(|_| ())
     }
 
     async fn accept_all(&self, targets: &[Target], actor: &Actor) -> Vec<Outcome> {
-        let detector = match self.detector().await {
-            Ok(Some(detector)) => detector,
-            Ok(None) => return batch_outcomes(targets, Err(self.no_detector())),
-            Err(error) => return batch_outcomes(targets, Err(error)),
+        let detector = match self.needed_detector().await {
+            Ok(detector) => detector,
+            Err(error) => {
+                return Outcome::all_failed(targets.iter().map(|t| t.key.clone()), &error);
+            }
         };
         let mut outcomes = Vec::new();
         for target in targets {
-            let invitation_id = target.invitation_id.clone().unwrap_or_default();
-            let result = self
-                .client
-                .accept_administrator_invitation()
-                .detector_id(&detector)
-                .administrator_id(&target.administrator_id)
-                .invitation_id(&invitation_id)
-                .send()
-                .await
-                .map(|_| ())
-                .map_err(AwsError::from_sdk);
-            let result = self.scope.audited(
-                actor,
-                "AcceptAdministratorInvitation",
-                json!({ "DetectorId": detector, "administratorId": target.administrator_id, "invitationId": invitation_id }),
-                result,
-            );
             outcomes.push(Outcome {
                 key: target.key.clone(),
-                result: result.map_err(|e| e.to_string()),
+                result: self.accept(&detector, target, actor).await,
             });
         }
         outcomes
     }
 }
 
-impl ServiceAdapter for GuardDuty {
+impl ByAccount for GuardDuty {
+    fn by_accounts<'a>(
+        &'a self,
+        op: AccountOp,
+        detector: Option<&'a str>,
+        accounts: Vec<String>,
+        actor: &'a Actor,
+    ) -> BoxFuture<'a, Result<Unprocessed, AwsError>> {
+        // Answering names no detector; changing members acts on the administrator's.
+        let parameters = match detector {
+            None => json!({ "accountIds": accounts }),
+            Some(detector) => json!({ "DetectorId": detector, "accountIds": accounts }),
+        };
+        let (scope, client, ids) = (&self.scope, &self.client, Some(accounts));
+        let (name, detector) = (op.name(), detector.unwrap_or_default());
+        Box::pin(async move {
+            match op {
+                AccountOp::DeclineInvitations => {
+                    let request = client.decline_invitations().set_account_ids(ids);
+                    scope.batch(actor, name, parameters, request.send()).await
+                }
+                AccountOp::DeleteInvitations => {
+                    let request = client.delete_invitations().set_account_ids(ids);
+                    scope.batch(actor, name, parameters, request.send()).await
+                }
+                AccountOp::DisassociateMembers => {
+                    let request = client.disassociate_members().detector_id(detector);
+                    scope
+                        .batch(actor, name, parameters, request.set_account_ids(ids).send())
+                        .await
+                }
+                AccountOp::DeleteMembers => {
+                    let request = client.delete_members().detector_id(detector);
+                    scope
+                        .batch(actor, name, parameters, request.set_account_ids(ids).send())
+                        .await
+                }
+            }
+        })
+    }
+}
+
+impl Service for GuardDuty {
     fn service(&self) -> ServiceKind {
         ServiceKind::GuardDuty
     }
+}
 
-    fn list_members(
+impl Invitations for GuardDuty {
+    fn list_invitations(
         &self,
         next_token: Option<String>,
-    ) -> BoxFuture<'_, Result<MemberPage, AwsError>> {
+    ) -> BoxFuture<'_, Result<InvitationPage, AwsError>> {
         Box::pin(async move {
-            // No detector here: this identity administers nothing in this region.
-            let Some(detector) = self.detector().await? else {
-                return Ok(MemberPage::default());
+            let request = self.client.list_invitations().max_results(MAX_PAGE);
+            let output = self.scope.read(request.set_next_token(next_token).send());
+            let output = output.await?;
+            let invitation = |i: &aws_sdk_guardduty::types::Invitation| {
+                let received = Received {
+                    administrator_id: i.account_id().map(str::to_owned),
+                    invitation_id: i.invitation_id().map(str::to_owned),
+                    invited_at: parse_time(i.invited_at()),
+                    status: i.relationship_status().unwrap_or_default().to_owned(),
+                    ..Received::default()
+                };
+                let invited_at_raw = i.invited_at().map(str::to_owned);
+                self.scope
+                    .invitation(received, Details::GuardDuty { invited_at_raw })
             };
-            let output = self
-                .client
-                .list_members()
-                .detector_id(&detector)
-                .only_associated("false")
-                .max_results(MAX_PAGE)
-                .set_next_token(next_token)
-                .send()
-                .await
-                .map_err(AwsError::from_sdk)?;
-            let members = output
-                .members()
-                .iter()
-                .map(|m| Member {
-                    service: ServiceKind::GuardDuty,
-                    profile: self.scope.profile.clone(),
-                    region: self.scope.region.clone(),
-                    administrator_id: m.administrator_id().unwrap_or_default().to_owned(),
-                    account_id: m.account_id().unwrap_or_default().to_owned(),
-                    email: m.email().map(str::to_owned),
-                    status: m.relationship_status().unwrap_or_default().to_owned(),
-                    invited_at: parse_time(m.invited_at()),
-                    updated_at: parse_time(m.updated_at()),
-                    resource: Some(detector.clone()),
-                })
-                .collect();
-            Ok(MemberPage {
-                members,
-                next_token: output.next_token().map(str::to_owned),
-            })
-        })
-    }
-
-    fn invite<'a>(
-        &'a self,
-        invitees: &'a [Invitee],
-        message: Option<&'a str>,
-        actor: &'a Actor,
-    ) -> BoxFuture<'a, Vec<Outcome>> {
-        Box::pin(async move {
-            let accounts: Vec<String> = invitees.iter().map(|i| i.account_id.clone()).collect();
-            let detector = match self.detector().await {
-                Ok(Some(detector)) => detector,
-                Ok(None) => return all_failed(&accounts, &self.no_detector().to_string()),
-                Err(error) => return all_failed(&accounts, &error.to_string()),
-            };
-            let mut outcomes = Vec::new();
-            for chunk in invitees.chunks(BATCH) {
-                let accounts: Vec<String> = chunk.iter().map(|i| i.account_id.clone()).collect();
-                let details: Vec<_> = chunk
-                    .iter()
-                    .map(|i| {
-                        aws_sdk_guardduty::types::AccountDetail::builder()
-                            .account_id(&i.account_id)
-                            .email(i.email.clone().unwrap_or_default())
-                            .build()
-                    })
-                    .collect();
-                let created = self
-                    .client
-                    .create_members()
-                    .detector_id(&detector)
-                    .set_account_details(Some(details))
-                    .send()
-                    .await
-                    .map(|o| unprocessed(o.unprocessed_accounts()))
-                    .map_err(AwsError::from_sdk);
-                let created = self.scope.audited(
-                    actor,
-                    "CreateMembers",
-                    json!({ "DetectorId": detector, "accountIds": accounts }),
-                    created,
-                );
-                let created = account_outcomes(&accounts, created);
-                let to_invite: Vec<String> = created
-                    .iter()
-                    .filter(|o| o.result.is_ok())
-                    .map(|o| o.key.clone())
-                    .collect();
-                outcomes.extend(created.into_iter().filter(|o| o.result.is_err()));
-                if to_invite.is_empty() {
-                    continue;
-                }
-                let invited = self
-                    .client
-                    .invite_members()
-                    .detector_id(&detector)
-                    .set_account_ids(Some(to_invite.clone()))
-                    .set_message(message.map(str::to_owned))
-                    .send()
-                    .await
-                    .map(|o| unprocessed(o.unprocessed_accounts()))
-                    .map_err(AwsError::from_sdk);
-                let invited = self.scope.audited(
-                    actor,
-                    "InviteMembers",
-                    json!({ "DetectorId": detector, "accountIds": to_invite }),
-                    invited,
-                );
-                outcomes.extend(account_outcomes(&to_invite, invited));
-            }
-            outcomes
-        })
-    }
-
-    fn withdraw_invitations<'a>(
-        &'a self,
-        accounts: &'a [String],
-        _: &'a Actor,
-    ) -> BoxFuture<'a, Vec<Outcome>> {
-        Box::pin(async move {
-            all_failed(
-                accounts,
-                "GuardDuty deletes invitations only from the invitee's side: remove the member (x) instead",
-            )
-        })
-    }
-
-    fn remove_members<'a>(
-        &'a self,
-        accounts: &'a [String],
-        actor: &'a Actor,
-    ) -> BoxFuture<'a, Vec<Outcome>> {
-        Box::pin(async move {
-            let detector = match self.detector().await {
-                Ok(Some(detector)) => detector,
-                Ok(None) => return all_failed(accounts, &self.no_detector().to_string()),
-                Err(error) => return all_failed(accounts, &error.to_string()),
-            };
-            let mut outcomes = Vec::new();
-            for chunk in accounts.chunks(BATCH) {
-                let disassociated = self
-                    .client
-                    .disassociate_members()
-                    .detector_id(&detector)
-                    .set_account_ids(Some(chunk.to_vec()))
-                    .send()
-                    .await
-                    .map(|_| ())
-                    .map_err(AwsError::from_sdk);
-                if let Err(error) = self.scope.audited(
-                    actor,
-                    "DisassociateMembers",
-                    json!({ "DetectorId": detector, "accountIds": chunk }),
-                    disassociated,
-                ) {
-                    outcomes.extend(account_outcomes(chunk, Err(error)));
-                    continue;
-                }
-                let deleted = self
-                    .client
-                    .delete_members()
-                    .detector_id(&detector)
-                    .set_account_ids(Some(chunk.to_vec()))
-                    .send()
-                    .await
-                    .map(|o| unprocessed(o.unprocessed_accounts()))
-                    .map_err(AwsError::from_sdk);
-                let deleted = self.scope.audited(
-                    actor,
-                    "DeleteMembers",
-                    json!({ "DetectorId": detector, "accountIds": chunk }),
-                    deleted,
-                );
-                outcomes.extend(account_outcomes(chunk, deleted));
-            }
-            outcomes
+            let invitations = output.invitations().iter().map(invitation).collect();
+            Ok(InvitationPage::new(invitations, output.next_token()))
         })
     }
 
@@ -329,23 +177,17 @@ impl ServiceAdapter for GuardDuty {
                     steps: vec![Step::CreateDetector],
                 });
             };
-            let current = self
+            let request = self
                 .client
                 .get_administrator_account()
                 .detector_id(detector)
-                .send()
-                .await
-                .map_err(AwsError::from_sdk)?;
-            let steps = current
+                .send();
+            let current = self.scope.read(request).await?;
+            let administrator = current
                 .administrator()
                 .filter(|a| a.relationship_status() == Some("Enabled"))
-                .and_then(|a| a.account_id())
-                .map(|administrator| Step::LeaveAdministrator {
-                    administrator: administrator.to_owned(),
-                })
-                .into_iter()
-                .collect();
-            Ok(Readiness { steps })
+                .and_then(|a| a.account_id());
+            Ok(Readiness::leaving(administrator))
         })
     }
 
@@ -360,38 +202,34 @@ impl ServiceAdapter for GuardDuty {
                     if self.detector().await?.is_some() {
                         return Ok(()); // created meanwhile
                     }
-                    let result = self
-                        .client
-                        .create_detector()
-                        .enable(true)
-                        .send()
+                    let request = self.client.create_detector().enable(true).send();
+                    self.scope
+                        .change(actor, "CreateDetector", json!({ "enable": true }), request)
                         .await
                         .map(|_| ())
-                        .map_err(AwsError::from_sdk);
-                    self.scope
-                        .audited(actor, "CreateDetector", json!({ "enable": true }), result)
                 }
                 Step::LeaveAdministrator { administrator } => {
-                    let detector = self.detector().await?.ok_or_else(|| self.no_detector())?;
-                    let result = self
+                    let detector = self.needed_detector().await?;
+                    let request = self
                         .client
                         .disassociate_from_administrator_account()
                         .detector_id(&detector)
-                        .send()
+                        .send();
+                    let parameters =
+                        json!({ "DetectorId": detector, "Administrator": administrator });
+                    self.scope
+                        .change(
+                            actor,
+                            "DisassociateFromAdministratorAccount",
+                            parameters,
+                            request,
+                        )
                         .await
                         .map(|_| ())
-                        .map_err(AwsError::from_sdk);
-                    self.scope.audited(
-                        actor,
-                        "DisassociateFromAdministratorAccount",
-                        json!({ "DetectorId": detector, "Administrator": administrator }),
-                        result,
-                    )
                 }
-                Step::EnableSecurityHub => Err(AwsError::new(
-                    ErrorKind::Service,
-                    "NotApplicable",
-                    "GuardDuty is enabled with a detector, not EnableSecurityHub",
+                Step::EnableSecurityHub => Err(unsupported(
+                    ServiceKind::GuardDuty,
+                    "is enabled with a detector, not EnableSecurityHub",
                 )),
             }
         })
@@ -406,53 +244,117 @@ impl ServiceAdapter for GuardDuty {
         Box::pin(async move {
             match response {
                 Response::Accept => self.accept_all(targets, actor).await,
-                Response::Decline | Response::Delete => self.batch(response, targets, actor).await,
+                Response::Decline => {
+                    let op = AccountOp::DeclineInvitations;
+                    batch::answer(self, op, targets, actor).await
+                }
+                Response::Delete => {
+                    let op = AccountOp::DeleteInvitations;
+                    batch::answer(self, op, targets, actor).await
+                }
             }
         })
     }
+}
 
-    fn list_invitations(
+impl Members for GuardDuty {
+    fn list_members(
         &self,
         next_token: Option<String>,
-    ) -> BoxFuture<'_, Result<InvitationPage, AwsError>> {
+    ) -> BoxFuture<'_, Result<MemberPage, AwsError>> {
         Box::pin(async move {
-            let output = self
+            // No detector here: this identity administers nothing in this region.
+            let Some(detector) = self.detector().await? else {
+                return Ok(MemberPage::default());
+            };
+            let request = self
                 .client
-                .list_invitations()
+                .list_members()
+                .detector_id(&detector)
+                .only_associated("false")
                 .max_results(MAX_PAGE)
                 .set_next_token(next_token)
-                .send()
-                .await
-                .map_err(AwsError::from_sdk)?;
-            let invitations = output
-                .invitations()
-                .iter()
-                .map(|i| {
-                    let status_raw = i.relationship_status().unwrap_or_default().to_owned();
-                    let invited_at_raw = i.invited_at().map(str::to_owned);
-                    Invitation {
-                        service: ServiceKind::GuardDuty,
-                        profile: self.scope.profile.clone(),
-                        region: self.scope.region.clone(),
-                        account_id: None,
-                        administrator_id: i.account_id().unwrap_or_default().to_owned(),
-                        invitation_id: i.invitation_id().map(str::to_owned),
-                        graph_arn: None,
-                        // GuardDuty's `invitedAt` is a plain string; it is ISO 8601 in practice.
-                        invited_at: invited_at_raw
-                            .as_deref()
-                            .and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok())
-                            .map(|t| t.with_timezone(&chrono::Utc)),
-                        status: Status::normalise(ServiceKind::GuardDuty, &status_raw),
-                        status_raw,
-                        details: Details::GuardDuty { invited_at_raw },
-                    }
+                .send();
+            let output = self.scope.read(request).await?;
+            let member = |m: &aws_sdk_guardduty::types::Member| {
+                self.scope.member(Listed {
+                    administrator_id: m.administrator_id(),
+                    account_id: m.account_id(),
+                    email: m.email(),
+                    status: m.relationship_status(),
+                    invited_at: parse_time(m.invited_at()),
+                    updated_at: parse_time(m.updated_at()),
+                    resource: Some(detector.clone()),
                 })
-                .collect();
-            Ok(InvitationPage {
-                invitations,
-                next_token: output.next_token().map(str::to_owned),
+            };
+            let members = output.members().iter().map(member).collect();
+            Ok(MemberPage::new(members, output.next_token()))
+        })
+    }
+
+    fn invite<'a>(
+        &'a self,
+        invitees: &'a [Invitee],
+        message: Option<&'a str>,
+        actor: &'a Actor,
+    ) -> BoxFuture<'a, Vec<Outcome>> {
+        let keys = invitees.iter().map(|i| i.account_id.clone());
+        Box::pin(async move {
+            let detector = self.needed_detector().await;
+            batch::needing(detector, keys, |detector| async move {
+                let detector = detector.as_str();
+                let create = move |chunk: &'a [Invitee]| {
+                    let accounts: Vec<&str> = chunk.iter().map(|i| i.account_id.as_str()).collect();
+                    let parameters = json!({ "DetectorId": detector, "accountIds": accounts });
+                    let details = chunk.iter().map(|i| {
+                        AccountDetail::builder()
+                            .account_id(&i.account_id)
+                            .email(i.email.clone().unwrap_or_default())
+                            .build()
+                    });
+                    let request = self.client.create_members().detector_id(detector);
+                    let request = request.set_account_details(Some(details.collect()));
+                    self.scope
+                        .batch(actor, "CreateMembers", parameters, request.send())
+                };
+                // GuardDuty sends the message with the invitation.
+                let invite = move |accounts: Vec<String>| {
+                    let parameters = json!({ "DetectorId": detector, "accountIds": accounts });
+                    let request = self.client.invite_members().detector_id(detector);
+                    let request = request.set_account_ids(Some(accounts));
+                    let request = request.set_message(message.map(str::to_owned));
+                    self.scope
+                        .batch(actor, "InviteMembers", parameters, request.send())
+                };
+                batch::two_steps(invitees, |i| &i.account_id, create, invite).await
             })
+            .await
+        })
+    }
+
+    fn withdraw_invitations<'a>(
+        &'a self,
+        accounts: &'a [String],
+        _: &'a Actor,
+    ) -> BoxFuture<'a, Vec<Outcome>> {
+        let error = unsupported(
+            ServiceKind::GuardDuty,
+            "deletes invitations only from the invitee's side: remove the member (x) instead",
+        );
+        Box::pin(async move { Outcome::all_failed(accounts.iter().cloned(), &error) })
+    }
+
+    fn remove_members<'a>(
+        &'a self,
+        accounts: &'a [String],
+        actor: &'a Actor,
+    ) -> BoxFuture<'a, Vec<Outcome>> {
+        Box::pin(async move {
+            let detector = self.needed_detector().await;
+            batch::needing(detector, accounts.iter().cloned(), |detector| async move {
+                batch::remove(self, Some(&detector), accounts, actor).await
+            })
+            .await
         })
     }
 }

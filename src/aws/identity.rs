@@ -2,7 +2,7 @@
 
 use aws_config::SdkConfig;
 
-use super::AwsError;
+use crate::model::AwsError;
 
 pub async fn caller_account(config: &SdkConfig) -> Result<String, AwsError> {
     let client = aws_sdk_sts::Client::new(config);
@@ -13,7 +13,7 @@ pub async fn caller_account(config: &SdkConfig) -> Result<String, AwsError> {
         .map_err(AwsError::from_sdk)?;
     identity.account().map(str::to_owned).ok_or_else(|| {
         AwsError::new(
-            super::ErrorKind::Service,
+            crate::model::ErrorKind::Service,
             "NoAccount",
             "GetCallerIdentity answered without an account id",
         )

@@ -1,21 +1,27 @@
 //! Everything that talks to AWS: configuration per identity, the caller's account, and one
-//! adapter per service behind [`ServiceAdapter`].
+//! adapter per service behind the [`Invitations`] and [`Members`] capabilities. One helper sends
+//! a request ([`call`]), one batches ([`batch`]), one pages ([`paging`]).
 
 mod adapter;
+mod batch;
+mod call;
 mod config;
 mod detective;
 mod error;
 mod guardduty;
 mod identity;
+pub mod paging;
 pub mod read_only;
 pub mod regions;
 mod securityhub;
 
-pub use adapter::{AdapterOptions, InvitationPage, MemberPage, ServiceAdapter, adapter_for};
+pub use adapter::{
+    AdapterOptions, InvitationPage, Invitations, MemberPage, Members, Service, ServiceAdapter,
+    adapter_for, unsupported,
+};
 pub use config::{
     profile_config, retry_config, sandbox_config, timeout_config, with_region, with_timeout,
 };
-pub use error::{AwsError, ErrorKind};
 pub use identity::caller_account;
 
 /// aws-smithy `DateTime` to chrono.

@@ -5,11 +5,11 @@ use std::process::ExitCode;
 
 use super::{ask, output};
 use crate::answering::{self, Batch};
-use crate::aws::{self, AdapterOptions};
+use crate::aws::AdapterOptions;
 use crate::cli::{AnswerArgs, Selection};
+use crate::fetch;
 use crate::format::capitalised;
 use crate::model::{Actor, Invitation, Response, ServiceKind, Target};
-use crate::plan::PlannedSource;
 use crate::session;
 
 /// What went wrong, and the exit code it deserves.
@@ -59,25 +59,12 @@ pub fn validate(
     }
 }
 
-async fn find(
-    source: &PlannedSource,
-    args: &AnswerArgs,
-) -> Result<Option<Invitation>, aws::AwsError> {
-    let mut token = None;
-    loop {
-        let page = source.adapter.list_invitations(token).await?;
-        let found =
-            page.invitations
-                .into_iter()
-                .find(|i| match (&args.graph_arn, &args.administrator) {
-                    (Some(arn), _) => i.graph_arn.as_deref() == Some(arn.as_str()),
-                    (None, Some(admin)) => &i.administrator_id == admin,
-                    (None, None) => false,
-                });
-        if found.is_some() || page.next_token.is_none() {
-            return Ok(found);
-        }
-        token = page.next_token;
+/// Whether `invitation` is the one the arguments name.
+fn named(args: &AnswerArgs, invitation: &Invitation) -> bool {
+    match (&args.graph_arn, &args.administrator) {
+        (Some(arn), _) => invitation.graph_arn.as_deref() == Some(arn.as_str()),
+        (None, Some(admin)) => &invitation.administrator_id == admin,
+        (None, None) => false,
     }
 }
 
@@ -109,7 +96,7 @@ async fn answer(
             .clone()
             .or_else(|| args.administrator.clone())
             .unwrap_or_default();
-        let invitation = match find(source, args).await {
+        let invitation = match fetch::find_invitation(source, |i| named(args, i)).await {
             Ok(Some(invitation)) => invitation,
             Ok(None) => {
                 eprintln!(

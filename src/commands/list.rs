@@ -8,10 +8,11 @@ use tokio::sync::mpsc;
 use std::process::ExitCode;
 
 use super::output;
-use crate::aws::{AdapterOptions, AwsError};
+use crate::aws::AdapterOptions;
 use crate::cli::{ListArgs, OutputFormat, Selection};
 use crate::fetch::{self, FetchEvent};
 use crate::format;
+use crate::model::AwsError;
 use crate::model::{Invitation, InvitationRecord, SourceId};
 use crate::plan::Plan;
 use crate::session;

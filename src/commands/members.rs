@@ -4,9 +4,10 @@ use std::io::{self, Write};
 use std::process::ExitCode;
 
 use super::output;
-use crate::aws::{AdapterOptions, AwsError};
+use crate::aws::AdapterOptions;
 use crate::cli::{ListArgs, OutputFormat, Selection};
 use crate::fetch;
+use crate::model::AwsError;
 use crate::model::{Member, SourceId};
 use crate::plan::Plan;
 use crate::session;

@@ -5,7 +5,7 @@ use std::fmt;
 
 use serde::Serialize;
 
-use super::{Invitation, ServiceKind, Status};
+use super::{AwsError, Invitation, ServiceKind, Status};
 
 /// What a member does with an invitation it received.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
@@ -114,11 +114,36 @@ pub struct Readiness {
     pub steps: Vec<Step>,
 }
 
-/// What came of answering one invitation.
+impl Readiness {
+    /// One administrator at a time: with a current one, accepting means leaving it first.
+    pub fn leaving(current_administrator: Option<&str>) -> Self {
+        let steps = current_administrator
+            .map(|administrator| Step::LeaveAdministrator {
+                administrator: administrator.to_owned(),
+            })
+            .into_iter()
+            .collect();
+        Self { steps }
+    }
+}
+
+/// What came of one change: answering an invitation, or changing a member (keyed by account).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Outcome {
     pub key: String,
-    pub result: Result<(), String>,
+    pub result: Result<(), AwsError>,
+}
+
+impl Outcome {
+    /// The same failure for every key: the call could not be made, or failed as a whole.
+    pub fn all_failed(keys: impl IntoIterator<Item = String>, error: &AwsError) -> Vec<Outcome> {
+        keys.into_iter()
+            .map(|key| Outcome {
+                key,
+                result: Err(error.clone()),
+            })
+            .collect()
+    }
 }
 
 /// Who acts, for the audit log.

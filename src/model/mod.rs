@@ -8,9 +8,11 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 mod answer;
+mod error;
 mod invitee;
 
 pub use answer::{Actor, BATCH, Outcome, Readiness, Response, Step, Target};
+pub use error::{AwsError, ErrorKind};
 pub use invitee::Invitee;
 
 /// The three services whose membership invitations guestlist shows.

@@ -9,8 +9,8 @@ use ratatui::widgets::Widget;
 use super::table::{Cells, DataTable};
 use super::theme;
 use crate::app::{AppState, Browser, Column, DateStyle, Note, Phase, Row, TableRow};
-use crate::aws::ErrorKind;
 use crate::format;
+use crate::model::ErrorKind;
 
 pub struct InvitationTable<'a>(pub &'a AppState);
 

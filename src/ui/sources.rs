@@ -8,8 +8,8 @@ use ratatui::widgets::{Block, Borders, Paragraph, Widget};
 
 use super::theme;
 use crate::app::{AppState, Phase, SourceState};
-use crate::aws::ErrorKind;
 use crate::format;
+use crate::model::ErrorKind;
 
 pub struct SourcesPanel<'a>(pub &'a AppState);
 

@@ -6,9 +6,9 @@ use std::time::Duration;
 use chrono::{DateTime, TimeZone, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyEventState, KeyModifiers};
 use guestlist::app::{AppState, Effect, Msg, Settings};
-use guestlist::aws::{AwsError, ErrorKind};
 use guestlist::fetch::FetchEvent;
 use guestlist::format::Clock;
+use guestlist::model::{AwsError, ErrorKind};
 use guestlist::model::{Details, Invitation, PackageUsage, ServiceKind, SourceId, Status};
 
 pub const REGIONS: [&str; 2] = ["us-east-1", "eu-west-1"];

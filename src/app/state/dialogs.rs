@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 
 use super::members::MemberAction;
-use crate::aws::AwsError;
+use crate::model::AwsError;
 use crate::model::{Invitation, Invitee, Member, Readiness, Response, SourceId, Target};
 
 /// What happened to a row the person acted on; it stays on the row until the next action.

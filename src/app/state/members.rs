@@ -5,7 +5,7 @@ use std::cmp::Ordering;
 use std::collections::BTreeMap;
 
 use super::table::{Browser, Sort, TableRow};
-use crate::aws::AwsError;
+use crate::model::AwsError;
 use crate::model::{Member, ServiceKind, SourceId};
 
 /// What a source's member listing has come to.

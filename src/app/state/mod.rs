@@ -16,7 +16,7 @@ use chrono::{DateTime, Utc};
 
 use super::Mode;
 use super::settings::Settings;
-use crate::aws::AwsError;
+use crate::model::AwsError;
 use crate::model::{Invitation, ServiceKind, SourceId};
 use dialogs::{Dialog, Note, Proposal};
 use form::InviteForm;

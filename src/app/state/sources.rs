@@ -9,7 +9,7 @@ use chrono::{DateTime, Utc};
 use super::AppState;
 use super::invitations::Row;
 use super::table::TableRow;
-use crate::aws::{AwsError, ErrorKind};
+use crate::model::{AwsError, ErrorKind};
 use crate::model::{Invitation, Response, ServiceKind, SourceId, Status};
 
 /// Longest a failing source waits between automatic refreshes, in intervals.

@@ -10,9 +10,9 @@ use crate::app::effect::Answer;
 use crate::app::state::dialogs::{Dialog, Note};
 use crate::app::state::overlay::Overlay;
 use crate::app::state::{AppState, IdentityState};
-use crate::aws::AwsError;
 use crate::fetch::FetchEvent;
 use crate::format;
+use crate::model::AwsError;
 use crate::model::{Actor, Outcome, Readiness, Response, SourceId, Target};
 
 /// Time passes: spinners turn, and an automatic refresh starts when one is due.
@@ -230,7 +230,7 @@ pub(super) fn answered(
             Err(reason) => {
                 state
                     .invitations
-                    .set_note(outcome.key, Note::Failed(response, reason));
+                    .set_note(outcome.key, Note::Failed(response, reason.to_string()));
             }
         }
     }

@@ -127,7 +127,7 @@ pub(super) fn changed(
         let key = crate::model::Member::key_in(&source, &outcome.key);
         let note = match outcome.result {
             Ok(()) => MemberNote::Done(action),
-            Err(reason) => MemberNote::Failed(reason),
+            Err(reason) => MemberNote::Failed(reason.to_string()),
         };
         state.members.table.set_note(key, note);
     }
