@@ -14,8 +14,8 @@ use serde_json::{Value, json};
 use super::scenario::{DetectiveUsage, RosterSpec};
 use super::state::{Ctx, IdGen, RegionState, Time};
 use super::wire::{
-    ApiError, Request, Service, check_account_ids, is_email, ok, page_size, paginate, timestamp,
-    with_token,
+    ApiError, Request, Service, check_account_ids, is_email, ok, operations, page_size, paginate,
+    timestamp, with_token,
 };
 
 const SERVICE: Service = Service::Detective;
@@ -71,22 +71,20 @@ impl State {
     }
 }
 
-pub fn operation(request: &Request) -> Option<&'static str> {
-    Some(
-        match (request.method.as_str(), request.route().as_slice()) {
-            ("POST", ["graph"]) => "CreateGraph",
-            ("POST", ["graphs", "list"]) => "ListGraphs",
-            ("POST", ["invitations", "list"]) => "ListInvitations",
-            ("PUT", ["invitation"]) => "AcceptInvitation",
-            ("POST", ["invitation", "removal"]) => "RejectInvitation",
-            ("POST", ["membership", "removal"]) => "DisassociateMembership",
-            ("POST", ["graph", "members"]) => "CreateMembers",
-            ("POST", ["graph", "members", "list"]) => "ListMembers",
-            ("POST", ["graph", "members", "get"]) => "GetMembers",
-            ("POST", ["graph", "members", "removal"]) => "DeleteMembers",
-            _ => return None,
-        },
-    )
+operations! {
+    /// Every operation the sandbox serves for Detective.
+    pub enum Op {
+        CreateGraph: "POST" ["graph"],
+        ListGraphs: "POST" ["graphs", "list"],
+        ListInvitations: "POST" ["invitations", "list"],
+        AcceptInvitation: "PUT" ["invitation"],
+        RejectInvitation: "POST" ["invitation", "removal"],
+        DisassociateMembership: "POST" ["membership", "removal"],
+        CreateMembers: "POST" ["graph", "members"],
+        ListMembers: "POST" ["graph", "members", "list"],
+        GetMembers: "POST" ["graph", "members", "get"],
+        DeleteMembers: "POST" ["graph", "members", "removal"],
+    }
 }
 
 #[derive(Deserialize)]
@@ -135,15 +133,15 @@ struct Account {
 pub fn handle(
     region: &mut RegionState,
     ctx: Ctx,
-    operation: &str,
+    op: Op,
     request: &Request,
 ) -> Result<Response, ApiError> {
     let state = &mut region.detective;
     let me = ctx.caller.account.as_str();
     let region_name = ctx.caller.region.as_str();
     let now = ctx.now;
-    match operation {
-        "CreateGraph" => {
+    match op {
+        Op::CreateGraph => {
             if state.graphs.contains_key(me) {
                 return Err(ApiError::new(
                     StatusCode::CONFLICT,
@@ -160,7 +158,7 @@ pub fn handle(
             state.graphs.insert(me.to_owned(), graph);
             ok(&json!({ "GraphArn": arn }))
         }
-        "ListGraphs" => {
+        Op::ListGraphs => {
             let input: ListPage = request.json(SERVICE)?;
             let limit = page_size(SERVICE, "MaxResults", input.max_results, MAX_PAGE)?;
             let graphs = state.graphs.get(me).map(|g| {
@@ -173,7 +171,7 @@ pub fn handle(
             let page = paginate(
                 ctx.tokens,
                 ctx.caller,
-                operation,
+                op.name(),
                 graphs,
                 input.next_token.as_deref(),
                 limit,
@@ -184,7 +182,7 @@ pub fn handle(
                 page.next_token,
             ))
         }
-        "ListInvitations" => {
+        Op::ListInvitations => {
             let input: ListPage = request.json(SERVICE)?;
             let limit = page_size(SERVICE, "MaxResults", input.max_results, MAX_PAGE)?;
             let mut invitations: Vec<(String, Value)> = state
@@ -201,7 +199,7 @@ pub fn handle(
             let page = paginate(
                 ctx.tokens,
                 ctx.caller,
-                operation,
+                op.name(),
                 invitations,
                 input.next_token.as_deref(),
                 limit,
@@ -212,7 +210,7 @@ pub fn handle(
                 page.next_token,
             ))
         }
-        "AcceptInvitation" | "RejectInvitation" | "DisassociateMembership" => {
+        Op::AcceptInvitation | Op::RejectInvitation | Op::DisassociateMembership => {
             let input: GraphArn = request.json(SERVICE)?;
             let (_, graph) = find_graph(state, region_name, &input.graph_arn)?;
             let member = graph.members.get_mut(me).ok_or_else(|| {
@@ -221,7 +219,7 @@ pub fn handle(
                     input.graph_arn
                 ))
             })?;
-            let needed = if operation == "DisassociateMembership" {
+            let needed = if op == Op::DisassociateMembership {
                 ENABLED
             } else {
                 INVITED
@@ -236,7 +234,7 @@ pub fn handle(
                     ),
                 ));
             }
-            if operation == "AcceptInvitation" {
+            if op == Op::AcceptInvitation {
                 member.status = ENABLED.to_owned();
                 member.updated_time = now;
                 member.usage.ingest_states =
@@ -249,7 +247,7 @@ pub fn handle(
             }
             ok(&json!({}))
         }
-        "CreateMembers" => {
+        Op::CreateMembers => {
             let input: CreateMembers = request.json(SERVICE)?;
             let ids: Vec<String> = input
                 .accounts
@@ -305,7 +303,7 @@ pub fn handle(
             }
             ok(&json!({ "Members": members, "UnprocessedAccounts": unprocessed_accounts }))
         }
-        "ListMembers" => {
+        Op::ListMembers => {
             let input: ListMembers = request.json(SERVICE)?;
             let limit = page_size(SERVICE, "MaxResults", input.max_results, MAX_PAGE)?;
             let (admin, graph) = administered_graph(state, region_name, me, &input.graph_arn)?;
@@ -317,7 +315,7 @@ pub fn handle(
             let page = paginate(
                 ctx.tokens,
                 ctx.caller,
-                operation,
+                op.name(),
                 members,
                 input.next_token.as_deref(),
                 limit,
@@ -333,7 +331,7 @@ pub fn handle(
                 page.next_token,
             ))
         }
-        "GetMembers" | "DeleteMembers" => {
+        Op::GetMembers | Op::DeleteMembers => {
             let input: GraphAccountIds = request.json(SERVICE)?;
             check_account_ids(SERVICE, "AccountIds", &input.account_ids)?;
             let (admin, graph) = administered_graph(state, region_name, me, &input.graph_arn)?;
@@ -341,7 +339,7 @@ pub fn handle(
             let mut found = Vec::new();
             let mut unprocessed_accounts = Vec::new();
             for account in &input.account_ids {
-                if operation == "GetMembers" {
+                if op == Op::GetMembers {
                     match graph.members.get(account) {
                         Some(m) => found.push(member_json(&arn, &admin, account, m)),
                         None => unprocessed_accounts.push(unprocessed(
@@ -358,14 +356,13 @@ pub fn handle(
                     ));
                 }
             }
-            let key = if operation == "GetMembers" {
+            let key = if op == Op::GetMembers {
                 "MemberDetails"
             } else {
                 "AccountIds"
             };
             ok(&json!({ key: found, "UnprocessedAccounts": unprocessed_accounts }))
         }
-        _ => Err(ApiError::unknown_route(&request.method, operation)),
     }
 }
 

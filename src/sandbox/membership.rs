@@ -48,6 +48,11 @@ impl Roster {
         }
     }
 
+    /// Whether an invitee lists an invitation in `status`.
+    pub fn lists(&self, status: &str) -> bool {
+        (self.listed)(status)
+    }
+
     pub fn insert(&mut self, admin: &str, account: &str, membership: Membership) {
         self.admins
             .entry(admin.to_owned())

@@ -7,6 +7,7 @@
 
 mod controls;
 mod detective;
+mod dialect;
 mod guardduty;
 mod membership;
 mod scenario;
@@ -153,9 +154,10 @@ async fn handle(
         Err(rejection) => return rejection.into_response(),
     };
     let request = Request::parse(&method, &uri, &body);
-    let operation = operation_name(&caller, &request);
-    shared.controls.count(caller.service, operation);
-    tracing::trace!(service = %caller.service, region = %caller.region, account = %caller.account, operation = operation.unwrap_or("?"), "sandbox request");
+    let operation = Operation::route(&caller, &request);
+    let name = operation.map(Operation::name);
+    shared.controls.count(caller.service, name);
+    tracing::trace!(service = %caller.service, region = %caller.region, account = %caller.account, operation = name.unwrap_or("?"), "sandbox request");
 
     let faults = shared.controls.faults_for(caller.service);
     if faults.latency_ms > 0 {
@@ -178,32 +180,52 @@ async fn handle(
     }
 }
 
-fn operation_name(caller: &Caller, request: &Request) -> Option<&'static str> {
-    match caller.service {
-        Service::SecurityHub => securityhub::operation(request),
-        Service::GuardDuty => guardduty::operation(request),
-        Service::Detective => detective::operation(request),
-        Service::Sts => sts::operation(request),
+/// An operation of one of the services, as its route names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Operation {
+    SecurityHub(securityhub::Op),
+    GuardDuty(guardduty::Op),
+    Detective(detective::Op),
+    Sts(sts::Op),
+}
+
+impl Operation {
+    fn route(caller: &Caller, request: &Request) -> Option<Operation> {
+        match caller.service {
+            Service::SecurityHub => securityhub::Op::route(request).map(Operation::SecurityHub),
+            Service::GuardDuty => guardduty::Op::route(request).map(Operation::GuardDuty),
+            Service::Detective => detective::Op::route(request).map(Operation::Detective),
+            Service::Sts => sts::Op::route(request).map(Operation::Sts),
+        }
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            Operation::SecurityHub(op) => op.name(),
+            Operation::GuardDuty(op) => op.name(),
+            Operation::Detective(op) => op.name(),
+            Operation::Sts(op) => op.name(),
+        }
     }
 }
 
 fn dispatch(
     world: &mut World,
     caller: &Caller,
-    operation: &'static str,
+    operation: Operation,
     request: &Request,
 ) -> Result<Response, ApiError> {
     if world.region_disabled(&caller.account, &caller.region) {
         return Err(ApiError::region_not_enabled());
     }
-    if caller.service == Service::Sts {
-        return sts::handle(caller, operation);
+    if let Operation::Sts(op) = operation {
+        return sts::handle(caller, op);
     }
     let (region, ctx) = world.enter(caller, chrono::Utc::now());
-    match caller.service {
-        Service::SecurityHub => securityhub::handle(region, ctx, operation, request),
-        Service::GuardDuty => guardduty::handle(region, ctx, operation, request),
-        Service::Detective => detective::handle(region, ctx, operation, request),
-        Service::Sts => unreachable!("answered above"),
+    match operation {
+        Operation::SecurityHub(op) => securityhub::handle(region, ctx, op, request),
+        Operation::GuardDuty(op) => guardduty::handle(region, ctx, op, request),
+        Operation::Detective(op) => detective::handle(region, ctx, op, request),
+        Operation::Sts(op) => sts::handle(caller, op),
     }
 }

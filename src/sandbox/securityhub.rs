@@ -5,18 +5,27 @@ use std::collections::BTreeMap;
 use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Deserialize;
-use serde_json::{Value, json};
+use serde_json::json;
 
-use super::membership::{self, AcceptError, Membership, Roster};
+use super::dialect::{self, Dialect};
+use super::membership::{self, AcceptError, Roster};
 use super::scenario::RosterSpec;
 use super::state::{Ctx, IdGen, RegionState, Time};
-use super::wire::{
-    ApiError, Request, Service, check_account_ids, is_email, ok, paginate, query_page_size,
-    timestamp, with_token,
-};
+use super::wire::{ApiError, Request, Service, ok, operations, timestamp};
 
 const SERVICE: Service = Service::SecurityHub;
-const MAX_PAGE: usize = 50;
+
+const DIALECT: Dialect = Dialect {
+    service: SERVICE,
+    camel: false,
+    status: "MemberStatus",
+    reason: "ProcessingResult",
+    max_page: 50,
+    email_required: false,
+    not_a_member: "Account is not a member",
+    not_invited_by: "No pending invitation from this account",
+    bad_email: ("Email '", "' is not a valid email address"),
+};
 
 pub struct Hub {
     subscribed_at: Time,
@@ -38,79 +47,32 @@ impl Default for State {
 
 impl State {
     pub fn seed(&mut self, spec: &RosterSpec, now: Time, ids: &mut IdGen) {
-        self.hubs.insert(
-            spec.account.clone(),
-            Hub {
-                subscribed_at: spec.since.resolve(now),
-            },
-        );
-        for member in &spec.members {
-            let invited_at = member.invited_at.map(|t| t.resolve(now));
-            let invitation_id = match member.status.as_str() {
-                membership::INVITED => {
-                    Some(member.invitation_id.clone().unwrap_or_else(|| ids.hex32()))
-                }
-                _ => None,
-            };
-            self.roster.insert(
-                &spec.account,
-                &member.account,
-                Membership {
-                    email: member.email.clone(),
-                    status: member.status.clone(),
-                    invitation_id,
-                    invited_at: invited_at.or(Some(now)),
-                    updated_at: member
-                        .updated_at
-                        .map(|t| t.resolve(now))
-                        .or(invited_at)
-                        .unwrap_or(now),
-                },
-            );
-        }
+        let subscribed_at = spec.since.resolve(now);
+        self.hubs
+            .insert(spec.account.clone(), Hub { subscribed_at });
+        dialect::seed(&mut self.roster, spec, now, ids);
     }
 }
 
-pub fn operation(request: &Request) -> Option<&'static str> {
-    Some(
-        match (request.method.as_str(), request.route().as_slice()) {
-            ("POST", ["accounts"]) => "EnableSecurityHub",
-            ("GET", ["accounts"]) => "DescribeHub",
-            ("GET", ["invitations"]) => "ListInvitations",
-            ("GET", ["invitations", "count"]) => "GetInvitationsCount",
-            ("POST", ["invitations", "decline"]) => "DeclineInvitations",
-            ("POST", ["invitations", "delete"]) => "DeleteInvitations",
-            ("POST", ["administrator"]) => "AcceptAdministratorInvitation",
-            ("GET", ["administrator"]) => "GetAdministratorAccount",
-            ("POST", ["administrator", "disassociate"]) => "DisassociateFromAdministratorAccount",
-            ("POST", ["members"]) => "CreateMembers",
-            ("GET", ["members"]) => "ListMembers",
-            ("POST", ["members", "invite"]) => "InviteMembers",
-            ("POST", ["members", "get"]) => "GetMembers",
-            ("POST", ["members", "delete"]) => "DeleteMembers",
-            ("POST", ["members", "disassociate"]) => "DisassociateMembers",
-            _ => return None,
-        },
-    )
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-struct AccountIds {
-    account_ids: Vec<String>,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-struct CreateMembers {
-    account_details: Vec<AccountDetails>,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-struct AccountDetails {
-    account_id: String,
-    email: Option<String>,
+operations! {
+    /// Every operation the sandbox serves for Security Hub.
+    pub enum Op {
+        EnableSecurityHub: "POST" ["accounts"],
+        DescribeHub: "GET" ["accounts"],
+        ListInvitations: "GET" ["invitations"],
+        GetInvitationsCount: "GET" ["invitations", "count"],
+        DeclineInvitations: "POST" ["invitations", "decline"],
+        DeleteInvitations: "POST" ["invitations", "delete"],
+        AcceptAdministratorInvitation: "POST" ["administrator"],
+        GetAdministratorAccount: "GET" ["administrator"],
+        DisassociateFromAdministratorAccount: "POST" ["administrator", "disassociate"],
+        CreateMembers: "POST" ["members"],
+        ListMembers: "GET" ["members"],
+        InviteMembers: "POST" ["members", "invite"],
+        GetMembers: "POST" ["members", "get"],
+        DeleteMembers: "POST" ["members", "delete"],
+        DisassociateMembers: "POST" ["members", "disassociate"],
+    }
 }
 
 #[derive(Deserialize)]
@@ -128,15 +90,17 @@ struct EnableSecurityHub {
 
 pub fn handle(
     region: &mut RegionState,
-    ctx: Ctx,
-    operation: &str,
+    mut ctx: Ctx,
+    op: Op,
     request: &Request,
 ) -> Result<Response, ApiError> {
     let state = &mut region.securityhub;
-    let me = ctx.caller.account.as_str();
+    let me = ctx.caller.account.clone();
+    let me = me.as_str();
     let now = ctx.now;
-    match operation {
-        "EnableSecurityHub" => {
+    let hub = |state: &State| require_hub(state, me).map(|_| ());
+    match op {
+        Op::EnableSecurityHub => {
             let input: EnableSecurityHub = request.json(SERVICE)?;
             if let Some(generator) = &input.control_finding_generator
                 && !["STANDARD_CONTROL", "SECURITY_CONTROL"].contains(&generator.as_str())
@@ -158,7 +122,7 @@ pub fn handle(
             state.hubs.insert(me.to_owned(), Hub { subscribed_at: now });
             ok(&json!({}))
         }
-        "DescribeHub" => {
+        Op::DescribeHub => {
             let hub = require_hub(state, me)?;
             let arn = hub_arn(&ctx.caller.region, me);
             if let Some(asked) = request.query_str("HubArn")
@@ -177,38 +141,63 @@ pub fn handle(
                 "ControlFindingGenerator": "SECURITY_CONTROL",
             }))
         }
-        "ListInvitations" => {
-            let limit = query_page_size(SERVICE, request, "MaxResults", MAX_PAGE)?;
-            let page = paginate(
-                ctx.tokens,
-                ctx.caller,
-                operation,
-                state
-                    .roster
-                    .invitations_to(me)
-                    .map(|entry| (entry.0, entry)),
-                request.query_str("NextToken"),
-                limit,
-            )?;
-            let invitations: Vec<Value> = page
-                .items
+        Op::ListInvitations => DIALECT.list_invitations(&state.roster, &ctx, op.name(), request),
+        Op::GetInvitationsCount => DIALECT.invitations_count(&state.roster, me),
+        Op::DeclineInvitations => {
+            let administrators = DIALECT.account_ids(request)?;
+            let roster = &mut state.roster;
+            DIALECT.refuse(roster, me, now, &administrators, membership::RESIGNED)
+        }
+        Op::DeleteInvitations => {
+            // Both directions delete the matching invitation: the invitee naming an
+            // administrator, or the administrator naming a member it invited.
+            let roster = &mut state.roster;
+            let unprocessed = DIALECT
+                .account_ids(request)?
                 .iter()
-                .map(|(admin, m)| invitation_json(admin, m))
-                .collect();
-            ok(&with_token(
-                json!({ "Invitations": invitations }),
-                "NextToken",
-                page.next_token,
-            ))
+                .filter(|other| {
+                    !roster.refuse(me, other, membership::REMOVED, now)
+                        && !roster.withdraw(me, other, now)
+                })
+                .map(|other| DIALECT.unprocessed(other, "No invitation to or from this account"))
+                .collect::<Vec<_>>();
+            ok(&json!({ "UnprocessedAccounts": unprocessed }))
         }
-        "GetInvitationsCount" => {
-            ok(&json!({ "InvitationsCount": state.roster.invitations_to(me).count() }))
+        Op::GetAdministratorAccount => {
+            hub(state)?;
+            DIALECT.administrator(&state.roster, me)
         }
-        "AcceptAdministratorInvitation" => {
+        Op::CreateMembers => {
+            let details = DIALECT.member_details(request)?;
+            hub(state)?;
+            DIALECT.create_members(&mut state.roster, me, now, details)
+        }
+        Op::InviteMembers => {
+            let accounts = DIALECT.account_ids(request)?;
+            hub(state)?;
+            DIALECT.invite_members(&mut state.roster, &mut ctx, &accounts)
+        }
+        Op::ListMembers => {
+            let query = DIALECT.members_query(request)?;
+            hub(state)?;
+            DIALECT.list_members(&state.roster, &ctx, op.name(), query, &json!({}))
+        }
+        Op::GetMembers => {
+            let accounts = DIALECT.account_ids(request)?;
+            hub(state)?;
+            DIALECT.get_members(&state.roster, me, &accounts, &json!({}))
+        }
+        Op::DeleteMembers => {
+            let accounts = DIALECT.account_ids(request)?;
+            hub(state)?;
+            let roster = &mut state.roster;
+            DIALECT.change_members(&accounts, |account| roster.remove(me, account))
+        }
+        Op::AcceptAdministratorInvitation => {
             let input: AcceptAdministratorInvitation = request.json(SERVICE)?;
             non_empty("AdministratorId", &input.administrator_id)?;
             non_empty("InvitationId", &input.invitation_id)?;
-            require_hub(state, me)?;
+            hub(state)?;
             state
                 .roster
                 .accept(me, &input.administrator_id, &input.invitation_id, now)
@@ -228,44 +217,8 @@ pub fn handle(
                 })?;
             ok(&json!({}))
         }
-        "DeclineInvitations" => {
-            let input: AccountIds = request.json(SERVICE)?;
-            check_account_ids(SERVICE, "AccountIds", &input.account_ids)?;
-            let unprocessed: Vec<Value> = input
-                .account_ids
-                .iter()
-                .filter(|admin| !state.roster.refuse(me, admin, membership::RESIGNED, now))
-                .map(|admin| unprocessed(admin, "No pending invitation from this account"))
-                .collect();
-            ok(&json!({ "UnprocessedAccounts": unprocessed }))
-        }
-        "DeleteInvitations" => {
-            // Both directions delete the matching invitation: the invitee naming an
-            // administrator, or the administrator naming a member it invited.
-            let input: AccountIds = request.json(SERVICE)?;
-            check_account_ids(SERVICE, "AccountIds", &input.account_ids)?;
-            let unprocessed: Vec<Value> = input
-                .account_ids
-                .iter()
-                .filter(|other| {
-                    !state.roster.refuse(me, other, membership::REMOVED, now)
-                        && !state.roster.withdraw(me, other, now)
-                })
-                .map(|other| unprocessed(other, "No invitation to or from this account"))
-                .collect();
-            ok(&json!({ "UnprocessedAccounts": unprocessed }))
-        }
-        "GetAdministratorAccount" => {
-            require_hub(state, me)?;
-            match state.roster.administrator_of(me) {
-                Some((admin, membership)) => {
-                    ok(&json!({ "Administrator": invitation_json(admin, membership) }))
-                }
-                None => ok(&json!({})),
-            }
-        }
-        "DisassociateFromAdministratorAccount" => {
-            require_hub(state, me)?;
+        Op::DisassociateFromAdministratorAccount => {
+            hub(state)?;
             match state.roster.resign(me, now) {
                 Some(_) => ok(&json!({})),
                 None => Err(ApiError::new(
@@ -275,130 +228,13 @@ pub fn handle(
                 )),
             }
         }
-        "CreateMembers" => {
-            let input: CreateMembers = request.json(SERVICE)?;
-            let ids: Vec<String> = input
-                .account_details
+        Op::DisassociateMembers => {
+            let accounts = DIALECT.account_ids(request)?;
+            hub(state)?;
+            let roster = &mut state.roster;
+            if let Some(stranger) = accounts
                 .iter()
-                .map(|d| d.account_id.clone())
-                .collect();
-            check_account_ids(SERVICE, "AccountDetails", &ids)?;
-            if let Some(bad) = input
-                .account_details
-                .iter()
-                .filter_map(|d| d.email.as_deref())
-                .find(|email| !is_email(email))
-            {
-                return Err(ApiError::validation(
-                    SERVICE,
-                    format!("Email '{bad}' is not a valid email address"),
-                ));
-            }
-            require_hub(state, me)?;
-            let unprocessed: Vec<Value> = input
-                .account_details
-                .into_iter()
-                .filter_map(|d| {
-                    let account = d.account_id.clone();
-                    state
-                        .roster
-                        .create(me, &d.account_id, d.email, now)
-                        .err()
-                        .map(|reason| unprocessed(&account, reason))
-                })
-                .collect();
-            ok(&json!({ "UnprocessedAccounts": unprocessed }))
-        }
-        "InviteMembers" => {
-            let input: AccountIds = request.json(SERVICE)?;
-            check_account_ids(SERVICE, "AccountIds", &input.account_ids)?;
-            require_hub(state, me)?;
-            let unprocessed: Vec<Value> = input
-                .account_ids
-                .iter()
-                .filter_map(|account| {
-                    state
-                        .roster
-                        .invite(me, account, ctx.ids.hex32(), now)
-                        .err()
-                        .map(|reason| unprocessed(account, reason))
-                })
-                .collect();
-            ok(&json!({ "UnprocessedAccounts": unprocessed }))
-        }
-        "ListMembers" => {
-            let limit = query_page_size(SERVICE, request, "MaxResults", MAX_PAGE)?;
-            let only_associated = match request.query_str("OnlyAssociated") {
-                None | Some("true") => true,
-                Some("false") => false,
-                Some(other) => {
-                    return Err(ApiError::validation(
-                        SERVICE,
-                        format!("OnlyAssociated must be true or false, not '{other}'"),
-                    ));
-                }
-            };
-            require_hub(state, me)?;
-            let members = state
-                .roster
-                .members(me)
-                .filter(|(_, m)| !only_associated || m.status == membership::ENABLED)
-                .map(|entry| (entry.0, entry));
-            let page = paginate(
-                ctx.tokens,
-                ctx.caller,
-                operation,
-                members,
-                request.query_str("NextToken"),
-                limit,
-            )?;
-            let members: Vec<Value> = page
-                .items
-                .iter()
-                .map(|(account, m)| member_json(me, account, m))
-                .collect();
-            ok(&with_token(
-                json!({ "Members": members }),
-                "NextToken",
-                page.next_token,
-            ))
-        }
-        "GetMembers" => {
-            let input: AccountIds = request.json(SERVICE)?;
-            check_account_ids(SERVICE, "AccountIds", &input.account_ids)?;
-            require_hub(state, me)?;
-            let mut members = Vec::new();
-            let mut unprocessed_accounts = Vec::new();
-            for account in &input.account_ids {
-                match state.roster.member(me, account) {
-                    Some(m) => members.push(member_json(me, account, m)),
-                    None => {
-                        unprocessed_accounts.push(unprocessed(account, "Account is not a member"))
-                    }
-                }
-            }
-            ok(&json!({ "Members": members, "UnprocessedAccounts": unprocessed_accounts }))
-        }
-        "DeleteMembers" => {
-            let input: AccountIds = request.json(SERVICE)?;
-            check_account_ids(SERVICE, "AccountIds", &input.account_ids)?;
-            require_hub(state, me)?;
-            let unprocessed: Vec<Value> = input
-                .account_ids
-                .iter()
-                .filter(|account| !state.roster.remove(me, account))
-                .map(|account| unprocessed(account, "Account is not a member"))
-                .collect();
-            ok(&json!({ "UnprocessedAccounts": unprocessed }))
-        }
-        "DisassociateMembers" => {
-            let input: AccountIds = request.json(SERVICE)?;
-            check_account_ids(SERVICE, "AccountIds", &input.account_ids)?;
-            require_hub(state, me)?;
-            if let Some(stranger) = input
-                .account_ids
-                .iter()
-                .find(|account| state.roster.member(me, account).is_none())
+                .find(|account| roster.member(me, account).is_none())
             {
                 return Err(ApiError::new(
                     StatusCode::NOT_FOUND,
@@ -406,12 +242,11 @@ pub fn handle(
                     format!("Account {stranger} is not a member of {me}"),
                 ));
             }
-            for account in &input.account_ids {
-                state.roster.disassociate(me, account, now);
+            for account in &accounts {
+                roster.disassociate(me, account, now);
             }
             ok(&json!({}))
         }
-        _ => Err(ApiError::unknown_route(&request.method, operation)),
     }
 }
 
@@ -437,39 +272,4 @@ fn non_empty(field: &str, value: &str) -> Result<(), ApiError> {
 
 fn hub_arn(region: &str, account: &str) -> String {
     format!("arn:aws:securityhub:{region}:{account}:hub/default")
-}
-
-fn invitation_json(admin: &str, m: &Membership) -> Value {
-    let mut value = json!({
-        "AccountId": admin,
-        "MemberStatus": m.status,
-    });
-    if let Some(id) = &m.invitation_id {
-        value["InvitationId"] = json!(id);
-    }
-    if let Some(at) = &m.invited_at {
-        value["InvitedAt"] = json!(timestamp(at));
-    }
-    value
-}
-
-fn member_json(admin: &str, account: &str, m: &Membership) -> Value {
-    let mut value = json!({
-        "AccountId": account,
-        "AdministratorId": admin,
-        "MasterId": admin,
-        "MemberStatus": m.status,
-        "UpdatedAt": timestamp(&m.updated_at),
-    });
-    if let Some(email) = &m.email {
-        value["Email"] = json!(email);
-    }
-    if let Some(at) = &m.invited_at {
-        value["InvitedAt"] = json!(timestamp(at));
-    }
-    value
-}
-
-fn unprocessed(account: &str, reason: &str) -> Value {
-    json!({ "AccountId": account, "ProcessingResult": reason })
 }

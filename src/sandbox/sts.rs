@@ -12,17 +12,31 @@ fn action(request: &Request) -> Option<String> {
     from_body.or_else(|| request.query.get("Action").cloned())
 }
 
-pub fn operation(request: &Request) -> Option<&'static str> {
-    let at_root = request.segments.is_empty();
-    let method_ok = matches!(request.method.as_str(), "POST" | "GET");
-    match action(request).as_deref() {
-        Some("GetCallerIdentity") if at_root && method_ok => Some("GetCallerIdentity"),
-        _ => None,
+/// Every operation the sandbox serves for STS.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Op {
+    GetCallerIdentity,
+}
+
+impl Op {
+    pub fn route(request: &Request) -> Option<Op> {
+        let at_root = request.segments.is_empty();
+        let method_ok = matches!(request.method.as_str(), "POST" | "GET");
+        match action(request).as_deref() {
+            Some("GetCallerIdentity") if at_root && method_ok => Some(Op::GetCallerIdentity),
+            _ => None,
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Op::GetCallerIdentity => "GetCallerIdentity",
+        }
     }
 }
 
-pub fn handle(caller: &Caller, operation: &str) -> Result<Response, ApiError> {
-    debug_assert_eq!(operation, "GetCallerIdentity");
+pub fn handle(caller: &Caller, op: Op) -> Result<Response, ApiError> {
+    let Op::GetCallerIdentity = op;
     let account = &caller.account;
     let body = format!(
         "<GetCallerIdentityResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\">\

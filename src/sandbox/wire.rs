@@ -228,6 +228,34 @@ impl<'a> Request<'a> {
     }
 }
 
+/// A service's operations from one table of `Name: "METHOD" [path pattern]` rows: the enum, the
+/// route that picks one from a request, and each one's wire name.
+macro_rules! operations {
+    ($(#[$doc:meta])* $vis:vis enum $name:ident { $($op:ident: $method:literal $route:pat,)* }) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        $vis enum $name {
+            $($op,)*
+        }
+
+        impl $name {
+            pub fn route(request: &$crate::sandbox::wire::Request) -> Option<$name> {
+                match (request.method.as_str(), request.route().as_slice()) {
+                    $(($method, $route) => Some($name::$op),)*
+                    _ => None,
+                }
+            }
+
+            pub fn name(self) -> &'static str {
+                match self {
+                    $($name::$op => stringify!($op),)*
+                }
+            }
+        }
+    };
+}
+pub(crate) use operations;
+
 /// A service error, written in the restJson1 shape: status, `x-amzn-ErrorType`, JSON message.
 #[derive(Debug, Clone)]
 pub struct ApiError {
