@@ -2,7 +2,7 @@
 //! - start: time from launch to the first frame, while every request takes a second to answer;
 //! - memory: resident size with 10,000 invitations held and shown.
 //!
-//! `cargo bench --bench footprint`
+//! `cargo bench -- footprint`
 
 use std::io::Read;
 use std::sync::mpsc;
@@ -139,8 +139,7 @@ impl Drop for Running {
     }
 }
 
-fn main() {
-    // Criterion's harness flags are not ours; `cargo bench` passes --bench.
+pub fn run() {
     let slow = start_sandbox(scenario(1), 1000);
     let mut firsts = Vec::new();
     for _ in 0..10 {

@@ -1,12 +1,12 @@
 //! The sandbox under load: ListInvitations and ListMembers served on loopback by a server
 //! confined to one thread, and the memory of a large organisation's state.
 //!
-//! `cargo bench --bench sandbox`
+//! `cargo bench -- sandbox`
 
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
-use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use criterion::{Criterion, Throughput};
 use guestlist::sandbox::{self, MemberSpec, RosterSpec, SandboxConfig, Scenario, TimeSpec};
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufStream};
 use tokio::net::TcpStream;
@@ -218,9 +218,11 @@ fn memory(c: &mut Criterion) {
     );
 }
 
-criterion_group! {
-    name = benches;
-    config = Criterion::default().measurement_time(Duration::from_secs(4)).warm_up_time(Duration::from_secs(1));
-    targets = serving, memory
+/// The group, for `benches/main.rs`.
+pub fn run() {
+    let mut c = Criterion::default()
+        .measurement_time(Duration::from_secs(4))
+        .warm_up_time(Duration::from_secs(1));
+    serving(&mut c);
+    memory(&mut c);
 }
-criterion_main!(benches);

@@ -1,13 +1,11 @@
 //! The fetcher and the service adapters, through the real SDK clients, against the sandbox.
 
-mod common;
-
 use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+use crate::common::*;
 use aws_config::retry::RetryConfig;
-use common::*;
 use futures_util::future::BoxFuture;
 use guestlist::aws::{AdapterOptions, InvitationPage, Invitations, MemberPage, Members, Service};
 use guestlist::commands::list;

@@ -1,10 +1,8 @@
 //! `guestlist members` and `guestlist invite` run as processes against the sandbox.
 
-mod common;
-
 use std::process::Output;
 
-use common::*;
+use crate::common::*;
 use guestlist::sandbox::SandboxHandle;
 
 fn stderr(output: &Output) -> String {

@@ -1,5 +1,4 @@
 //! Shared by the integration tests: a sandbox on a random port and real SDK clients for it.
-#![allow(dead_code)]
 
 pub mod app;
 

@@ -1,10 +1,8 @@
 //! `guestlist accept|decline|delete` run as processes.
 
-mod common;
-
 use std::process::Output;
 
-use common::*;
+use crate::common::*;
 use guestlist::sandbox::SandboxHandle;
 
 fn stderr(output: &Output) -> String {

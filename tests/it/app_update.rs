@@ -1,8 +1,6 @@
 //! The dashboard driven headless by messages: no terminal, no network.
 
-mod common;
-
-use common::app::*;
+use crate::common::app::*;
 use crossterm::event::{KeyCode, MouseEvent, MouseEventKind};
 use guestlist::app::{Column, Effect, IdentityState, Mode, Msg, Phase, ServiceTab};
 use guestlist::fetch::FetchEvent;

@@ -1,10 +1,8 @@
 //! Answering invitations through the adapters, with the real SDK clients, against the sandbox.
 
-mod common;
-
 use std::sync::Arc;
 
-use common::*;
+use crate::common::*;
 use guestlist::answering::{self, Batch};
 use guestlist::audit::AuditLog;
 use guestlist::aws::{AdapterOptions, ServiceAdapter, adapter_for};

@@ -1,5 +1,4 @@
 //! Building app state and messages by hand, for headless and rendering tests.
-#![allow(dead_code)]
 
 use std::time::Duration;
 

@@ -1,11 +1,9 @@
 //! Live mode, the configuration file, and the habits of a well-made terminal app: the prompt,
 //! copying, colour, completions and the man page.
 
-mod common;
-
 use std::time::Duration;
 
-use common::app::*;
+use crate::common::app::*;
 use crossterm::event::KeyCode;
 use guestlist::app::{DateStyle, Effect, Mode, Msg, Screen, ServiceTab};
 use guestlist::config::Config;
@@ -359,11 +357,11 @@ fn without_colour_every_cell_keeps_its_text_and_loses_its_colour() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn completions_man_page_and_config_commands() {
     for shell in ["bash", "zsh", "fish"] {
-        let output = common::guestlist(&["completions", shell], &[]).await;
+        let output = crate::common::guestlist(&["completions", shell], &[]).await;
         assert_eq!(output.status.code(), Some(0));
         assert!(String::from_utf8_lossy(&output.stdout).contains("guestlist"));
     }
-    let output = common::guestlist(&["man"], &[]).await;
+    let output = crate::common::guestlist(&["man"], &[]).await;
     assert!(String::from_utf8_lossy(&output.stdout).contains(".TH guestlist 1"));
 
     let path = std::env::temp_dir().join(format!(
@@ -372,19 +370,19 @@ async fn completions_man_page_and_config_commands() {
     ));
     let path_text = path.to_string_lossy().into_owned();
     let env = [("GUESTLIST_CONFIG", path_text.as_str())];
-    let output = common::guestlist(&["config", "path"], &env).await;
+    let output = crate::common::guestlist(&["config", "path"], &env).await;
     assert_eq!(String::from_utf8_lossy(&output.stdout).trim(), path_text);
-    let output = common::guestlist(&["config", "init"], &env).await;
+    let output = crate::common::guestlist(&["config", "init"], &env).await;
     assert_eq!(output.status.code(), Some(0));
     assert_eq!(
         std::fs::read_to_string(&path).unwrap(),
         guestlist::config::TEMPLATE
     );
-    let output = common::guestlist(&["config", "init"], &env).await;
+    let output = crate::common::guestlist(&["config", "init"], &env).await;
     assert_eq!(output.status.code(), Some(1), "never overwrites unasked");
     // A broken configuration stops every command, with the line.
     std::fs::write(&path, "[keys]\naccept = \"hyper-a\"\n").unwrap();
-    let output = common::guestlist(&["list", "--demo"], &env).await;
+    let output = crate::common::guestlist(&["list", "--demo"], &env).await;
     assert_eq!(output.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&output.stderr).contains(&format!("{path_text}:2:")));
     let _ = std::fs::remove_dir_all(path.parent().unwrap());

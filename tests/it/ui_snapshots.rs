@@ -1,8 +1,6 @@
 //! The main screens rendered with ratatui's `TestBackend`, as insta snapshots.
 
-mod common;
-
-use common::app::*;
+use crate::common::app::*;
 use crossterm::event::KeyCode;
 use guestlist::app::{AppState, Msg};
 use guestlist::model::ErrorKind;

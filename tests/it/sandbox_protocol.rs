@@ -1,13 +1,11 @@
 //! What the sandbox does for every service: identity, STS, errors, test controls, concurrency,
 //! and the `guestlist sandbox` command itself.
 
-mod common;
-
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::*;
+use crate::common::*;
 use guestlist::sandbox::Scenario;
 
 #[tokio::test]

@@ -1,11 +1,9 @@
 //! Security Hub's membership API in the sandbox, through the real `aws-sdk-securityhub`.
 
-mod common;
-
 use std::collections::HashSet;
 
+use crate::common::*;
 use aws_sdk_securityhub::types::AccountDetails;
-use common::*;
 
 const REGION: &str = "us-east-1";
 const ADMIN_A: &str = "100000000001";

@@ -1,10 +1,8 @@
 //! Property tests: the app under random input never panics and keeps its promises; the sandbox
 //! answers whatever arrives.
 
-mod common;
-
-use common::app::*;
-use common::{ADMIN_KEY, MEMBER_KEY, authorization, demo, raw, securityhub};
+use crate::common::app::*;
+use crate::common::{ADMIN_KEY, MEMBER_KEY, authorization, demo, raw, securityhub};
 use crossterm::event::KeyCode;
 use guestlist::app::state::table::contains_every_word;
 use guestlist::app::{AppState, Mode, Msg, ServiceTab, TableRow};

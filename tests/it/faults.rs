@@ -1,11 +1,9 @@
 //! Resilience under the faults AWS really produces: throttling, internal errors, a failing
 //! service, requests that outlast their timeout.
 
-mod common;
-
 use std::time::Duration;
 
-use common::*;
+use crate::common::*;
 use guestlist::app::{AppState, Msg, Phase, Settings, update};
 use guestlist::aws::AdapterOptions;
 use guestlist::fetch;

@@ -1,8 +1,6 @@
 //! What must never happen: a secret in a log, a sandbox reachable from the network by default.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 
 const SECRET: &str = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYSECRETKEY";
 const TOKEN: &str = "IQoJb3JpZ2luX2VjEXAMPLESESSIONTOKENvalue";

@@ -1,10 +1,8 @@
 //! `guestlist list` run as a process against the sandbox.
 
-mod common;
-
 use std::process::Output;
 
-use common::*;
+use crate::common::*;
 use guestlist::sandbox::SandboxHandle;
 
 fn as_member(region: &str) -> Vec<(&'static str, String)> {

@@ -1,11 +1,9 @@
 //! GuardDuty's membership API in the sandbox, through the real `aws-sdk-guardduty`.
 
-mod common;
-
 use std::collections::HashSet;
 
+use crate::common::*;
 use aws_sdk_guardduty::types::AccountDetail;
-use common::*;
 
 const REGION: &str = "eu-central-1";
 const ADMIN_A: &str = "100000000001";

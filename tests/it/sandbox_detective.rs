@@ -1,11 +1,9 @@
 //! Detective's membership API in the sandbox, through the real `aws-sdk-detective`.
 
-mod common;
-
+use crate::common::*;
 use aws_sdk_detective::types::{
     Account, DatasourcePackage, DatasourcePackageIngestState, MemberDisabledReason, MemberStatus,
 };
-use common::*;
 
 const REGION: &str = "eu-north-1";
 const ADMIN_A: &str = "100000000001";

@@ -1,0 +1,20 @@
+//! Every integration test in one binary, so the SDK is linked once: a module per kind.
+
+mod common;
+
+mod actions;
+mod admin_commands;
+mod answer_command;
+mod app_update;
+mod faults;
+mod fetch;
+mod list_command;
+mod live_and_config;
+mod properties;
+mod safety;
+mod sandbox_detective;
+mod sandbox_guardduty;
+mod sandbox_protocol;
+mod sandbox_securityhub;
+mod terminal;
+mod ui_snapshots;
