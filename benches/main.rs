@@ -1,6 +1,9 @@
 //! Every benchmark in one binary, so the SDK is linked once: `cargo bench` runs every group,
 //! `cargo bench -- GROUP` one of them (sandbox, ui, fetch, footprint).
 
+// Measuring code: a failed setup should stop the run where it failed.
+#![allow(clippy::unwrap_used)]
+
 mod fetch;
 mod footprint;
 mod sandbox;

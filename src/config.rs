@@ -132,9 +132,17 @@ struct File {
 #[derive(Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 struct Display {
-    time: Option<Spanned<String>>,
-    dates: Option<Spanned<String>>,
-    theme: Option<Spanned<String>>,
+    time: Option<Clock>,
+    dates: Option<DateStyle>,
+    theme: Option<Theme>,
+}
+
+/// `theme`: colours, or none.
+#[derive(Deserialize, Clone, Copy, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+enum Theme {
+    Default,
+    Mono,
 }
 
 /// Live mode's interval: `off`/`0` for none, else a humane duration (`30s`, `5m`).
@@ -198,43 +206,9 @@ impl Config {
             config.refresh =
                 Some(parse_refresh(refresh.get_ref()).map_err(|e| at(Some(refresh.span()), e))?);
         }
-        if let Some(time) = &file.display.time {
-            config.clock = match time.get_ref().as_str() {
-                "local" => Clock::Local,
-                "utc" | "UTC" => Clock::Utc,
-                other => {
-                    return Err(at(
-                        Some(time.span()),
-                        format!("time is \"local\" or \"utc\", not \"{other}\""),
-                    ));
-                }
-            };
-        }
-        if let Some(dates) = &file.display.dates {
-            config.dates = match dates.get_ref().as_str() {
-                "relative" => DateStyle::Relative,
-                "absolute" => DateStyle::Absolute,
-                "both" => DateStyle::Both,
-                other => {
-                    return Err(at(
-                        Some(dates.span()),
-                        format!("dates is \"relative\", \"absolute\" or \"both\", not \"{other}\""),
-                    ));
-                }
-            };
-        }
-        if let Some(theme) = &file.display.theme {
-            config.color = match theme.get_ref().as_str() {
-                "default" => true,
-                "mono" => false,
-                other => {
-                    return Err(at(
-                        Some(theme.span()),
-                        format!("theme is \"default\" or \"mono\", not \"{other}\""),
-                    ));
-                }
-            };
-        }
+        config.clock = file.display.time.unwrap_or(config.clock);
+        config.dates = file.display.dates.unwrap_or(config.dates);
+        config.color = file.display.theme != Some(Theme::Mono);
         config.keymap = keymap(&file.keys).map_err(|(span, message)| at(Some(span), message))?;
         Ok(config)
     }

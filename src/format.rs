@@ -2,10 +2,12 @@
 
 use chrono::{DateTime, Local, Utc};
 
-/// How times are written.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// How times are written: named `local` and `utc` in the configuration.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Clock {
     Local,
+    #[serde(alias = "UTC")]
     Utc,
 }
 

@@ -343,6 +343,11 @@ async fn event_loop(
         let counting = state.live.active() && state.live.next_at.is_some();
         let msg = tokio::select! {
             event = events.next() => match event {
+                Some(Ok(Event::Key(key))) if is_suspend(&key) => {
+                    suspend(terminal)?;
+                    let size = terminal.size()?;
+                    Msg::Resize(size.width, size.height)
+                }
                 Some(Ok(Event::Key(key))) => Msg::Key(key),
                 Some(Ok(Event::Mouse(mouse))) => Msg::Mouse(mouse),
                 Some(Ok(Event::Resize(width, height))) => Msg::Resize(width, height),
@@ -357,13 +362,54 @@ async fn event_loop(
             _ = countdown.tick(), if counting && !animating => Msg::Tick(chrono::Utc::now()),
             _ = clock.tick() => Msg::Tick(chrono::Utc::now()),
         };
-        for effect in apply(&mut state, msg) {
-            if executor.execute(effect, state.generation) {
-                return Ok(());
+        // What already waits is applied before drawing: a burst of pages costs one frame.
+        let mut next = Some(msg);
+        while let Some(msg) = next {
+            for effect in apply(&mut state, msg) {
+                if executor.execute(effect, state.generation) {
+                    return Ok(());
+                }
             }
+            next = match fetched.try_recv() {
+                Ok(event) => Some(Msg::Fetch(event)),
+                Err(_) => finished.try_recv().ok(),
+            };
         }
         terminal.draw(|frame| ui::render(frame, &state))?;
     }
+}
+
+/// Ctrl-Z: in raw mode the terminal sends it as a key rather than stopping the process.
+fn is_suspend(key: &crossterm::event::KeyEvent) -> bool {
+    use crossterm::event::{KeyCode, KeyModifiers};
+    key.code == KeyCode::Char('z') && key.modifiers.contains(KeyModifiers::CONTROL)
+}
+
+/// Gives the terminal back, stops as a shell's job control expects, and takes the terminal
+/// again when continued (`fg`); the next frame is drawn whole.
+fn suspend(terminal: &mut DefaultTerminal) -> Result<()> {
+    use crossterm::terminal::{Clear, ClearType, EnterAlternateScreen, enable_raw_mode};
+    let _ = crossterm::execute!(stdout(), DisableBracketedPaste, DisableMouseCapture);
+    let _ = terminal.show_cursor();
+    ratatui::restore();
+    #[cfg(unix)]
+    // SAFETY: raise only sends a signal to this process; SIGTSTP's default action stops it
+    // until SIGCONT, and then raise returns.
+    unsafe {
+        libc::raise(libc::SIGTSTP);
+    }
+    enable_raw_mode()?;
+    crossterm::execute!(
+        stdout(),
+        EnterAlternateScreen,
+        Clear(ClearType::All),
+        EnableMouseCapture,
+        EnableBracketedPaste
+    )?;
+    // A new terminal remembers no previous frame, so the next one is drawn whole (clear()
+    // would ask the terminal where its cursor is, and not every terminal answers).
+    *terminal = ratatui::Terminal::new(ratatui::backend::CrosstermBackend::new(stdout()))?;
+    Ok(())
 }
 
 /// `update`, then the table's height as the layout now makes it, when that changed: paging and

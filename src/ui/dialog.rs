@@ -274,33 +274,8 @@ impl Widget for ConfirmDialog<'_> {
             }
         }
         lines.push(Line::raw(""));
-        lines.push(Line::from(vec![
-            Span::styled("y", theme::key()),
-            Span::raw(" or "),
-            Span::styled("Enter", theme::key()),
-            Span::raw(format!(" {} · ", dialog.response)),
-            Span::styled("n", theme::key()),
-            Span::raw(" or "),
-            Span::styled("Esc", theme::key()),
-            Span::raw(" cancel"),
-        ]));
-
-        let height = (lines.len() as u16 + 2).min(area.height);
-        let width = area.width.saturating_sub(4).clamp(20, 100);
-        let popup = Rect {
-            x: area.x + (area.width.saturating_sub(width)) / 2,
-            y: area.y + (area.height.saturating_sub(height)) / 2,
-            width,
-            height,
-        };
-        Clear.render(popup, buf);
-        Paragraph::new(lines)
-            .wrap(Wrap { trim: false })
-            .block(
-                Block::default()
-                    .borders(Borders::ALL)
-                    .title(format!(" {verb} — nothing is sent until you confirm ")),
-            )
-            .render(popup, buf);
+        lines.push(yes_no(dialog.response.verb()));
+        let title = format!(" {verb} — nothing is sent until you confirm ");
+        boxed(area, buf, title, lines);
     }
 }

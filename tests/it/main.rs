@@ -1,5 +1,8 @@
 //! Every integration test in one binary, so the SDK is linked once: a module per kind.
 
+// A test may unwrap: a panic there is a failure, with its line.
+#![allow(clippy::unwrap_used)]
+
 mod common;
 
 mod actions;

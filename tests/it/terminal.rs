@@ -22,6 +22,27 @@ struct Session {
 impl Session {
     /// Runs `guestlist ARGS` then `stty -a` in one shell, in a 120×36 pseudo-terminal.
     fn start(args: &str, env: &[(&str, &str)]) -> Self {
+        let bin = env!("CARGO_BIN_EXE_guestlist");
+        Self::run(
+            &format!("'{bin}' {args}; echo \"EXIT=$?\"; stty -a; echo END-OF-SESSION"),
+            env,
+        )
+    }
+
+    /// As `start`, under a shell with job control: when guestlist stops, the shell says
+    /// `STOPPED=` with its status, waits for a line, then brings it back with `fg`.
+    fn start_as_job(args: &str) -> Self {
+        let bin = env!("CARGO_BIN_EXE_guestlist");
+        Self::run(
+            &format!(
+                "set -m; '{bin}' {args}; echo \"STOPPED=$?\"; read resume; fg; \
+                 echo \"EXIT=$?\"; stty -a; echo END-OF-SESSION"
+            ),
+            &[],
+        )
+    }
+
+    fn run(script: &str, env: &[(&str, &str)]) -> Self {
         let pty = native_pty_system()
             .openpty(PtySize {
                 rows: 36,
@@ -36,13 +57,7 @@ impl Session {
             fastrand::u64(..)
         ));
         let mut command = CommandBuilder::new("sh");
-        command.args([
-            "-c",
-            &format!(
-                "'{}' {args}; echo \"EXIT=$?\"; stty -a; echo END-OF-SESSION",
-                env!("CARGO_BIN_EXE_guestlist")
-            ),
-        ]);
+        command.args(["-c", script]);
         command.env("TERM", "xterm-256color");
         command.env("GUESTLIST_STATE_DIR", state_dir.to_string_lossy().as_ref());
         command.env("RUST_BACKTRACE", "0");
@@ -100,8 +115,13 @@ impl Session {
 
     /// Waits until `text` has been printed (for what follows the dashboard, on the main screen).
     fn wait_for_output(&mut self, text: &str) {
+        self.wait_for_output_after(0, text);
+    }
+
+    /// Waits until `text` has been printed after the first `from` bytes.
+    fn wait_for_output_after(&mut self, from: usize, text: &str) {
         let deadline = Instant::now() + Duration::from_secs(20);
-        while !self.seen.contains(text) {
+        while !self.seen[from..].contains(text) {
             let left = deadline.saturating_duration_since(Instant::now());
             if !self.read(left) {
                 panic!("never printed {text:?}:\n{}", printable(&self.seen));
@@ -225,4 +245,58 @@ fn read_only_refuses_in_the_dashboard() {
         session.audit().is_empty(),
         "nothing was done, nothing audited"
     );
+}
+
+/// The guestlist process the session's shell started, and its state letter (`T` when stopped).
+fn dashboard_process(session: &Session) -> Option<(u32, char)> {
+    let shell = session.child.process_id()?;
+    std::fs::read_dir("/proc")
+        .ok()?
+        .flatten()
+        .find_map(|entry| {
+            let stat = std::fs::read_to_string(entry.path().join("stat")).ok()?;
+            // pid (comm) state ppid ...: comm may hold spaces, so split after its ')'.
+            let (_, rest) = stat.rsplit_once(')')?;
+            let mut fields = rest.split_whitespace();
+            let state = fields.next()?.chars().next()?;
+            let parent: u32 = fields.next()?.parse().ok()?;
+            let pid: u32 = entry.file_name().to_str()?.parse().ok()?;
+            (parent == shell && stat.contains("(guestlist)")).then_some((pid, state))
+        })
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn ctrl_z_hands_the_terminal_back_and_fg_takes_it_again() {
+    let mut session = Session::start_as_job("--demo");
+    session.wait_for("DEMO");
+    session.wait_for("invitations");
+    let before = session.seen.len();
+    session.type_keys("\u{1a}");
+    // 148 = 128 + SIGTSTP: the shell saw the job stop.
+    session.wait_for_output("STOPPED=148");
+    let (_, state) = dashboard_process(&session).expect("the dashboard is still there");
+    assert_eq!(state, 'T', "stopped, not gone");
+    let stopped = &session.seen[before..];
+    assert!(
+        stopped.contains("\u{1b}[?1049l"),
+        "left the alternate screen before stopping"
+    );
+    assert!(stopped.contains("\u{1b}[?25h"), "showed the cursor");
+
+    let resumed_at = session.seen.len();
+    session.type_keys("\r");
+    session.wait_for_output_after(resumed_at, "\u{1b}[?1049h");
+    // Drawn again and answering keys; on the way out the terminal is as it was.
+    session.type_keys("?");
+    session.wait_for("Keys");
+    session.type_keys("qq");
+    session.wait_for_output("END-OF-SESSION");
+    let exit = session.seen.rsplit("EXIT=").next().unwrap();
+    assert!(
+        exit.starts_with('0'),
+        "exit status: {}",
+        &exit[..exit.len().min(5)]
+    );
+    assert_cooked(&session.terminal_settings());
 }

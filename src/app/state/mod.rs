@@ -67,8 +67,9 @@ impl ServiceTab {
     }
 }
 
-/// How the Invited column writes a time.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+/// How the Invited column writes a time; named in lowercase in the configuration.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum DateStyle {
     /// "3d ago"
     Relative,
