@@ -4,6 +4,7 @@ use std::net::IpAddr;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::aws::paging::Limits;
 use crate::fetch::DEFAULT_CONCURRENCY;
 use crate::model::ServiceKind;
 use crate::plan::parse_region;
@@ -60,9 +61,44 @@ pub struct Selection {
     /// Seconds one request may take before it is abandoned and retried (reported as a timeout).
     #[arg(long, value_name = "SECONDS", default_value_t = 20.0, value_parser = parse_seconds, global = true)]
     pub request_timeout: f64,
+    /// The most pages one source may have before guestlist stops following its NextToken.
+    #[arg(long, value_name = "N", default_value_t = Limits::DEFAULT_MAX_PAGES, value_parser = parse_max_pages, global = true)]
+    pub max_pages: usize,
+    /// Seconds one source's whole listing may take, retries included, before it is reported
+    /// as timed out.
+    #[arg(long, value_name = "SECONDS", default_value_t = Limits::DEFAULT_PER_SOURCE.as_secs_f64(), value_parser = parse_source_timeout, global = true)]
+    pub source_timeout: f64,
     /// How many sources are listed at once.
     #[arg(long, value_name = "N", default_value_t = DEFAULT_CONCURRENCY, value_parser = clap::value_parser!(u16).range(1..), global = true)]
     pub concurrency: u16,
+}
+
+impl Selection {
+    /// How far each source's listing may go.
+    pub fn limits(&self) -> Limits {
+        Limits {
+            max_pages: self.max_pages,
+            per_source: std::time::Duration::from_secs_f64(self.source_timeout),
+        }
+    }
+}
+
+fn parse_max_pages(text: &str) -> Result<usize, String> {
+    match text.parse::<usize>() {
+        Ok(pages) if (1..=1_000_000).contains(&pages) => Ok(pages),
+        _ => Err(format!(
+            "'{text}' is not a number of pages from 1 to 1000000"
+        )),
+    }
+}
+
+fn parse_source_timeout(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(seconds) if seconds.is_finite() && (1.0..=86_400.0).contains(&seconds) => Ok(seconds),
+        _ => Err(format!(
+            "'{text}' is not a number of seconds between 1 and 86400"
+        )),
+    }
 }
 
 /// `--refresh`: an interval, or off.

@@ -145,7 +145,11 @@ enum Theme {
     Mono,
 }
 
-/// Live mode's interval: `off`/`0` for none, else a humane duration (`30s`, `5m`).
+/// Live mode's interval bounds.
+const MIN_REFRESH: Duration = Duration::from_secs(5);
+const MAX_REFRESH: Duration = Duration::from_secs(24 * 3600);
+
+/// Live mode's interval: `off`/`0` for none, else a humane duration (`30s`, `5m`), 5s to 24h.
 pub fn parse_refresh(text: &str) -> Result<Option<Duration>, String> {
     let text = text.trim();
     if text == "off" || text == "0" {
@@ -153,8 +157,13 @@ pub fn parse_refresh(text: &str) -> Result<Option<Duration>, String> {
     }
     let duration = humantime::parse_duration(text)
         .map_err(|e| format!("'{text}' is not a duration like 30s, 5m or 1h, nor off: {e}"))?;
-    if duration < Duration::from_secs(5) {
+    if duration < MIN_REFRESH {
         return Err(format!("'{text}' is too often: refresh at most every 5s"));
+    }
+    if duration > MAX_REFRESH {
+        return Err(format!(
+            "'{text}' is too long: refresh at least every 24h, or off"
+        ));
     }
     Ok(Some(duration))
 }
@@ -319,6 +328,9 @@ mod tests {
         assert_eq!(parse_refresh("off"), Ok(None));
         assert_eq!(parse_refresh("0"), Ok(None));
         assert!(parse_refresh("1s").is_err());
+        assert!(parse_refresh("24h").is_ok());
+        let error = parse_refresh("300000y").unwrap_err();
+        assert!(error.contains("at least every 24h"), "{error}");
         assert!(parse_refresh("soon").is_err());
     }
 }

@@ -12,7 +12,8 @@ use tokio::task::JoinSet;
 
 use futures_util::{StreamExt, TryStreamExt};
 
-use crate::aws::{self, paging};
+use crate::aws;
+use crate::aws::paging::{self, Limits};
 use crate::model::{AwsError, Invitation, Member, SourceId};
 use crate::plan::{Identity, PlannedSource};
 
@@ -82,6 +83,7 @@ pub fn start(
     identities: &[Identity],
     events: mpsc::Sender<FetchEvent>,
     concurrency: u16,
+    limits: Limits,
 ) -> Fetch {
     let mut tasks = JoinSet::new();
     for identity in identities {
@@ -107,14 +109,19 @@ pub fn start(
             let Ok(_slot) = slots.acquire_owned().await else {
                 return;
             };
-            list_source(generation, source, events).await;
+            list_source(generation, source, events, limits).await;
         });
     }
     Fetch { tasks }
 }
 
 /// Pages through one source until the end, an error, or a token seen before.
-async fn list_source(generation: u64, source: PlannedSource, events: mpsc::Sender<FetchEvent>) {
+async fn list_source(
+    generation: u64,
+    source: PlannedSource,
+    events: mpsc::Sender<FetchEvent>,
+    limits: Limits,
+) {
     let started = Instant::now();
     let id = source.id;
     if events
@@ -127,7 +134,7 @@ async fn list_source(generation: u64, source: PlannedSource, events: mpsc::Sende
     {
         return;
     }
-    let mut listing = std::pin::pin!(paging::pages(|token| source
+    let mut listing = std::pin::pin!(paging::pages(limits, |token| source
         .adapter
         .list_invitations(token)));
     let mut pages = 0usize;
@@ -172,8 +179,8 @@ async fn list_source(generation: u64, source: PlannedSource, events: mpsc::Sende
 }
 
 /// Every page of one source's members.
-pub async fn all_members(source: &PlannedSource) -> Result<Vec<Member>, AwsError> {
-    paging::pages(|token| source.adapter.list_members(token))
+pub async fn all_members(source: &PlannedSource, limits: Limits) -> Result<Vec<Member>, AwsError> {
+    paging::pages(limits, |token| source.adapter.list_members(token))
         .try_fold(Vec::new(), |mut members, page| async move {
             members.extend(page.members);
             Ok(members)
@@ -184,9 +191,10 @@ pub async fn all_members(source: &PlannedSource) -> Result<Vec<Member>, AwsError
 /// The first invitation of a source that `wanted` picks, reading only as many pages as needed.
 pub async fn find_invitation(
     source: &PlannedSource,
+    limits: Limits,
     wanted: impl Fn(&Invitation) -> bool,
 ) -> Result<Option<Invitation>, AwsError> {
-    let mut listing = std::pin::pin!(paging::pages(|token| source
+    let mut listing = std::pin::pin!(paging::pages(limits, |token| source
         .adapter
         .list_invitations(token)));
     while let Some(page) = listing.next().await {

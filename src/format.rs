@@ -110,6 +110,24 @@ pub fn duration(elapsed: std::time::Duration) -> String {
     }
 }
 
+/// Text from the network made safe to print on a terminal: control characters (escape
+/// sequences, bell, carriage return, C1 controls) are written as `\u{..}` escapes, so no
+/// field can move the cursor, set the title or write the clipboard. Plain text is borrowed.
+pub fn terminal_safe(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(char::is_control) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut safe = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if c.is_control() {
+            safe.push_str(&c.escape_unicode().to_string());
+        } else {
+            safe.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(safe)
+}
+
 /// The word with its first letter in capitals: `accept` → `Accept`.
 pub fn capitalised(word: &str) -> String {
     let mut chars = word.chars();

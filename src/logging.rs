@@ -4,7 +4,6 @@
 //! at `info`, because at `debug` and below they print requests, and a request can carry a
 //! session token.
 
-use std::fs::OpenOptions;
 use std::path::PathBuf;
 use std::sync::Mutex;
 
@@ -49,14 +48,8 @@ pub fn init(level: LogLevel) -> Result<Option<PathBuf>, String> {
         return Ok(None);
     }
     let path = default_path();
-    if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent)
-            .map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
-    }
-    let file = OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(&path)
+    // Owner-only, like the audit log: it names accounts, profiles and regions.
+    let file = crate::audit::private_append(&path)
         .map_err(|e| format!("cannot open the log {}: {e}", path.display()))?;
     let ours = level.filter();
     let theirs = ours.min(LevelFilter::INFO);

@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use aws_config::SdkConfig;
 
+use crate::aws::paging::Limits;
 use crate::aws::{self, AdapterOptions, ServiceAdapter, regions};
 use crate::model::{ServiceKind, SourceId};
 
@@ -62,6 +63,8 @@ pub struct Plan {
     pub services: Vec<ServiceKind>,
     pub regions: Vec<String>,
     pub demo: bool,
+    /// How far each source's listing may go.
+    pub limits: Limits,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -174,6 +177,7 @@ pub fn plan(
         services,
         regions: all_regions,
         demo,
+        limits: Limits::default(),
     })
 }
 

@@ -35,7 +35,8 @@ pub async fn prepare(
             }
             chosen => chosen,
         };
-        let plan = plan::plan(identities, &selection.services, &regions, true, options)?;
+        let mut plan = plan::plan(identities, &selection.services, &regions, true, options)?;
+        plan.limits = selection.limits();
         tracing::info!(sandbox = %sandbox.endpoint_url(), sources = plan.sources.len(), "demo plan ready");
         return Ok(Session {
             plan,
@@ -45,7 +46,8 @@ pub async fn prepare(
     let identities =
         plan::aws_identities(&selection.profiles, selection.endpoint_url.as_deref()).await;
     let identities = with_timeout(identities, selection);
-    let plan = plan::plan(identities, &selection.services, &regions, false, options)?;
+    let mut plan = plan::plan(identities, &selection.services, &regions, false, options)?;
+    plan.limits = selection.limits();
     tracing::info!(
         sources = plan.sources.len(),
         identities = plan.identities.len(),

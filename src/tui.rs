@@ -39,6 +39,47 @@ pub enum Stopped {
     Refused(String),
     /// The person quit while it was still setting up.
     Quit,
+    /// A signal ended it (SIGTERM, SIGHUP, SIGINT); the terminal was restored all the same.
+    Signal(i32),
+}
+
+/// The signals that end the dashboard: each goes out the way `q` does, restoring the terminal.
+struct Endings {
+    #[cfg(unix)]
+    streams: [(i32, tokio::signal::unix::Signal); 3],
+}
+
+impl Endings {
+    fn new() -> std::io::Result<Self> {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{SignalKind, signal};
+            Ok(Self {
+                streams: [
+                    (15, signal(SignalKind::terminate())?),
+                    (1, signal(SignalKind::hangup())?),
+                    (2, signal(SignalKind::interrupt())?),
+                ],
+            })
+        }
+        #[cfg(not(unix))]
+        Ok(Self {})
+    }
+
+    /// The next signal's number.
+    async fn recv(&mut self) -> i32 {
+        #[cfg(unix)]
+        {
+            let [(term, a), (hup, b), (int, c)] = &mut self.streams;
+            tokio::select! {
+                _ = a.recv() => *term,
+                _ = b.recv() => *hup,
+                _ = c.recv() => *int,
+            }
+        }
+        #[cfg(not(unix))]
+        std::future::pending().await
+    }
 }
 
 /// Sets up the terminal and draws a first frame before `prepare` — which may resolve regions
@@ -48,10 +89,12 @@ pub async fn run<K, F>(prepare: F, concurrency: u16) -> Result<std::result::Resu
 where
     F: std::future::Future<Output = std::result::Result<(K, Plan, AppState), String>>,
 {
+    // Registered before the terminal changes, so no signal finds it changed and unhandled.
+    let mut endings = Endings::new()?;
     let mut terminal = ratatui::init();
     install_restore_hook();
     let _ = crossterm::execute!(stdout(), EnableMouseCapture, EnableBracketedPaste);
-    let result = prepare_then_loop(&mut terminal, prepare, concurrency).await;
+    let result = prepare_then_loop(&mut terminal, prepare, concurrency, &mut endings).await;
     let _ = crossterm::execute!(stdout(), DisableBracketedPaste, DisableMouseCapture);
     ratatui::restore();
     result
@@ -61,6 +104,7 @@ async fn prepare_then_loop<K, F>(
     terminal: &mut DefaultTerminal,
     prepare: F,
     concurrency: u16,
+    endings: &mut Endings,
 ) -> Result<std::result::Result<(), Stopped>>
 where
     F: std::future::Future<Output = std::result::Result<(K, Plan, AppState), String>>,
@@ -71,6 +115,7 @@ where
     let prepared = loop {
         tokio::select! {
             prepared = &mut prepare => break prepared,
+            signal = endings.recv() => return Ok(Err(Stopped::Signal(signal))),
             event = events.next() => match event {
                 Some(Ok(Event::Key(key))) if is_quit(&key) => return Ok(Err(Stopped::Quit)),
                 Some(Ok(Event::Resize(..))) => {
@@ -86,8 +131,10 @@ where
         Ok(prepared) => prepared,
         Err(message) => return Ok(Err(Stopped::Refused(message))),
     };
-    event_loop(terminal, plan, state, concurrency, events).await?;
-    Ok(Ok(()))
+    match event_loop(terminal, plan, state, concurrency, events, endings).await? {
+        None => Ok(Ok(())),
+        Some(signal) => Ok(Err(Stopped::Signal(signal))),
+    }
 }
 
 /// `q`, `Esc` or Ctrl-C while nothing else is on screen.
@@ -116,7 +163,8 @@ struct Executor {
     concurrency: u16,
     /// Held for their drop: replacing them aborts what they held.
     in_flight: Option<Fetch>,
-    refetches: Vec<Fetch>,
+    /// At most one re-listing per source.
+    refetches: HashMap<SourceId, Fetch>,
 }
 
 impl Executor {
@@ -132,18 +180,21 @@ impl Executor {
     /// Replaces what is in flight with a fetch of `sources`; dropping the old fetch aborts its
     /// tasks, and whatever they still deliver carries the old generation.
     fn fetch(&mut self, generation: u64, sources: &[crate::plan::PlannedSource]) {
-        self.refetches.clear();
+        // The new listing of these sources supersedes their re-listings.
+        self.refetches
+            .retain(|source, _| !sources.iter().any(|s| &s.id == source));
         self.in_flight = Some(fetch::start(
             generation,
             sources,
             &self.plan.identities,
             self.fetch_events.clone(),
             self.concurrency,
+            self.plan.limits,
         ));
     }
 
     /// Starts what `effect` asks for; true when it is time to quit.
-    fn execute(&mut self, effect: Effect, generation: u64) -> bool {
+    fn execute(&mut self, effect: Effect) -> bool {
         match effect {
             Effect::Quit => return true,
             Effect::Fetch { generation } => self.fetch_all(generation),
@@ -174,16 +225,19 @@ impl Executor {
                 let _ = out.write_all(b"\x07");
                 let _ = out.flush();
             }
-            Effect::Refetch { source } => {
+            Effect::Refetch { source, generation } => {
                 if let Some(planned) = self.plan.sources.iter().find(|s| s.id == source) {
-                    self.refetches.retain(|f| !f.is_finished());
-                    self.refetches.push(fetch::start(
+                    // Replacing a source's re-listing drops the older one, which aborts it.
+                    self.refetches.retain(|_, f| !f.is_finished());
+                    let listing = fetch::start(
                         generation,
                         std::slice::from_ref(planned),
                         &[],
                         self.fetch_events.clone(),
                         1,
-                    ));
+                        self.plan.limits,
+                    );
+                    self.refetches.insert(source, listing);
                 }
             }
             Effect::CheckReadiness {
@@ -231,6 +285,7 @@ impl Executor {
                 }
             }
             Effect::ListMembers { sources } => {
+                let limits = self.plan.limits;
                 for source in sources {
                     let Some(planned) = self.plan.sources.iter().find(|s| s.id == source).cloned()
                     else {
@@ -238,7 +293,7 @@ impl Executor {
                     };
                     let results = self.results.clone();
                     tokio::spawn(async move {
-                        let result = fetch::all_members(&planned).await;
+                        let result = fetch::all_members(&planned, limits).await;
                         let _ = results.send(Msg::MembersListed {
                             source: planned.id,
                             result,
@@ -304,7 +359,8 @@ async fn event_loop(
     mut state: AppState,
     concurrency: u16,
     mut events: EventStream,
-) -> Result<()> {
+    endings: &mut Endings,
+) -> Result<Option<i32>> {
     let size = terminal.size()?;
     apply(&mut state, Msg::Resize(size.width, size.height));
     terminal.draw(|frame| ui::render(frame, &state))?;
@@ -326,7 +382,7 @@ async fn event_loop(
         results,
         concurrency,
         in_flight: None,
-        refetches: Vec::new(),
+        refetches: HashMap::new(),
     };
     executor.fetch_all(state.generation);
 
@@ -354,8 +410,9 @@ async fn event_loop(
                 Some(Ok(Event::Paste(text))) => Msg::Paste(text),
                 Some(Ok(_)) => continue,
                 Some(Err(error)) => return Err(error.into()),
-                None => return Ok(()),
+                None => return Ok(None),
             },
+            signal = endings.recv() => return Ok(Some(signal)),
             Some(event) = fetched.recv() => Msg::Fetch(event),
             Some(msg) = finished.recv() => msg,
             _ = spin.tick(), if animating => Msg::Tick(chrono::Utc::now()),
@@ -366,8 +423,8 @@ async fn event_loop(
         let mut next = Some(msg);
         while let Some(msg) = next {
             for effect in apply(&mut state, msg) {
-                if executor.execute(effect, state.generation) {
-                    return Ok(());
+                if executor.execute(effect) {
+                    return Ok(None);
                 }
             }
             next = match fetched.try_recv() {

@@ -47,9 +47,11 @@ pub enum Effect {
         response: Response,
         answers: Vec<Answer>,
     },
-    /// List one source again, to confirm what an action changed.
+    /// List one source again, as its own generation, to confirm what an action changed; a
+    /// re-listing of it still in flight is cancelled.
     Refetch {
         source: SourceId,
+        generation: u64,
     },
     /// List these sources' members.
     ListMembers {

@@ -4,13 +4,16 @@
 use std::future::Future;
 
 use aws_sdk_securityhub::error::{ProvideErrorMetadata, SdkError};
+use aws_smithy_runtime_api::client::interceptors::SharedInterceptor;
 use serde_json::Value;
+
+use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
 
 use super::AdapterOptions;
 use super::batch::{BatchOutput, Unprocessed};
-use crate::audit::Entry;
+use crate::audit::{Entry, Phase};
 use crate::model::{Actor, AwsError, Details, ErrorKind, Invitation, Member, ServiceKind, Status};
 
 /// What a service says of an invitation, in its own words.
@@ -58,8 +61,9 @@ impl Scope {
         request.await.map_err(AwsError::from_sdk)
     }
 
-    /// Sends a request that changes something, as `actor`, and records it; an unwritable log
-    /// turns success into an error, so nothing changes without a trace.
+    /// Sends a request that changes something, as `actor`, recording its intent first and
+    /// its outcome after: when the intent cannot be recorded nothing is sent, so nothing
+    /// changes without a trace.
     pub async fn change<T, E, R>(
         &self,
         actor: &Actor,
@@ -71,16 +75,18 @@ impl Scope {
         E: ProvideErrorMetadata + std::error::Error + 'static,
         R: std::fmt::Debug,
     {
-        let result = self.read(request).await;
-        self.audited(actor, operation, parameters, result)
+        self.audited(actor, operation, parameters, request, |_| None)
+            .await
     }
 
-    /// Sends a batch call that changes something; the accounts it did not process, or its error.
+    /// Sends a batch call that changes something for `accounts`; the accounts it did not
+    /// process, or its error. Its outcome is recorded per account.
     pub async fn batch<O, E, R>(
         &self,
         actor: &Actor,
         operation: &str,
         parameters: Value,
+        accounts: &[String],
         request: impl Future<Output = Result<O, SdkError<E, R>>>,
     ) -> Result<Unprocessed, AwsError>
     where
@@ -88,13 +94,46 @@ impl Scope {
         E: ProvideErrorMetadata + std::error::Error + 'static,
         R: std::fmt::Debug,
     {
-        let output = self.change(actor, operation, parameters, request).await?;
+        let per_account = |output: &O| {
+            let unprocessed = output.unprocessed();
+            let each = accounts.iter().map(|account| {
+                let result = unprocessed
+                    .iter()
+                    .find(|(a, _)| a == account)
+                    .map_or_else(|| "ok".to_owned(), |(_, reason)| reason.clone());
+                (account.clone(), result)
+            });
+            Some(each.collect())
+        };
+        let output = self
+            .audited(actor, operation, parameters, request, per_account)
+            .await?;
         Ok(output.unprocessed())
     }
 
-    /// An invitation this scope's identity received, stamped with where it was listed.
-    pub fn invitation(&self, received: Received, details: Details) -> Invitation {
-        Invitation {
+    /// A row the service could not have sent: the source fails, named as malformed.
+    fn malformed(&self, what: &str) -> AwsError {
+        AwsError::new(
+            ErrorKind::Malformed,
+            "MalformedResponse",
+            format!(
+                "{} answered with {what}: a row every answer has fields for",
+                self.service
+            ),
+        )
+    }
+
+    /// An invitation this scope's identity received, stamped with where it was listed; one
+    /// without an administrator or an id is malformed.
+    pub fn invitation(&self, received: Received, details: Details) -> Result<Invitation, AwsError> {
+        let present = |field: &Option<String>| field.as_deref().is_some_and(|f| !f.is_empty());
+        if !present(&received.administrator_id) {
+            return Err(self.malformed("an invitation without its administrator"));
+        }
+        if !present(&received.invitation_id) && !present(&received.graph_arn) {
+            return Err(self.malformed("an invitation without an id"));
+        }
+        Ok(Invitation {
             service: self.service,
             profile: self.profile.clone(),
             region: self.region.clone(),
@@ -106,12 +145,16 @@ impl Scope {
             status: Status::normalise(self.service, &received.status),
             status_raw: received.status,
             details,
-        }
+        })
     }
 
-    /// A member this scope's identity administers, stamped with where it was listed.
-    pub fn member(&self, listed: Listed) -> Member {
-        Member {
+    /// A member this scope's identity administers, stamped with where it was listed; one
+    /// without an account is malformed.
+    pub fn member(&self, listed: Listed) -> Result<Member, AwsError> {
+        if listed.account_id.is_none_or(str::is_empty) {
+            return Err(self.malformed("a member without its account"));
+        }
+        Ok(Member {
             service: self.service,
             profile: self.profile.clone(),
             region: self.region.clone(),
@@ -122,55 +165,88 @@ impl Scope {
             invited_at: listed.invited_at,
             updated_at: listed.updated_at,
             resource: listed.resource,
-        }
+        })
     }
 
-    fn audited<T>(
+    async fn audited<T, E, R>(
         &self,
         actor: &Actor,
         operation: &str,
         parameters: Value,
-        result: Result<T, AwsError>,
-    ) -> Result<T, AwsError> {
+        request: impl Future<Output = Result<T, SdkError<E, R>>>,
+        per_account: impl FnOnce(&T) -> Option<BTreeMap<String, String>>,
+    ) -> Result<T, AwsError>
+    where
+        E: ProvideErrorMetadata + std::error::Error + 'static,
+        R: std::fmt::Debug,
+    {
         let Some(audit) = &self.options.audit else {
-            return result;
+            return self.read(request).await;
         };
-        let outcome = match &result {
-            Ok(_) => "ok".to_owned(),
-            Err(error) => error.to_string(),
-        };
-        let entry = Entry {
-            time: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+        let now = || chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+        let mut entry = Entry {
+            time: now(),
+            id: audit.next_id(),
+            phase: Phase::Intent,
             profile: &self.profile,
             account: actor.account.as_deref(),
             region: &self.region,
             service: self.service.id(),
             operation,
             parameters,
-            outcome,
+            outcome: None,
+            accounts: None,
         };
+        if let Err(error) = audit.record(&entry) {
+            // The request future is dropped unpolled: nothing is sent.
+            return Err(AwsError::new(
+                ErrorKind::Service,
+                "AuditLogUnwritable",
+                format!(
+                    "{operation} was not sent: {} could not be written: {error}",
+                    audit.path().display()
+                ),
+            ));
+        }
+        let result = self.read(request).await;
+        entry.time = now();
+        entry.phase = Phase::Outcome;
+        entry.accounts = result.as_ref().ok().and_then(per_account);
+        let partial = entry
+            .accounts
+            .as_ref()
+            .is_some_and(|each| each.values().any(|r| r != "ok"));
+        entry.outcome = Some(match &result {
+            Ok(_) if partial => "partial".to_owned(),
+            Ok(_) => "ok".to_owned(),
+            Err(error) => error.to_string(),
+        });
         match audit.record(&entry) {
             Ok(()) => result,
             Err(error) => Err(AwsError::new(
                 ErrorKind::Service,
                 "AuditLogUnwritable",
                 format!(
-                    "{operation} ran ({}) but {} could not be written: {error}",
-                    entry.outcome,
+                    "{operation} was sent ({}) but its outcome could not be written to {}: {error}",
+                    entry.outcome.as_deref().unwrap_or_default(),
                     audit.path().display()
                 ),
             )),
         }
     }
 
-    /// Applies the read-only guard to a service's client configuration.
-    pub fn guard<B>(
-        &self,
-        builder: B,
-        add: impl FnOnce(B, super::read_only::ReadOnlyGuard) -> B,
-    ) -> B {
+    /// A service's client configuration with guestlist's interceptors: answers are checked
+    /// for being what they claim, and under `--read-only` nothing that changes is sent.
+    pub fn intercepted<B>(&self, builder: B, add: impl Fn(B, SharedInterceptor) -> B) -> B {
+        let builder = add(
+            builder,
+            SharedInterceptor::new(super::well_formed::WellFormed),
+        );
         if self.options.read_only {
-            add(builder, super::read_only::ReadOnlyGuard)
+            add(
+                builder,
+                SharedInterceptor::new(super::read_only::ReadOnlyGuard),
+            )
         } else {
             builder
         }

@@ -41,6 +41,7 @@ pub async fn sandbox_config(endpoint_url: &str, access_key_id: &str, region: &st
         ))
         .retry_config(retry_config())
         .timeout_config(timeout_config())
+        .http_client(super::http::client())
         .load()
         .await
 }
@@ -49,8 +50,9 @@ pub async fn sandbox_config(endpoint_url: &str, access_key_id: &str, region: &st
 /// profiles, SSO, instance roles), or the named profile; `AWS_ENDPOINT_URL` and the per-service
 /// endpoint variables keep working, and `endpoint_url` overrides them all.
 pub async fn profile_config(profile: Option<&str>, endpoint_url: Option<&str>) -> SdkConfig {
-    let mut loader =
-        aws_config::defaults(BehaviorVersion::latest()).timeout_config(timeout_config());
+    let mut loader = aws_config::defaults(BehaviorVersion::latest())
+        .timeout_config(timeout_config())
+        .http_client(super::http::client());
     // The standard retry settings, where a user has made them, win over ours.
     let user_retries = ["AWS_MAX_ATTEMPTS", "AWS_RETRY_MODE"]
         .iter()

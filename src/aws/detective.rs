@@ -25,9 +25,10 @@ pub struct Detective {
 
 impl Detective {
     pub(crate) fn new(config: &SdkConfig, scope: Scope) -> Self {
-        let builder = scope.guard(aws_sdk_detective::config::Builder::from(config), |b, g| {
-            b.interceptor(g)
-        });
+        let builder = scope
+            .intercepted(aws_sdk_detective::config::Builder::from(config), |b, g| {
+                b.interceptor(g)
+            });
         Self {
             client: Client::from_conf(builder.build()),
             scope,
@@ -92,7 +93,7 @@ impl Detective {
         }
     }
 
-    fn invitation(&self, member: &MemberDetail) -> Invitation {
+    fn invitation(&self, member: &MemberDetail) -> Result<Invitation, AwsError> {
         let status_raw = member
             .status()
             .map(|s| s.as_str().to_owned())
@@ -164,7 +165,8 @@ impl Invitations for Detective {
             let output = self.scope.read(request.set_next_token(next_token).send());
             let output = output.await?;
             let invitations = output.invitations().iter();
-            let invitations = invitations.map(|m| self.invitation(m)).collect();
+            let invitations = invitations.map(|m| self.invitation(m));
+            let invitations = invitations.collect::<Result<_, _>>()?;
             Ok(InvitationPage::new(invitations, output.next_token()))
         })
     }
@@ -219,7 +221,8 @@ impl Members for Detective {
                     resource: Some(graph.clone()),
                 })
             };
-            let members = output.member_details().iter().map(member).collect();
+            let members = output.member_details().iter().map(member);
+            let members = members.collect::<Result<_, _>>()?;
             Ok(MemberPage::new(members, output.next_token()))
         })
     }
@@ -237,7 +240,8 @@ impl Members for Detective {
             batch::needing(graph, keys, |graph| async move {
                 let graph = graph.as_str();
                 batch::in_batches(invitees, invitee_ids, |chunk| async move {
-                    let accounts: Vec<&str> = chunk.iter().map(|i| i.account_id.as_str()).collect();
+                    let accounts: Vec<String> =
+                        chunk.iter().map(|i| i.account_id.clone()).collect();
                     let details: Result<Vec<Account>, _> = chunk
                         .iter()
                         .map(|i| {
@@ -259,7 +263,7 @@ impl Members for Detective {
                         .send();
                     let parameters = json!({ "GraphArn": graph, "AccountIds": accounts });
                     self.scope
-                        .batch(actor, "CreateMembers", parameters, request)
+                        .batch(actor, "CreateMembers", parameters, &accounts, request)
                         .await
                 })
                 .await
@@ -291,7 +295,7 @@ impl Members for Detective {
                     let request = self.client.delete_members().graph_arn(graph);
                     let request = request.set_account_ids(Some(chunk.to_vec()));
                     self.scope
-                        .batch(actor, "DeleteMembers", parameters, request.send())
+                        .batch(actor, "DeleteMembers", parameters, chunk, request.send())
                 })
                 .await
             })

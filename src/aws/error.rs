@@ -21,6 +21,20 @@ impl AwsError {
         if let Some(at) = detail.find(super::read_only::REFUSED) {
             return Self::new(ErrorKind::ReadOnly, "ReadOnly", detail[at..].to_owned());
         }
+        if let Some(at) = detail.find(super::http::TOO_LARGE) {
+            return Self::new(
+                ErrorKind::Bound,
+                "ResponseTooLarge",
+                detail[at..].to_owned(),
+            );
+        }
+        if let Some(at) = detail.find(super::well_formed::MALFORMED) {
+            return Self::new(
+                ErrorKind::Malformed,
+                "MalformedResponse",
+                detail[at..].to_owned(),
+            );
+        }
         match &error {
             SdkError::TimeoutError(_) => Self::new(ErrorKind::Timeout, "Timeout", detail),
             SdkError::DispatchFailure(failure) if failure.is_timeout() => {

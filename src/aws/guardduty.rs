@@ -30,9 +30,10 @@ pub struct GuardDuty {
 
 impl GuardDuty {
     pub(crate) fn new(config: &SdkConfig, scope: Scope) -> Self {
-        let builder = scope.guard(aws_sdk_guardduty::config::Builder::from(config), |b, g| {
-            b.interceptor(g)
-        });
+        let builder = scope
+            .intercepted(aws_sdk_guardduty::config::Builder::from(config), |b, g| {
+                b.interceptor(g)
+            });
         Self {
             client: Client::from_conf(builder.build()),
             scope,
@@ -106,28 +107,44 @@ impl ByAccount for GuardDuty {
             None => json!({ "accountIds": accounts }),
             Some(detector) => json!({ "DetectorId": detector, "accountIds": accounts }),
         };
-        let (scope, client, ids) = (&self.scope, &self.client, Some(accounts));
+        let (scope, client, ids) = (&self.scope, &self.client, Some(accounts.clone()));
         let (name, detector) = (op.name(), detector.unwrap_or_default());
         Box::pin(async move {
             match op {
                 AccountOp::DeclineInvitations => {
                     let request = client.decline_invitations().set_account_ids(ids);
-                    scope.batch(actor, name, parameters, request.send()).await
+                    scope
+                        .batch(actor, name, parameters, &accounts, request.send())
+                        .await
                 }
                 AccountOp::DeleteInvitations => {
                     let request = client.delete_invitations().set_account_ids(ids);
-                    scope.batch(actor, name, parameters, request.send()).await
+                    scope
+                        .batch(actor, name, parameters, &accounts, request.send())
+                        .await
                 }
                 AccountOp::DisassociateMembers => {
                     let request = client.disassociate_members().detector_id(detector);
                     scope
-                        .batch(actor, name, parameters, request.set_account_ids(ids).send())
+                        .batch(
+                            actor,
+                            name,
+                            parameters,
+                            &accounts,
+                            request.set_account_ids(ids).send(),
+                        )
                         .await
                 }
                 AccountOp::DeleteMembers => {
                     let request = client.delete_members().detector_id(detector);
                     scope
-                        .batch(actor, name, parameters, request.set_account_ids(ids).send())
+                        .batch(
+                            actor,
+                            name,
+                            parameters,
+                            &accounts,
+                            request.set_account_ids(ids).send(),
+                        )
                         .await
                 }
             }
@@ -162,7 +179,8 @@ impl Invitations for GuardDuty {
                 self.scope
                     .invitation(received, Details::GuardDuty { invited_at_raw })
             };
-            let invitations = output.invitations().iter().map(invitation).collect();
+            let invitations = output.invitations().iter().map(invitation);
+            let invitations = invitations.collect::<Result<_, _>>()?;
             Ok(InvitationPage::new(invitations, output.next_token()))
         })
     }
@@ -287,7 +305,8 @@ impl Members for GuardDuty {
                     resource: Some(detector.clone()),
                 })
             };
-            let members = output.members().iter().map(member).collect();
+            let members = output.members().iter().map(member);
+            let members = members.collect::<Result<_, _>>()?;
             Ok(MemberPage::new(members, output.next_token()))
         })
     }
@@ -303,8 +322,9 @@ impl Members for GuardDuty {
             let detector = self.needed_detector().await;
             batch::needing(detector, keys, |detector| async move {
                 let detector = detector.as_str();
-                let create = move |chunk: &'a [Invitee]| {
-                    let accounts: Vec<&str> = chunk.iter().map(|i| i.account_id.as_str()).collect();
+                let create = move |chunk: &'a [Invitee]| async move {
+                    let accounts: Vec<String> =
+                        chunk.iter().map(|i| i.account_id.clone()).collect();
                     let parameters = json!({ "DetectorId": detector, "accountIds": accounts });
                     let details = chunk.iter().map(|i| {
                         AccountDetail::builder()
@@ -314,17 +334,21 @@ impl Members for GuardDuty {
                     });
                     let request = self.client.create_members().detector_id(detector);
                     let request = request.set_account_details(Some(details.collect()));
+                    let sent = request.send();
                     self.scope
-                        .batch(actor, "CreateMembers", parameters, request.send())
+                        .batch(actor, "CreateMembers", parameters, &accounts, sent)
+                        .await
                 };
                 // GuardDuty sends the message with the invitation.
-                let invite = move |accounts: Vec<String>| {
+                let invite = move |accounts: Vec<String>| async move {
                     let parameters = json!({ "DetectorId": detector, "accountIds": accounts });
                     let request = self.client.invite_members().detector_id(detector);
-                    let request = request.set_account_ids(Some(accounts));
+                    let request = request.set_account_ids(Some(accounts.clone()));
                     let request = request.set_message(message.map(str::to_owned));
+                    let sent = request.send();
                     self.scope
-                        .batch(actor, "InviteMembers", parameters, request.send())
+                        .batch(actor, "InviteMembers", parameters, &accounts, sent)
+                        .await
                 };
                 batch::two_steps(invitees, |i| &i.account_id, create, invite).await
             })

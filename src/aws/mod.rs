@@ -9,11 +9,13 @@ mod config;
 mod detective;
 mod error;
 mod guardduty;
+pub mod http;
 mod identity;
 pub mod paging;
 pub mod read_only;
 pub mod regions;
 mod securityhub;
+pub mod well_formed;
 
 pub use adapter::{
     AdapterOptions, InvitationPage, Invitations, MemberPage, Members, Service, ServiceAdapter,

@@ -24,7 +24,7 @@ pub struct SecurityHub {
 
 impl SecurityHub {
     pub(crate) fn new(config: &SdkConfig, scope: Scope) -> Self {
-        let builder = scope.guard(
+        let builder = scope.intercepted(
             aws_sdk_securityhub::config::Builder::from(config),
             |b, g| b.interceptor(g),
         );
@@ -60,25 +60,33 @@ impl ByAccount for SecurityHub {
         actor: &'a Actor,
     ) -> BoxFuture<'a, Result<Unprocessed, AwsError>> {
         let parameters = json!({ "AccountIds": accounts });
-        let (scope, client, ids) = (&self.scope, &self.client, Some(accounts));
+        let (scope, client, ids) = (&self.scope, &self.client, Some(accounts.clone()));
         let name = op.name();
         Box::pin(async move {
             match op {
                 AccountOp::DeclineInvitations => {
                     let request = client.decline_invitations().set_account_ids(ids);
-                    scope.batch(actor, name, parameters, request.send()).await
+                    scope
+                        .batch(actor, name, parameters, &accounts, request.send())
+                        .await
                 }
                 AccountOp::DeleteInvitations => {
                     let request = client.delete_invitations().set_account_ids(ids);
-                    scope.batch(actor, name, parameters, request.send()).await
+                    scope
+                        .batch(actor, name, parameters, &accounts, request.send())
+                        .await
                 }
                 AccountOp::DisassociateMembers => {
                     let request = client.disassociate_members().set_account_ids(ids);
-                    scope.batch(actor, name, parameters, request.send()).await
+                    scope
+                        .batch(actor, name, parameters, &accounts, request.send())
+                        .await
                 }
                 AccountOp::DeleteMembers => {
                     let request = client.delete_members().set_account_ids(ids);
-                    scope.batch(actor, name, parameters, request.send()).await
+                    scope
+                        .batch(actor, name, parameters, &accounts, request.send())
+                        .await
                 }
             }
         })
@@ -110,7 +118,8 @@ impl Invitations for SecurityHub {
                 };
                 self.scope.invitation(received, Details::SecurityHub {})
             };
-            let invitations = output.invitations().iter().map(invitation).collect();
+            let invitations = output.invitations().iter().map(invitation);
+            let invitations = invitations.collect::<Result<_, _>>()?;
             Ok(InvitationPage::new(invitations, output.next_token()))
         })
     }
@@ -237,7 +246,8 @@ impl Members for SecurityHub {
                     resource: None,
                 })
             };
-            let members = output.members().iter().map(member).collect();
+            let members = output.members().iter().map(member);
+            let members = members.collect::<Result<_, _>>()?;
             Ok(MemberPage::new(members, output.next_token()))
         })
     }
@@ -248,8 +258,8 @@ impl Members for SecurityHub {
         _message: Option<&'a str>,
         actor: &'a Actor,
     ) -> BoxFuture<'a, Vec<Outcome>> {
-        let create = move |chunk: &'a [Invitee]| {
-            let accounts: Vec<&str> = chunk.iter().map(|i| i.account_id.as_str()).collect();
+        let create = move |chunk: &'a [Invitee]| async move {
+            let accounts: Vec<String> = chunk.iter().map(|i| i.account_id.clone()).collect();
             let parameters = json!({ "AccountIds": accounts });
             let details = chunk.iter().map(|i| {
                 AccountDetails::builder()
@@ -261,14 +271,21 @@ impl Members for SecurityHub {
                 .client
                 .create_members()
                 .set_account_details(Some(details.collect()));
+            let sent = request.send();
             self.scope
-                .batch(actor, "CreateMembers", parameters, request.send())
+                .batch(actor, "CreateMembers", parameters, &accounts, sent)
+                .await
         };
-        let invite = move |accounts: Vec<String>| {
+        let invite = move |accounts: Vec<String>| async move {
             let parameters = json!({ "AccountIds": accounts });
-            let request = self.client.invite_members().set_account_ids(Some(accounts));
+            let request = self
+                .client
+                .invite_members()
+                .set_account_ids(Some(accounts.clone()));
+            let sent = request.send();
             self.scope
-                .batch(actor, "InviteMembers", parameters, request.send())
+                .batch(actor, "InviteMembers", parameters, &accounts, sent)
+                .await
         };
         Box::pin(batch::two_steps(
             invitees,

@@ -96,39 +96,40 @@ async fn answer(
             .clone()
             .or_else(|| args.administrator.clone())
             .unwrap_or_default();
-        let invitation = match fetch::find_invitation(source, |i| named(args, i)).await {
+        let found = fetch::find_invitation(source, session.plan.limits, |i| named(args, i));
+        let invitation = match found.await {
             Ok(Some(invitation)) => invitation,
             Ok(None) => {
-                eprintln!(
+                output::warn(format_args!(
                     "error: no {} invitation from {wanted} in {} for {whom}",
                     service.display_name(),
                     source.id.region
-                );
+                ));
                 failed += 1;
                 continue;
             }
             Err(error) => {
-                eprintln!(
+                output::warn(format_args!(
                     "error: cannot list {} invitations in {} for {whom}: {error}",
                     service.display_name(),
                     source.id.region
-                );
+                ));
                 failed += 1;
                 continue;
             }
         };
         if let Err(reason) = response.applies_to(&invitation) {
-            eprintln!("error: cannot {response}: {reason}");
+            output::warn(format_args!("error: cannot {response}: {reason}"));
             failed += 1;
             continue;
         }
         let readiness = source.adapter.readiness(response).await.unwrap_or_default();
         if !readiness.steps.is_empty() && !args.prepare {
             let steps: Vec<String> = readiness.steps.iter().map(|s| s.describe()).collect();
-            eprintln!(
+            output::warn(format_args!(
                 "error: before it can {response}, AWS needs: {}; add --prepare to take these steps too",
                 steps.join("; ")
-            );
+            ));
             failed += 1;
             continue;
         }
@@ -143,7 +144,7 @@ async fn answer(
             question.push_str(&format!("\n  first: {}", step.describe()));
         }
         if !args.yes && !ask::yes(&question).map_err(fail)? {
-            eprintln!("cancelled: nothing was sent");
+            output::warn(format_args!("cancelled: nothing was sent"));
             return Err(Failure {
                 message: String::new(),
                 code: 1,
@@ -158,15 +159,15 @@ async fn answer(
         };
         for outcome in answering::execute(response, &batch).await {
             match outcome.result {
-                Ok(()) => println!(
+                Ok(()) => output::say(format_args!(
                     "{}: {} invitation from {} in {} for {whom}",
                     past(response),
                     service.display_name(),
                     invitation.administrator_id,
                     source.id.region
-                ),
+                )),
                 Err(reason) => {
-                    eprintln!("error: {response} failed: {reason}");
+                    output::warn(format_args!("error: {response} failed: {reason}"));
                     failed += 1;
                 }
             }
@@ -199,7 +200,7 @@ pub async fn run(selection: &Selection, response: Response, args: &AnswerArgs) -
         Ok(()) => ExitCode::SUCCESS,
         Err(failure) => {
             if !failure.message.is_empty() {
-                eprintln!("guestlist {response}: {}", failure.message);
+                output::warn(format_args!("guestlist {response}: {}", failure.message));
             }
             ExitCode::from(failure.code)
         }

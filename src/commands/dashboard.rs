@@ -54,5 +54,7 @@ pub async fn run(
     match tui::run(prepare, selection.concurrency).await? {
         Ok(()) | Err(tui::Stopped::Quit) => Ok(ExitCode::SUCCESS),
         Err(tui::Stopped::Refused(message)) => Ok(output::refuse(message)),
+        // As a shell reports a process a signal ended: 128 + its number.
+        Err(tui::Stopped::Signal(signal)) => Ok(ExitCode::from(128 + signal as u8)),
     }
 }

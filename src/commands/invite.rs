@@ -26,10 +26,10 @@ pub fn checked_invitees(selection: &Selection, args: &InviteArgs) -> Result<Vec<
         return Err("no account to invite: pass --account or --accounts-file".into());
     }
     if !parsed.duplicates.is_empty() {
-        eprintln!(
+        output::warn(format_args!(
             "note: listed more than once, invited once: {}",
             parsed.duplicates.join(", ")
-        );
+        ));
     }
     if let Some(message) = &args.message
         && !(1..=1000).contains(&message.chars().count())
@@ -55,17 +55,17 @@ pub async fn invite(plan: &Plan, invitees: &[Invitee], message: Option<&str>) ->
             match outcome.result {
                 Ok(()) => {
                     done += 1;
-                    println!(
+                    output::say(format_args!(
                         "invited {} in {} {} (profile {})",
                         outcome.key, source.id.service, source.id.region, source.id.profile
-                    );
+                    ));
                 }
                 Err(reason) => {
                     failed += 1;
-                    eprintln!(
+                    output::warn(format_args!(
                         "error: {} in {} {} (profile {}): {reason}",
                         outcome.key, source.id.service, source.id.region, source.id.profile
-                    );
+                    ));
                 }
             }
         }
@@ -82,12 +82,14 @@ pub async fn run(selection: &Selection, args: &InviteArgs) -> ExitCode {
     let invitees = match checked_invitees(selection, args) {
         Ok(invitees) => invitees,
         Err(error) => {
-            eprintln!("guestlist invite: {error}");
+            output::warn(format_args!("guestlist invite: {error}"));
             return ExitCode::from(1);
         }
     };
     if selection.regions.iter().any(|r| r == "all") && !args.yes {
-        eprintln!("guestlist invite: inviting in every region needs --yes");
+        output::warn(format_args!(
+            "guestlist invite: inviting in every region needs --yes"
+        ));
         return ExitCode::from(1);
     }
     let options = match super::adapter_options(selection) {
@@ -113,11 +115,11 @@ pub async fn run(selection: &Selection, args: &InviteArgs) -> ExitCode {
         match ask::yes(&question) {
             Ok(true) => {}
             Ok(false) => {
-                eprintln!("cancelled: nothing was sent");
+                output::warn(format_args!("cancelled: nothing was sent"));
                 return ExitCode::from(1);
             }
             Err(error) => {
-                eprintln!("guestlist invite: {error}");
+                output::warn(format_args!("guestlist invite: {error}"));
                 return ExitCode::from(1);
             }
         }

@@ -38,7 +38,14 @@ impl Listing {
 /// Lists every source of `plan` to the end.
 pub async fn collect(plan: &Plan, concurrency: u16) -> Listing {
     let (tx, mut rx) = mpsc::channel(256);
-    let fetch = fetch::start(1, &plan.sources, &plan.identities, tx, concurrency);
+    let fetch = fetch::start(
+        1,
+        &plan.sources,
+        &plan.identities,
+        tx,
+        concurrency,
+        plan.limits,
+    );
     let mut listing = Listing {
         sources: plan.sources.len(),
         regions: plan.regions.len(),
@@ -98,15 +105,16 @@ pub fn report_problems(listing: &Listing, err: &mut impl Write) -> io::Result<()
         )?;
     }
     for (source, error) in &listing.failures {
-        writeln!(
-            err,
+        let line = format!(
             "error: {} {} (profile {}): {}: {}",
             source.service.id(),
             source.region,
             source.profile,
             error.code,
             error.message
-        )?;
+        );
+        // The code and message came from the network.
+        writeln!(err, "{}", format::terminal_safe(&line))?;
     }
     Ok(())
 }
@@ -188,9 +196,9 @@ fn print_table(
             ];
             if several {
                 row.push(record.profile.to_owned());
-                row.push(record.account_id.unwrap_or("").to_owned());
+                row.push(record.account_id.map(account_or_not).unwrap_or_default());
             }
-            row.push(record.administrator_id.to_owned());
+            row.push(account_or_not(record.administrator_id));
             row.push(invitation.reference().to_owned());
             row.push(match invitation.invited_at {
                 Some(at) => format!(
@@ -221,4 +229,13 @@ pub async fn run(selection: &Selection, args: &ListArgs) -> std::io::Result<Exit
     report_problems(&listing, &mut std::io::stderr().lock())?;
     output::to_stdout(|mut out| print(&listing, args.output, &mut out))?;
     Ok(ExitCode::from(listing.exit_code()))
+}
+
+/// An account id as it is, or, when the service sent something else, said so.
+fn account_or_not(id: &str) -> String {
+    if crate::validate::is_account_id(id) {
+        id.to_owned()
+    } else {
+        format!("{id:?} (not an account id)")
+    }
 }

@@ -27,11 +27,10 @@ impl MembersListing {
 }
 
 pub async fn collect(plan: &Plan) -> MembersListing {
-    let results = futures_util::future::join_all(
-        plan.sources
-            .iter()
-            .map(|source| async move { (source.id.clone(), fetch::all_members(source).await) }),
-    )
+    let results = futures_util::future::join_all(plan.sources.iter().map(|source| async move {
+        let members = fetch::all_members(source, plan.limits).await;
+        (source.id.clone(), members)
+    }))
     .await;
     let mut listing = MembersListing {
         sources: plan.sources.len(),
@@ -142,14 +141,14 @@ pub async fn run(selection: &Selection, args: &ListArgs) -> io::Result<ExitCode>
     };
     let listing = collect(&session.plan).await;
     for (source, error) in &listing.failures {
-        eprintln!(
+        output::warn(format_args!(
             "error: {} {} (profile {}): {}: {}",
             source.service.id(),
             source.region,
             source.profile,
             error.code,
             error.message
-        );
+        ));
     }
     output::to_stdout(|mut out| print(&listing, args.output, &mut out))?;
     Ok(ExitCode::from(listing.exit_code()))

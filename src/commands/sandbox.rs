@@ -13,11 +13,19 @@ pub async fn run(args: &SandboxArgs) -> std::io::Result<ExitCode> {
         Ok(scenario) => scenario,
         Err(error) => return Ok(output::refuse(format_args!("sandbox: {error}"))),
     };
+    if !args.bind.is_loopback() {
+        output::warn(format_args!(
+            "guestlist sandbox: warning: listening on {}, not loopback: anyone who can reach it can \
+             read and change the sandbox, which checks no signature",
+            args.bind
+        ));
+    }
     let stop = shutdown_signal()?;
     let started = sandbox::start(SandboxConfig {
         bind: args.bind,
         port: args.port,
         scenario,
+        read_timeout: sandbox::READ_TIMEOUT,
     })
     .await;
     let mut handle = match started {

@@ -17,6 +17,11 @@ pub enum ErrorKind {
     Credentials,
     /// The service sent a `NextToken` it had already sent: following it would never end.
     RepeatedToken,
+    /// A bound guestlist sets was reached: too many pages, too long, too large a response.
+    Bound,
+    /// The service answered with something it could not have sent: an error shape as a
+    /// success, or a row without the fields every row has.
+    Malformed,
     /// Refused before sending: guestlist runs with `--read-only`.
     ReadOnly,
     Service,
@@ -54,6 +59,8 @@ impl AwsError {
             ErrorKind::Network => "network error".into(),
             ErrorKind::Credentials => "no credentials".into(),
             ErrorKind::RepeatedToken => "repeated NextToken".into(),
+            ErrorKind::Bound => "bound reached".into(),
+            ErrorKind::Malformed => "malformed answer".into(),
             ErrorKind::ReadOnly => "refused: read-only".into(),
             ErrorKind::Service => self.code.clone(),
         }

@@ -19,13 +19,19 @@ mod wire;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::sync::{Arc, Mutex, MutexGuard};
 
-use axum::body::Bytes;
+use std::time::Duration;
+
+use axum::body::{Body, Bytes};
 use axum::extract::State;
-use axum::http::{HeaderMap, Method, Uri};
+use axum::http::{HeaderMap, Method, StatusCode, Uri};
 use axum::response::Response;
+use http_body_util::BodyExt;
+use hyper::server::conn::http1;
+use hyper_util::rt::{TokioIo, TokioTimer};
+use hyper_util::service::TowerToHyperService;
 use tokio::net::TcpListener;
-use tokio::sync::oneshot;
-use tokio::task::JoinHandle;
+use tokio::sync::{oneshot, watch};
+use tokio::task::{JoinHandle, JoinSet};
 
 pub use controls::FaultSettings;
 pub use scenario::{
@@ -44,6 +50,8 @@ pub struct SandboxConfig {
     /// 0 picks a free port.
     pub port: u16,
     pub scenario: Scenario,
+    /// How long a client may take to send a request's headers, and then its body.
+    pub read_timeout: Duration,
 }
 
 impl SandboxConfig {
@@ -53,9 +61,17 @@ impl SandboxConfig {
             bind: IpAddr::V4(Ipv4Addr::LOCALHOST),
             port: 0,
             scenario,
+            read_timeout: READ_TIMEOUT,
         }
     }
 }
+
+/// A client that sends nothing for this long loses its connection.
+pub const READ_TIMEOUT: Duration = Duration::from_secs(10);
+/// On stop, connections still open get this long to finish.
+const GRACE: Duration = Duration::from_secs(2);
+/// The most one request body may hold; AWS's own limits are far lower for these operations.
+const MAX_BODY: usize = 2 * 1024 * 1024;
 
 /// Everything the request handler needs; the world sits behind one mutex because every
 /// operation is a short, non-blocking state change.
@@ -63,6 +79,7 @@ struct Shared {
     scenario: Scenario,
     world: Mutex<World>,
     controls: Controls,
+    read_timeout: Duration,
 }
 
 impl Shared {
@@ -116,20 +133,16 @@ impl SandboxHandle {
 pub async fn start(config: SandboxConfig) -> std::io::Result<SandboxHandle> {
     let listener = TcpListener::bind((config.bind, config.port)).await?;
     let addr = listener.local_addr()?;
+    let read_timeout = config.read_timeout;
     let shared = Arc::new(Shared {
         world: Mutex::new(World::from_scenario(&config.scenario)),
         scenario: config.scenario,
         controls: Controls::default(),
+        read_timeout,
     });
     let router = axum::Router::new().fallback(handle).with_state(shared);
     let (tx, rx) = oneshot::channel::<()>();
-    let task = tokio::spawn(async move {
-        axum::serve(listener, router)
-            .with_graceful_shutdown(async {
-                let _ = rx.await;
-            })
-            .await
-    });
+    let task = tokio::spawn(serve(listener, router, read_timeout, rx));
     Ok(SandboxHandle {
         addr,
         shutdown: Some(tx),
@@ -137,21 +150,108 @@ pub async fn start(config: SandboxConfig) -> std::io::Result<SandboxHandle> {
     })
 }
 
+/// Serves each connection until `stop`; a client must send its headers within `read_timeout`.
+/// On stop, open connections finish what they were doing within [`GRACE`], then are dropped,
+/// so a client holding a half-sent request cannot keep the sandbox up.
+async fn serve(
+    listener: TcpListener,
+    router: axum::Router,
+    read_timeout: Duration,
+    mut stop: oneshot::Receiver<()>,
+) -> std::io::Result<()> {
+    let (closing, closed) = watch::channel(false);
+    let mut connections = JoinSet::new();
+    loop {
+        tokio::select! {
+            _ = &mut stop => break,
+            Some(_) = connections.join_next(), if !connections.is_empty() => {}
+            accepted = listener.accept() => {
+                let stream = match accepted {
+                    Ok((stream, _)) => stream,
+                    // Out of descriptors, or a connection reset before it was taken: the
+                    // listener itself is fine.
+                    Err(error) => {
+                        tracing::warn!(%error, "sandbox accept failed");
+                        continue;
+                    }
+                };
+                let service = TowerToHyperService::new(router.clone());
+                let mut closed = closed.clone();
+                connections.spawn(async move {
+                    let mut builder = http1::Builder::new();
+                    builder.timer(TokioTimer::new()).header_read_timeout(read_timeout);
+                    let connection = builder.serve_connection(TokioIo::new(stream), service);
+                    tokio::pin!(connection);
+                    tokio::select! {
+                        _ = connection.as_mut() => {}
+                        _ = closed.changed() => {
+                            connection.as_mut().graceful_shutdown();
+                            let _ = connection.await;
+                        }
+                    }
+                });
+            }
+        }
+    }
+    let _ = closing.send(true);
+    let drained = async { while connections.join_next().await.is_some() {} };
+    let _ = tokio::time::timeout(GRACE, drained).await;
+    connections.abort_all();
+    Ok(())
+}
+
+/// The body of a request, within the size limit and the read timeout, or an error in the
+/// shape of `service` (the request's, once known).
+async fn read_body(body: Body, timeout: Duration, service: Service) -> Result<Bytes, Response> {
+    let limited = http_body_util::Limited::new(body, MAX_BODY);
+    let refuse = |status: StatusCode, message: String| {
+        let mut error = ApiError::validation(service, message);
+        error.status = status;
+        error.into_response(service)
+    };
+    match tokio::time::timeout(timeout, limited.collect()).await {
+        Err(_) => Err(refuse(
+            StatusCode::REQUEST_TIMEOUT,
+            format!(
+                "the request body did not arrive within {} s",
+                timeout.as_secs()
+            ),
+        )),
+        Ok(Ok(collected)) => Ok(collected.to_bytes()),
+        Ok(Err(error)) if error.is::<http_body_util::LengthLimitError>() => Err(refuse(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            format!("the request body is larger than {} bytes", MAX_BODY),
+        )),
+        Ok(Err(error)) => Err(refuse(
+            StatusCode::BAD_REQUEST,
+            format!("the request body could not be read: {error}"),
+        )),
+    }
+}
+
 async fn handle(
     State(shared): State<Arc<Shared>>,
     method: Method,
     uri: Uri,
     headers: HeaderMap,
-    body: Bytes,
+    body: Body,
 ) -> Response {
     let path = uri.path();
     if let Some(control) = path.strip_prefix("/_sandbox/") {
+        let body = match read_body(body, shared.read_timeout, Service::SecurityHub).await {
+            Ok(body) => body,
+            Err(response) => return response,
+        };
         return controls::handle(&shared, &method, control, &body);
     }
 
     let caller = match wire::identify(&headers, &shared.world()) {
         Ok(caller) => caller,
         Err(rejection) => return rejection.into_response(),
+    };
+    let body = match read_body(body, shared.read_timeout, caller.service).await {
+        Ok(body) => body,
+        Err(response) => return response,
     };
     let request = Request::parse(&method, &uri, &body);
     let operation = Operation::route(&caller, &request);
@@ -161,7 +261,7 @@ async fn handle(
 
     let faults = shared.controls.faults_for(caller.service);
     if faults.latency_ms > 0 {
-        tokio::time::sleep(std::time::Duration::from_millis(faults.latency_ms)).await;
+        tokio::time::sleep(Duration::from_millis(faults.latency_ms)).await;
     }
     if let Some(fault) = faults.draw() {
         return ApiError::fault(caller.service, fault).into_response(caller.service);

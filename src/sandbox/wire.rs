@@ -101,15 +101,20 @@ impl Rejection {
 
 /// Reads `Authorization: AWS4-HMAC-SHA256 Credential=KEYID/DATE/REGION/SERVICE/aws4_request, …`.
 pub fn identify(headers: &HeaderMap, world: &World) -> Result<Caller, Rejection> {
-    let Some(authorization) = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-    else {
+    let Some(authorization) = headers.get(header::AUTHORIZATION) else {
         return Err(Rejection {
             service: None,
             status: StatusCode::FORBIDDEN,
             code: "MissingAuthenticationTokenException",
             message: "Missing Authentication Token".into(),
+        });
+    };
+    let Ok(authorization) = authorization.to_str() else {
+        return Err(Rejection {
+            service: None,
+            status: StatusCode::FORBIDDEN,
+            code: "IncompleteSignatureException",
+            message: "The Authorization header holds characters that are not ASCII.".into(),
         });
     };
     let scope = authorization

@@ -127,10 +127,20 @@ async fn accepting_in_security_hub_offers_enabling_it_first_and_is_audited() {
     );
 
     let log = std::fs::read_to_string(dir.0.join("audit.jsonl")).unwrap();
-    let entries: Vec<serde_json::Value> = log
+    let lines: Vec<serde_json::Value> = log
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
         .collect();
+    // Each change is its intent, then its outcome, under one id.
+    for pair in lines.chunks(2) {
+        assert_eq!(
+            (&pair[0]["phase"], &pair[1]["phase"]),
+            (&"intent".into(), &"outcome".into())
+        );
+        assert_eq!(pair[0]["id"], pair[1]["id"]);
+    }
+    let entries: Vec<&serde_json::Value> =
+        lines.iter().filter(|e| e["phase"] == "outcome").collect();
     let operations: Vec<&str> = entries
         .iter()
         .map(|e| e["operation"].as_str().unwrap())
@@ -450,4 +460,42 @@ async fn read_only_refuses_every_change_before_it_is_sent() {
             "{operation} left the process"
         );
     }
+}
+
+#[tokio::test]
+async fn a_batch_is_audited_per_account_not_as_ok_when_some_were_not_processed() {
+    let sandbox = demo().await;
+    let (dir, log) = audit_log();
+    let options = AdapterOptions {
+        read_only: false,
+        audit: Some(log),
+    };
+    let gd = adapter(
+        &sandbox,
+        MEMBER_KEY,
+        ServiceKind::GuardDuty,
+        "us-east-1",
+        &options,
+    )
+    .await;
+    let mut pending = invitations(&gd).await;
+    let mut stranger = pending[0].clone();
+    stranger.administrator_id = "199999999999".into();
+    pending.push(stranger);
+    let results = answer(&gd, Response::Decline, Vec::new(), &pending).await;
+    assert!(results.last().unwrap().is_err());
+    let log = std::fs::read_to_string(dir.0.join("audit.jsonl")).unwrap();
+    let outcome: serde_json::Value = log
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+        .find(|e| e["phase"] == "outcome" && e["operation"] == "DeclineInvitations")
+        .unwrap();
+    assert_eq!(outcome["outcome"], "partial", "{outcome}");
+    assert_eq!(outcome["accounts"][&pending[0].administrator_id], "ok");
+    assert!(
+        outcome["accounts"]["199999999999"]
+            .as_str()
+            .unwrap()
+            .contains("has not invited")
+    );
 }

@@ -156,15 +156,13 @@ async fn invite_creates_and_invites_in_each_service_and_the_member_sees_it() {
         1
     );
 
+    // What was done: the outcome line of each change (its intent line precedes it).
     let audit = std::fs::read_to_string(format!("{dir}/audit.jsonl")).unwrap();
     let operations: Vec<String> = audit
         .lines()
-        .map(|l| {
-            serde_json::from_str::<serde_json::Value>(l).unwrap()["operation"]
-                .as_str()
-                .unwrap()
-                .to_owned()
-        })
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+        .filter(|e| e["phase"] == "outcome")
+        .map(|e| e["operation"].as_str().unwrap().to_owned())
         .collect();
     assert_eq!(
         operations,

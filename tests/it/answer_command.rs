@@ -25,7 +25,15 @@ impl StateDir {
         StateDir(path)
     }
 
+    /// What was done: the audit log's outcome lines (each follows its intent).
     fn audit(&self) -> Vec<serde_json::Value> {
+        self.audit_lines()
+            .into_iter()
+            .filter(|e| e["phase"] == "outcome")
+            .collect()
+    }
+
+    fn audit_lines(&self) -> Vec<serde_json::Value> {
         std::fs::read_to_string(self.0.join("audit.jsonl"))
             .unwrap_or_default()
             .lines()
@@ -68,6 +76,47 @@ async fn changes(sandbox: &SandboxHandle) -> Vec<String> {
         .filter(|op| !guestlist::aws::read_only::is_read(op.split(':').nth(1).unwrap()))
         .cloned()
         .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_intent_is_recorded_before_the_request_and_without_it_nothing_is_sent() {
+    let sandbox = demo().await;
+    let state = StateDir::new();
+    let args = [
+        "accept",
+        "--service",
+        "securityhub",
+        "--region",
+        "us-east-1",
+        "--administrator",
+        ADMIN,
+        "--yes",
+    ];
+    let output = as_member(&sandbox, &state, &args).await;
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let lines = state.audit_lines();
+    let phases: Vec<&str> = lines.iter().map(|e| e["phase"].as_str().unwrap()).collect();
+    assert_eq!(phases, ["intent", "outcome"]);
+    assert_eq!(lines[0]["id"], lines[1]["id"]);
+    assert!(lines[0].get("outcome").is_none());
+
+    // A full disk: the intent cannot be written, so the accept is never sent.
+    let full = demo().await;
+    let state = StateDir::new();
+    std::fs::create_dir_all(&state.0).unwrap();
+    std::os::unix::fs::symlink("/dev/full", state.0.join("audit.jsonl")).unwrap();
+    let output = as_member(&full, &state, &args).await;
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("was not sent"),
+        "{}",
+        stderr(&output)
+    );
+    assert!(
+        changes(&full).await.is_empty(),
+        "{:?}",
+        changes(&full).await
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

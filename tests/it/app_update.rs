@@ -346,6 +346,46 @@ fn the_detail_needs_a_row() {
 }
 
 #[test]
+fn copying_an_id_with_control_characters_copies_them_escaped() {
+    let mut state = state();
+    let id = source(SecurityHub, "us-east-1");
+    let mut hostile = invitation(SecurityHub, "us-east-1", "111122223333", 1);
+    hostile.invitation_id = Some("abc\u{1b}]52;c;ZXZpbA==\u{7}".into());
+    page(&mut state, &id, vec![hostile]);
+    finish(&mut state, &id);
+    let effects = press(&mut state, "y");
+    let [Effect::Copy(text)] = effects.as_slice() else {
+        panic!("{effects:?}");
+    };
+    assert!(
+        !text.contains('\u{1b}') && !text.contains('\u{7}'),
+        "{text:?}"
+    );
+    assert!(text.starts_with("abc"));
+}
+
+#[test]
+fn a_huge_refresh_interval_times_the_backoff_does_not_overflow() {
+    let mut state = state();
+    state.live.interval = Some(std::time::Duration::from_secs(u64::MAX / 4));
+    let id = source(GuardDuty, "us-east-1");
+    for _ in 0..3 {
+        fail(
+            &mut state,
+            &id,
+            ErrorKind::Throttled,
+            "ThrottlingException",
+            "slow down",
+        );
+    }
+    let failing = state.sources.iter().find(|s| s.id == id).unwrap();
+    assert!(
+        failing.backoff_until.is_some(),
+        "backing off, as far as a date goes"
+    );
+}
+
+#[test]
 fn ticks_turn_the_spinner_only_while_loading() {
     let mut state = state();
     send(&mut state, Msg::Tick(now()));
@@ -483,7 +523,10 @@ mod answering {
                 }],
             },
         );
-        assert_eq!(commands, [Effect::Refetch { source: gd }]);
+        assert!(
+            matches!(commands.as_slice(), [Effect::Refetch { source, .. }] if *source == gd),
+            "{commands:?}"
+        );
         assert!(
             state
                 .invitations
@@ -518,6 +561,92 @@ mod answering {
         assert!(
             matches!(state.invitations.note(&sh_key), Some(Note::Failed(Response::Accept, reason)) if reason.contains("InvalidAccess"))
         );
+    }
+
+    /// What a confirming re-listing asks for: its generation.
+    fn refetch(effects: &[Effect]) -> u64 {
+        match effects {
+            [Effect::Refetch { generation, .. }] => *generation,
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_newer_listing_of_a_source_supersedes_the_older_and_drops_its_pages() {
+        let mut state = loaded();
+        let sh = source(SecurityHub, "us-east-1");
+        let answered = |state: &mut guestlist::app::AppState| {
+            send(
+                state,
+                Msg::Answered {
+                    source: sh.clone(),
+                    response: Response::Decline,
+                    outcomes: Vec::new(),
+                },
+            )
+        };
+        // Two actions on one source, quickly: each asks for a confirming re-listing.
+        let first = refetch(&answered(&mut state));
+        let second = refetch(&answered(&mut state));
+        assert_ne!(first, second);
+        let rows = |admin: &str, n: usize| -> Vec<_> {
+            (0..n)
+                .map(|i| invitation(SecurityHub, "us-east-1", &format!("{admin}{i:02}"), 1))
+                .collect()
+        };
+        let page = |generation, invitations| {
+            Msg::Fetch(FetchEvent::Page {
+                generation,
+                source: sh.clone(),
+                invitations,
+            })
+        };
+        let finished = |generation| {
+            Msg::Fetch(FetchEvent::Finished {
+                generation,
+                source: sh.clone(),
+                elapsed: std::time::Duration::from_millis(5),
+            })
+        };
+        // The older listing's pages arrive interleaved with the newer one's, and it finishes last.
+        send(&mut state, page(second, rows("1000000000", 50)));
+        send(&mut state, page(first, rows("2000000000", 50)));
+        send(&mut state, page(second, rows("1000000001", 10)));
+        send(&mut state, finished(second));
+        send(&mut state, page(first, rows("2000000001", 20)));
+        send(&mut state, finished(first));
+        let shown: Vec<_> = state
+            .invitations
+            .visible_rows()
+            .filter(|r| r.invitation.source() == sh)
+            .collect();
+        assert_eq!(shown.len(), 60, "exactly the newer listing");
+        assert!(
+            shown
+                .iter()
+                .all(|r| r.invitation.administrator_id.starts_with('1'))
+        );
+        assert_eq!(state.changes.gone, 1, "only the old invitation went");
+        let source = state.sources.iter().find(|s| s.id == sh).unwrap();
+        assert_eq!((source.pages, source.items), (2, 60));
+    }
+
+    #[test]
+    fn a_row_with_an_answer_in_flight_cannot_be_answered_again() {
+        let mut state = loaded();
+        press(&mut state, "a");
+        ready(&mut state, Vec::new());
+        let sent = press(&mut state, "y");
+        assert!(
+            matches!(sent.as_slice(), [Effect::Answer { .. }]),
+            "{sent:?}"
+        );
+        // Still on the same row, still in flight: nothing opens, and it says why.
+        let again = press(&mut state, "a");
+        assert!(again.is_empty(), "{again:?}");
+        assert!(state.dialog().is_none());
+        let notice = state.notice.clone().unwrap_or_default();
+        assert!(notice.contains("still in flight"), "{notice}");
     }
 
     #[test]

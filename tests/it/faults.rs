@@ -65,7 +65,14 @@ async fn dashboard(sandbox: &SandboxHandle) -> AppState {
         chrono::Utc::now(),
     );
     let (tx, mut rx) = mpsc::channel(64);
-    let _fetch = fetch::start(state.generation, &plan.sources, &plan.identities, tx, 16);
+    let _fetch = fetch::start(
+        state.generation,
+        &plan.sources,
+        &plan.identities,
+        tx,
+        16,
+        plan.limits,
+    );
     let drive = async {
         while state.is_loading() {
             let event = rx.recv().await.expect("events until every source is done");

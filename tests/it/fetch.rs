@@ -7,6 +7,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use crate::common::*;
 use aws_config::retry::RetryConfig;
 use futures_util::future::BoxFuture;
+use guestlist::aws::paging::Limits;
 use guestlist::aws::{AdapterOptions, InvitationPage, Invitations, MemberPage, Members, Service};
 use guestlist::commands::list;
 use guestlist::fetch::{self, FetchEvent};
@@ -100,7 +101,7 @@ async fn identity(sandbox: &guestlist::sandbox::SandboxHandle, account: &str) ->
 
 async fn events_of(sources: &[PlannedSource], identities: &[Identity]) -> Vec<FetchEvent> {
     let (tx, mut rx) = mpsc::channel(64);
-    let fetch = fetch::start(7, sources, identities, tx, 16);
+    let fetch = fetch::start(7, sources, identities, tx, 16, Limits::default());
     let mut events = Vec::new();
     while let Some(event) = rx.recv().await {
         events.push(event);
@@ -330,7 +331,9 @@ fn repeating_source() -> (Arc<RepeatingTokens>, PlannedSource) {
 #[tokio::test]
 async fn the_members_pager_and_the_answer_command_stop_at_a_repeated_token() {
     let (adapter, source) = repeating_source();
-    let error = fetch::all_members(&source).await.unwrap_err();
+    let error = fetch::all_members(&source, Limits::default())
+        .await
+        .unwrap_err();
     assert_eq!(error.kind, ErrorKind::RepeatedToken);
     assert_eq!(adapter.calls.load(Ordering::SeqCst), 2);
 
@@ -338,7 +341,7 @@ async fn the_members_pager_and_the_answer_command_stop_at_a_repeated_token() {
     let (adapter, source) = repeating_source();
     let error = tokio::time::timeout(
         std::time::Duration::from_secs(10),
-        fetch::find_invitation(&source, |_| false),
+        fetch::find_invitation(&source, Limits::default(), |_| false),
     )
     .await
     .expect("stops instead of following the token forever")
@@ -385,7 +388,7 @@ async fn dropping_a_fetch_cancels_it() {
     )
     .unwrap();
     let (tx, mut rx) = mpsc::channel(64);
-    let fetch = fetch::start(1, &plan.sources, &plan.identities, tx, 8);
+    let fetch = fetch::start(1, &plan.sources, &plan.identities, tx, 8, plan.limits);
     drop(fetch);
     // Every sender went with the aborted tasks: the channel closes without a page.
     let mut pages = 0;

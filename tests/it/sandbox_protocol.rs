@@ -6,7 +6,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use crate::common::*;
-use guestlist::sandbox::Scenario;
+use guestlist::sandbox::{SandboxHandle, Scenario};
 
 #[tokio::test]
 async fn sts_names_the_account_of_the_access_key() {
@@ -420,10 +420,11 @@ fn guestlist() -> Command {
     Command::new(env!("CARGO_BIN_EXE_guestlist"))
 }
 
-#[test]
-fn the_sandbox_command_prints_where_it_listens_and_stops_on_sigterm() {
+/// `guestlist sandbox ARGS` as a process, and the first line it printed.
+fn sandbox_process(args: &[&str]) -> (std::process::Child, String) {
     let mut child = guestlist()
-        .args(["sandbox", "--port", "0"])
+        .arg("sandbox")
+        .args(args)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -431,6 +432,12 @@ fn the_sandbox_command_prints_where_it_listens_and_stops_on_sigterm() {
     let mut stdout = BufReader::new(child.stdout.take().unwrap());
     let mut first = String::new();
     stdout.read_line(&mut first).unwrap();
+    (child, first)
+}
+
+#[test]
+fn the_sandbox_command_prints_where_it_listens_and_stops_on_sigterm() {
+    let (mut child, first) = sandbox_process(&["--port", "0"]);
     let url = first
         .trim()
         .strip_prefix("listening on http://127.0.0.1:")
@@ -485,4 +492,158 @@ fn a_busy_port_is_one_line_without_a_report() {
     assert_eq!(stderr.trim().lines().count(), 1, "{stderr}");
     assert!(stderr.contains("cannot listen on 127.0.0.1:"), "{stderr}");
     assert!(!stderr.contains('\x1b'), "no escape codes: {stderr}");
+}
+
+/// Sends `bytes` as they are on a fresh connection; the response, or None when the sandbox
+/// closed the connection without one.
+async fn raw_bytes(sandbox: &SandboxHandle, bytes: &[u8]) -> Option<RawResponse> {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut stream = tokio::net::TcpStream::connect(sandbox.addr())
+        .await
+        .unwrap();
+    stream.write_all(bytes).await.unwrap();
+    let mut response = Vec::new();
+    tokio::time::timeout(Duration::from_secs(10), stream.read_to_end(&mut response))
+        .await
+        .expect("the sandbox answers or closes")
+        .ok()?;
+    let text = String::from_utf8_lossy(&response).into_owned();
+    let (head, body) = text.split_once("\r\n\r\n")?;
+    let mut lines = head.lines();
+    let status = lines.next()?.split_whitespace().nth(1)?.parse().ok()?;
+    let headers = lines
+        .filter_map(|l| l.split_once(": "))
+        .map(|(k, v)| (k.to_owned(), v.to_owned()))
+        .collect();
+    Some(RawResponse {
+        status,
+        headers,
+        body: body.to_owned(),
+    })
+}
+
+fn assert_aws_shaped(response: &RawResponse, status: u16, code: &str) {
+    assert_eq!(response.status, status, "{}", response.body);
+    assert_eq!(
+        response.header("x-amzn-ErrorType"),
+        Some(code),
+        "{:?}",
+        response.headers
+    );
+    assert!(
+        response
+            .header("content-type")
+            .unwrap_or("")
+            .contains("json"),
+        "{:?}",
+        response.headers
+    );
+    response.json();
+}
+
+#[tokio::test]
+async fn bodies_over_the_limit_broken_chunks_and_non_ascii_signatures_get_aws_answers() {
+    let sandbox = demo().await;
+    let auth = authorization(MEMBER_KEY, "us-east-1", "securityhub");
+    let big = vec![b' '; 3 * 1024 * 1024];
+    let too_large = raw(
+        &sandbox,
+        "POST",
+        "/invitations/decline",
+        &[
+            ("Authorization", &auth),
+            ("Content-Type", "application/json"),
+        ],
+        &big,
+    )
+    .await;
+    assert_aws_shaped(&too_large, 413, "InvalidInputException");
+
+    let broken = format!(
+        "POST /invitations/decline HTTP/1.1\r\nHost: x\r\nAuthorization: {auth}\r\n\
+         Transfer-Encoding: chunked\r\nConnection: close\r\n\r\nzz\r\nnot a chunk\r\n0\r\n\r\n"
+    );
+    let broken = raw_bytes(&sandbox, broken.as_bytes())
+        .await
+        .expect("an answer");
+    assert_aws_shaped(&broken, 400, "InvalidInputException");
+
+    let not_ascii = raw(
+        &sandbox,
+        "GET",
+        "/invitations",
+        &[("Authorization", "AWS4-HMAC-SHA256 Credential=é/…")],
+        b"",
+    )
+    .await;
+    assert_aws_shaped(&not_ascii, 403, "IncompleteSignatureException");
+}
+
+#[tokio::test]
+async fn a_client_that_never_finishes_its_headers_is_disconnected() {
+    let mut config = guestlist::sandbox::SandboxConfig::local(Scenario::demo());
+    config.read_timeout = Duration::from_millis(300);
+    let sandbox = guestlist::sandbox::start(config).await.unwrap();
+    let started = std::time::Instant::now();
+    let answer = raw_bytes(&sandbox, b"GET /invitations HTTP/1.1\r\nHost: x\r\n").await;
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "held for {:?}",
+        started.elapsed()
+    );
+    // hyper answers 408 or just closes: either way the connection is not held.
+    let status = answer.map(|a| a.status);
+    assert!(status.is_none_or(|s| s == 408), "{status:?}");
+}
+
+#[test]
+fn sigterm_stops_the_sandbox_even_while_a_client_holds_a_half_sent_request() {
+    use std::io::Write;
+    let (mut child, first) = sandbox_process(&["--port", "0"]);
+    let port: u16 = first
+        .trim()
+        .rsplit(':')
+        .next()
+        .and_then(|p| p.parse().ok())
+        .unwrap();
+    let mut half = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+    half.write_all(
+        b"POST /invitations/decline HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{",
+    )
+    .unwrap();
+    std::thread::sleep(Duration::from_millis(200));
+    let status = Command::new("kill")
+        .arg(child.id().to_string())
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "still running 10 s after SIGTERM"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert!(status.success(), "{status:?}");
+    drop(half);
+}
+
+#[test]
+fn binding_beyond_loopback_warns_that_anyone_can_reach_it() {
+    let mut child = guestlist()
+        .args(["sandbox", "--bind", "0.0.0.0", "--port", "0"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stderr = BufReader::new(child.stderr.take().unwrap());
+    let mut warning = String::new();
+    stderr.read_line(&mut warning).unwrap();
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(warning.contains("not loopback"), "{warning}");
 }

@@ -300,3 +300,34 @@ fn ctrl_z_hands_the_terminal_back_and_fg_takes_it_again() {
     );
     assert_cooked(&session.terminal_settings());
 }
+
+#[cfg(target_os = "linux")]
+#[test]
+fn sigterm_sighup_and_sigint_restore_the_terminal() {
+    for (signal, number) in [("TERM", 15), ("HUP", 1), ("INT", 2)] {
+        let mut session = Session::start("--demo", &[]);
+        session.wait_for("invitations");
+        let (pid, _) = dashboard_process(&session).expect("the dashboard runs");
+        let status = std::process::Command::new("kill")
+            .args([&format!("-{signal}"), &pid.to_string()])
+            .status()
+            .unwrap();
+        assert!(status.success());
+        session.wait_for_output("END-OF-SESSION");
+        let (before_exit, after) = session.seen.rsplit_once("EXIT=").unwrap();
+        assert!(
+            after.starts_with(&(128 + number).to_string()),
+            "SIG{signal}: exit {}",
+            &after[..after.len().min(4)]
+        );
+        let last_frame = before_exit.rsplit_once("\u{1b}[?1049h").unwrap().1;
+        for (sequence, what) in [
+            ("\u{1b}[?1049l", "left the alternate screen"),
+            ("\u{1b}[?1000l", "stopped capturing the mouse"),
+            ("\u{1b}[?25h", "showed the cursor"),
+        ] {
+            assert!(last_frame.contains(sequence), "SIG{signal}: never {what}");
+        }
+        assert_cooked(&session.terminal_settings());
+    }
+}

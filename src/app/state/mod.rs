@@ -96,7 +96,10 @@ pub struct AppState {
     pub identities: BTreeMap<String, IdentityState>,
     pub sources: Vec<SourceState>,
     source_index: HashMap<SourceId, usize>,
+    /// The generation of the last fetch of many sources: identities are resolved in it.
     pub generation: u64,
+    /// Generations handed out so far; each new listing takes the next.
+    generations_issued: u64,
     /// The service tab both screens show.
     pub tab: ServiceTab,
     pub screen: Screen,
@@ -155,6 +158,7 @@ impl AppState {
             sources: ids.into_iter().map(SourceState::new).collect(),
             source_index,
             generation: 1,
+            generations_issued: 1,
             tab: ServiceTab::All,
             screen: Screen::Invitations,
             overlay: Overlay::Table,
@@ -227,6 +231,11 @@ impl AppState {
     /// The account an invitation was received by, or its profile name while unknown.
     pub fn account_label<'a>(&'a self, invitation: &'a Invitation) -> &'a str {
         invitations::account_label(&self.identities, invitation)
+    }
+
+    fn new_generation(&mut self) -> u64 {
+        self.generations_issued += 1;
+        self.generations_issued
     }
 
     pub fn next_dialog_id(&mut self) -> u64 {

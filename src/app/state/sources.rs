@@ -74,6 +74,9 @@ pub struct SourceState {
     pub failures: u32,
     /// Automatic refreshes leave it alone until then.
     pub backoff_until: Option<DateTime<Utc>>,
+    /// The listing it takes events from: at most one is in flight, and a newer one (a refresh,
+    /// or the re-listing that confirms an action) supersedes the older, whose pages are dropped.
+    pub generation: u64,
 }
 
 impl SourceState {
@@ -88,6 +91,7 @@ impl SourceState {
             listed_at: None,
             failures: 0,
             backoff_until: None,
+            generation: 1,
         }
     }
 
@@ -107,21 +111,37 @@ impl AppState {
             .map_or(&[], |group| self.invitations.group(group))
     }
 
-    /// A fetch for `generation` begins: every source is queued again. Rows already complete
-    /// stay on screen until their source's new listing completes.
-    pub fn begin_generation(&mut self, generation: u64) {
+    /// A fetch of every source begins: every source is queued again. Rows already complete
+    /// stay on screen until their source's new listing completes. Returns its generation.
+    pub fn begin_generation(&mut self) -> u64 {
         let all: Vec<SourceId> = self.source_ids();
-        self.begin_generation_of(generation, &all);
+        self.begin_generation_of(&all)
     }
 
-    /// A fetch of `which` begins as `generation`; the other sources keep what they have.
-    pub fn begin_generation_of(&mut self, generation: u64, which: &[SourceId]) {
+    /// A fetch of `which` begins as a new generation, returned; the other sources keep what
+    /// they have, and any listing of `which` still in flight is superseded.
+    pub fn begin_generation_of(&mut self, which: &[SourceId]) -> u64 {
+        let generation = self.new_generation();
         self.generation = generation;
         self.changes.gone = 0;
+        self.begin_listings(generation, which);
+        generation
+    }
+
+    /// One source is listed again (to confirm what an action changed), as a new generation of
+    /// its own: a listing of it still in flight is superseded, the others go on.
+    pub fn begin_listing(&mut self, source: &SourceId) -> u64 {
+        let generation = self.new_generation();
+        self.begin_listings(generation, std::slice::from_ref(source));
+        generation
+    }
+
+    fn begin_listings(&mut self, generation: u64, which: &[SourceId]) {
         for (group, source) in self.sources.iter_mut().enumerate() {
             if !which.contains(&source.id) {
                 continue;
             }
+            source.generation = generation;
             source.phase = Phase::Queued;
             source.pages = 0;
             source.items = 0;
@@ -208,6 +228,12 @@ impl AppState {
         }
     }
 
+    /// Whether `generation` is the listing `id` takes events from now.
+    pub fn is_current(&self, id: &SourceId, generation: u64) -> bool {
+        self.group_of(id)
+            .is_some_and(|group| self.sources[group].generation == generation)
+    }
+
     /// Sources an automatic refresh should list: all but those backing off.
     pub fn due_sources(&self) -> Vec<SourceId> {
         self.sources
@@ -230,9 +256,12 @@ impl AppState {
         {
             source.failures = source.failures.saturating_add(1);
             let factor = 2u32.saturating_pow(source.failures).min(MAX_BACKOFF);
-            source.backoff_until = chrono::Duration::from_std(interval * factor)
+            // Saturating: a huge interval times the factor must not overflow.
+            let wait = interval.saturating_mul(factor);
+            source.backoff_until = chrono::Duration::from_std(wait)
                 .ok()
-                .map(|wait| now + wait);
+                .and_then(|wait| now.checked_add_signed(wait))
+                .or(Some(DateTime::<Utc>::MAX_UTC));
         }
         source.phase = Phase::Failed { error, elapsed };
         // Keep what a first listing delivered before it failed: partial, but real.

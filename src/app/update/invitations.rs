@@ -9,6 +9,7 @@ use super::Effect;
 use crate::app::effect::Answer;
 use crate::app::state::dialogs::{Dialog, Note};
 use crate::app::state::overlay::Overlay;
+use crate::app::state::table::TableRow;
 use crate::app::state::{AppState, IdentityState};
 use crate::fetch::FetchEvent;
 use crate::format;
@@ -28,9 +29,8 @@ pub(super) fn tick(state: &mut AppState, now: DateTime<Utc>) -> Vec<Effect> {
         return Vec::new();
     }
     let sources = state.due_sources();
-    let generation = state.generation + 1;
     state.live.next_at = None;
-    state.begin_generation_of(generation, &sources);
+    let generation = state.begin_generation_of(&sources);
     if sources.is_empty() {
         schedule_next(state);
         return Vec::new();
@@ -45,13 +45,16 @@ fn schedule_next(state: &mut AppState) {
     state.live.next_at = state
         .live
         .interval
-        .and_then(|interval| chrono::Duration::from_std(interval).ok())
-        .map(|interval| state.now + interval);
+        .and_then(|interval| later(state.now, interval));
+}
+
+/// `now` plus `wait`, or None past what a date can hold: never a panic.
+pub(crate) fn later(now: DateTime<Utc>, wait: std::time::Duration) -> Option<DateTime<Utc>> {
+    now.checked_add_signed(chrono::Duration::from_std(wait).ok()?)
 }
 
 pub(super) fn refresh(state: &mut AppState) -> Vec<Effect> {
-    let generation = state.generation + 1;
-    state.begin_generation(generation);
+    let generation = state.begin_generation();
     vec![Effect::Fetch { generation }]
 }
 
@@ -68,8 +71,22 @@ pub(super) fn toggle_live(state: &mut AppState) {
 }
 
 pub(super) fn fetched(state: &mut AppState, event: FetchEvent) -> Vec<Effect> {
-    if event.generation() != state.generation {
-        return Vec::new(); // from a superseded fetch
+    // From a superseded fetch, or a superseded listing of its source.
+    let current = match &event {
+        FetchEvent::Identity { generation, .. } => *generation == state.generation,
+        FetchEvent::Started { source, generation }
+        | FetchEvent::Page {
+            source, generation, ..
+        }
+        | FetchEvent::Finished {
+            source, generation, ..
+        }
+        | FetchEvent::Failed {
+            source, generation, ..
+        } => state.is_current(source, *generation),
+    };
+    if !current {
+        return Vec::new();
     }
     let was_loading = state.is_loading();
     let new_before = state.changes.new.len();
@@ -126,6 +143,16 @@ pub(super) fn open_dialog(state: &mut AppState, response: Response) -> Vec<Effec
     let mut skipped = Vec::new();
     for row in state.invitations.chosen() {
         let invitation = &row.invitation;
+        if let Some(Note::Working(working)) = state.invitations.note(row.key()) {
+            skipped.push(format!(
+                "{} {} from {}: {} is still in flight; wait for it",
+                invitation.service,
+                invitation.region,
+                invitation.administrator_id,
+                working.verb()
+            ));
+            continue;
+        }
         match response.applies_to(invitation) {
             Ok(()) => targets.push((
                 invitation.source(),
@@ -234,5 +261,6 @@ pub(super) fn answered(
             }
         }
     }
-    vec![Effect::Refetch { source }]
+    let generation = state.begin_listing(&source);
+    vec![Effect::Refetch { source, generation }]
 }

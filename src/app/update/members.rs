@@ -49,9 +49,19 @@ pub(super) fn open_form(state: &mut AppState) -> Vec<Effect> {
 
 /// Asks before withdrawing invitations or removing the chosen members.
 pub(super) fn propose(state: &mut AppState, change: MemberChange) {
-    let targets = state.members.chosen();
+    let chosen = state.members.chosen();
+    let table = &state.members.table;
+    let (busy, targets): (Vec<_>, Vec<_>) = chosen
+        .into_iter()
+        .partition(|m| table.note(&m.key()) == Some(&MemberNote::Working));
     if targets.is_empty() {
-        state.notice = Some("no member is selected".into());
+        state.notice = Some(match busy.first() {
+            Some(member) => format!(
+                "{} in {} {} has a change in flight; wait for it",
+                member.account_id, member.service, member.region
+            ),
+            None => "no member is selected".into(),
+        });
         return;
     }
     if change == MemberChange::WithdrawInvitation

@@ -123,7 +123,9 @@ pub(super) fn copy_selected(state: &mut AppState) -> Vec<Effect> {
             .map(|m| m.account_id.clone()),
     };
     match text.filter(|t| !t.is_empty()) {
+        // What the service sent may hold control characters: the clipboard gets them escaped.
         Some(text) => {
+            let text = crate::format::terminal_safe(&text).into_owned();
             state.notice = Some(format!("copied {text}"));
             vec![Effect::Copy(text)]
         }

@@ -150,8 +150,17 @@ pub fn send(state: &mut AppState, msg: Msg) -> Vec<Effect> {
     guestlist::tui::apply(state, msg)
 }
 
+/// The listing a source takes events from now.
+fn listing(state: &AppState, source: &SourceId) -> u64 {
+    state
+        .sources
+        .iter()
+        .find(|s| s.id == *source)
+        .map_or(state.generation, |s| s.generation)
+}
+
 pub fn page(state: &mut AppState, source: &SourceId, invitations: Vec<Invitation>) {
-    let generation = state.generation;
+    let generation = listing(state, source);
     send(
         state,
         Msg::Fetch(FetchEvent::Started {
@@ -170,7 +179,7 @@ pub fn page(state: &mut AppState, source: &SourceId, invitations: Vec<Invitation
 }
 
 pub fn finish(state: &mut AppState, source: &SourceId) {
-    let generation = state.generation;
+    let generation = listing(state, source);
     send(
         state,
         Msg::Fetch(FetchEvent::Finished {
@@ -182,7 +191,7 @@ pub fn finish(state: &mut AppState, source: &SourceId) {
 }
 
 pub fn fail(state: &mut AppState, source: &SourceId, kind: ErrorKind, code: &str, message: &str) {
-    let generation = state.generation;
+    let generation = listing(state, source);
     send(
         state,
         Msg::Fetch(FetchEvent::Failed {
