@@ -14,7 +14,9 @@ use futures_util::{StreamExt, TryStreamExt};
 
 use crate::aws;
 use crate::aws::paging::{self, Limits};
-use crate::model::{AwsError, Invitation, Member, SourceId};
+use aws_config::SdkConfig;
+
+use crate::model::{AwsError, ErrorKind, Invitation, Member, SourceId};
 use crate::plan::{Identity, PlannedSource};
 
 /// Enough for 3 services in every region of one identity to run together.
@@ -105,11 +107,16 @@ pub fn start(
         let events = events.clone();
         let source = source.clone();
         let slots = slots.clone();
+        // Its identity, to ask STS what a rejected token means.
+        let identity = identities
+            .iter()
+            .find(|i| i.profile == source.id.profile)
+            .map(|i| i.config.clone());
         tasks.spawn(async move {
             let Ok(_slot) = slots.acquire_owned().await else {
                 return;
             };
-            list_source(generation, source, events, limits).await;
+            list_source(generation, source, identity, events, limits).await;
         });
     }
     Fetch { tasks }
@@ -119,6 +126,7 @@ pub fn start(
 async fn list_source(
     generation: u64,
     source: PlannedSource,
+    identity: Option<SdkConfig>,
     events: mpsc::Sender<FetchEvent>,
     limits: Limits,
 ) {
@@ -157,6 +165,13 @@ async fn list_source(
             }
         }
     };
+    let outcome = match outcome {
+        Err(error) if error.kind == ErrorKind::TokenRejected => match &identity {
+            Some(identity) => Err(explain_rejection(error, identity, &id.region).await),
+            None => Err(error),
+        },
+        other => other,
+    };
     let elapsed = started.elapsed();
     match &outcome {
         Ok(()) => tracing::debug!(source = %id, pages, ?elapsed, "listed"),
@@ -176,6 +191,26 @@ async fn list_source(
         },
     };
     let _ = events.send(event).await;
+}
+
+/// What a token a service rejected in `region` means, from what STS says: in that region (a
+/// region the account has not enabled says so), and as the identity anywhere (a key STS
+/// rejects everywhere is not valid at all; one it accepts elsewhere is a global-endpoint
+/// token an opt-in region does not take). A service's word alone never decides.
+async fn explain_rejection(error: AwsError, identity: &SdkConfig, region: &str) -> AwsError {
+    let here = aws::caller_account(&aws::with_region(identity, region)).await;
+    let kind = match here {
+        Ok(_) => return error,
+        Err(sts) if sts.kind == ErrorKind::RegionNotEnabled => ErrorKind::RegionNotEnabled,
+        Err(sts) if sts.kind == ErrorKind::TokenRejected => {
+            match aws::caller_account(identity).await {
+                Ok(_) => ErrorKind::TokenNotValidInRegion,
+                Err(_) => ErrorKind::CredentialsRejected,
+            }
+        }
+        Err(_) => return error,
+    };
+    AwsError { kind, ..error }
 }
 
 /// Every page of one source's members.

@@ -58,9 +58,9 @@ impl AwsError {
 
     pub fn from_code(code: &str, message: String) -> Self {
         let kind = match code {
-            "UnrecognizedClientException" | "InvalidClientTokenId" | "OptInRequired" => {
-                ErrorKind::RegionNotEnabled
-            }
+            // Never "region not enabled" on a service's word alone: the fetcher asks STS.
+            "UnrecognizedClientException" | "InvalidClientTokenId" => ErrorKind::TokenRejected,
+            "OptInRequired" | "RegionDisabledException" => ErrorKind::RegionNotEnabled,
             "AccessDeniedException" | "AccessDenied" | "UnauthorizedOperation" => {
                 ErrorKind::AccessDenied
             }
@@ -100,13 +100,14 @@ mod tests {
         let kind = |code: &str| AwsError::from_code(code, String::new()).kind;
         assert_eq!(
             kind("UnrecognizedClientException"),
-            ErrorKind::RegionNotEnabled
+            ErrorKind::TokenRejected
         );
+        assert_eq!(kind("RegionDisabledException"), ErrorKind::RegionNotEnabled);
         assert_eq!(kind("AccessDeniedException"), ErrorKind::AccessDenied);
         assert_eq!(kind("InvalidAccessException"), ErrorKind::NotEnabled);
         assert_eq!(kind("TooManyRequestsException"), ErrorKind::Throttled);
         assert_eq!(kind("InternalException"), ErrorKind::Service);
-        assert!(!AwsError::from_code("UnrecognizedClientException", String::new()).is_failure());
+        assert!(!AwsError::from_code("OptInRequired", String::new()).is_failure());
         assert!(AwsError::from_code("AccessDeniedException", String::new()).is_failure());
     }
 }

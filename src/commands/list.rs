@@ -12,8 +12,7 @@ use crate::aws::AdapterOptions;
 use crate::cli::{ListArgs, OutputFormat, Selection};
 use crate::fetch::{self, FetchEvent};
 use crate::format;
-use crate::model::AwsError;
-use crate::model::{Invitation, InvitationRecord, SourceId};
+use crate::model::{AwsError, ErrorKind, Invitation, InvitationRecord, SourceId};
 use crate::plan::Plan;
 use crate::session;
 
@@ -104,16 +103,37 @@ pub fn report_problems(listing: &Listing, err: &mut impl Write) -> io::Result<()
             source.profile
         )?;
     }
+    // Rejected credentials are said once per identity: every source of it failed the same way.
+    let mut rejected: BTreeMap<&str, (usize, &AwsError)> = BTreeMap::new();
     for (source, error) in &listing.failures {
-        let line = format!(
-            "error: {} {} (profile {}): {}: {}",
+        if error.kind == ErrorKind::CredentialsRejected {
+            let entry = rejected.entry(&source.profile).or_insert((0, error));
+            entry.0 += 1;
+            continue;
+        }
+        let mut line = format!(
+            "error: {} {} (profile {}): {}",
             source.service.id(),
             source.region,
             source.profile,
-            error.code,
-            error.message
+            error.state()
         );
+        if let Some(step) = error.next_step(source.service) {
+            line.push_str(&format!(": {step}"));
+        }
+        line.push_str(&format!(" ({}: {})", error.code, error.message));
         // The code and message came from the network.
+        writeln!(err, "{}", format::terminal_safe(&line))?;
+    }
+    for (profile, (sources, error)) in rejected {
+        let step = error
+            .next_step(crate::model::ServiceKind::SecurityHub)
+            .unwrap_or_default();
+        let line = format!(
+            "error: profile {profile}: credentials rejected, so none of its {} could be listed: {step} ({})",
+            format::plural(sources, "source"),
+            error.code
+        );
         writeln!(err, "{}", format::terminal_safe(&line))?;
     }
     Ok(())
@@ -171,10 +191,27 @@ fn print_table(
     out: &mut impl Write,
 ) -> io::Result<()> {
     if records.is_empty() {
+        // Empty means looked everywhere and found nothing; otherwise say what was not seen.
+        if listing.failures.is_empty() {
+            return writeln!(
+                out,
+                "No invitations in {} region(s) × {} service(s).",
+                listing.regions, listing.services
+            );
+        }
+        let listed = listing.sources - listing.failures.len();
+        if listed == 0 {
+            return writeln!(
+                out,
+                "Nothing could be listed: all {} failed (see above).",
+                format::plural(listing.sources, "source")
+            );
+        }
         return writeln!(
             out,
-            "No invitations in {} region(s) × {} service(s).",
-            listing.regions, listing.services
+            "No invitations in the {} that could be listed; {} could not be (see above).",
+            format::plural(listed, "source"),
+            format::plural(listing.failures.len(), "source")
         );
     }
     let now = chrono::Utc::now();

@@ -2,10 +2,21 @@
 
 use std::fmt;
 
+use super::ServiceKind;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ErrorKind {
     /// The account has not enabled the region: nothing to show there, not a failure.
     RegionNotEnabled,
+    /// A service rejected the token in its region; what that means is decided by asking STS
+    /// (see the fetcher): one of the three below, or the service's word stands.
+    TokenRejected,
+    /// The key is not valid anywhere: STS rejects it too.
+    CredentialsRejected,
+    /// Valid elsewhere, rejected in this region: a session token from the global STS endpoint
+    /// (version 1), which opt-in regions do not accept.
+    TokenNotValidInRegion,
+    /// Denied by IAM, or by a service control policy when the message says so.
     AccessDenied,
     /// The service is not enabled in that account and region.
     NotEnabled,
@@ -52,6 +63,9 @@ impl AwsError {
     pub fn summary(&self) -> String {
         match self.kind {
             ErrorKind::RegionNotEnabled => "region not enabled".into(),
+            ErrorKind::TokenRejected => "token rejected".into(),
+            ErrorKind::CredentialsRejected => "credentials rejected".into(),
+            ErrorKind::TokenNotValidInRegion => "token not valid in this region".into(),
             ErrorKind::NotEnabled => "service not enabled".into(),
             ErrorKind::AccessDenied => "access denied".into(),
             ErrorKind::Throttled => "throttled".into(),
@@ -64,6 +78,64 @@ impl AwsError {
             ErrorKind::ReadOnly => "refused: read-only".into(),
             ErrorKind::Service => self.code.clone(),
         }
+    }
+}
+
+impl AwsError {
+    /// Whether an explicit deny in a service control policy refused it.
+    pub fn by_scp(&self) -> bool {
+        self.kind == ErrorKind::AccessDenied && self.message.contains("service control policy")
+    }
+
+    /// What a source that ended this way is, in a few words.
+    pub fn state(&self) -> String {
+        match self.kind {
+            ErrorKind::AccessDenied if self.by_scp() => "denied by a service control policy".into(),
+            ErrorKind::AccessDenied => "denied by IAM".into(),
+            ErrorKind::Throttled => "throttled, then failed".into(),
+            _ => self.summary(),
+        }
+    }
+
+    /// What to do about it, for a source of `service`; None where the error says it all.
+    pub fn next_step(&self, service: ServiceKind) -> Option<String> {
+        let id = service.id();
+        Some(match self.kind {
+            ErrorKind::RegionNotEnabled => {
+                "an opt-in region this account has not enabled: enable it in the account's settings, or leave it out of --region".into()
+            }
+            ErrorKind::CredentialsRejected => {
+                "the key is not valid anywhere: check the profile's keys, or sign in again (aws sso login)".into()
+            }
+            ErrorKind::TokenNotValidInRegion => {
+                "the session token came from the global STS endpoint, which opt-in regions do not accept: set AWS_STS_REGIONAL_ENDPOINTS=regional (or sts_regional_endpoints = regional in the profile)".into()
+            }
+            ErrorKind::TokenRejected => {
+                "the service rejected the token here though STS accepts it: check the endpoint and the region".into()
+            }
+            ErrorKind::AccessDenied if self.by_scp() => format!(
+                "an organization's service control policy denies {id} here: ask its administrators"
+            ),
+            ErrorKind::AccessDenied => format!(
+                "allow the {id} actions guestlist uses to this identity (see the message for the one denied)"
+            ),
+            ErrorKind::NotEnabled => format!("{service} is not enabled in this account and region"),
+            ErrorKind::Throttled => {
+                "AWS kept throttling after every retry: try again later, or lower --concurrency".into()
+            }
+            ErrorKind::Timeout => {
+                "no answer in time: raise --request-timeout, or check the network".into()
+            }
+            ErrorKind::Network => "could not connect: check the network or --endpoint-url".into(),
+            ErrorKind::Credentials => {
+                "no usable credentials: set a profile (--profile) or the AWS_ environment".into()
+            }
+            ErrorKind::RepeatedToken
+            | ErrorKind::Bound
+            | ErrorKind::Malformed
+            | ErrorKind::ReadOnly
+            | ErrorKind::Service => return None,
+        })
     }
 }
 

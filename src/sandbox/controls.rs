@@ -37,9 +37,38 @@ impl FaultSettings {
     }
 }
 
+/// Edges AWS really has, switched on through `/_sandbox/faults`, for every service at once.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Edges {
+    /// Callers' session tokens came from the global STS endpoint (version 1): AWS rejects
+    /// them in opt-in regions, even where the account enabled the region.
+    pub global_tokens: bool,
+    /// Explicit denies in a service control policy, by account and region (either may be
+    /// absent: every account, every region).
+    pub deny: Vec<Deny>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Deny {
+    pub account: Option<String>,
+    pub region: Option<String>,
+}
+
+impl Edges {
+    /// Whether an SCP denies `account` in `region`.
+    pub fn denies(&self, account: &str, region: &str) -> bool {
+        self.deny.iter().any(|d| {
+            d.account.as_deref().is_none_or(|a| a == account)
+                && d.region.as_deref().is_none_or(|r| r == region)
+        })
+    }
+}
+
 #[derive(Default)]
 pub struct Controls {
     faults: Mutex<HashMap<Service, FaultSettings>>,
+    edges: Mutex<Edges>,
     requests: Mutex<BTreeMap<String, u64>>,
 }
 
@@ -51,6 +80,10 @@ impl Controls {
             .unwrap_or_default()
     }
 
+    pub fn edges(&self) -> Edges {
+        lock(&self.edges).clone()
+    }
+
     pub fn count(&self, service: Service, operation: Option<&str>) {
         let key = format!("{service}:{}", operation.unwrap_or("Unknown"));
         *lock(&self.requests).entry(key).or_default() += 1;
@@ -58,6 +91,7 @@ impl Controls {
 
     fn clear(&self) {
         lock(&self.faults).clear();
+        *lock(&self.edges) = Edges::default();
         lock(&self.requests).clear();
     }
 }
@@ -77,6 +111,10 @@ struct FaultRequest {
     latency_ms: Option<u64>,
     throttle_rate: Option<f64>,
     error_rate: Option<f64>,
+    /// See [`Edges::global_tokens`].
+    global_tokens: Option<bool>,
+    /// Replaces the SCP denies; `[]` lifts them.
+    deny: Option<Vec<Deny>>,
 }
 
 pub fn handle(shared: &Shared, method: &Method, control: &str, body: &[u8]) -> Response {
@@ -120,6 +158,15 @@ fn set_faults(controls: &Controls, body: &[u8]) -> Result<(), String> {
             return Err(format!("{name} must be between 0 and 1, got {rate}"));
         }
     }
+    {
+        let mut edges = lock(&controls.edges);
+        if let Some(global) = request.global_tokens {
+            edges.global_tokens = global;
+        }
+        if let Some(deny) = request.deny {
+            edges.deny = deny;
+        }
+    }
     let services: Vec<Service> = match request.service {
         Some(service) => vec![service],
         None => Service::ALL.to_vec(),
@@ -146,7 +193,7 @@ fn current_faults(controls: &Controls) -> serde_json::Value {
         .iter()
         .map(|s| (s.to_string(), faults.get(s).copied().unwrap_or_default()))
         .collect();
-    serde_json::json!({ "faults": by_service })
+    serde_json::json!({ "faults": by_service, "edges": *lock(&controls.edges) })
 }
 
 fn control_error(status: StatusCode, message: String) -> Response {

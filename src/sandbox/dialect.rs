@@ -172,11 +172,11 @@ impl Dialect {
         ok(&with_token(body, &self.name("NextToken"), page.next_token))
     }
 
-    /// How many invitations wait for an answer.
+    /// What `ListInvitations` shows, but the accepted invitation.
     pub fn invitations_count(&self, roster: &Roster, me: &str) -> Result<Response, ApiError> {
         let count = roster
             .invitations_to(me)
-            .filter(|(_, m)| m.status == membership::INVITED)
+            .filter(|(_, m)| m.status != membership::ENABLED)
             .count();
         ok(&self.object(&[("InvitationsCount", json!(count))]))
     }
@@ -374,6 +374,8 @@ impl Dialect {
 pub fn seed(roster: &mut Roster, spec: &RosterSpec, now: Time, ids: &mut IdGen) {
     for member in &spec.members {
         let invited_at = member.invited_at.map(|t| t.resolve(now));
+        // A member that was only created was never invited: it has no invitation time.
+        let created_only = member.status == membership::CREATED;
         let invitation_id = roster
             .lists(&member.status)
             .then(|| member.invitation_id.clone().unwrap_or_else(|| ids.hex32()));
@@ -384,7 +386,11 @@ pub fn seed(roster: &mut Roster, spec: &RosterSpec, now: Time, ids: &mut IdGen) 
                 email: member.email.clone(),
                 status: member.status.clone(),
                 invitation_id,
-                invited_at: invited_at.or(Some(now)),
+                invited_at: if created_only {
+                    invited_at
+                } else {
+                    invited_at.or(Some(now))
+                },
                 updated_at: member
                     .updated_at
                     .map(|t| t.resolve(now))

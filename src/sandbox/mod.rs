@@ -259,6 +259,14 @@ async fn handle(
     shared.controls.count(caller.service, name);
     tracing::trace!(service = %caller.service, region = %caller.region, account = %caller.account, operation = name.unwrap_or("?"), "sandbox request");
 
+    let edges = shared.controls.edges();
+    if edges.global_tokens && wire::OPT_IN_REGIONS.contains(&caller.region.as_str()) {
+        return ApiError::global_token(caller.service).into_response(caller.service);
+    }
+    if caller.service != Service::Sts && edges.denies(&caller.account, &caller.region) {
+        let operation = name.unwrap_or("Unknown");
+        return ApiError::denied_by_scp(&caller, operation).into_response(caller.service);
+    }
     let faults = shared.controls.faults_for(caller.service);
     if faults.latency_ms > 0 {
         tokio::time::sleep(Duration::from_millis(faults.latency_ms)).await;
@@ -316,7 +324,10 @@ fn dispatch(
     request: &Request,
 ) -> Result<Response, ApiError> {
     if world.region_disabled(&caller.account, &caller.region) {
-        return Err(ApiError::region_not_enabled());
+        return Err(match caller.service {
+            Service::Sts => ApiError::sts_region_disabled(&caller.account, &caller.region),
+            _ => ApiError::region_not_enabled(),
+        });
     }
     if let Operation::Sts(op) = operation {
         return sts::handle(caller, op);

@@ -14,6 +14,7 @@ use super::state::{Ctx, IdGen, RegionState, Time};
 use super::wire::{ApiError, Request, Service, ok, operations, timestamp};
 
 const SERVICE: Service = Service::SecurityHub;
+const DEFAULT_GENERATOR: &str = "SECURITY_CONTROL";
 
 const DIALECT: Dialect = Dialect {
     service: SERVICE,
@@ -29,6 +30,8 @@ const DIALECT: Dialect = Dialect {
 
 pub struct Hub {
     subscribed_at: Time,
+    /// As `EnableSecurityHub` was given it; `SECURITY_CONTROL` by default.
+    control_finding_generator: String,
 }
 
 pub struct State {
@@ -48,8 +51,11 @@ impl Default for State {
 impl State {
     pub fn seed(&mut self, spec: &RosterSpec, now: Time, ids: &mut IdGen) {
         let subscribed_at = spec.since.resolve(now);
-        self.hubs
-            .insert(spec.account.clone(), Hub { subscribed_at });
+        let hub = Hub {
+            subscribed_at,
+            control_finding_generator: DEFAULT_GENERATOR.to_owned(),
+        };
+        self.hubs.insert(spec.account.clone(), hub);
         dialect::seed(&mut self.roster, spec, now, ids);
     }
 }
@@ -119,7 +125,13 @@ pub fn handle(
                     format!("Account {me} is already subscribed to Security Hub"),
                 ));
             }
-            state.hubs.insert(me.to_owned(), Hub { subscribed_at: now });
+            let hub = Hub {
+                subscribed_at: now,
+                control_finding_generator: input
+                    .control_finding_generator
+                    .unwrap_or_else(|| DEFAULT_GENERATOR.to_owned()),
+            };
+            state.hubs.insert(me.to_owned(), hub);
             ok(&json!({}))
         }
         Op::DescribeHub => {
@@ -138,7 +150,7 @@ pub fn handle(
                 "HubArn": arn,
                 "SubscribedAt": timestamp(&hub.subscribed_at),
                 "AutoEnableControls": true,
-                "ControlFindingGenerator": "SECURITY_CONTROL",
+                "ControlFindingGenerator": hub.control_finding_generator,
             }))
         }
         Op::ListInvitations => DIALECT.list_invitations(&state.roster, &ctx, op.name(), request),

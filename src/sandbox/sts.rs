@@ -38,6 +38,7 @@ impl Op {
 pub fn handle(caller: &Caller, op: Op) -> Result<Response, ApiError> {
     let Op::GetCallerIdentity = op;
     let account = &caller.account;
+    let id = request_id();
     let body = format!(
         "<GetCallerIdentityResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\">\
          <GetCallerIdentityResult>\
@@ -45,11 +46,10 @@ pub fn handle(caller: &Caller, op: Op) -> Result<Response, ApiError> {
          <UserId>AIDASANDBOX{account}</UserId>\
          <Account>{account}</Account>\
          </GetCallerIdentityResult>\
-         <ResponseMetadata><RequestId>{}</RequestId></ResponseMetadata>\
-         </GetCallerIdentityResponse>",
-        request_id()
+         <ResponseMetadata><RequestId>{id}</RequestId></ResponseMetadata>\
+         </GetCallerIdentityResponse>"
     );
-    Ok(xml(StatusCode::OK, body))
+    Ok(xml(StatusCode::OK, body, &id))
 }
 
 pub fn error_response(error: &ApiError) -> Response {
@@ -58,22 +58,25 @@ pub fn error_response(error: &ApiError) -> Response {
     } else {
         "Sender"
     };
+    let id = request_id();
     let body = format!(
         "<ErrorResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\">\
          <Error><Type>{kind}</Type><Code>{}</Code><Message>{}</Message></Error>\
-         <RequestId>{}</RequestId></ErrorResponse>",
+         <RequestId>{id}</RequestId></ErrorResponse>",
         error.code,
         escape(&error.message),
-        request_id()
     );
-    xml(error.status, body)
+    xml(error.status, body, &id)
 }
 
-fn xml(status: StatusCode, body: String) -> Response {
+/// An XML answer, with its request id in the `x-amzn-RequestId` header as STS sends it.
+fn xml(status: StatusCode, body: String, request_id: &str) -> Response {
     let mut response = (status, body).into_response();
-    response
-        .headers_mut()
-        .insert(header::CONTENT_TYPE, HeaderValue::from_static("text/xml"));
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/xml"));
+    if let Ok(id) = HeaderValue::from_str(request_id) {
+        headers.insert("x-amzn-RequestId", id);
+    }
     response
 }
 

@@ -34,6 +34,14 @@ impl Service {
         Service::Sts,
     ];
 
+    /// How the service says a token is not valid: STS's query dialect names it differently.
+    pub fn token_rejected_code(self) -> &'static str {
+        match self {
+            Service::Sts => "InvalidClientTokenId",
+            _ => "UnrecognizedClientException",
+        }
+    }
+
     pub fn signing_name(self) -> &'static str {
         match self {
             Service::SecurityHub => "securityhub",
@@ -155,7 +163,7 @@ pub fn identify(headers: &HeaderMap, world: &World) -> Result<Caller, Rejection>
         return Err(Rejection {
             service: Some(service),
             status: StatusCode::FORBIDDEN,
-            code: "UnrecognizedClientException",
+            code: service.token_rejected_code(),
             message: "The security token included in the request is invalid.".into(),
         });
     };
@@ -165,6 +173,25 @@ pub fn identify(headers: &HeaderMap, world: &World) -> Result<Caller, Rejection>
         account,
     })
 }
+
+/// Regions an account must opt in to; the others are enabled by default.
+pub const OPT_IN_REGIONS: [&str; 15] = [
+    "af-south-1",
+    "ap-east-1",
+    "ap-south-2",
+    "ap-southeast-3",
+    "ap-southeast-4",
+    "ap-southeast-5",
+    "ap-southeast-7",
+    "ca-west-1",
+    "eu-central-2",
+    "eu-south-1",
+    "eu-south-2",
+    "il-central-1",
+    "me-central-1",
+    "me-south-1",
+    "mx-central-1",
+];
 
 fn is_valid_region(region: &str) -> bool {
     !region.is_empty()
@@ -298,6 +325,39 @@ impl ApiError {
         )
     }
 
+    /// A session token from the global STS endpoint, in an opt-in region.
+    pub fn global_token(service: Service) -> Self {
+        Self::new(
+            StatusCode::FORBIDDEN,
+            service.token_rejected_code(),
+            "The security token included in the request is invalid.",
+        )
+    }
+
+    /// An explicit deny in a service control policy.
+    pub fn denied_by_scp(caller: &Caller, operation: &str) -> Self {
+        Self::new(
+            StatusCode::FORBIDDEN,
+            "AccessDeniedException",
+            format!(
+                "User: arn:aws:iam::{}:user/guestlist-sandbox is not authorized to perform: {}:{operation} with an explicit deny in a service control policy",
+                caller.account,
+                caller.service.signing_name()
+            ),
+        )
+    }
+
+    /// STS in a region the account has not enabled.
+    pub fn sts_region_disabled(account: &str, region: &str) -> Self {
+        Self::new(
+            StatusCode::FORBIDDEN,
+            "RegionDisabledException",
+            format!(
+                "STS is not activated in {region} for account {account}: the region is not enabled."
+            ),
+        )
+    }
+
     pub fn region_not_enabled() -> Self {
         Self::new(
             StatusCode::FORBIDDEN,
@@ -308,9 +368,13 @@ impl ApiError {
 
     pub fn fault(service: Service, fault: Fault) -> Self {
         match fault {
+            // Security Hub throttles with its modelled LimitExceededException.
             Fault::Throttle => Self::new(
                 StatusCode::TOO_MANY_REQUESTS,
-                "TooManyRequestsException",
+                match service {
+                    Service::SecurityHub => "LimitExceededException",
+                    _ => "TooManyRequestsException",
+                },
                 "Rate exceeded",
             ),
             Fault::Internal => Self::new(
@@ -329,7 +393,15 @@ impl ApiError {
             Service::SecurityHub => {
                 serde_json::json!({ "Code": self.code, "Message": self.message })
             }
-            Service::GuardDuty => serde_json::json!({ "message": self.message, "type": self.code }),
+            // GuardDuty names the error in `__type` as the service itself does: a 400
+            // BadRequestException says InvalidInputException there.
+            Service::GuardDuty => {
+                let kind = match self.code {
+                    "BadRequestException" => "InvalidInputException",
+                    other => other,
+                };
+                serde_json::json!({ "message": self.message, "__type": kind })
+            }
             _ => match self.detail {
                 Some(detail) => serde_json::json!({ "Message": self.message, "ErrorCode": detail }),
                 None => serde_json::json!({ "Message": self.message }),

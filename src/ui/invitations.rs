@@ -181,21 +181,25 @@ fn empty_message(state: &AppState) -> Vec<Line<'static>> {
             "Invitations appear as the first pages arrive.",
             theme::dim(),
         ));
-    } else {
+    } else if failed == 0 {
+        // Empty means looked everywhere and found nothing, and only that.
         lines.push(Line::raw(format!(
             "No pending invitations in {} × {}.",
             plural(regions, "region"),
             plural(services, "service")
         )));
-        if failed > 0 {
-            lines.push(Line::styled(
-                format!(
-                    "{} could not be listed: see Sources below.",
-                    plural(failed, "source")
-                ),
-                theme::error(),
-            ));
-        }
+    } else {
+        lines.push(Line::raw(format!(
+            "Nothing found in the {} that could be listed.",
+            plural(state.sources.len() - failed, "source")
+        )));
+        lines.push(Line::styled(
+            format!(
+                "{} could not be listed: see Sources below for why and what to do.",
+                plural(failed, "source")
+            ),
+            theme::error(),
+        ));
     }
     lines
 }

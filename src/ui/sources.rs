@@ -68,7 +68,14 @@ fn line<'a>(state: &AppState, source: &'a SourceState) -> Line<'a> {
                 theme::dim(),
             ));
         }
-        Phase::Failed { error, .. } => spans.push(Span::styled(error.to_string(), theme::error())),
+        Phase::Failed { error, .. } => {
+            spans.push(Span::styled(error.state(), theme::error()));
+            let why = match error.next_step(source.id.service) {
+                Some(step) => format!(" — {step} ({})", error.code),
+                None => format!(" — {error}"),
+            };
+            spans.push(Span::raw(format::terminal_safe(&why).into_owned()));
+        }
     }
     if let Some(until) = source.backoff_until
         && until > state.now

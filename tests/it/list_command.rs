@@ -277,3 +277,100 @@ async fn demo_needs_no_aws_account() {
     assert_eq!(output.status.code(), Some(1));
     assert!(stderr(&output).contains("security-tooling"));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_source_ends_in_a_state_that_tells_the_truth() {
+    let sandbox = demo().await;
+    let url = sandbox.endpoint_url();
+
+    // A key no account has: rejected everywhere, said once for the identity, exit 1, and
+    // never "No invitations".
+    let stranger = [
+        ("AWS_ACCESS_KEY_ID", "AKIAIOSFODNN7EXAMPLE"),
+        ("AWS_SECRET_ACCESS_KEY", "anything"),
+        ("AWS_REGION", "us-east-1"),
+        ("AWS_MAX_ATTEMPTS", "2"),
+    ];
+    let args = [
+        "list",
+        "--endpoint-url",
+        &url,
+        "--region",
+        "us-east-1,eu-west-1",
+    ];
+    let output = guestlist(&args, &stranger).await;
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let said = stderr(&output);
+    assert_eq!(said.matches("credentials rejected").count(), 1, "{said}");
+    assert!(said.contains("none of its 6 sources"), "{said}");
+    let printed = String::from_utf8_lossy(&output.stdout);
+    assert!(!printed.contains("No invitations"), "{printed}");
+    assert!(printed.contains("Nothing could be listed"), "{printed}");
+
+    // A session token from the global STS endpoint, in an opt-in region the account enabled:
+    // not valid there, valid elsewhere.
+    control(
+        &sandbox,
+        "POST",
+        "/_sandbox/faults",
+        r#"{"global_tokens": true}"#,
+    )
+    .await;
+    let output = list(
+        &sandbox,
+        &[
+            "--region",
+            "us-east-1,eu-south-1",
+            "--service",
+            "securityhub",
+        ],
+    )
+    .await;
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    let said = stderr(&output);
+    assert!(
+        said.contains("securityhub eu-south-1 (profile default): token not valid in this region"),
+        "{said}"
+    );
+    assert!(
+        said.contains("AWS_STS_REGIONAL_ENDPOINTS=regional"),
+        "{said}"
+    );
+
+    // A region the account has not enabled is that, and not a failure.
+    control(
+        &sandbox,
+        "POST",
+        "/_sandbox/faults",
+        r#"{"global_tokens": false}"#,
+    )
+    .await;
+    let output = list(
+        &sandbox,
+        &["--region", "us-east-1,af-south-1", "--service", "guardduty"],
+    )
+    .await;
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(stderr(&output).contains("guardduty af-south-1 (profile default): region not enabled"));
+
+    // An explicit deny in a service control policy, in one region: denied, the action named.
+    control(
+        &sandbox,
+        "POST",
+        "/_sandbox/faults",
+        r#"{"deny": [{"region": "eu-west-1"}]}"#,
+    )
+    .await;
+    let output = list(
+        &sandbox,
+        &["--region", "us-east-1,eu-west-1", "--service", "guardduty"],
+    )
+    .await;
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    let said = stderr(&output);
+    assert!(
+        said.contains("guardduty eu-west-1 (profile default): denied by a service control policy"),
+        "{said}"
+    );
+    assert!(said.contains("guardduty:ListInvitations"), "{said}");
+}

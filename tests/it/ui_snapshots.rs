@@ -284,3 +284,56 @@ mod administering {
         insta::assert_snapshot!(render(&mut state, 100, 24).backend());
     }
 }
+
+#[test]
+fn every_source_state_is_named_with_what_to_do() {
+    let mut state = state();
+    let states = [
+        (
+            SecurityHub,
+            "us-east-1",
+            ErrorKind::CredentialsRejected,
+            "InvalidClientTokenId",
+            "The security token included in the request is invalid.",
+        ),
+        (
+            SecurityHub,
+            "eu-west-1",
+            ErrorKind::TokenNotValidInRegion,
+            "UnrecognizedClientException",
+            "The security token included in the request is invalid.",
+        ),
+        (
+            GuardDuty,
+            "us-east-1",
+            ErrorKind::AccessDenied,
+            "AccessDeniedException",
+            "User is not authorized to perform: guardduty:ListInvitations with an explicit deny in a service control policy",
+        ),
+        (
+            GuardDuty,
+            "eu-west-1",
+            ErrorKind::RegionNotEnabled,
+            "RegionDisabledException",
+            "not enabled",
+        ),
+        (
+            Detective,
+            "us-east-1",
+            ErrorKind::Throttled,
+            "TooManyRequestsException",
+            "Rate exceeded",
+        ),
+        (
+            Detective,
+            "eu-west-1",
+            ErrorKind::NotEnabled,
+            "InvalidAccessException",
+            "not subscribed",
+        ),
+    ];
+    for (service, region, kind, code, message) in states {
+        fail(&mut state, &source(service, region), kind, code, message);
+    }
+    insta::assert_snapshot!(render(&mut state, 200, 30).backend());
+}
