@@ -252,3 +252,12 @@ impl Scope {
         }
     }
 }
+
+/// When the older name fails too, its denial is no news: the first refusal says more.
+pub(crate) fn older_name_failed(denied: AwsError, older: AwsError) -> AwsError {
+    if older.kind == ErrorKind::AccessDenied {
+        denied
+    } else {
+        older
+    }
+}

@@ -44,10 +44,32 @@ impl SecurityHub {
             .send();
         let parameters =
             json!({ "AdministratorId": target.administrator_id, "InvitationId": invitation_id });
-        self.scope
+        let accepted = self
+            .scope
             .change(actor, "AcceptAdministratorInvitation", parameters, request)
+            .await;
+        let Err(denied) = accepted else {
+            return Ok(());
+        };
+        if denied.kind != ErrorKind::AccessDenied {
+            return Err(denied);
+        }
+        // Policies that allow only the older name exist (AWS asks them to allow both).
+        tracing::warn!(region = %self.scope.region, administrator = %target.administrator_id, "AcceptAdministratorInvitation denied; accepting with the older AcceptInvitation");
+        #[allow(deprecated)]
+        let request = self
+            .client
+            .accept_invitation()
+            .master_id(&target.administrator_id)
+            .invitation_id(&invitation_id)
+            .send();
+        let parameters =
+            json!({ "MasterId": target.administrator_id, "InvitationId": invitation_id });
+        self.scope
+            .change(actor, "AcceptInvitation", parameters, request)
             .await
             .map(|_| ())
+            .map_err(|older| super::call::older_name_failed(denied, older))
     }
 }
 

@@ -53,14 +53,19 @@ pub struct Edges {
 pub struct Deny {
     pub account: Option<String>,
     pub region: Option<String>,
+    /// One action (`securityhub:AcceptAdministratorInvitation`); absent: every action.
+    pub action: Option<String>,
+    /// `scp` (the default) or `iam`: whose explicit deny it is.
+    pub by: Option<String>,
 }
 
 impl Edges {
-    /// Whether an SCP denies `account` in `region`.
-    pub fn denies(&self, account: &str, region: &str) -> bool {
-        self.deny.iter().any(|d| {
+    /// The deny that refuses `action` to `account` in `region`, if one does.
+    pub fn denial(&self, account: &str, region: &str, action: &str) -> Option<&Deny> {
+        self.deny.iter().find(|d| {
             d.account.as_deref().is_none_or(|a| a == account)
                 && d.region.as_deref().is_none_or(|r| r == region)
+                && d.action.as_deref().is_none_or(|a| a == action)
         })
     }
 }

@@ -198,10 +198,17 @@ impl Dialect {
         self.unprocessed_body(unprocessed)
     }
 
-    pub fn administrator(&self, roster: &Roster, me: &str) -> Result<Response, ApiError> {
+    /// The current administrator, under `field` (PascalCase): `Administrator`, or `Master` for
+    /// the older operation.
+    pub fn administrator(
+        &self,
+        roster: &Roster,
+        me: &str,
+        field: &str,
+    ) -> Result<Response, ApiError> {
         match roster.administrator_of(me) {
             Some((admin, membership)) => {
-                ok(&self.object(&[("Administrator", self.invitation_json(admin, membership))]))
+                ok(&self.object(&[(field, self.invitation_json(admin, membership))]))
             }
             None => ok(&json!({})),
         }

@@ -88,6 +88,9 @@ operations! {
         AcceptAdministratorInvitation: "POST" ["detector", _, "administrator"],
         GetAdministratorAccount: "GET" ["detector", _, "administrator"],
         DisassociateFromAdministratorAccount: "POST" ["detector", _, "administrator", "disassociate"],
+        AcceptInvitation: "POST" ["detector", _, "master"],
+        GetMasterAccount: "GET" ["detector", _, "master"],
+        DisassociateFromMasterAccount: "POST" ["detector", _, "master", "disassociate"],
         CreateMembers: "POST" ["detector", _, "member"],
         ListMembers: "GET" ["detector", _, "member"],
         InviteMembers: "POST" ["detector", _, "member", "invite"],
@@ -100,6 +103,8 @@ operations! {
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct AcceptAdministratorInvitation {
+    /// `MasterId` in the older `AcceptInvitation`, served over the same state.
+    #[serde(alias = "masterId")]
     administrator_id: String,
     invitation_id: String,
 }
@@ -193,7 +198,9 @@ pub fn handle(
             };
             DIALECT.refuse(roster, me, now, &administrators, result)
         }
-        Op::GetAdministratorAccount => DIALECT.administrator(roster, me),
+        Op::GetAdministratorAccount | Op::GetMasterAccount => {
+            DIALECT.administrator(roster, me, administrator_field(op))
+        }
         Op::CreateMembers => {
             let details = DIALECT.member_details(request)?;
             DIALECT.create_members(roster, me, now, details)
@@ -218,7 +225,7 @@ pub fn handle(
             let accounts = DIALECT.account_ids(request)?;
             DIALECT.change_members(&accounts, |account| roster.disassociate(me, account, now))
         }
-        Op::AcceptAdministratorInvitation => {
+        Op::AcceptAdministratorInvitation | Op::AcceptInvitation => {
             let input: AcceptAdministratorInvitation = request.json(SERVICE)?;
             if !is_account_id(&input.administrator_id) {
                 return Err(ApiError::validation(
@@ -250,12 +257,22 @@ pub fn handle(
                 })?;
             ok(&json!({}))
         }
-        Op::DisassociateFromAdministratorAccount => match roster.resign(me, now) {
-            Some(_) => ok(&json!({})),
-            None => Err(ApiError::validation(
-                SERVICE,
-                "The request is rejected because the current account is not associated with an administrator account.",
-            )),
-        },
+        Op::DisassociateFromAdministratorAccount | Op::DisassociateFromMasterAccount => {
+            match roster.resign(me, now) {
+                Some(_) => ok(&json!({})),
+                None => Err(ApiError::validation(
+                    SERVICE,
+                    "The request is rejected because the current account is not associated with an administrator account.",
+                )),
+            }
+        }
+    }
+}
+
+/// Where the current administrator is answered: the older operation names it the master.
+fn administrator_field(op: Op) -> &'static str {
+    match op {
+        Op::GetMasterAccount => "Master",
+        _ => "Administrator",
     }
 }

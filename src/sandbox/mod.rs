@@ -263,9 +263,16 @@ async fn handle(
     if edges.global_tokens && wire::OPT_IN_REGIONS.contains(&caller.region.as_str()) {
         return ApiError::global_token(caller.service).into_response(caller.service);
     }
-    if caller.service != Service::Sts && edges.denies(&caller.account, &caller.region) {
-        let operation = name.unwrap_or("Unknown");
-        return ApiError::denied_by_scp(&caller, operation).into_response(caller.service);
+    let action = format!(
+        "{}:{}",
+        caller.service.signing_name(),
+        name.unwrap_or("Unknown")
+    );
+    if caller.service != Service::Sts
+        && let Some(deny) = edges.denial(&caller.account, &caller.region, &action)
+    {
+        let scp = deny.by.as_deref() != Some("iam");
+        return ApiError::denied(&caller, &action, scp).into_response(caller.service);
     }
     let faults = shared.controls.faults_for(caller.service);
     if faults.latency_ms > 0 {

@@ -72,6 +72,9 @@ operations! {
         AcceptAdministratorInvitation: "POST" ["administrator"],
         GetAdministratorAccount: "GET" ["administrator"],
         DisassociateFromAdministratorAccount: "POST" ["administrator", "disassociate"],
+        AcceptInvitation: "POST" ["master"],
+        GetMasterAccount: "GET" ["master"],
+        DisassociateFromMasterAccount: "POST" ["master", "disassociate"],
         CreateMembers: "POST" ["members"],
         ListMembers: "GET" ["members"],
         InviteMembers: "POST" ["members", "invite"],
@@ -84,6 +87,8 @@ operations! {
 #[derive(Deserialize)]
 #[serde(rename_all = "PascalCase")]
 struct AcceptAdministratorInvitation {
+    /// `MasterId` in the older `AcceptInvitation`, served over the same state.
+    #[serde(alias = "MasterId")]
     administrator_id: String,
     invitation_id: String,
 }
@@ -175,9 +180,10 @@ pub fn handle(
                 .collect::<Vec<_>>();
             ok(&json!({ "UnprocessedAccounts": unprocessed }))
         }
-        Op::GetAdministratorAccount => {
+        Op::GetAdministratorAccount | Op::GetMasterAccount => {
             hub(state)?;
-            DIALECT.administrator(&state.roster, me)
+            let field = administrator_field(op);
+            DIALECT.administrator(&state.roster, me, field)
         }
         Op::CreateMembers => {
             let details = DIALECT.member_details(request)?;
@@ -205,7 +211,7 @@ pub fn handle(
             let roster = &mut state.roster;
             DIALECT.change_members(&accounts, |account| roster.remove(me, account))
         }
-        Op::AcceptAdministratorInvitation => {
+        Op::AcceptAdministratorInvitation | Op::AcceptInvitation => {
             let input: AcceptAdministratorInvitation = request.json(SERVICE)?;
             non_empty("AdministratorId", &input.administrator_id)?;
             non_empty("InvitationId", &input.invitation_id)?;
@@ -229,7 +235,7 @@ pub fn handle(
                 })?;
             ok(&json!({}))
         }
-        Op::DisassociateFromAdministratorAccount => {
+        Op::DisassociateFromAdministratorAccount | Op::DisassociateFromMasterAccount => {
             hub(state)?;
             match state.roster.resign(me, now) {
                 Some(_) => ok(&json!({})),
@@ -284,4 +290,12 @@ fn non_empty(field: &str, value: &str) -> Result<(), ApiError> {
 
 fn hub_arn(region: &str, account: &str) -> String {
     format!("arn:aws:securityhub:{region}:{account}:hub/default")
+}
+
+/// Where the current administrator is answered: the older operation names it the master.
+fn administrator_field(op: Op) -> &'static str {
+    match op {
+        Op::GetMasterAccount => "Master",
+        _ => "Administrator",
+    }
 }

@@ -334,15 +334,19 @@ impl ApiError {
         )
     }
 
-    /// An explicit deny in a service control policy.
-    pub fn denied_by_scp(caller: &Caller, operation: &str) -> Self {
+    /// An explicit deny of `action`: in a service control policy, or in IAM.
+    pub fn denied(caller: &Caller, action: &str, scp: bool) -> Self {
+        let by = if scp {
+            "a service control policy"
+        } else {
+            "an identity-based policy"
+        };
         Self::new(
             StatusCode::FORBIDDEN,
             "AccessDeniedException",
             format!(
-                "User: arn:aws:iam::{}:user/guestlist-sandbox is not authorized to perform: {}:{operation} with an explicit deny in a service control policy",
-                caller.account,
-                caller.service.signing_name()
+                "User: arn:aws:iam::{}:user/guestlist-sandbox is not authorized to perform: {action} with an explicit deny in {by}",
+                caller.account
             ),
         )
     }

@@ -499,3 +499,71 @@ async fn a_batch_is_audited_per_account_not_as_ok_when_some_were_not_processed()
             .contains("has not invited")
     );
 }
+
+#[tokio::test]
+async fn a_policy_that_allows_only_the_older_accept_still_accepts_and_says_so() {
+    let sandbox = demo().await;
+    // An identity policy that denies the new name for the member (policies that still allow
+    // only AcceptInvitation exist; AWS asks policies to allow both).
+    control(
+        &sandbox,
+        "POST",
+        "/_sandbox/faults",
+        &format!(
+            r#"{{"deny": [{{"account": "{MEMBER}", "action": "securityhub:AcceptAdministratorInvitation", "by": "iam"}},
+                          {{"account": "{MEMBER}", "action": "guardduty:AcceptAdministratorInvitation", "by": "iam"}}]}}"#
+        ),
+    )
+    .await;
+    let (dir, log) = audit_log();
+    let options = AdapterOptions {
+        read_only: false,
+        audit: Some(log),
+    };
+    for (service, region) in [
+        (ServiceKind::SecurityHub, "us-east-1"),
+        (ServiceKind::GuardDuty, "us-east-1"),
+    ] {
+        let adapter = adapter(&sandbox, MEMBER_KEY, service, region, &options).await;
+        let pending = invitations(&adapter).await;
+        let done = answer(&adapter, Response::Accept, Vec::new(), &pending[..1]).await;
+        assert_eq!(done, [Ok(())], "{service}");
+    }
+    let log = std::fs::read_to_string(dir.0.join("audit.jsonl")).unwrap();
+    let outcomes: Vec<(String, String)> = log
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+        .filter(|e| e["phase"] == "outcome")
+        .map(|e| {
+            let outcome = e["outcome"].as_str().unwrap();
+            let kept = if outcome == "ok" { "ok" } else { "denied" };
+            (e["operation"].as_str().unwrap().to_owned(), kept.to_owned())
+        })
+        .collect();
+    let expected = [
+        ("AcceptAdministratorInvitation", "denied"),
+        ("AcceptInvitation", "ok"),
+    ];
+    for service in 0..2 {
+        for (i, (operation, outcome)) in expected.iter().enumerate() {
+            assert_eq!(
+                outcomes[service * 2 + i],
+                (operation.to_string(), outcome.to_string()),
+                "{outcomes:?}"
+            );
+        }
+    }
+    // The older names describe the same state: the member now has its administrator.
+    let client = securityhub(&sandbox, MEMBER_KEY, "us-east-1").await;
+    #[allow(deprecated)]
+    let master = client.get_master_account().send().await.unwrap();
+    assert_eq!(master.master().and_then(|m| m.account_id()), Some(ADMIN));
+    #[allow(deprecated)]
+    client
+        .disassociate_from_master_account()
+        .send()
+        .await
+        .unwrap();
+    let now = client.get_administrator_account().send().await.unwrap();
+    assert!(now.administrator().is_none(), "left through the older name");
+}
