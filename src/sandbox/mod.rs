@@ -35,7 +35,8 @@ use tokio::task::{JoinHandle, JoinSet};
 
 pub use controls::FaultSettings;
 pub use scenario::{
-    AccountSpec, DetectiveUsage, MemberSpec, RosterSpec, Scenario, ScenarioError, TimeSpec,
+    AccountSpec, DetectiveUsage, MemberSpec, RoleSpec, RosterSpec, Scenario, ScenarioError,
+    TimeSpec,
 };
 pub use wire::Service;
 
@@ -245,7 +246,7 @@ async fn handle(
         return controls::handle(&shared, &method, control, &body);
     }
 
-    let caller = match wire::identify(&headers, &shared.world()) {
+    let caller = match wire::identify(&headers, &shared.world(), chrono::Utc::now()) {
         Ok(caller) => caller,
         Err(rejection) => return rejection.into_response(),
     };
@@ -295,31 +296,40 @@ async fn handle(
     }
 }
 
-/// An operation of one of the services, as its route names it.
+/// An operation of one of the services, as its route names it: STS's, global to the account,
+/// or a regional service's.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Operation {
+    Sts(sts::Op),
+    Regional(Regional),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Regional {
     SecurityHub(securityhub::Op),
     GuardDuty(guardduty::Op),
     Detective(detective::Op),
-    Sts(sts::Op),
 }
 
 impl Operation {
     fn route(caller: &Caller, request: &Request) -> Option<Operation> {
+        let regional = |op| Some(Operation::Regional(op));
         match caller.service {
-            Service::SecurityHub => securityhub::Op::route(request).map(Operation::SecurityHub),
-            Service::GuardDuty => guardduty::Op::route(request).map(Operation::GuardDuty),
-            Service::Detective => detective::Op::route(request).map(Operation::Detective),
+            Service::SecurityHub => {
+                regional(Regional::SecurityHub(securityhub::Op::route(request)?))
+            }
+            Service::GuardDuty => regional(Regional::GuardDuty(guardduty::Op::route(request)?)),
+            Service::Detective => regional(Regional::Detective(detective::Op::route(request)?)),
             Service::Sts => sts::Op::route(request).map(Operation::Sts),
         }
     }
 
     fn name(self) -> &'static str {
         match self {
-            Operation::SecurityHub(op) => op.name(),
-            Operation::GuardDuty(op) => op.name(),
-            Operation::Detective(op) => op.name(),
             Operation::Sts(op) => op.name(),
+            Operation::Regional(Regional::SecurityHub(op)) => op.name(),
+            Operation::Regional(Regional::GuardDuty(op)) => op.name(),
+            Operation::Regional(Regional::Detective(op)) => op.name(),
         }
     }
 }
@@ -336,14 +346,15 @@ fn dispatch(
             _ => ApiError::region_not_enabled(),
         });
     }
-    if let Operation::Sts(op) = operation {
-        return sts::handle(caller, op);
-    }
-    let (region, ctx) = world.enter(caller, chrono::Utc::now());
-    match operation {
-        Operation::SecurityHub(op) => securityhub::handle(region, ctx, op, request),
-        Operation::GuardDuty(op) => guardduty::handle(region, ctx, op, request),
-        Operation::Detective(op) => detective::handle(region, ctx, op, request),
-        Operation::Sts(op) => sts::handle(caller, op),
+    let now = chrono::Utc::now();
+    let regional = match operation {
+        Operation::Sts(op) => return sts::handle(world, caller, op, request, now),
+        Operation::Regional(regional) => regional,
+    };
+    let (region, ctx) = world.enter(caller, now);
+    match regional {
+        Regional::SecurityHub(op) => securityhub::handle(region, ctx, op, request),
+        Regional::GuardDuty(op) => guardduty::handle(region, ctx, op, request),
+        Regional::Detective(op) => detective::handle(region, ctx, op, request),
     }
 }

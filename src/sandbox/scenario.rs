@@ -73,6 +73,16 @@ pub struct AccountSpec {
     pub disabled_regions: Vec<String>,
 }
 
+/// A role in an account, whom it trusts, and the external id it requires.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RoleSpec {
+    pub account: String,
+    pub name: String,
+    /// Accounts whose callers may assume it.
+    pub trusts: Vec<String>,
+    pub external_id: Option<String>,
+}
+
 /// Detective's per-member usage fields, reported once a member has accepted.
 #[derive(Debug, Clone, Default)]
 pub struct DetectiveUsage {
@@ -111,6 +121,8 @@ pub struct Scenario {
     pub name: String,
     pub description: Option<String>,
     pub accounts: Vec<AccountSpec>,
+    /// Roles STS lets callers assume; with none declared, any caller may assume any role.
+    pub roles: Vec<RoleSpec>,
     pub securityhub: Vec<RosterSpec>,
     pub guardduty: Vec<RosterSpec>,
     pub detective: Vec<RosterSpec>,
@@ -151,6 +163,7 @@ impl Scenario {
             name: "empty".into(),
             description: None,
             accounts: Vec::new(),
+            roles: Vec::new(),
             securityhub: Vec::new(),
             guardduty: Vec::new(),
             detective: Vec::new(),
@@ -265,6 +278,8 @@ struct ScenarioFile {
     #[serde(default)]
     account: Vec<AccountDef>,
     #[serde(default)]
+    role: Vec<RoleDef>,
+    #[serde(default)]
     securityhub: Vec<RosterDef>,
     #[serde(default)]
     guardduty: Vec<RosterDef>,
@@ -282,6 +297,16 @@ struct AccountDef {
     access_keys: Vec<Spanned<String>>,
     #[serde(default)]
     disabled_regions: Vec<Spanned<String>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RoleDef {
+    account: Spanned<String>,
+    name: Spanned<String>,
+    #[serde(default)]
+    trusts: Vec<Spanned<String>>,
+    external_id: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -455,10 +480,35 @@ impl ScenarioFile {
                     .collect::<Result<_, _>>()?,
             });
         }
+        let mut roles = Vec::new();
+        for def in &self.role {
+            let name = def.name.get_ref();
+            let valid = (1..=64).contains(&name.len())
+                && name
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "+=,.@_-".contains(c));
+            if !valid {
+                return Err(invalid(
+                    &def.name,
+                    "a role name is 1 to 64 of A-Z a-z 0-9 +=,.@_-",
+                ));
+            }
+            roles.push(RoleSpec {
+                account: account_id(&def.account)?,
+                name: name.clone(),
+                trusts: def
+                    .trusts
+                    .iter()
+                    .map(account_id)
+                    .collect::<Result<_, _>>()?,
+                external_id: def.external_id.clone(),
+            });
+        }
         Ok(Scenario {
             name: self.name.unwrap_or_else(|| origin.to_owned()),
             description: self.description,
             accounts,
+            roles,
             securityhub: resolve_rosters(&self.securityhub, Kind::SecurityHub)?,
             guardduty: resolve_rosters(&self.guardduty, Kind::GuardDuty)?,
             detective: resolve_rosters(&self.detective, Kind::Detective)?,

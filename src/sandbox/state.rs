@@ -4,7 +4,7 @@ use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
 
-use super::scenario::Scenario;
+use super::scenario::{RoleSpec, Scenario};
 use super::wire::{Caller, Tokens, is_account_id};
 use super::{detective, guardduty, securityhub};
 
@@ -51,8 +51,27 @@ pub struct Ctx<'a> {
     pub tokens: &'a Tokens,
 }
 
+/// Temporary credentials STS handed out.
+pub struct Session {
+    pub account: String,
+    pub token: String,
+    pub expires: Time,
+    /// `arn:aws:sts::ACCOUNT:assumed-role/ROLE/SESSION`.
+    pub arn: String,
+}
+
+/// Why an access key does not name a caller.
+pub enum KeyProblem {
+    Unknown,
+    /// Temporary credentials without their session token, or with another.
+    WrongToken,
+    Expired,
+}
+
 pub struct World {
     key_ids: HashMap<String, String>,
+    sessions: HashMap<String, Session>,
+    roles: Vec<RoleSpec>,
     disabled_regions: HashSet<(String, String)>,
     regions: HashMap<String, RegionState>,
     ids: IdGen,
@@ -64,6 +83,8 @@ impl World {
         let now = Utc::now();
         let mut world = World {
             key_ids: HashMap::new(),
+            sessions: HashMap::new(),
+            roles: scenario.roles.clone(),
             disabled_regions: HashSet::new(),
             regions: HashMap::new(),
             ids: IdGen::new(0x6775_6573_746c_6973),
@@ -100,6 +121,72 @@ impl World {
             return Some(key_id.to_owned());
         }
         self.key_ids.get(key_id).cloned()
+    }
+
+    /// The account and, for temporary credentials, the assumed role of a request signed with
+    /// `key_id` and carrying `token`.
+    pub fn caller_for(
+        &self,
+        key_id: &str,
+        token: Option<&str>,
+        now: Time,
+    ) -> Result<(String, Option<String>), KeyProblem> {
+        if let Some(session) = self.sessions.get(key_id) {
+            if token != Some(session.token.as_str()) {
+                return Err(KeyProblem::WrongToken);
+            }
+            if now >= session.expires {
+                return Err(KeyProblem::Expired);
+            }
+            return Ok((session.account.clone(), Some(session.arn.clone())));
+        }
+        self.account_for_key(key_id)
+            .map(|account| (account, None))
+            .ok_or(KeyProblem::Unknown)
+    }
+
+    /// Whether `caller` may assume `role` in `account` with `external_id`: any caller any role
+    /// when the scenario declares none, else as the role's trust says.
+    pub fn may_assume(
+        &self,
+        caller: &str,
+        account: &str,
+        role: &str,
+        external_id: Option<&str>,
+    ) -> bool {
+        if self.roles.is_empty() {
+            return true;
+        }
+        self.roles.iter().any(|r| {
+            r.account == account
+                && r.name == role
+                && r.trusts.iter().any(|t| t == caller)
+                && r.external_id
+                    .as_deref()
+                    .is_none_or(|id| Some(id) == external_id)
+        })
+    }
+
+    /// New temporary credentials for `account` as `arn`, until `expires`: key id, secret, token.
+    pub fn start_session(
+        &mut self,
+        account: &str,
+        arn: String,
+        expires: Time,
+    ) -> (String, String, String) {
+        let key_id = format!("ASIA{}", &self.ids.hex32()[..16].to_ascii_uppercase());
+        let secret = format!("{}{}", self.ids.hex32(), &self.ids.hex32()[..8]);
+        let token = format!("FwoGZXIvYXdzE{}{}", self.ids.hex32(), self.ids.hex32());
+        self.sessions.insert(
+            key_id.clone(),
+            Session {
+                account: account.to_owned(),
+                token: token.clone(),
+                expires,
+                arn,
+            },
+        );
+        (key_id, secret, token)
     }
 
     pub fn region_disabled(&self, account: &str, region: &str) -> bool {

@@ -11,7 +11,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use super::controls::Fault;
-use super::state::World;
+use super::state::{KeyProblem, Time, World};
 pub use crate::validate::{is_account_id, is_email};
 
 /// The services the sandbox answers for, named by their SigV4 signing names.
@@ -87,6 +87,8 @@ pub struct Caller {
     pub service: Service,
     pub region: String,
     pub account: String,
+    /// The assumed role, for temporary credentials from `AssumeRole`.
+    pub role: Option<String>,
 }
 
 /// Why a request was refused before it reached a service.
@@ -108,7 +110,7 @@ impl Rejection {
 }
 
 /// Reads `Authorization: AWS4-HMAC-SHA256 Credential=KEYID/DATE/REGION/SERVICE/aws4_request, …`.
-pub fn identify(headers: &HeaderMap, world: &World) -> Result<Caller, Rejection> {
+pub fn identify(headers: &HeaderMap, world: &World, now: Time) -> Result<Caller, Rejection> {
     let Some(authorization) = headers.get(header::AUTHORIZATION) else {
         return Err(Rejection {
             service: None,
@@ -159,18 +161,36 @@ pub fn identify(headers: &HeaderMap, world: &World) -> Result<Caller, Rejection>
             message: format!("Credential should be scoped to a valid region, not '{region}'."),
         });
     }
-    let Some(account) = world.account_for_key(key_id) else {
-        return Err(Rejection {
-            service: Some(service),
-            status: StatusCode::FORBIDDEN,
-            code: service.token_rejected_code(),
-            message: "The security token included in the request is invalid.".into(),
-        });
+    let token = headers
+        .get("x-amz-security-token")
+        .and_then(|v| v.to_str().ok());
+    let (account, role) = match world.caller_for(key_id, token, now) {
+        Ok(caller) => caller,
+        Err(KeyProblem::Expired) => {
+            return Err(Rejection {
+                service: Some(service),
+                status: StatusCode::FORBIDDEN,
+                code: match service {
+                    Service::Sts => "ExpiredToken",
+                    _ => "ExpiredTokenException",
+                },
+                message: "The security token included in the request is expired".into(),
+            });
+        }
+        Err(KeyProblem::Unknown | KeyProblem::WrongToken) => {
+            return Err(Rejection {
+                service: Some(service),
+                status: StatusCode::FORBIDDEN,
+                code: service.token_rejected_code(),
+                message: "The security token included in the request is invalid.".into(),
+            });
+        }
     };
     Ok(Caller {
         service,
         region: (*region).to_owned(),
         account,
+        role,
     })
 }
 

@@ -648,3 +648,120 @@ fn binding_beyond_loopback_warns_that_anyone_can_reach_it() {
     let _ = child.wait();
     assert!(warning.contains("not loopback"), "{warning}");
 }
+
+/// A configuration that signs with these temporary credentials.
+async fn assumed_config(
+    sandbox: &SandboxHandle,
+    credentials: &aws_sdk_sts::types::Credentials,
+    token: bool,
+) -> aws_config::SdkConfig {
+    let credentials = aws_credential_types::Credentials::new(
+        credentials.access_key_id(),
+        credentials.secret_access_key(),
+        token.then(|| credentials.session_token().to_owned()),
+        None,
+        "assumed",
+    );
+    aws_config::defaults(aws_config::BehaviorVersion::latest())
+        .region(aws_config::Region::new("us-east-1"))
+        .endpoint_url(sandbox.endpoint_url())
+        .credentials_provider(credentials)
+        .retry_config(aws_config::retry::RetryConfig::disabled())
+        .load()
+        .await
+}
+
+#[tokio::test]
+async fn assume_role_hands_out_credentials_that_act_as_the_roles_account() {
+    // The demo declares no roles: any caller may assume any role, as automation expects.
+    let sandbox = demo().await;
+    let admin = sts(&sandbox, ADMIN_KEY, "us-east-1").await;
+    let assumed = admin
+        .assume_role()
+        .role_arn(format!(
+            "arn:aws:iam::{MEMBER}:role/OrganizationAccountAccessRole"
+        ))
+        .role_session_name("guestlist")
+        .send()
+        .await
+        .unwrap();
+    let credentials = assumed.credentials().unwrap();
+    assert!(credentials.access_key_id().starts_with("ASIA"));
+    assert!(
+        assumed
+            .assumed_role_user()
+            .unwrap()
+            .arn()
+            .ends_with(":assumed-role/OrganizationAccountAccessRole/guestlist")
+    );
+
+    let config = assumed_config(&sandbox, credentials, true).await;
+    let me = aws_sdk_sts::Client::new(&config)
+        .get_caller_identity()
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(me.account(), Some(MEMBER));
+    let invitations = aws_sdk_securityhub::Client::new(&config)
+        .list_invitations()
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        !invitations.invitations().is_empty(),
+        "the member's invitations"
+    );
+
+    // Without its session token the key names nobody.
+    let tokenless = assumed_config(&sandbox, credentials, false).await;
+    let error = aws_sdk_securityhub::Client::new(&tokenless)
+        .list_invitations()
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(code(&error), "UnrecognizedClientException");
+}
+
+#[tokio::test]
+async fn declared_roles_are_assumed_only_as_their_trust_says() {
+    let mut scenario = Scenario::demo();
+    scenario.roles.push(guestlist::sandbox::RoleSpec {
+        account: MEMBER.into(),
+        name: "Audit".into(),
+        trusts: vec![ADMIN.into()],
+        external_id: Some("x-123".into()),
+    });
+    let sandbox = start(scenario).await;
+    let assume = |key: &'static str, role: &'static str, external: Option<&'static str>| {
+        let sandbox = &sandbox;
+        async move {
+            sts(sandbox, key, "us-east-1")
+                .await
+                .assume_role()
+                .role_arn(format!("arn:aws:iam::{MEMBER}:role/{role}"))
+                .role_session_name("check")
+                .set_external_id(external.map(str::to_owned))
+                .send()
+                .await
+        }
+    };
+    assert!(assume(ADMIN_KEY, "Audit", Some("x-123")).await.is_ok());
+    for (key, role, external) in [
+        (ADMIN_KEY, "Audit", None),
+        (ADMIN_KEY, "Audit", Some("wrong")),
+        (AUDIT, "Audit", Some("x-123")),
+        (ADMIN_KEY, "Undeclared", Some("x-123")),
+    ] {
+        let error = assume(key, role, external).await.unwrap_err();
+        assert_eq!(code(&error), "AccessDenied", "{key} {role} {external:?}");
+    }
+    let error = sts(&sandbox, ADMIN_KEY, "us-east-1")
+        .await
+        .assume_role()
+        .role_arn("arn:aws:iam::not-an-account:role/Audit")
+        .role_session_name("check")
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(code(&error), "ValidationError");
+}
