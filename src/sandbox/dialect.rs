@@ -121,8 +121,14 @@ impl Dialect {
         value
     }
 
-    /// A member as its administrator lists it; `extra` adds what only this service says.
-    pub fn member_json(&self, admin: &str, account: &str, m: &Membership, extra: &Value) -> Value {
+    /// A member as its administrator lists it; `extra` adds what only this service says of it.
+    pub fn member_json(
+        &self,
+        admin: &str,
+        account: &str,
+        m: &Membership,
+        extra: &dyn Fn(&str) -> Value,
+    ) -> Value {
         let mut value = self.object(&[
             ("AccountId", json!(account)),
             ("AdministratorId", json!(admin)),
@@ -139,7 +145,7 @@ impl Dialect {
         if let Some(at) = &m.invited_at {
             value[self.name("InvitedAt")] = json!(timestamp(at));
         }
-        if let (Value::Object(value), Value::Object(extra)) = (&mut value, extra) {
+        if let (Value::Object(value), Value::Object(extra)) = (&mut value, extra(account)) {
             value.extend(extra.clone());
         }
         value
@@ -316,7 +322,7 @@ impl Dialect {
         ctx: &Ctx,
         operation: &str,
         query: MembersQuery,
-        extra: &Value,
+        extra: &dyn Fn(&str) -> Value,
     ) -> Result<Response, ApiError> {
         let me = ctx.caller.account.as_str();
         let members = roster
@@ -345,7 +351,7 @@ impl Dialect {
         roster: &Roster,
         me: &str,
         accounts: &[String],
-        extra: &Value,
+        extra: &dyn Fn(&str) -> Value,
     ) -> Result<Response, ApiError> {
         let mut members = Vec::new();
         let mut unprocessed = Vec::new();

@@ -13,7 +13,7 @@ use super::scenario::RosterSpec;
 use super::state::{Ctx, IdGen, RegionState, Time};
 use super::wire::{
     ApiError, Request, Service, is_account_id, ok, operations, paginate, query_page_size,
-    with_token,
+    timestamp, with_token,
 };
 
 const SERVICE: Service = Service::GuardDuty;
@@ -48,6 +48,7 @@ fn listed(status: &str) -> bool {
 
 pub struct Detector {
     id: String,
+    created_at: Time,
 }
 
 pub struct State {
@@ -67,7 +68,9 @@ impl Default for State {
 impl State {
     pub fn seed(&mut self, spec: &RosterSpec, now: Time, ids: &mut IdGen) {
         let id = spec.resource_id.clone().unwrap_or_else(|| ids.hex32());
-        self.detectors.insert(spec.account.clone(), Detector { id });
+        let created_at = spec.since.resolve(now);
+        self.detectors
+            .insert(spec.account.clone(), Detector { id, created_at });
         dialect::seed(&mut self.roster, spec, now, ids);
     }
 
@@ -81,6 +84,9 @@ operations! {
     pub enum Op {
         CreateDetector: "POST" ["detector"],
         ListDetectors: "GET" ["detector"],
+        GetDetector: "GET" ["detector", _],
+        StartMonitoringMembers: "POST" ["detector", _, "member", "start"],
+        StopMonitoringMembers: "POST" ["detector", _, "member", "stop"],
         ListInvitations: "GET" ["invitation"],
         GetInvitationsCount: "GET" ["invitation", "count"],
         DeclineInvitations: "POST" ["invitation", "decline"],
@@ -137,7 +143,15 @@ pub fn handle(
         ));
     }
     let detector_id = state.detector_of(me).map(str::to_owned);
-    let member_fields = json!({ "detectorId": detector_id.as_deref().unwrap_or_default() });
+    // A member's detectorId is its own detector (its administrator's, while it has none).
+    let detectors = &state.detectors;
+    let own = detector_id.clone().unwrap_or_default();
+    let member_fields = |account: &str| {
+        let detector = detectors
+            .get(account)
+            .map_or(own.as_str(), |d| d.id.as_str());
+        json!({ "detectorId": detector })
+    };
     let roster = &mut state.roster;
     match op {
         Op::CreateDetector => {
@@ -167,9 +181,13 @@ pub fn handle(
                 ));
             }
             let id = ctx.ids.hex32();
-            state
-                .detectors
-                .insert(me.to_owned(), Detector { id: id.clone() });
+            state.detectors.insert(
+                me.to_owned(),
+                Detector {
+                    id: id.clone(),
+                    created_at: now,
+                },
+            );
             ok(&json!({ "detectorId": id }))
         }
         Op::ListDetectors => {
@@ -224,6 +242,27 @@ pub fn handle(
         Op::DisassociateMembers => {
             let accounts = DIALECT.account_ids(request)?;
             DIALECT.change_members(&accounts, |account| roster.disassociate(me, account, now))
+        }
+        // An administrator stops and restarts monitoring its members: Enabled <-> Disabled.
+        Op::StopMonitoringMembers | Op::StartMonitoringMembers => {
+            let accounts = DIALECT.account_ids(request)?;
+            let (from, to) = match op {
+                Op::StopMonitoringMembers => (membership::ENABLED, membership::DISABLED),
+                _ => (membership::DISABLED, membership::ENABLED),
+            };
+            DIALECT.change_members(&accounts, |account| {
+                roster.set_status(me, account, from, to, now)
+            })
+        }
+        Op::GetDetector => {
+            let detector = detectors.get(me).map(|d| d.created_at).unwrap_or(now);
+            ok(&json!({
+                "createdAt": timestamp(&detector),
+                "findingPublishingFrequency": "SIX_HOURS",
+                "serviceRole": format!("arn:aws:iam::{me}:role/aws-service-role/guardduty.amazonaws.com/AWSServiceRoleForAmazonGuardDuty"),
+                "status": "ENABLED",
+                "updatedAt": timestamp(&detector),
+            }))
         }
         Op::AcceptAdministratorInvitation | Op::AcceptInvitation => {
             let input: AcceptAdministratorInvitation = request.json(SERVICE)?;

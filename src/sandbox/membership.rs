@@ -12,6 +12,8 @@ pub const INVITED: &str = "Invited";
 pub const ENABLED: &str = "Enabled";
 pub const REMOVED: &str = "Removed";
 pub const RESIGNED: &str = "Resigned";
+/// A member whose administrator stopped monitoring it (GuardDuty).
+pub const DISABLED: &str = "Disabled";
 
 #[derive(Debug, Clone)]
 pub struct Membership {
@@ -66,6 +68,25 @@ impl Roster {
 
     pub fn member(&self, admin: &str, account: &str) -> Option<&Membership> {
         self.admins.get(admin)?.get(account)
+    }
+
+    /// Moves a member of `admin` from `from` to `to`; false when it is not a member in `from`.
+    pub fn set_status(
+        &mut self,
+        admin: &str,
+        account: &str,
+        from: &str,
+        to: &str,
+        now: Time,
+    ) -> bool {
+        match self.member_mut(admin, account) {
+            Some(member) if member.status == from => {
+                member.status = to.to_owned();
+                member.updated_at = now;
+                true
+            }
+            _ => false,
+        }
     }
 
     fn member_mut(&mut self, admin: &str, account: &str) -> Option<&mut Membership> {

@@ -198,12 +198,12 @@ pub fn handle(
         Op::ListMembers => {
             let query = DIALECT.members_query(request)?;
             hub(state)?;
-            DIALECT.list_members(&state.roster, &ctx, op.name(), query, &json!({}))
+            DIALECT.list_members(&state.roster, &ctx, op.name(), query, &|_| json!({}))
         }
         Op::GetMembers => {
             let accounts = DIALECT.account_ids(request)?;
             hub(state)?;
-            DIALECT.get_members(&state.roster, me, &accounts, &json!({}))
+            DIALECT.get_members(&state.roster, me, &accounts, &|_| json!({}))
         }
         Op::DeleteMembers => {
             let accounts = DIALECT.account_ids(request)?;

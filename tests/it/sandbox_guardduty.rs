@@ -383,3 +383,87 @@ async fn pagination_and_validation() {
         response.body
     );
 }
+
+#[tokio::test]
+async fn an_administrator_stops_and_restarts_monitoring_and_members_name_their_own_detector() {
+    let sandbox = empty().await;
+    let admin = guardduty(&sandbox, ADMIN_A, REGION).await;
+    let invitee = guardduty(&sandbox, INVITEE, REGION).await;
+    let ours = admin.create_detector().enable(true).send().await.unwrap();
+    let ours = ours.detector_id().unwrap().to_owned();
+    let theirs = invitee.create_detector().enable(true).send().await.unwrap();
+    let theirs = theirs.detector_id().unwrap().to_owned();
+    admin
+        .create_members()
+        .detector_id(&ours)
+        .account_details(detail(INVITEE))
+        .send()
+        .await
+        .unwrap();
+    admin
+        .invite_members()
+        .detector_id(&ours)
+        .account_ids(INVITEE)
+        .send()
+        .await
+        .unwrap();
+    let invitation = invitee.list_invitations().send().await.unwrap();
+    let invitation_id = invitation.invitations()[0]
+        .invitation_id()
+        .unwrap()
+        .to_owned();
+    invitee
+        .accept_administrator_invitation()
+        .detector_id(&theirs)
+        .administrator_id(ADMIN_A)
+        .invitation_id(invitation_id)
+        .send()
+        .await
+        .unwrap();
+
+    let status = || async {
+        let members = admin
+            .get_members()
+            .detector_id(&ours)
+            .account_ids(INVITEE)
+            .send()
+            .await
+            .unwrap();
+        let member = &members.members()[0];
+        (
+            member.relationship_status().unwrap_or_default().to_owned(),
+            member.detector_id().unwrap_or_default().to_owned(),
+        )
+    };
+    assert_eq!(
+        status().await,
+        ("Enabled".to_owned(), theirs.clone()),
+        "its own detector"
+    );
+    let stopped = admin
+        .stop_monitoring_members()
+        .detector_id(&ours)
+        .account_ids(INVITEE)
+        .account_ids("300000000003")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(stopped.unprocessed_accounts().len(), 1, "not a member");
+    assert_eq!(status().await.0, "Disabled");
+    admin
+        .start_monitoring_members()
+        .detector_id(&ours)
+        .account_ids(INVITEE)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(status().await.0, "Enabled");
+
+    let detector = admin
+        .get_detector()
+        .detector_id(&ours)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(detector.status().map(|s| s.as_str()), Some("ENABLED"));
+}
