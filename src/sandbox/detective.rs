@@ -22,6 +22,14 @@ const SERVICE: Service = Service::Detective;
 const MAX_PAGE: usize = 200;
 const INVITED: &str = "INVITED";
 const ENABLED: &str = "ENABLED";
+const ACCEPTED_BUT_DISABLED: &str = "ACCEPTED_BUT_DISABLED";
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct MonitoringState {
+    graph_arn: String,
+    account_id: String,
+}
 
 struct Member {
     email: String,
@@ -84,6 +92,7 @@ operations! {
         ListMembers: "POST" ["graph", "members", "list"],
         GetMembers: "POST" ["graph", "members", "get"],
         DeleteMembers: "POST" ["graph", "members", "removal"],
+        StartMonitoringMember: "POST" ["graph", "member", "monitoringstate"],
     }
 }
 
@@ -245,6 +254,38 @@ pub fn handle(
             } else {
                 graph.members.remove(me);
             }
+            ok(&json!({}))
+        }
+        Op::StartMonitoringMember => {
+            let input: MonitoringState = request.json(SERVICE)?;
+            let (_, graph) = administered_graph(state, region_name, me, &input.graph_arn)?;
+            let member = graph.members.get_mut(&input.account_id).ok_or_else(|| {
+                not_found(format!(
+                    "Account {} is not a member of {}",
+                    input.account_id, input.graph_arn
+                ))
+            })?;
+            if member.status != ACCEPTED_BUT_DISABLED {
+                return Err(ApiError::new(
+                    StatusCode::CONFLICT,
+                    "ConflictException",
+                    format!(
+                        "The request attempted an invalid action: the member {} is {}, not {ACCEPTED_BUT_DISABLED}.",
+                        input.account_id, member.status
+                    ),
+                ));
+            }
+            // Re-enabled when it can be: not while the graph's volume is over its limit.
+            if member.usage.disabled_reason.as_deref() == Some("VOLUME_TOO_HIGH") {
+                return Err(ApiError::new(
+                    StatusCode::PAYMENT_REQUIRED,
+                    "ServiceQuotaExceededException",
+                    "This request cannot be completed: the behavior graph's data volume is over its limit.",
+                ));
+            }
+            member.status = ENABLED.to_owned();
+            member.usage.disabled_reason = None;
+            member.updated_time = now;
             ok(&json!({}))
         }
         Op::CreateMembers => {

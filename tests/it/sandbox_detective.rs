@@ -310,3 +310,61 @@ async fn the_demo_shows_usage_and_a_disabled_membership() {
     assert_eq!(pages, 3);
     assert_eq!(count, 41);
 }
+
+#[tokio::test]
+async fn start_monitoring_re_enables_a_disabled_member_when_it_can() {
+    use guestlist::sandbox::{DetectiveUsage, MemberSpec, RosterSpec, Scenario, TimeSpec};
+    let disabled = |account: &str, reason: &str| MemberSpec {
+        account: account.into(),
+        email: Some(format!("{account}@example.com")),
+        status: "ACCEPTED_BUT_DISABLED".into(),
+        invitation_id: None,
+        invited_at: None,
+        updated_at: None,
+        usage: DetectiveUsage {
+            disabled_reason: Some(reason.into()),
+            ..DetectiveUsage::default()
+        },
+    };
+    let mut scenario = Scenario::empty();
+    scenario.detective.push(RosterSpec {
+        region: REGION.into(),
+        account: ADMIN_A.into(),
+        since: TimeSpec::Ago(chrono::Duration::days(1)),
+        resource_id: None,
+        members: vec![
+            disabled(INVITEE, "VOLUME_UNKNOWN"),
+            disabled(OTHER, "VOLUME_TOO_HIGH"),
+        ],
+    });
+    let sandbox = start(scenario).await;
+    let admin = detective(&sandbox, ADMIN_A, REGION).await;
+    let graph = admin.list_graphs().send().await.unwrap().graph_list()[0]
+        .arn()
+        .unwrap()
+        .to_owned();
+    let start_monitoring = |account: &'static str| {
+        admin
+            .start_monitoring_member()
+            .graph_arn(&graph)
+            .account_id(account)
+            .send()
+    };
+    start_monitoring(INVITEE).await.unwrap();
+    let members = admin
+        .get_members()
+        .graph_arn(&graph)
+        .account_ids(INVITEE)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        members.member_details()[0].status(),
+        Some(&MemberStatus::Enabled)
+    );
+    // Over the volume limit it cannot be; already enabled, there is nothing to start.
+    let error = start_monitoring(OTHER).await.unwrap_err();
+    assert_eq!(code(&error), "ServiceQuotaExceededException");
+    let error = start_monitoring(INVITEE).await.unwrap_err();
+    assert_eq!(code(&error), "ConflictException");
+}
