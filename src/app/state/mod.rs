@@ -55,8 +55,14 @@ impl ServiceTab {
         }
     }
 
+    /// Its place in [`ServiceTab::ALL`]; a match, since filtering asks it for every row.
     pub fn index(self) -> usize {
-        ServiceTab::ALL.iter().position(|t| *t == self).unwrap_or(0)
+        match self {
+            ServiceTab::All => 0,
+            ServiceTab::Only(ServiceKind::SecurityHub) => 1,
+            ServiceTab::Only(ServiceKind::GuardDuty) => 2,
+            ServiceTab::Only(ServiceKind::Detective) => 3,
+        }
     }
 
     pub fn shows(self, service: ServiceKind) -> bool {

@@ -249,7 +249,7 @@ impl<R: TableRow, N> Browser<R, N> {
 
     fn count_row(&mut self, at: RowRef) {
         let service = self.row(at).service();
-        self.counts[ServiceTab::All.index()] += 1;
+        self.counts[0] += 1; // ServiceTab::All
         self.counts[ServiceTab::Only(service).index()] += 1;
     }
 
