@@ -14,6 +14,7 @@ mod scenario;
 mod securityhub;
 mod state;
 mod sts;
+mod unserved;
 mod wire;
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
@@ -254,7 +255,7 @@ async fn handle(
         Ok(body) => body,
         Err(response) => return response,
     };
-    let request = Request::parse(&method, &uri, &body);
+    let request = Request::parse(&method, &uri, &body).with_target(&headers);
     let operation = Operation::route(&caller, &request);
     let name = operation.map(Operation::name);
     shared.controls.count(caller.service, name);
@@ -302,6 +303,8 @@ async fn handle(
 enum Operation {
     Sts(sts::Op),
     Regional(Regional),
+    /// Named by the models, not served yet.
+    Unserved(Service, &'static str),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -321,12 +324,17 @@ impl Operation {
             Service::GuardDuty => regional(Regional::GuardDuty(guardduty::Op::route(request)?)),
             Service::Detective => regional(Regional::Detective(detective::Op::route(request)?)),
             Service::Sts => sts::Op::route(request).map(Operation::Sts),
+            Service::Organizations | Service::CloudTrail | Service::Macie2 => {
+                unserved::route(caller.service, request)
+                    .map(|name| Operation::Unserved(caller.service, name))
+            }
         }
     }
 
     fn name(self) -> &'static str {
         match self {
             Operation::Sts(op) => op.name(),
+            Operation::Unserved(_, name) => name,
             Operation::Regional(Regional::SecurityHub(op)) => op.name(),
             Operation::Regional(Regional::GuardDuty(op)) => op.name(),
             Operation::Regional(Regional::Detective(op)) => op.name(),
@@ -349,6 +357,7 @@ fn dispatch(
     let now = chrono::Utc::now();
     let regional = match operation {
         Operation::Sts(op) => return sts::handle(world, caller, op, request, now),
+        Operation::Unserved(service, name) => return Err(ApiError::not_served(service, name)),
         Operation::Regional(regional) => regional,
     };
     let (region, ctx) = world.enter(caller, now);

@@ -24,15 +24,28 @@ pub enum Service {
     GuardDuty,
     Detective,
     Sts,
+    /// Routed, not served yet: each answers in its own error shape.
+    Organizations,
+    #[serde(rename = "cloudtrail")]
+    CloudTrail,
+    Macie2,
 }
 
 impl Service {
-    pub const ALL: [Service; 4] = [
+    pub const ALL: [Service; 7] = [
         Service::SecurityHub,
         Service::GuardDuty,
         Service::Detective,
         Service::Sts,
+        Service::Organizations,
+        Service::CloudTrail,
+        Service::Macie2,
     ];
+
+    /// Whether its protocol is awsJson1_1: the operation in `X-Amz-Target`, `__type` in errors.
+    pub fn aws_json(self) -> bool {
+        matches!(self, Service::Organizations | Service::CloudTrail)
+    }
 
     /// How the service says a token is not valid: STS's query dialect names it differently.
     pub fn token_rejected_code(self) -> &'static str {
@@ -48,6 +61,9 @@ impl Service {
             Service::GuardDuty => "guardduty",
             Service::Detective => "detective",
             Service::Sts => "sts",
+            Service::Organizations => "organizations",
+            Service::CloudTrail => "cloudtrail",
+            Service::Macie2 => "macie2",
         }
     }
 
@@ -60,8 +76,10 @@ impl Service {
         match self {
             Service::SecurityHub => "InvalidInputException",
             Service::GuardDuty => "BadRequestException",
-            Service::Detective => "ValidationException",
+            Service::Detective | Service::Macie2 => "ValidationException",
             Service::Sts => "ValidationError",
+            Service::Organizations => "InvalidInputException",
+            Service::CloudTrail => "InvalidLookupAttributesException",
         }
     }
 
@@ -69,8 +87,10 @@ impl Service {
         match self {
             Service::SecurityHub => "InternalException",
             Service::GuardDuty => "InternalServerErrorException",
-            Service::Detective => "InternalServerException",
+            Service::Detective | Service::Macie2 => "InternalServerException",
             Service::Sts => "InternalFailure",
+            Service::Organizations => "ServiceException",
+            Service::CloudTrail => "InternalFailure",
         }
     }
 }
@@ -227,6 +247,8 @@ pub struct Request<'a> {
     pub segments: Vec<String>,
     pub query: HashMap<String, String>,
     pub body: &'a [u8],
+    /// `X-Amz-Target`, which names the operation in the awsJson protocols.
+    pub target: Option<String>,
 }
 
 impl<'a> Request<'a> {
@@ -250,7 +272,17 @@ impl<'a> Request<'a> {
             segments,
             query,
             body,
+            target: None,
         }
+    }
+
+    /// The same request, with its `X-Amz-Target` header.
+    pub fn with_target(mut self, headers: &HeaderMap) -> Self {
+        self.target = headers
+            .get("x-amz-target")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
+        self
     }
 
     /// The path as `&str` segments, for matching routes.
@@ -382,6 +414,20 @@ impl ApiError {
         )
     }
 
+    /// An operation the models name that the sandbox does not serve yet.
+    pub fn not_served(service: Service, operation: &str) -> Self {
+        let code = match service {
+            Service::Organizations => "UnsupportedAPIEndpointException",
+            Service::CloudTrail => "UnsupportedOperationException",
+            other => other.validation_code(),
+        };
+        Self::new(
+            StatusCode::BAD_REQUEST,
+            code,
+            format!("{operation} is not served by this sandbox yet"),
+        )
+    }
+
     pub fn region_not_enabled() -> Self {
         Self::new(
             StatusCode::FORBIDDEN,
@@ -412,6 +458,15 @@ impl ApiError {
     pub fn into_response(self, service: Service) -> Response {
         if service == Service::Sts {
             return super::sts::error_response(&self);
+        }
+        if service.aws_json() {
+            let body = serde_json::json!({ "__type": self.code, "message": self.message });
+            let mut response = json_response(self.status, &body);
+            response.headers_mut().insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/x-amz-json-1.1"),
+            );
+            return response;
         }
         let body = match service {
             Service::SecurityHub => {

@@ -765,3 +765,77 @@ async fn declared_roles_are_assumed_only_as_their_trust_says() {
         .unwrap_err();
     assert_eq!(code(&error), "ValidationError");
 }
+
+#[tokio::test]
+async fn operations_not_served_yet_are_routed_and_answer_in_their_services_shape() {
+    let sandbox = demo().await;
+    let organizations = raw(
+        &sandbox,
+        "POST",
+        "/",
+        &[
+            (
+                "Authorization",
+                &authorization(ADMIN_KEY, "us-east-1", "organizations"),
+            ),
+            ("X-Amz-Target", "AWSOrganizationsV20161128.ListAccounts"),
+            ("Content-Type", "application/x-amz-json-1.1"),
+        ],
+        b"{}",
+    )
+    .await;
+    assert_eq!(organizations.status, 400);
+    assert!(
+        organizations
+            .header("content-type")
+            .is_some_and(|t| t.contains("x-amz-json-1.1"))
+    );
+    assert_eq!(
+        organizations.json()["__type"],
+        "UnsupportedAPIEndpointException"
+    );
+
+    let cloudtrail = raw(
+        &sandbox,
+        "POST",
+        "/",
+        &[
+            (
+                "Authorization",
+                &authorization(ADMIN_KEY, "us-east-1", "cloudtrail"),
+            ),
+            (
+                "X-Amz-Target",
+                "com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101.LookupEvents",
+            ),
+        ],
+        b"{}",
+    )
+    .await;
+    assert_eq!(cloudtrail.json()["__type"], "UnsupportedOperationException");
+
+    let macie = raw(
+        &sandbox,
+        "GET",
+        "/invitations",
+        &[(
+            "Authorization",
+            &authorization(MEMBER_KEY, "us-east-1", "macie2"),
+        )],
+        b"",
+    )
+    .await;
+    assert_eq!(macie.status, 400);
+    assert_eq!(
+        macie.header("x-amzn-ErrorType"),
+        Some("ValidationException")
+    );
+
+    for operation in [
+        "organizations:ListAccounts",
+        "cloudtrail:LookupEvents",
+        "macie2:ListInvitations",
+    ] {
+        assert_eq!(request_count(&sandbox, operation).await, 1, "{operation}");
+    }
+}

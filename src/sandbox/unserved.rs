@@ -1,0 +1,55 @@
+//! Services whose operations are routed but not served yet: Organizations and CloudTrail
+//! (awsJson1_1, the operation in `X-Amz-Target`) and Macie (restJson1). A request for one of
+//! their operations is counted by name and answered, in the service's own error shape, as not
+//! served; one that names no operation of theirs is an unknown route.
+
+use super::wire::{Request, Service, operations};
+
+/// Organizations' operations, as `X-Amz-Target: AWSOrganizationsV20161128.NAME` names them.
+const ORGANIZATIONS: [&str; 6] = [
+    "CreateOrganization",
+    "DescribeOrganization",
+    "CreateAccount",
+    "DescribeCreateAccountStatus",
+    "ListAccounts",
+    "DescribeAccount",
+];
+const ORGANIZATIONS_TARGET: &str = "AWSOrganizationsV20161128.";
+
+const CLOUDTRAIL: [&str; 1] = ["LookupEvents"];
+const CLOUDTRAIL_TARGET: &str = "com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101.";
+
+operations! {
+    /// Macie's membership operations.
+    pub enum MacieOp {
+        EnableMacie: "POST" ["macie"],
+        GetMacieSession: "GET" ["macie"],
+        ListInvitations: "GET" ["invitations"],
+        GetInvitationsCount: "GET" ["invitations", "count"],
+        AcceptInvitation: "POST" ["invitations", "accept"],
+        DeclineInvitations: "POST" ["invitations", "decline"],
+        DeleteInvitations: "POST" ["invitations", "delete"],
+        CreateInvitations: "POST" ["invitations"],
+        CreateMember: "POST" ["members"],
+        ListMembers: "GET" ["members"],
+        GetMember: "GET" ["members", _],
+        DeleteMember: "DELETE" ["members", _],
+        DisassociateMember: "POST" ["members", "disassociate", _],
+        GetAdministratorAccount: "GET" ["administrator"],
+        DisassociateFromAdministratorAccount: "POST" ["administrator", "disassociate"],
+    }
+}
+
+/// The operation `request` names, for a service that is routed but not served.
+pub fn route(service: Service, request: &Request) -> Option<&'static str> {
+    let by_target = |prefix: &str, names: &[&'static str]| {
+        let name = request.target.as_deref()?.strip_prefix(prefix)?;
+        names.iter().copied().find(|n| *n == name)
+    };
+    match service {
+        Service::Organizations => by_target(ORGANIZATIONS_TARGET, &ORGANIZATIONS),
+        Service::CloudTrail => by_target(CLOUDTRAIL_TARGET, &CLOUDTRAIL),
+        Service::Macie2 => MacieOp::route(request).map(MacieOp::name),
+        Service::SecurityHub | Service::GuardDuty | Service::Detective | Service::Sts => None,
+    }
+}
