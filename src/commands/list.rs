@@ -22,7 +22,7 @@ pub struct Listing {
     pub invitations: Vec<Invitation>,
     pub accounts: BTreeMap<String, String>,
     pub failures: Vec<(SourceId, AwsError)>,
-    pub regions_not_enabled: Vec<SourceId>,
+    pub regions_not_enabled: Vec<(SourceId, AwsError)>,
     pub sources: usize,
     pub regions: usize,
     pub services: usize,
@@ -62,7 +62,7 @@ pub async fn collect(plan: &Plan, concurrency: u16) -> Listing {
             }
             FetchEvent::Page { invitations, .. } => listing.invitations.extend(invitations),
             FetchEvent::Failed { source, error, .. } if !error.is_failure() => {
-                listing.regions_not_enabled.push(source);
+                listing.regions_not_enabled.push((source, error));
             }
             FetchEvent::Failed { source, error, .. } => listing.failures.push((source, error)),
             FetchEvent::Identity { .. }
@@ -88,13 +88,73 @@ pub async fn collect(plan: &Plan, concurrency: u16) -> Listing {
             ))
     });
     listing.failures.sort_by(|a, b| a.0.cmp(&b.0));
-    listing.regions_not_enabled.sort();
+    listing.regions_not_enabled.sort_by(|a, b| a.0.cmp(&b.0));
     listing
+}
+
+/// What a source that was not listed is, as data: one per source.
+#[derive(serde::Serialize)]
+pub struct Note<'a> {
+    pub service: &'static str,
+    pub region: &'a str,
+    pub profile: &'a str,
+    /// What it is, in a few words: `region not enabled`, `credentials rejected`, …
+    pub state: String,
+    /// What to do about it, where there is something to say.
+    pub next_step: Option<String>,
+    pub code: &'a str,
+    pub message: &'a str,
+}
+
+/// Every source that was not listed, failed or in a region not enabled.
+pub fn notes(listing: &Listing) -> Vec<Note<'_>> {
+    listing
+        .regions_not_enabled
+        .iter()
+        .chain(&listing.failures)
+        .map(|(source, error)| Note {
+            service: source.service.id(),
+            region: &source.region,
+            profile: &source.profile,
+            state: error.state(),
+            next_step: error.next_step(source.service),
+            code: &error.code,
+            message: &error.message,
+        })
+        .collect()
+}
+
+/// The notes for scripts, in the output's own format: JSON lines, or CSV with a header.
+pub fn write_notes(
+    listing: &Listing,
+    output: OutputFormat,
+    err: &mut impl Write,
+) -> io::Result<()> {
+    let notes = notes(listing);
+    match output {
+        OutputFormat::Json => {
+            for note in &notes {
+                serde_json::to_writer(&mut *err, note)?;
+                writeln!(err)?;
+            }
+            Ok(())
+        }
+        _ => {
+            if notes.is_empty() {
+                return Ok(());
+            }
+            let mut writer = csv::Writer::from_writer(err);
+            for note in &notes {
+                writer.serialize(note)?;
+            }
+            writer.flush()
+        }
+    }
 }
 
 /// Failures and skipped regions, one line each, for stderr.
 pub fn report_problems(listing: &Listing, err: &mut impl Write) -> io::Result<()> {
-    for source in &listing.regions_not_enabled {
+    for (source, _) in &listing.regions_not_enabled {
         writeln!(
             err,
             "note: {} {} (profile {}): region not enabled for this account; nothing to list",
@@ -263,7 +323,13 @@ pub async fn run(selection: &Selection, args: &ListArgs) -> std::io::Result<Exit
         Err(error) => return Ok(output::refuse(error)),
     };
     let listing = collect(&session.plan, selection.concurrency).await;
-    report_problems(&listing, &mut std::io::stderr().lock())?;
+    let mut stderr = std::io::stderr().lock();
+    match args.output {
+        OutputFormat::Table => report_problems(&listing, &mut stderr)?,
+        OutputFormat::Json | OutputFormat::Csv => {
+            write_notes(&listing, args.output, &mut stderr)?;
+        }
+    }
     output::to_stdout(|mut out| print(&listing, args.output, &mut out))?;
     Ok(ExitCode::from(listing.exit_code()))
 }

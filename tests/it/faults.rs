@@ -185,8 +185,12 @@ async fn latency_beyond_the_request_timeout_is_a_timeout_retried_and_nothing_han
     );
     assert_eq!(output.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&output.stderr);
+    // The sources are named on stderr, as data with --output json.
     assert!(
-        stderr.contains("error: detective us-east-1") && stderr.contains("Timeout"),
+        stderr.lines().any(
+            |l| l.contains(r#""service":"detective","region":"us-east-1""#)
+                && l.contains(r#""code":"Timeout""#)
+        ),
         "{stderr}"
     );
     // Let the sandbox's delayed answers drain, then count the attempts it saw.

@@ -270,7 +270,7 @@ async fn a_region_the_account_has_not_enabled_is_not_a_failure() {
     .unwrap();
     let listing = list::collect(&plan, 8).await;
     assert_eq!(listing.regions_not_enabled.len(), 1);
-    assert_eq!(listing.regions_not_enabled[0].region, "af-south-1");
+    assert_eq!(listing.regions_not_enabled[0].0.region, "af-south-1");
     assert!(listing.failures.is_empty());
     assert_eq!(listing.exit_code(), 0);
 }

@@ -138,12 +138,18 @@ async fn exit_2_names_the_failed_sources_and_prints_the_rest() {
     assert_eq!(output.status.code(), Some(2));
     let rows: Vec<serde_json::Value> = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(rows.len(), 4);
+    // With --output json the failed sources are named on stderr as data, one per line.
     let errors = stderr(&output);
+    let notes: Vec<serde_json::Value> = errors
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
     for region in ["us-east-1", "eu-west-1"] {
         assert!(
-            errors.contains(&format!(
-                "error: guardduty {region} (profile default): InternalServerErrorException"
-            )),
+            notes.iter().any(|n| n["service"] == "guardduty"
+                && n["region"] == region
+                && n["profile"] == "default"
+                && n["code"] == "InternalServerErrorException"),
             "{errors}"
         );
     }
@@ -373,4 +379,60 @@ async fn every_source_ends_in_a_state_that_tells_the_truth() {
         "{said}"
     );
     assert!(said.contains("guardduty:ListInvitations"), "{said}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn json_and_csv_give_the_notes_as_data_on_stderr() {
+    let sandbox = demo().await;
+    control(
+        &sandbox,
+        "POST",
+        "/_sandbox/faults",
+        r#"{"deny": [{"region": "eu-west-1"}]}"#,
+    )
+    .await;
+    let regions = [
+        "--region",
+        "us-east-1,eu-west-1,af-south-1",
+        "--service",
+        "guardduty",
+    ];
+    let mut args = regions.to_vec();
+    args.extend(["--output", "json"]);
+    let output = list(&sandbox, &args).await;
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    // Stdout is the array of invitations, as before.
+    let rows: Vec<serde_json::Value> = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(rows.len(), 1);
+    let notes: Vec<serde_json::Value> = stderr(&output)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
+        .collect();
+    let by_region = |region: &str| {
+        notes
+            .iter()
+            .find(|n| n["region"] == region)
+            .unwrap_or_else(|| panic!("no note for {region}: {notes:?}"))
+    };
+    assert_eq!(by_region("af-south-1")["state"], "region not enabled");
+    let denied = by_region("eu-west-1");
+    assert_eq!(denied["state"], "denied by a service control policy");
+    assert_eq!(denied["code"], "AccessDeniedException");
+    assert!(
+        denied["next_step"]
+            .as_str()
+            .unwrap()
+            .contains("service control policy")
+    );
+
+    let mut args = regions.to_vec();
+    args.extend(["--output", "csv"]);
+    let output = list(&sandbox, &args).await;
+    let said = stderr(&output);
+    let mut lines = said.lines();
+    assert_eq!(
+        lines.next(),
+        Some("service,region,profile,state,next_step,code,message")
+    );
+    assert_eq!(lines.count(), 2, "{said}");
 }
