@@ -31,7 +31,7 @@ pub const TEMPLATE: &str = r#"# guestlist configuration. Command-line flags win 
 # Profiles to act as, each one identity (default: the default credential chain).
 # profiles = ["security-admin", "workloads"]
 
-# Regions to look in; "all" means every region where each service exists.
+# Regions to look in; "all" means every region where each service is offered in the partition.
 # regions = ["us-east-1", "eu-west-1"]
 
 # Services to look at: securityhub, guardduty, detective (default: all three).

@@ -60,10 +60,7 @@ pub async fn identities(
         };
         // A 12-digit access key id acts as that account in the sandbox.
         let config = aws::sandbox_config(endpoint_url, &account, DEMO_REGIONS[0]).await;
-        identities.push(Identity {
-            profile: name,
-            config,
-        });
+        identities.push(Identity::new(name, config));
     }
     Ok(identities)
 }

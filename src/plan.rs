@@ -7,7 +7,8 @@ use std::sync::Arc;
 use aws_config::SdkConfig;
 
 use crate::aws::paging::Limits;
-use crate::aws::{self, AdapterOptions, ServiceAdapter, regions};
+use crate::aws::regions::{self, Partition};
+use crate::aws::{self, AdapterOptions, ServiceAdapter};
 use crate::model::{ServiceKind, SourceId};
 
 /// The profile name shown for the default credential chain.
@@ -18,6 +19,46 @@ pub const DEFAULT_PROFILE: &str = "default";
 pub struct Identity {
     pub profile: String,
     pub config: SdkConfig,
+    /// Whose regions `--region all` means: from the configured region until STS says.
+    pub partition: Partition,
+}
+
+impl Identity {
+    pub fn new(profile: String, config: SdkConfig) -> Identity {
+        let partition = config
+            .region()
+            .map_or(Partition::Aws, |r| Partition::of_region(r.as_ref()));
+        Identity {
+            profile,
+            config,
+            partition,
+        }
+    }
+}
+
+/// Each identity's partition from STS, all at once. One STS cannot answer keeps the partition
+/// of its configured region: its sources then say why they could not be listed.
+pub async fn with_partitions(identities: Vec<Identity>) -> Result<Vec<Identity>, PlanError> {
+    let lookups = identities.into_iter().map(|identity| async move {
+        match aws::caller_partition(&identity.config).await {
+            Ok(partition) => Ok(Identity {
+                partition,
+                ..identity
+            }),
+            Err(error) if error.code == "UnknownPartition" => Err(PlanError(format!(
+                "profile '{}': {}",
+                identity.profile, error.message
+            ))),
+            Err(error) => {
+                tracing::info!(profile = %identity.profile, %error, "partition from the configured region");
+                Ok(identity)
+            }
+        }
+    });
+    futures_util::future::join_all(lookups)
+        .await
+        .into_iter()
+        .collect()
 }
 
 /// A source and the adapter that lists it.
@@ -94,7 +135,7 @@ pub async fn aws_identities(profiles: &[String], endpoint_url: Option<&str>) -> 
     if profiles.is_empty() {
         let profile = std::env::var("AWS_PROFILE").unwrap_or_else(|_| DEFAULT_PROFILE.to_owned());
         let config = aws::profile_config(None, endpoint_url).await;
-        return vec![Identity { profile, config }];
+        return vec![Identity::new(profile, config)];
     }
     let mut identities = Vec::new();
     for profile in profiles {
@@ -102,10 +143,7 @@ pub async fn aws_identities(profiles: &[String], endpoint_url: Option<&str>) -> 
             continue;
         }
         let config = aws::profile_config(Some(profile), endpoint_url).await;
-        identities.push(Identity {
-            profile: profile.clone(),
-            config,
-        });
+        identities.push(Identity::new(profile.clone(), config));
     }
     identities
 }
@@ -140,7 +178,8 @@ pub fn plan(
     for identity in &identities {
         for &service in &services {
             let regions: Vec<String> = match regions {
-                RegionChoice::All => regions::all(service)
+                RegionChoice::All => regions::all(identity.partition, service)
+                    .map_err(PlanError)?
                     .into_iter()
                     .map(str::to_owned)
                     .collect(),

@@ -28,6 +28,7 @@ pub async fn prepare(
         let identities =
             demo::identities(&scenario, &selection.profiles, &sandbox.endpoint_url()).await?;
         let identities = with_timeout(identities, selection);
+        let identities = partitions_if_all(identities, &regions).await?;
         // The demo's accounts have no configured region: its own regions are the default.
         let regions = match regions {
             RegionChoice::Default => {
@@ -46,6 +47,7 @@ pub async fn prepare(
     let identities =
         plan::aws_identities(&selection.profiles, selection.endpoint_url.as_deref()).await;
     let identities = with_timeout(identities, selection);
+    let identities = partitions_if_all(identities, &regions).await?;
     let mut plan = plan::plan(identities, &selection.services, &regions, false, options)?;
     plan.limits = selection.limits();
     tracing::info!(
@@ -58,6 +60,18 @@ pub async fn prepare(
         plan,
         sandbox: None,
     })
+}
+
+/// `--region all` means the regions of each identity's partition, which STS names.
+async fn partitions_if_all(
+    identities: Vec<Identity>,
+    regions: &RegionChoice,
+) -> Result<Vec<Identity>, PlanError> {
+    if *regions == RegionChoice::All {
+        plan::with_partitions(identities).await
+    } else {
+        Ok(identities)
+    }
 }
 
 fn with_timeout(identities: Vec<Identity>, selection: &Selection) -> Vec<Identity> {

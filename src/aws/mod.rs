@@ -24,7 +24,7 @@ pub use adapter::{
 pub use config::{
     profile_config, retry_config, sandbox_config, timeout_config, with_region, with_timeout,
 };
-pub use identity::caller_account;
+pub use identity::{caller_account, caller_partition};
 
 /// aws-smithy `DateTime` to chrono.
 pub(crate) fn to_chrono(

@@ -59,12 +59,23 @@ pub fn handle(
     }
 }
 
+/// The partition a region belongs to, as AWS names it in ARNs: STS answers for its own.
+fn partition(region: &str) -> &'static str {
+    if region.starts_with("cn-") {
+        "aws-cn"
+    } else if region.starts_with("us-gov-") {
+        "aws-us-gov"
+    } else {
+        "aws"
+    }
+}
+
 fn caller_identity(caller: &Caller) -> Result<Response, ApiError> {
     let account = &caller.account;
-    let arn = caller
-        .role
-        .clone()
-        .unwrap_or_else(|| format!("arn:aws:iam::{account}:user/guestlist-sandbox"));
+    let arn = caller.role.clone().unwrap_or_else(|| {
+        let partition = partition(&caller.region);
+        format!("arn:{partition}:iam::{account}:user/guestlist-sandbox")
+    });
     let id = request_id();
     let body = format!(
         "<GetCallerIdentityResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\">\

@@ -50,10 +50,10 @@ async fn list(
 
 /// Drives the app with the real fetcher until no source is busy.
 async fn dashboard(sandbox: &SandboxHandle) -> AppState {
-    let identities = vec![Identity {
-        profile: "member".into(),
-        config: guestlist::aws::sandbox_config(&sandbox.endpoint_url(), INVITEE, "us-east-1").await,
-    }];
+    let identities = vec![Identity::new(
+        "member".into(),
+        guestlist::aws::sandbox_config(&sandbox.endpoint_url(), INVITEE, "us-east-1").await,
+    )];
     let regions = RegionChoice::These(REGIONS.iter().map(|r| r.to_string()).collect());
     let plan = plan::plan(identities, &[], &regions, false, &AdapterOptions::default()).unwrap();
     let mut state = AppState::new(

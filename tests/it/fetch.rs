@@ -8,6 +8,7 @@ use crate::common::*;
 use aws_config::retry::RetryConfig;
 use futures_util::future::BoxFuture;
 use guestlist::aws::paging::Limits;
+use guestlist::aws::regions::Partition;
 use guestlist::aws::{AdapterOptions, InvitationPage, Invitations, MemberPage, Members, Service};
 use guestlist::commands::list;
 use guestlist::fetch::{self, FetchEvent};
@@ -93,10 +94,7 @@ async fn identity(sandbox: &guestlist::sandbox::SandboxHandle, account: &str) ->
         .to_builder()
         .retry_config(RetryConfig::standard().with_max_attempts(2))
         .build();
-    Identity {
-        profile: format!("member-{}", &account[10..]),
-        config,
-    }
+    Identity::new(format!("member-{}", &account[10..]), config)
 }
 
 async fn events_of(sources: &[PlannedSource], identities: &[Identity]) -> Vec<FetchEvent> {
@@ -255,10 +253,10 @@ async fn a_failing_service_fails_its_sources_and_no_other() {
 #[tokio::test]
 async fn a_region_the_account_has_not_enabled_is_not_a_failure() {
     let sandbox = demo().await;
-    let identities = vec![Identity {
-        profile: "demo".into(),
-        config: config(&sandbox, MEMBER_KEY, "us-east-1").await,
-    }];
+    let identities = vec![Identity::new(
+        "demo".into(),
+        config(&sandbox, MEMBER_KEY, "us-east-1").await,
+    )];
     let regions = RegionChoice::These(vec!["us-east-1".into(), "af-south-1".into()]);
     let plan = plan::plan(
         identities,
@@ -375,10 +373,10 @@ async fn dropping_a_fetch_cancels_it() {
         r#"{"latency_ms": 400}"#,
     )
     .await;
-    let identities = vec![Identity {
-        profile: "demo".into(),
-        config: config(&sandbox, MEMBER_KEY, "us-east-1").await,
-    }];
+    let identities = vec![Identity::new(
+        "demo".into(),
+        config(&sandbox, MEMBER_KEY, "us-east-1").await,
+    )];
     let plan = plan::plan(
         identities,
         &[],
@@ -398,4 +396,52 @@ async fn dropping_a_fetch_cancels_it() {
         }
     }
     assert_eq!(pages, 0);
+}
+
+/// `--region all` follows the partition STS names, not a guess from the configured region.
+#[tokio::test]
+async fn region_all_follows_the_partition_sts_names() {
+    let sandbox = demo().await;
+    let guessed_wrong = Identity {
+        partition: Partition::Aws,
+        ..Identity::new(
+            "gov".into(),
+            config(&sandbox, MEMBER_KEY, "us-gov-west-1").await,
+        )
+    };
+    let china = Identity::new(
+        "cn".into(),
+        config(&sandbox, MEMBER_KEY, "cn-north-1").await,
+    );
+    let identities = plan::with_partitions(vec![guessed_wrong, china])
+        .await
+        .unwrap();
+    assert_eq!(identities[0].partition, Partition::GovCloud);
+    assert_eq!(identities[1].partition, Partition::China);
+    let plan = plan::plan(
+        identities,
+        &[],
+        &RegionChoice::All,
+        false,
+        &AdapterOptions::default(),
+    )
+    .unwrap();
+    let of = |profile: &str, service: ServiceKind| -> Vec<String> {
+        plan.sources
+            .iter()
+            .filter(|s| s.id.profile == profile && s.id.service == service)
+            .map(|s| s.id.region.clone())
+            .collect()
+    };
+    assert_eq!(
+        of("gov", ServiceKind::Detective),
+        ["us-gov-east-1", "us-gov-west-1"]
+    );
+    assert_eq!(
+        of("cn", ServiceKind::GuardDuty),
+        ["cn-north-1", "cn-northwest-1"]
+    );
+    // Detective is not offered in China: no source rather than a failing one.
+    assert!(of("cn", ServiceKind::Detective).is_empty());
+    assert_eq!(plan.sources.len(), 6 + 4);
 }
