@@ -198,7 +198,10 @@ pub fn handle(
                 .graphs
                 .iter()
                 .filter_map(|(admin, graph)| {
-                    let member = graph.members.get(me)?;
+                    // Open and accepted ones only: verification belongs to the administrator's list.
+                    let member = graph.members.get(me).filter(|m| {
+                        [INVITED, ENABLED, ACCEPTED_BUT_DISABLED].contains(&m.status.as_str())
+                    })?;
                     let arn = graph_arn(region_name, admin, &graph.id);
                     let detail = member_json(&arn, admin, me, member);
                     Some((arn, detail))

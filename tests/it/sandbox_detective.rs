@@ -368,3 +368,64 @@ async fn start_monitoring_re_enables_a_disabled_member_when_it_can() {
     let error = start_monitoring(INVITEE).await.unwrap_err();
     assert_eq!(code(&error), "ConflictException");
 }
+
+/// `ListInvitations` shows open and accepted invitations; verification states are the
+/// administrator's to see, in `ListMembers`.
+#[tokio::test]
+async fn verification_belongs_to_the_administrators_list() {
+    let member = |account: &str, status: &str| guestlist::sandbox::MemberSpec {
+        account: account.into(),
+        email: Some(format!("{account}@example.com")),
+        status: status.into(),
+        invitation_id: None,
+        invited_at: None,
+        updated_at: None,
+        usage: Default::default(),
+    };
+    let roster = |admin: &str, status: &str| guestlist::sandbox::RosterSpec {
+        region: REGION.into(),
+        account: admin.into(),
+        since: guestlist::sandbox::TimeSpec::Ago(chrono::Duration::days(30)),
+        resource_id: None,
+        members: vec![member(INVITEE, status)],
+    };
+    let mut scenario = guestlist::sandbox::Scenario::empty();
+    let statuses = [
+        "VERIFICATION_IN_PROGRESS",
+        "VERIFICATION_FAILED",
+        "INVITED",
+        "ENABLED",
+        "ACCEPTED_BUT_DISABLED",
+    ];
+    for (i, status) in statuses.iter().enumerate() {
+        scenario
+            .detective
+            .push(roster(&format!("10000000000{i}"), status));
+    }
+    let sandbox = start(scenario).await;
+
+    let invitee = detective(&sandbox, INVITEE, REGION).await;
+    let listed = invitee.list_invitations().send().await.unwrap();
+    let mut seen: Vec<&str> = listed
+        .invitations()
+        .iter()
+        .filter_map(|i| i.status().map(MemberStatus::as_str))
+        .collect();
+    seen.sort_unstable();
+    assert_eq!(seen, ["ACCEPTED_BUT_DISABLED", "ENABLED", "INVITED"]);
+
+    for (i, status) in statuses.iter().take(2).enumerate() {
+        let admin = detective(&sandbox, &format!("10000000000{i}"), REGION).await;
+        let graph = admin.list_graphs().send().await.unwrap().graph_list()[0]
+            .arn()
+            .unwrap()
+            .to_owned();
+        let members = admin.list_members().graph_arn(graph).send().await.unwrap();
+        assert_eq!(
+            members.member_details()[0]
+                .status()
+                .map(MemberStatus::as_str),
+            Some(*status)
+        );
+    }
+}
