@@ -1,10 +1,11 @@
-//! The test controls under `/_sandbox/`: reset, fault injection and request statistics.
+//! The test controls under `/_sandbox/`: reset, fault injection, the clock and request statistics.
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Mutex;
 
 use axum::http::{Method, StatusCode};
 use axum::response::Response;
+use chrono::{DateTime, TimeDelta, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::Shared;
@@ -46,6 +47,34 @@ pub struct Edges {
     /// Explicit denies in a service control policy, by account and region (either may be
     /// absent: every account, every region).
     pub deny: Vec<Deny>,
+    /// Security Hub's documented rate limit: 10 requests a second, bursts of 30, per account
+    /// and region; beyond it AWS answers `LimitExceededException` (429).
+    pub rate_limit: bool,
+}
+
+/// Security Hub's documented rate: a bucket of 30 requests, refilled at 10 a second.
+const RATE_BURST: f64 = 30.0;
+const RATE_PER_SECOND: f64 = 10.0;
+
+/// One account and region's requests left, as of a time.
+struct Bucket {
+    tokens: f64,
+    at: DateTime<Utc>,
+}
+
+impl Bucket {
+    /// Takes one request from the bucket, refilled for the time since it was last looked at.
+    fn take(&mut self, now: DateTime<Utc>) -> bool {
+        let elapsed = (now - self.at).as_seconds_f64().max(0.0);
+        self.tokens = (self.tokens + elapsed * RATE_PER_SECOND).min(RATE_BURST);
+        self.at = now;
+        if self.tokens >= 1.0 {
+            self.tokens -= 1.0;
+            true
+        } else {
+            false
+        }
+    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -70,11 +99,27 @@ impl Edges {
     }
 }
 
+/// The sandbox's time, as `POST /_sandbox/clock` has set it: the real time moved ahead by
+/// `offset`, or, frozen, an instant that moves only when advanced.
+#[derive(Default)]
+struct Clock {
+    offset: TimeDelta,
+    frozen: Option<DateTime<Utc>>,
+}
+
+impl Clock {
+    fn now(&self) -> DateTime<Utc> {
+        self.frozen.unwrap_or_else(Utc::now) + self.offset
+    }
+}
+
 #[derive(Default)]
 pub struct Controls {
     faults: Mutex<HashMap<Service, FaultSettings>>,
     edges: Mutex<Edges>,
     requests: Mutex<BTreeMap<String, u64>>,
+    clock: Mutex<Clock>,
+    buckets: Mutex<HashMap<(String, String), Bucket>>,
 }
 
 impl Controls {
@@ -94,10 +139,28 @@ impl Controls {
         *lock(&self.requests).entry(key).or_default() += 1;
     }
 
+    /// The sandbox's time: the real one, plus what the clock control has advanced it by.
+    pub fn now(&self) -> DateTime<Utc> {
+        lock(&self.clock).now()
+    }
+
+    /// Whether `account` may make one more request in `region` under the rate limit, at `now`.
+    pub fn within_rate(&self, account: &str, region: &str, now: DateTime<Utc>) -> bool {
+        lock(&self.buckets)
+            .entry((account.to_owned(), region.to_owned()))
+            .or_insert(Bucket {
+                tokens: RATE_BURST,
+                at: now,
+            })
+            .take(now)
+    }
+
     fn clear(&self) {
         lock(&self.faults).clear();
         *lock(&self.edges) = Edges::default();
         lock(&self.requests).clear();
+        *lock(&self.clock) = Clock::default();
+        lock(&self.buckets).clear();
     }
 }
 
@@ -120,6 +183,17 @@ struct FaultRequest {
     global_tokens: Option<bool>,
     /// Replaces the SCP denies; `[]` lifts them.
     deny: Option<Vec<Deny>>,
+    /// See [`Edges::rate_limit`].
+    rate_limit: Option<bool>,
+}
+
+/// The body of `POST /_sandbox/clock`: whether time stands still (so a test decides every step)
+/// and how far to move it ahead.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ClockRequest {
+    frozen: Option<bool>,
+    advance_seconds: Option<f64>,
 }
 
 pub fn handle(shared: &Shared, method: &Method, control: &str, body: &[u8]) -> Response {
@@ -136,6 +210,11 @@ pub fn handle(shared: &Shared, method: &Method, control: &str, body: &[u8]) -> R
         (&Method::GET, "faults") => {
             json_response(StatusCode::OK, &current_faults(&shared.controls))
         }
+        (&Method::POST, "clock") => match advance_clock(&shared.controls, body) {
+            Ok(()) => json_response(StatusCode::OK, &current_clock(&shared.controls)),
+            Err(message) => control_error(StatusCode::BAD_REQUEST, message),
+        },
+        (&Method::GET, "clock") => json_response(StatusCode::OK, &current_clock(&shared.controls)),
         (&Method::GET, "stats") => {
             let requests = lock(&shared.controls.requests).clone();
             json_response(StatusCode::OK, &serde_json::json!({ "requests": requests }))
@@ -144,7 +223,8 @@ pub fn handle(shared: &Shared, method: &Method, control: &str, body: &[u8]) -> R
             StatusCode::NOT_FOUND,
             format!(
                 "unknown sandbox control {method} /_sandbox/{control}; there are \
-                 POST /_sandbox/reset, POST|GET /_sandbox/faults and GET /_sandbox/stats"
+                 POST /_sandbox/reset, POST|GET /_sandbox/faults, POST|GET /_sandbox/clock \
+                 and GET /_sandbox/stats"
             ),
         ),
     }
@@ -171,6 +251,9 @@ fn set_faults(controls: &Controls, body: &[u8]) -> Result<(), String> {
         if let Some(deny) = request.deny {
             edges.deny = deny;
         }
+        if let Some(rate_limit) = request.rate_limit {
+            edges.rate_limit = rate_limit;
+        }
     }
     let services: Vec<Service> = match request.service {
         Some(service) => vec![service],
@@ -190,6 +273,40 @@ fn set_faults(controls: &Controls, body: &[u8]) -> Result<(), String> {
         }
     }
     Ok(())
+}
+
+fn advance_clock(controls: &Controls, body: &[u8]) -> Result<(), String> {
+    let request: ClockRequest =
+        serde_json::from_slice(body).map_err(|e| format!("invalid clock request: {e}"))?;
+    let seconds = request.advance_seconds.unwrap_or(0.0);
+    // Forward only, and by at most a year: time in the sandbox never runs back.
+    if !(0.0..=31_536_000.0).contains(&seconds) {
+        return Err(format!(
+            "advance_seconds must be between 0 and 31536000, got {seconds}"
+        ));
+    }
+    let mut clock = lock(&controls.clock);
+    match request.frozen {
+        Some(true) if clock.frozen.is_none() => clock.frozen = Some(Utc::now()),
+        Some(false) => {
+            // Thawing keeps the time it stood at, and runs on from there.
+            if let Some(at) = clock.frozen.take() {
+                clock.offset += at - Utc::now();
+            }
+        }
+        _ => {}
+    }
+    clock.offset += TimeDelta::microseconds((seconds * 1_000_000.0).round() as i64);
+    Ok(())
+}
+
+fn current_clock(controls: &Controls) -> serde_json::Value {
+    let clock = lock(&controls.clock);
+    serde_json::json!({
+        "now": clock.now().to_rfc3339(),
+        "frozen": clock.frozen.is_some(),
+        "advanced_seconds": clock.offset.as_seconds_f64(),
+    })
 }
 
 fn current_faults(controls: &Controls) -> serde_json::Value {

@@ -247,7 +247,8 @@ async fn handle(
         return controls::handle(&shared, &method, control, &body);
     }
 
-    let caller = match wire::identify(&headers, &shared.world(), chrono::Utc::now()) {
+    let now = shared.controls.now();
+    let caller = match wire::identify(&headers, &shared.world(), now) {
         Ok(caller) => caller,
         Err(rejection) => return rejection.into_response(),
     };
@@ -276,6 +277,15 @@ async fn handle(
         let scp = deny.by.as_deref() != Some("iam");
         return ApiError::denied(&caller, &action, scp).into_response(caller.service);
     }
+    if edges.rate_limit
+        && caller.service == Service::SecurityHub
+        && !shared
+            .controls
+            .within_rate(&caller.account, &caller.region, now)
+    {
+        return ApiError::fault(caller.service, controls::Fault::Throttle)
+            .into_response(caller.service);
+    }
     let faults = shared.controls.faults_for(caller.service);
     if faults.latency_ms > 0 {
         tokio::time::sleep(Duration::from_millis(faults.latency_ms)).await;
@@ -289,7 +299,7 @@ async fn handle(
     };
     let outcome = {
         let mut world = shared.world();
-        dispatch(&mut world, &caller, operation, &request)
+        dispatch(&mut world, &caller, operation, &request, now)
     };
     match outcome {
         Ok(response) => response,
@@ -347,6 +357,7 @@ fn dispatch(
     caller: &Caller,
     operation: Operation,
     request: &Request,
+    now: chrono::DateTime<chrono::Utc>,
 ) -> Result<Response, ApiError> {
     if world.region_disabled(&caller.account, &caller.region) {
         return Err(match caller.service {
@@ -354,7 +365,6 @@ fn dispatch(
             _ => ApiError::region_not_enabled(),
         });
     }
-    let now = chrono::Utc::now();
     let regional = match operation {
         Operation::Sts(op) => return sts::handle(world, caller, op, request, now),
         Operation::Unserved(service, name) => return Err(ApiError::not_served(service, name)),

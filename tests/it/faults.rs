@@ -201,3 +201,93 @@ async fn latency_beyond_the_request_timeout_is_a_timeout_retried_and_nothing_han
         "every attempt was made: retried after each timeout"
     );
 }
+
+/// Security Hub's documented rate limit, on a clock the test moves: 30 at once, then 10 a second,
+/// per account and region, answered with the modelled `LimitExceededException`.
+#[tokio::test]
+async fn security_hub_rate_limit_refills_with_the_sandbox_clock() {
+    let sandbox = empty().await;
+    let once = |key: &'static str, region: &'static str| {
+        let sandbox = &sandbox;
+        async move {
+            let config = config(sandbox, key, region)
+                .await
+                .to_builder()
+                .retry_config(aws_config::retry::RetryConfig::disabled())
+                .build();
+            aws_sdk_securityhub::Client::new(&config)
+        }
+    };
+    let hub = once(INVITEE, "us-east-1").await;
+    let calls = |n: usize| {
+        let hub = hub.clone();
+        async move {
+            let mut codes = Vec::new();
+            for _ in 0..n {
+                codes.push(match hub.list_invitations().send().await {
+                    Ok(_) => "ok".to_owned(),
+                    Err(e) => code(&e),
+                });
+            }
+            codes
+        }
+    };
+    let frozen = control(&sandbox, "POST", "/_sandbox/clock", r#"{"frozen": true}"#).await;
+    assert_eq!(frozen.json()["frozen"], true);
+    let set = control(
+        &sandbox,
+        "POST",
+        "/_sandbox/faults",
+        r#"{"rate_limit": true}"#,
+    )
+    .await;
+    assert_eq!(set.json()["edges"]["rate_limit"], true);
+
+    assert!(calls(30).await.iter().all(|c| c == "ok"), "a burst of 30");
+    assert_eq!(calls(1).await, ["LimitExceededException"]);
+    // Another account, or another region, has its own bucket.
+    let other_region = once(INVITEE, "eu-west-1").await;
+    assert!(other_region.list_invitations().send().await.is_ok());
+    let other_account = once("200000000002", "us-east-1").await;
+    assert!(other_account.list_invitations().send().await.is_ok());
+
+    // A fifth of a second later, two more (10 a second), and no third.
+    let clock = control(
+        &sandbox,
+        "POST",
+        "/_sandbox/clock",
+        r#"{"advance_seconds": 0.2}"#,
+    )
+    .await;
+    assert_eq!(clock.json()["advanced_seconds"], 0.2);
+    let codes = calls(3).await;
+    assert_eq!(codes.iter().filter(|c| *c == "ok").count(), 2, "{codes:?}");
+    // Ten seconds refill the whole burst, never more than it.
+    control(
+        &sandbox,
+        "POST",
+        "/_sandbox/clock",
+        r#"{"advance_seconds": 10}"#,
+    )
+    .await;
+    let codes = calls(31).await;
+    assert_eq!(codes.iter().filter(|c| *c == "ok").count(), 30, "{codes:?}");
+
+    // Off again: no limit.
+    control(
+        &sandbox,
+        "POST",
+        "/_sandbox/faults",
+        r#"{"rate_limit": false}"#,
+    )
+    .await;
+    assert!(calls(40).await.iter().all(|c| c == "ok"));
+    let bad = control(
+        &sandbox,
+        "POST",
+        "/_sandbox/clock",
+        r#"{"advance_seconds": -1}"#,
+    )
+    .await;
+    assert_eq!(bad.status, 400);
+}
