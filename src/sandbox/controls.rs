@@ -50,6 +50,8 @@ pub struct Edges {
     /// Security Hub's documented rate limit: 10 requests a second, bursts of 30, per account
     /// and region; beyond it AWS answers `LimitExceededException` (429).
     pub rate_limit: bool,
+    /// How long email verification takes, instead of the scenario's `verification_seconds`.
+    pub verification_seconds: Option<u32>,
 }
 
 /// Security Hub's documented rate: a bucket of 30 requests, refilled at 10 a second.
@@ -185,6 +187,8 @@ struct FaultRequest {
     deny: Option<Vec<Deny>>,
     /// See [`Edges::rate_limit`].
     rate_limit: Option<bool>,
+    /// See [`Edges::verification_seconds`].
+    verification_seconds: Option<u32>,
 }
 
 /// The body of `POST /_sandbox/clock`: whether time stands still (so a test decides every step)
@@ -253,6 +257,9 @@ fn set_faults(controls: &Controls, body: &[u8]) -> Result<(), String> {
         }
         if let Some(rate_limit) = request.rate_limit {
             edges.rate_limit = rate_limit;
+        }
+        if let Some(seconds) = request.verification_seconds {
+            edges.verification_seconds = Some(seconds);
         }
     }
     let services: Vec<Service> = match request.service {

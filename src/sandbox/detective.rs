@@ -23,6 +23,8 @@ const MAX_PAGE: usize = 200;
 const INVITED: &str = "INVITED";
 const ENABLED: &str = "ENABLED";
 const ACCEPTED_BUT_DISABLED: &str = "ACCEPTED_BUT_DISABLED";
+const VERIFICATION_IN_PROGRESS: &str = "VERIFICATION_IN_PROGRESS";
+const VERIFICATION_FAILED: &str = "VERIFICATION_FAILED";
 
 #[derive(Deserialize)]
 #[serde(rename_all = "PascalCase")]
@@ -37,6 +39,8 @@ struct Member {
     invited_time: Time,
     updated_time: Time,
     usage: DetectiveUsage,
+    /// While `VERIFICATION_IN_PROGRESS`: when verification ends, and whether the email passed.
+    verifying: Option<(Time, bool)>,
 }
 
 struct Graph {
@@ -52,6 +56,24 @@ pub struct State {
 }
 
 impl State {
+    /// Ends the verifications whose time has come: `INVITED`, or `VERIFICATION_FAILED`.
+    fn settle(&mut self, now: Time) {
+        let members = self
+            .graphs
+            .values_mut()
+            .flat_map(|g| g.members.values_mut());
+        for member in members {
+            if let Some((at, passes)) = member.verifying
+                && at <= now
+            {
+                member.status = if passes { INVITED } else { VERIFICATION_FAILED }.to_owned();
+                member.invited_time = at;
+                member.updated_time = at;
+                member.verifying = None;
+            }
+        }
+    }
+
     pub fn seed(&mut self, spec: &RosterSpec, now: Time, ids: &mut IdGen) {
         let members = spec
             .members
@@ -64,6 +86,7 @@ impl State {
                     invited_time,
                     updated_time: m.updated_at.map_or(invited_time, |t| t.resolve(now)),
                     usage: m.usage.clone(),
+                    verifying: None,
                 };
                 (m.account.clone(), member)
             })
@@ -146,6 +169,7 @@ pub fn handle(
     request: &Request,
 ) -> Result<Response, ApiError> {
     let state = &mut region.detective;
+    state.settle(ctx.now);
     let me = ctx.caller.account.as_str();
     let region_name = ctx.caller.region.as_str();
     let now = ctx.now;
@@ -333,12 +357,21 @@ pub fn handle(
                         "The account is already a member of the behavior graph.",
                     )),
                     Entry::Vacant(slot) => {
+                        // Verified first: at once without a delay, else on the sandbox's clock.
+                        let passes = ctx.verification.passes(slot.key(), &account.email_address);
+                        let verifying = ctx.verification.delay > chrono::TimeDelta::zero();
+                        let status = match (verifying, passes) {
+                            (true, _) => VERIFICATION_IN_PROGRESS,
+                            (false, true) => INVITED,
+                            (false, false) => VERIFICATION_FAILED,
+                        };
                         let member = Member {
                             email: account.email_address,
-                            status: INVITED.to_owned(),
+                            status: status.to_owned(),
                             invited_time: now,
                             updated_time: now,
                             usage: DetectiveUsage::default(),
+                            verifying: verifying.then(|| (now + ctx.verification.delay, passes)),
                         };
                         members.push(member_json(&arn, &admin, slot.key(), &member));
                         slot.insert(member);

@@ -409,6 +409,7 @@ pub fn seed(roster: &mut Roster, spec: &RosterSpec, now: Time, ids: &mut IdGen) 
                     .map(|t| t.resolve(now))
                     .or(invited_at)
                     .unwrap_or(now),
+                verifying: None,
             },
         );
     }

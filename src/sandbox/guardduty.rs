@@ -38,6 +38,33 @@ const DIALECT: Dialect = Dialect {
     ),
 };
 
+/// GuardDuty checks each invited account's email against its root email: at once without a
+/// delay, else `EmailVerificationInProgress` until the sandbox's clock passes it.
+fn verify_emails(roster: &mut Roster, ctx: &Ctx, accounts: &[String]) {
+    let me = ctx.caller.account.as_str();
+    let delay = ctx.verification.delay;
+    for account in accounts {
+        let Some(member) = roster.member_mut(me, account) else {
+            continue;
+        };
+        if member.status != membership::INVITED || member.invited_at != Some(ctx.now) {
+            continue;
+        }
+        let email = member.email.as_deref().unwrap_or_default();
+        let ends_in = if ctx.verification.passes(account, email) {
+            membership::INVITED
+        } else {
+            EMAIL_VERIFICATION_FAILED
+        };
+        if delay > chrono::TimeDelta::zero() {
+            member.status = EMAIL_VERIFICATION_IN_PROGRESS.to_owned();
+            member.verifying = Some((ctx.now + delay, ends_in));
+        } else {
+            member.status = ends_in.to_owned();
+        }
+    }
+}
+
 /// The statuses an invitee sees in its `ListInvitations`.
 fn listed(status: &str) -> bool {
     matches!(
@@ -153,6 +180,7 @@ pub fn handle(
         json!({ "detectorId": detector })
     };
     let roster = &mut state.roster;
+    roster.settle(now);
     match op {
         Op::CreateDetector => {
             let input: CreateDetector = request.json(SERVICE)?;
@@ -225,7 +253,9 @@ pub fn handle(
         }
         Op::InviteMembers => {
             let accounts = DIALECT.account_ids(request)?;
-            DIALECT.invite_members(roster, &mut ctx, &accounts)
+            let response = DIALECT.invite_members(roster, &mut ctx, &accounts)?;
+            verify_emails(roster, &ctx, &accounts);
+            Ok(response)
         }
         Op::ListMembers => {
             let query = DIALECT.members_query(request)?;

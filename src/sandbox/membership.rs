@@ -22,6 +22,8 @@ pub struct Membership {
     pub invitation_id: Option<String>,
     pub invited_at: Option<Time>,
     pub updated_at: Time,
+    /// While its email is verified (GuardDuty): when that ends, and the status it ends in.
+    pub verifying: Option<(Time, &'static str)>,
 }
 
 /// Why an accept was refused.
@@ -89,7 +91,20 @@ impl Roster {
         }
     }
 
-    fn member_mut(&mut self, admin: &str, account: &str) -> Option<&mut Membership> {
+    /// Ends the verifications whose time has come.
+    pub fn settle(&mut self, now: Time) {
+        for member in self.admins.values_mut().flat_map(|m| m.values_mut()) {
+            if let Some((at, status)) = member.verifying
+                && at <= now
+            {
+                member.status = status.to_owned();
+                member.updated_at = at;
+                member.verifying = None;
+            }
+        }
+    }
+
+    pub fn member_mut(&mut self, admin: &str, account: &str) -> Option<&mut Membership> {
         self.admins.get_mut(admin)?.get_mut(account)
     }
 
@@ -148,6 +163,7 @@ impl Roster {
                     invitation_id: None,
                     invited_at: None,
                     updated_at: now,
+                    verifying: None,
                 },
             ),
         }

@@ -299,7 +299,10 @@ async fn handle(
     };
     let outcome = {
         let mut world = shared.world();
-        dispatch(&mut world, &caller, operation, &request, now)
+        let delay = edges
+            .verification_seconds
+            .map(|s| chrono::TimeDelta::seconds(s.into()));
+        dispatch(&mut world, &caller, operation, &request, now, delay)
     };
     match outcome {
         Ok(response) => response,
@@ -358,6 +361,7 @@ fn dispatch(
     operation: Operation,
     request: &Request,
     now: chrono::DateTime<chrono::Utc>,
+    verification_delay: Option<chrono::TimeDelta>,
 ) -> Result<Response, ApiError> {
     if world.region_disabled(&caller.account, &caller.region) {
         return Err(match caller.service {
@@ -370,7 +374,7 @@ fn dispatch(
         Operation::Unserved(service, name) => return Err(ApiError::not_served(service, name)),
         Operation::Regional(regional) => regional,
     };
-    let (region, ctx) = world.enter(caller, now);
+    let (region, ctx) = world.enter(caller, now, verification_delay);
     match regional {
         Regional::SecurityHub(op) => securityhub::handle(region, ctx, op, request),
         Regional::GuardDuty(op) => guardduty::handle(region, ctx, op, request),

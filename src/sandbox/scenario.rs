@@ -126,6 +126,8 @@ pub struct Scenario {
     pub securityhub: Vec<RosterSpec>,
     pub guardduty: Vec<RosterSpec>,
     pub detective: Vec<RosterSpec>,
+    /// How long GuardDuty and Detective take to verify an invitee's email; 0 verifies at once.
+    pub verification_seconds: u32,
 }
 
 /// A scenario that could not be read: where, and why.
@@ -167,6 +169,7 @@ impl Scenario {
             securityhub: Vec::new(),
             guardduty: Vec::new(),
             detective: Vec::new(),
+            verification_seconds: 0,
         }
     }
 
@@ -285,6 +288,8 @@ struct ScenarioFile {
     guardduty: Vec<RosterDef>,
     #[serde(default)]
     detective: Vec<RosterDef>,
+    #[serde(default)]
+    verification_seconds: u32,
 }
 
 #[derive(Deserialize)]
@@ -512,6 +517,7 @@ impl ScenarioFile {
             securityhub: resolve_rosters(&self.securityhub, Kind::SecurityHub)?,
             guardduty: resolve_rosters(&self.guardduty, Kind::GuardDuty)?,
             detective: resolve_rosters(&self.detective, Kind::Detective)?,
+            verification_seconds: self.verification_seconds,
         })
     }
 }

@@ -49,6 +49,24 @@ pub struct Ctx<'a> {
     pub now: Time,
     pub ids: &'a mut IdGen,
     pub tokens: &'a Tokens,
+    pub verification: Verification<'a>,
+}
+
+/// How an invitee's email is verified: against the root email the scenario gives its account,
+/// after a delay.
+#[derive(Clone, Copy)]
+pub struct Verification<'a> {
+    pub delay: chrono::TimeDelta,
+    emails: &'a HashMap<String, String>,
+}
+
+impl Verification<'_> {
+    /// An account the scenario does not describe, or describes without an email, verifies.
+    pub fn passes(&self, account: &str, email: &str) -> bool {
+        self.emails
+            .get(account)
+            .is_none_or(|root| root.eq_ignore_ascii_case(email.trim()))
+    }
 }
 
 /// Temporary credentials STS handed out.
@@ -76,6 +94,10 @@ pub struct World {
     regions: HashMap<String, RegionState>,
     ids: IdGen,
     pub tokens: Tokens,
+    /// Each described account's root email, which invitations are verified against.
+    emails: HashMap<String, String>,
+    /// The scenario's verification delay, unless `/_sandbox/faults` sets another.
+    pub verification_delay: chrono::TimeDelta,
 }
 
 impl World {
@@ -89,8 +111,13 @@ impl World {
             regions: HashMap::new(),
             ids: IdGen::new(0x6775_6573_746c_6973),
             tokens: Tokens::default(),
+            emails: HashMap::new(),
+            verification_delay: chrono::TimeDelta::seconds(scenario.verification_seconds.into()),
         };
         for account in &scenario.accounts {
+            if let Some(email) = &account.email {
+                world.emails.insert(account.id.clone(), email.clone());
+            }
             for key in &account.access_keys {
                 world.key_ids.insert(key.clone(), account.id.clone());
             }
@@ -199,6 +226,7 @@ impl World {
         &'a mut self,
         caller: &'a Caller,
         now: Time,
+        verification_delay: Option<chrono::TimeDelta>,
     ) -> (&'a mut RegionState, Ctx<'a>) {
         let region = self.regions.entry(caller.region.clone()).or_default();
         let ctx = Ctx {
@@ -206,6 +234,10 @@ impl World {
             now,
             ids: &mut self.ids,
             tokens: &self.tokens,
+            verification: Verification {
+                delay: verification_delay.unwrap_or(self.verification_delay),
+                emails: &self.emails,
+            },
         };
         (region, ctx)
     }

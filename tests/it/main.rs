@@ -20,5 +20,6 @@ mod sandbox_detective;
 mod sandbox_guardduty;
 mod sandbox_protocol;
 mod sandbox_securityhub;
+mod sandbox_time;
 mod terminal;
 mod ui_snapshots;
