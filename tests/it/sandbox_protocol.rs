@@ -839,3 +839,44 @@ async fn operations_not_served_yet_are_routed_and_answer_in_their_services_shape
         assert_eq!(request_count(&sandbox, operation).await, 1, "{operation}");
     }
 }
+
+/// Temporary credentials stop working when they expire, on the sandbox's clock.
+#[tokio::test]
+async fn assumed_credentials_expire_on_the_sandbox_clock() {
+    let sandbox = demo().await;
+    control(&sandbox, "POST", "/_sandbox/clock", r#"{"frozen": true}"#).await;
+    let assumed = sts(&sandbox, ADMIN_KEY, "us-east-1")
+        .await
+        .assume_role()
+        .role_arn(format!("arn:aws:iam::{MEMBER}:role/Audit"))
+        .role_session_name("guestlist")
+        .duration_seconds(900)
+        .send()
+        .await
+        .unwrap();
+    let config = assumed_config(&sandbox, assumed.credentials().unwrap(), true).await;
+    let hub = aws_sdk_securityhub::Client::new(&config);
+    control(
+        &sandbox,
+        "POST",
+        "/_sandbox/clock",
+        r#"{"advance_seconds": 899}"#,
+    )
+    .await;
+    assert!(hub.list_invitations().send().await.is_ok(), "a second left");
+    control(
+        &sandbox,
+        "POST",
+        "/_sandbox/clock",
+        r#"{"advance_seconds": 2}"#,
+    )
+    .await;
+    let error = hub.list_invitations().send().await.unwrap_err();
+    assert_eq!(code(&error), "ExpiredTokenException");
+    let error = aws_sdk_sts::Client::new(&config)
+        .get_caller_identity()
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(code(&error), "ExpiredToken");
+}
