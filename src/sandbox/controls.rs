@@ -9,7 +9,7 @@ use chrono::{DateTime, TimeDelta, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::Shared;
-use super::state::World;
+use super::state::{Delays, World};
 use super::wire::{Service, json_response};
 
 /// What `/_sandbox/faults` sets for a service.
@@ -52,6 +52,19 @@ pub struct Edges {
     pub rate_limit: bool,
     /// How long email verification takes, instead of the scenario's `verification_seconds`.
     pub verification_seconds: Option<u32>,
+    /// How long an invitation takes to reach its invitee, instead of the scenario's
+    /// `propagation_seconds`.
+    pub propagation_seconds: Option<u32>,
+}
+
+impl Edges {
+    pub fn delays(&self) -> Delays {
+        let seconds = |s: Option<u32>| s.map(|s| TimeDelta::seconds(s.into()));
+        Delays {
+            verification: seconds(self.verification_seconds),
+            propagation: seconds(self.propagation_seconds),
+        }
+    }
 }
 
 /// Security Hub's documented rate: a bucket of 30 requests, refilled at 10 a second.
@@ -189,6 +202,8 @@ struct FaultRequest {
     rate_limit: Option<bool>,
     /// See [`Edges::verification_seconds`].
     verification_seconds: Option<u32>,
+    /// See [`Edges::propagation_seconds`].
+    propagation_seconds: Option<u32>,
 }
 
 /// The body of `POST /_sandbox/clock`: whether time stands still (so a test decides every step)
@@ -260,6 +275,9 @@ fn set_faults(controls: &Controls, body: &[u8]) -> Result<(), String> {
         }
         if let Some(seconds) = request.verification_seconds {
             edges.verification_seconds = Some(seconds);
+        }
+        if let Some(seconds) = request.propagation_seconds {
+            edges.propagation_seconds = Some(seconds);
         }
     }
     let services: Vec<Service> = match request.service {

@@ -224,7 +224,8 @@ pub fn handle(
                 .filter_map(|(admin, graph)| {
                     // Open and accepted ones only: verification belongs to the administrator's list.
                     let member = graph.members.get(me).filter(|m| {
-                        [INVITED, ENABLED, ACCEPTED_BUT_DISABLED].contains(&m.status.as_str())
+                        [ENABLED, ACCEPTED_BUT_DISABLED].contains(&m.status.as_str())
+                            || (m.status == INVITED && ctx.has_arrived(Some(m.invited_time)))
                     })?;
                     let arn = graph_arn(region_name, admin, &graph.id);
                     let detail = member_json(&arn, admin, me, member);

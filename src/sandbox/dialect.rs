@@ -160,7 +160,10 @@ impl Dialect {
     ) -> Result<Response, ApiError> {
         let me = ctx.caller.account.as_str();
         let limit = self.page_size(request)?;
-        let invitations = roster.invitations_to(me).map(|entry| (entry.0, entry));
+        let invitations = roster
+            .invitations_to(me)
+            .filter(|(_, m)| ctx.has_arrived(m.invited_at))
+            .map(|entry| (entry.0, entry));
         let page = paginate(
             ctx.tokens,
             ctx.caller,
@@ -179,10 +182,10 @@ impl Dialect {
     }
 
     /// What `ListInvitations` shows, but the accepted invitation.
-    pub fn invitations_count(&self, roster: &Roster, me: &str) -> Result<Response, ApiError> {
+    pub fn invitations_count(&self, roster: &Roster, ctx: &Ctx) -> Result<Response, ApiError> {
         let count = roster
-            .invitations_to(me)
-            .filter(|(_, m)| m.status != membership::ENABLED)
+            .invitations_to(&ctx.caller.account)
+            .filter(|(_, m)| m.status != membership::ENABLED && ctx.has_arrived(m.invited_at))
             .count();
         ok(&self.object(&[("InvitationsCount", json!(count))]))
     }

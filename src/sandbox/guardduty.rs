@@ -235,7 +235,7 @@ pub fn handle(
             ))
         }
         Op::ListInvitations => DIALECT.list_invitations(roster, &ctx, op.name(), request),
-        Op::GetInvitationsCount => DIALECT.invitations_count(roster, me),
+        Op::GetInvitationsCount => DIALECT.invitations_count(roster, &ctx),
         Op::DeclineInvitations | Op::DeleteInvitations => {
             let administrators = DIALECT.account_ids(request)?;
             let result = match op {

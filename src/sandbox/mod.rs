@@ -299,10 +299,14 @@ async fn handle(
     };
     let outcome = {
         let mut world = shared.world();
-        let delay = edges
-            .verification_seconds
-            .map(|s| chrono::TimeDelta::seconds(s.into()));
-        dispatch(&mut world, &caller, operation, &request, now, delay)
+        dispatch(
+            &mut world,
+            &caller,
+            operation,
+            &request,
+            now,
+            edges.delays(),
+        )
     };
     match outcome {
         Ok(response) => response,
@@ -361,7 +365,7 @@ fn dispatch(
     operation: Operation,
     request: &Request,
     now: chrono::DateTime<chrono::Utc>,
-    verification_delay: Option<chrono::TimeDelta>,
+    delays: state::Delays,
 ) -> Result<Response, ApiError> {
     if world.region_disabled(&caller.account, &caller.region) {
         return Err(match caller.service {
@@ -374,7 +378,7 @@ fn dispatch(
         Operation::Unserved(service, name) => return Err(ApiError::not_served(service, name)),
         Operation::Regional(regional) => regional,
     };
-    let (region, ctx) = world.enter(caller, now, verification_delay);
+    let (region, ctx) = world.enter(caller, now, delays);
     match regional {
         Regional::SecurityHub(op) => securityhub::handle(region, ctx, op, request),
         Regional::GuardDuty(op) => guardduty::handle(region, ctx, op, request),

@@ -128,6 +128,8 @@ pub struct Scenario {
     pub detective: Vec<RosterSpec>,
     /// How long GuardDuty and Detective take to verify an invitee's email; 0 verifies at once.
     pub verification_seconds: u32,
+    /// How long an invitation takes to reach the invitee's `ListInvitations`; 0: at once.
+    pub propagation_seconds: u32,
 }
 
 /// A scenario that could not be read: where, and why.
@@ -170,6 +172,7 @@ impl Scenario {
             guardduty: Vec::new(),
             detective: Vec::new(),
             verification_seconds: 0,
+            propagation_seconds: 0,
         }
     }
 
@@ -290,6 +293,8 @@ struct ScenarioFile {
     detective: Vec<RosterDef>,
     #[serde(default)]
     verification_seconds: u32,
+    #[serde(default)]
+    propagation_seconds: u32,
 }
 
 #[derive(Deserialize)]
@@ -518,6 +523,7 @@ impl ScenarioFile {
             guardduty: resolve_rosters(&self.guardduty, Kind::GuardDuty)?,
             detective: resolve_rosters(&self.detective, Kind::Detective)?,
             verification_seconds: self.verification_seconds,
+            propagation_seconds: self.propagation_seconds,
         })
     }
 }

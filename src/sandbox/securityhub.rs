@@ -159,7 +159,7 @@ pub fn handle(
             }))
         }
         Op::ListInvitations => DIALECT.list_invitations(&state.roster, &ctx, op.name(), request),
-        Op::GetInvitationsCount => DIALECT.invitations_count(&state.roster, me),
+        Op::GetInvitationsCount => DIALECT.invitations_count(&state.roster, &ctx),
         Op::DeclineInvitations => {
             let administrators = DIALECT.account_ids(request)?;
             let roster = &mut state.roster;

@@ -50,6 +50,22 @@ pub struct Ctx<'a> {
     pub ids: &'a mut IdGen,
     pub tokens: &'a Tokens,
     pub verification: Verification<'a>,
+    /// How long an invitation takes to reach the invitee's `ListInvitations`.
+    pub propagation: chrono::TimeDelta,
+}
+
+impl Ctx<'_> {
+    /// Whether an invitation sent at `invited_at` has reached its invitee yet.
+    pub fn has_arrived(&self, invited_at: Option<Time>) -> bool {
+        invited_at.is_none_or(|sent| sent + self.propagation <= self.now)
+    }
+}
+
+/// Delays `/_sandbox/faults` sets instead of the scenario's.
+#[derive(Clone, Copy, Default)]
+pub struct Delays {
+    pub verification: Option<chrono::TimeDelta>,
+    pub propagation: Option<chrono::TimeDelta>,
 }
 
 /// How an invitee's email is verified: against the root email the scenario gives its account,
@@ -96,8 +112,9 @@ pub struct World {
     pub tokens: Tokens,
     /// Each described account's root email, which invitations are verified against.
     emails: HashMap<String, String>,
-    /// The scenario's verification delay, unless `/_sandbox/faults` sets another.
-    pub verification_delay: chrono::TimeDelta,
+    /// The scenario's delays, unless `/_sandbox/faults` sets others.
+    verification_delay: chrono::TimeDelta,
+    propagation_delay: chrono::TimeDelta,
 }
 
 impl World {
@@ -113,6 +130,7 @@ impl World {
             tokens: Tokens::default(),
             emails: HashMap::new(),
             verification_delay: chrono::TimeDelta::seconds(scenario.verification_seconds.into()),
+            propagation_delay: chrono::TimeDelta::seconds(scenario.propagation_seconds.into()),
         };
         for account in &scenario.accounts {
             if let Some(email) = &account.email {
@@ -226,7 +244,7 @@ impl World {
         &'a mut self,
         caller: &'a Caller,
         now: Time,
-        verification_delay: Option<chrono::TimeDelta>,
+        delays: Delays,
     ) -> (&'a mut RegionState, Ctx<'a>) {
         let region = self.regions.entry(caller.region.clone()).or_default();
         let ctx = Ctx {
@@ -235,9 +253,10 @@ impl World {
             ids: &mut self.ids,
             tokens: &self.tokens,
             verification: Verification {
-                delay: verification_delay.unwrap_or(self.verification_delay),
+                delay: delays.verification.unwrap_or(self.verification_delay),
                 emails: &self.emails,
             },
+            propagation: delays.propagation.unwrap_or(self.propagation_delay),
         };
         (region, ctx)
     }

@@ -190,3 +190,78 @@ async fn without_a_delay_verification_ends_at_once() {
         .unwrap();
     assert_eq!(created.members()[0].status(), Some(&MemberStatus::Invited));
 }
+
+/// An invitation reaches its invitee's `ListInvitations` (and the count) only after the
+/// propagation delay; the administrator sees its member at once.
+#[tokio::test]
+async fn invitations_reach_the_invitee_after_the_propagation_delay() {
+    let sandbox = start(Scenario::empty()).await;
+    control(&sandbox, "POST", "/_sandbox/clock", r#"{"frozen": true}"#).await;
+    let set = control(
+        &sandbox,
+        "POST",
+        "/_sandbox/faults",
+        r#"{"propagation_seconds": 30}"#,
+    )
+    .await;
+    assert_eq!(set.json()["edges"]["propagation_seconds"], 30);
+
+    let admin = securityhub(&sandbox, ADMIN, REGION).await;
+    admin.enable_security_hub().send().await.unwrap();
+    admin
+        .create_members()
+        .account_details(
+            aws_sdk_securityhub::types::AccountDetails::builder()
+                .account_id(UNKNOWN)
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap();
+    admin
+        .invite_members()
+        .account_ids(UNKNOWN)
+        .send()
+        .await
+        .unwrap();
+    let graph = detective(&sandbox, ADMIN, REGION).await;
+    let arn = graph.create_graph().send().await.unwrap();
+    graph
+        .create_members()
+        .graph_arn(arn.graph_arn().unwrap())
+        .accounts(
+            Account::builder()
+                .account_id(UNKNOWN)
+                .email_address(email(UNKNOWN))
+                .build()
+                .unwrap(),
+        )
+        .send()
+        .await
+        .unwrap();
+
+    let hub = securityhub(&sandbox, UNKNOWN, REGION).await;
+    let det = detective(&sandbox, UNKNOWN, REGION).await;
+    let seen = || async {
+        let listed = hub.list_invitations().send().await.unwrap();
+        let count = hub.get_invitations_count().send().await.unwrap();
+        let detective = det.list_invitations().send().await.unwrap();
+        (
+            listed.invitations().len(),
+            count.invitations_count().unwrap_or_default(),
+            detective.invitations().len(),
+        )
+    };
+    assert_eq!(seen().await, (0, 0, 0), "still on its way");
+    let members = admin
+        .list_members()
+        .only_associated(false)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(members.members()[0].member_status(), Some("Invited"));
+    advance(&sandbox, 29).await;
+    assert_eq!(seen().await, (0, 0, 0));
+    advance(&sandbox, 1).await;
+    assert_eq!(seen().await, (1, 1, 1), "arrived");
+}
