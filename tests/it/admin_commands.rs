@@ -101,6 +101,7 @@ async fn members_lists_every_page_of_every_service() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn invite_creates_and_invites_in_each_service_and_the_member_sees_it() {
     let sandbox = demo().await;
+    control(&sandbox, "POST", "/_sandbox/clock", r#"{"frozen": true}"#).await;
     let dir = state_dir();
     let newcomer = "299900000001";
     let output = run(
@@ -131,6 +132,11 @@ async fn invite_creates_and_invites_in_each_service_and_the_member_sees_it() {
         );
     }
     let sh = securityhub(&sandbox, newcomer, "us-east-1").await;
+    // The demo's invitations take a moment: verification, then propagation.
+    let waiting = sh.list_invitations().send().await.unwrap();
+    assert!(waiting.invitations().is_empty(), "not there yet");
+    let body = r#"{"advance_seconds": 30}"#;
+    control(&sandbox, "POST", "/_sandbox/clock", body).await;
     assert_eq!(
         sh.list_invitations().send().await.unwrap().invitations()[0].account_id(),
         Some(ADMIN)
