@@ -436,3 +436,73 @@ async fn json_and_csv_give_the_notes_as_data_on_stderr() {
     );
     assert_eq!(lines.count(), 2, "{said}");
 }
+
+/// The states a flaky path ends in are named too, each with what to do: throttled after every
+/// retry, no answer in time, nothing to connect to.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn throttled_timed_out_and_unreachable_sources_say_so() {
+    let sandbox = demo().await;
+    control(
+        &sandbox,
+        "POST",
+        "/_sandbox/faults",
+        r#"{"service": "guardduty", "throttle_rate": 1.0}"#,
+    )
+    .await;
+    control(
+        &sandbox,
+        "POST",
+        "/_sandbox/faults",
+        r#"{"service": "detective", "latency_ms": 2000}"#,
+    )
+    .await;
+    let output = list(
+        &sandbox,
+        &["--region", "us-east-1", "--request-timeout", "0.3"],
+    )
+    .await;
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    let said = stderr(&output);
+    assert!(
+        said.contains("guardduty us-east-1 (profile default): throttled, then failed"),
+        "{said}"
+    );
+    assert!(said.contains("lower --concurrency"), "{said}");
+    assert!(
+        said.contains("detective us-east-1 (profile default): timed out"),
+        "{said}"
+    );
+    assert!(said.contains("raise --request-timeout"), "{said}");
+    let printed = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        printed.contains("Security Hub"),
+        "the rest is listed: {printed}"
+    );
+
+    // Nothing listening: a network error, not an empty list.
+    let closed = {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        format!("http://{}", listener.local_addr().unwrap())
+    };
+    let env = as_member("us-east-1");
+    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let output = guestlist(
+        &[
+            "list",
+            "--endpoint-url",
+            &closed,
+            "--service",
+            "securityhub",
+        ],
+        &env,
+    )
+    .await;
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let said = stderr(&output);
+    assert!(said.contains("network error"), "{said}");
+    assert!(
+        said.contains("check the network or --endpoint-url"),
+        "{said}"
+    );
+    assert!(!String::from_utf8_lossy(&output.stdout).contains("No invitations"));
+}
