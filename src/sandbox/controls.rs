@@ -55,6 +55,8 @@ pub struct Edges {
     /// How long an invitation takes to reach its invitee, instead of the scenario's
     /// `propagation_seconds`.
     pub propagation_seconds: Option<u32>,
+    /// Every page after the first answers the `NextToken` it was given (a broken paginator).
+    pub repeat_tokens: bool,
 }
 
 impl Edges {
@@ -204,6 +206,8 @@ struct FaultRequest {
     verification_seconds: Option<u32>,
     /// See [`Edges::propagation_seconds`].
     propagation_seconds: Option<u32>,
+    /// See [`Edges::repeat_tokens`].
+    repeat_tokens: Option<bool>,
 }
 
 /// The body of `POST /_sandbox/clock`: whether time stands still (so a test decides every step)
@@ -278,6 +282,9 @@ fn set_faults(controls: &Controls, body: &[u8]) -> Result<(), String> {
         }
         if let Some(seconds) = request.propagation_seconds {
             edges.propagation_seconds = Some(seconds);
+        }
+        if let Some(repeat) = request.repeat_tokens {
+            edges.repeat_tokens = repeat;
         }
     }
     let services: Vec<Service> = match request.service {

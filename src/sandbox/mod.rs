@@ -299,6 +299,7 @@ async fn handle(
     };
     let outcome = {
         let mut world = shared.world();
+        world.tokens.repeat = edges.repeat_tokens;
         dispatch(
             &mut world,
             &caller,

@@ -594,12 +594,16 @@ pub fn query_page_size(
 /// operation that received it, so a token from anywhere else is refused.
 pub struct Tokens {
     key: RandomState,
+    /// A broken paginator, switched on through `/_sandbox/faults`: every page after the first
+    /// answers the token it was given, so a client that follows it never ends.
+    pub repeat: bool,
 }
 
 impl Default for Tokens {
     fn default() -> Self {
         Self {
             key: RandomState::new(),
+            repeat: false,
         }
     }
 }
@@ -681,6 +685,7 @@ pub fn paginate<T, K: AsRef<str>>(
         page.push(item);
     }
     let next_token = match (more, last_key) {
+        _ if tokens.repeat && token.is_some() => token.map(str::to_owned),
         (true, Some(last)) => Some(tokens.issue(&scope, &last)),
         _ => None,
     };

@@ -7,7 +7,7 @@ use crate::common::*;
 use guestlist::app::{AppState, Msg, Phase, Settings, update};
 use guestlist::aws::AdapterOptions;
 use guestlist::fetch;
-use guestlist::model::ServiceKind;
+use guestlist::model::{ErrorKind, ServiceKind};
 use guestlist::plan::{self, Identity, RegionChoice};
 use guestlist::sandbox::{SandboxHandle, Scenario};
 use tokio::sync::mpsc;
@@ -290,4 +290,55 @@ async fn security_hub_rate_limit_refills_with_the_sandbox_clock() {
     )
     .await;
     assert_eq!(bad.status, 400);
+}
+
+/// A service whose paginator answers the token it was given: every service's real adapter
+/// stops at the repeat, on the second page, and says so, instead of listing forever.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_pager_stops_at_a_repeated_token() {
+    // 201 invitations per source: two pages even at Detective's 200.
+    let sandbox = start(Scenario::crowd(INVITEE, &["us-east-1"], 201)).await;
+    let set = control(
+        &sandbox,
+        "POST",
+        "/_sandbox/faults",
+        r#"{"repeat_tokens": true}"#,
+    )
+    .await;
+    assert_eq!(set.json()["edges"]["repeat_tokens"], true);
+    let identities = vec![Identity::new(
+        "member".into(),
+        guestlist::aws::sandbox_config(&sandbox.endpoint_url(), INVITEE, "us-east-1").await,
+    )];
+    let regions = RegionChoice::These(vec!["us-east-1".into()]);
+    let plan = plan::plan(identities, &[], &regions, false, &AdapterOptions::default()).unwrap();
+    let listing = tokio::time::timeout(
+        Duration::from_secs(60),
+        guestlist::commands::list::collect(&plan, 8),
+    )
+    .await
+    .expect("stops instead of following the token forever");
+    let mut failed: Vec<_> = listing
+        .failures
+        .iter()
+        .map(|(source, error)| (source.service, error.kind))
+        .collect();
+    failed.sort_by_key(|(service, _)| service.id());
+    assert_eq!(
+        failed,
+        [
+            (ServiceKind::Detective, ErrorKind::RepeatedToken),
+            (ServiceKind::GuardDuty, ErrorKind::RepeatedToken),
+            (ServiceKind::SecurityHub, ErrorKind::RepeatedToken),
+        ]
+    );
+    let stats = control(&sandbox, "GET", "/_sandbox/stats", "").await.json();
+    for operation in [
+        "securityhub:ListInvitations",
+        "guardduty:ListInvitations",
+        "detective:ListInvitations",
+    ] {
+        assert_eq!(stats["requests"][operation], 2, "{operation}");
+    }
+    assert_eq!(listing.exit_code(), 1);
 }
