@@ -57,6 +57,10 @@ pub struct Edges {
     pub propagation_seconds: Option<u32>,
     /// Every page after the first answers the `NextToken` it was given (a broken paginator).
     pub repeat_tokens: bool,
+    /// Accounts that are suspended (closed, in their 90 days before removal): AWS refuses to let
+    /// anyone assume a role into them, with the same `AccessDenied` as a role that does not trust
+    /// the caller.
+    pub suspended: Vec<String>,
 }
 
 impl Edges {
@@ -208,6 +212,8 @@ struct FaultRequest {
     propagation_seconds: Option<u32>,
     /// See [`Edges::repeat_tokens`].
     repeat_tokens: Option<bool>,
+    /// Replaces the suspended accounts; `[]` reinstates them.
+    suspended: Option<Vec<String>>,
 }
 
 /// The body of `POST /_sandbox/clock`: whether time stands still (so a test decides every step)
@@ -285,6 +291,9 @@ fn set_faults(controls: &Controls, body: &[u8]) -> Result<(), String> {
         }
         if let Some(repeat) = request.repeat_tokens {
             edges.repeat_tokens = repeat;
+        }
+        if let Some(suspended) = request.suspended {
+            edges.suspended = suspended;
         }
     }
     let services: Vec<Service> = match request.service {

@@ -300,6 +300,7 @@ async fn handle(
     let outcome = {
         let mut world = shared.world();
         world.tokens.repeat = edges.repeat_tokens;
+        world.suspended.clone_from(&edges.suspended);
         dispatch(
             &mut world,
             &caller,

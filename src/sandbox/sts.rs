@@ -151,7 +151,9 @@ fn assume_role(
         _ => return Err(validation(format!("'{role_arn}' is not a role ARN"))),
     };
     let external_id = params.get("ExternalId").map(String::as_str);
-    if !world.may_assume(&caller.account, account, name, external_id) {
+    // A suspended account answers as a role that does not trust the caller: AWS does not say.
+    let suspended = world.suspended.iter().any(|s| s == account);
+    if suspended || !world.may_assume(&caller.account, account, name, external_id) {
         return Err(ApiError::new(
             StatusCode::FORBIDDEN,
             "AccessDenied",

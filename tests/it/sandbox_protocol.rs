@@ -880,3 +880,32 @@ async fn assumed_credentials_expire_on_the_sandbox_clock() {
         .unwrap_err();
     assert_eq!(code(&error), "ExpiredToken");
 }
+
+/// No one assumes a role into a suspended account; AWS answers as for a role that does not
+/// trust the caller, and the account is back when the fault is lifted.
+#[tokio::test]
+async fn a_suspended_account_cannot_be_assumed_into() {
+    let sandbox = demo().await;
+    let admin = sts(&sandbox, ADMIN_KEY, "us-east-1").await;
+    let assume = || {
+        admin
+            .assume_role()
+            .role_arn(format!(
+                "arn:aws:iam::{MEMBER}:role/OrganizationAccountAccessRole"
+            ))
+            .role_session_name("guestlist")
+            .send()
+    };
+    let body = format!(r#"{{"suspended": ["{MEMBER}"]}}"#);
+    let set = control(&sandbox, "POST", "/_sandbox/faults", &body).await;
+    assert_eq!(set.json()["edges"]["suspended"][0], MEMBER);
+    let error = assume().await.unwrap_err();
+    assert_eq!(code(&error), "AccessDenied");
+    assert!(
+        message(&error).contains("sts:AssumeRole"),
+        "{}",
+        message(&error)
+    );
+    control(&sandbox, "POST", "/_sandbox/faults", r#"{"suspended": []}"#).await;
+    assert!(assume().await.is_ok());
+}
