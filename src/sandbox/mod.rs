@@ -262,6 +262,17 @@ async fn handle(
     shared.controls.count(caller.service, name);
     tracing::trace!(service = %caller.service, region = %caller.region, account = %caller.account, operation = name.unwrap_or("?"), "sandbox request");
 
+    // A region the account has not enabled says so first: no request gets further there.
+    if shared
+        .world()
+        .region_disabled(&caller.account, &caller.region)
+    {
+        let error = match caller.service {
+            Service::Sts => ApiError::sts_region_disabled(&caller.account, &caller.region),
+            _ => ApiError::region_not_enabled(),
+        };
+        return error.into_response(caller.service);
+    }
     let edges = shared.controls.edges();
     if edges.global_tokens && wire::OPT_IN_REGIONS.contains(&caller.region.as_str()) {
         return ApiError::global_token(caller.service).into_response(caller.service);
@@ -369,12 +380,6 @@ fn dispatch(
     now: chrono::DateTime<chrono::Utc>,
     delays: state::Delays,
 ) -> Result<Response, ApiError> {
-    if world.region_disabled(&caller.account, &caller.region) {
-        return Err(match caller.service {
-            Service::Sts => ApiError::sts_region_disabled(&caller.account, &caller.region),
-            _ => ApiError::region_not_enabled(),
-        });
-    }
     let regional = match operation {
         Operation::Sts(op) => return sts::handle(world, caller, op, request, now),
         Operation::Unserved(service, name) => return Err(ApiError::not_served(service, name)),

@@ -50,11 +50,14 @@ async fn list(
 
 /// Drives the app with the real fetcher until no source is busy.
 async fn dashboard(sandbox: &SandboxHandle) -> AppState {
-    let identities = vec![Identity::new(
-        "member".into(),
-        guestlist::aws::sandbox_config(&sandbox.endpoint_url(), INVITEE, "us-east-1").await,
-    )];
-    let regions = RegionChoice::These(REGIONS.iter().map(|r| r.to_string()).collect());
+    let config =
+        guestlist::aws::sandbox_config(&sandbox.endpoint_url(), INVITEE, "us-east-1").await;
+    dashboard_of(config, &REGIONS).await
+}
+
+async fn dashboard_of(config: aws_config::SdkConfig, regions: &[&str]) -> AppState {
+    let identities = vec![Identity::new("member".into(), config)];
+    let regions = RegionChoice::These(regions.iter().map(|r| r.to_string()).collect());
     let plan = plan::plan(identities, &[], &regions, false, &AdapterOptions::default()).unwrap();
     let mut state = AppState::new(
         plan.sources.iter().map(|s| s.id.clone()),
@@ -341,4 +344,54 @@ async fn every_pager_stops_at_a_repeated_token() {
         assert_eq!(stats["requests"][operation], 2, "{operation}");
     }
     assert_eq!(listing.exit_code(), 1);
+}
+
+/// Each state a source can end in, produced by the sandbox as AWS would and read by the real
+/// fetcher, as the dashboard names it: listed, region not enabled, token not valid in the
+/// region, denied by an SCP, throttled after every retry.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_dashboard_names_every_state_the_sandbox_produces() {
+    let sandbox = demo().await;
+    let faults = r#"{"global_tokens": true,
+        "deny": [{"region": "eu-west-1", "action": "guardduty:ListInvitations"}]}"#;
+    control(&sandbox, "POST", "/_sandbox/faults", faults).await;
+    let throttle = r#"{"service": "detective", "throttle_rate": 1.0}"#;
+    control(&sandbox, "POST", "/_sandbox/faults", throttle).await;
+    // Two attempts, so that throttling gives up quickly.
+    let config = guestlist::aws::sandbox_config(&sandbox.endpoint_url(), MEMBER_KEY, "us-east-1")
+        .await
+        .to_builder()
+        .retry_config(aws_config::retry::RetryConfig::standard().with_max_attempts(2))
+        .build();
+    let regions = ["us-east-1", "eu-west-1", "af-south-1", "eu-south-1"];
+    let mut state = dashboard_of(config, &regions).await;
+    guestlist::app::update(&mut state, Msg::Resize(200, 60));
+    let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(200, 60)).unwrap();
+    terminal
+        .draw(|frame| guestlist::ui::render(frame, &state))
+        .unwrap();
+    let screen = terminal.backend().to_string();
+    let line = |source: &str| {
+        screen
+            .lines()
+            .find(|l| l.contains(source))
+            .unwrap_or_else(|| panic!("{source}:\n{screen}"))
+            .to_owned()
+    };
+    for (source, said) in [
+        ("GuardDuty    af-south-1", "region not enabled"),
+        ("Security Hub eu-south-1", "token not valid in this region"),
+        (
+            "Security Hub eu-south-1",
+            "AWS_STS_REGIONAL_ENDPOINTS=regional",
+        ),
+        (
+            "GuardDuty    eu-west-1",
+            "denied by a service control policy",
+        ),
+        ("Detective    us-east-1", "throttled, then failed"),
+    ] {
+        assert!(line(source).contains(said), "{source}: {said}\n{screen}");
+    }
+    assert!(!screen.contains("No invitations"), "{screen}");
 }
