@@ -1,18 +1,22 @@
 //! Which account an identity is: STS `GetCallerIdentity`.
 
 use aws_config::SdkConfig;
+use aws_sdk_sts::operation::get_caller_identity::GetCallerIdentityOutput;
 
 use crate::aws::regions::Partition;
 use crate::model::AwsError;
 
-/// The partition the identity lives in, from the ARN STS names it by.
-pub async fn caller_partition(config: &SdkConfig) -> Result<Partition, AwsError> {
-    let client = aws_sdk_sts::Client::new(config);
-    let identity = client
+async fn caller_identity(config: &SdkConfig) -> Result<GetCallerIdentityOutput, AwsError> {
+    aws_sdk_sts::Client::new(config)
         .get_caller_identity()
         .send()
         .await
-        .map_err(AwsError::from_sdk)?;
+        .map_err(AwsError::from_sdk)
+}
+
+/// The partition the identity lives in, from the ARN STS names it by.
+pub async fn caller_partition(config: &SdkConfig) -> Result<Partition, AwsError> {
+    let identity = caller_identity(config).await?;
     let arn = identity.arn().unwrap_or_default();
     Partition::from_arn(arn).map_err(|found| {
         AwsError::new(
@@ -24,12 +28,7 @@ pub async fn caller_partition(config: &SdkConfig) -> Result<Partition, AwsError>
 }
 
 pub async fn caller_account(config: &SdkConfig) -> Result<String, AwsError> {
-    let client = aws_sdk_sts::Client::new(config);
-    let identity = client
-        .get_caller_identity()
-        .send()
-        .await
-        .map_err(AwsError::from_sdk)?;
+    let identity = caller_identity(config).await?;
     identity.account().map(str::to_owned).ok_or_else(|| {
         AwsError::new(
             crate::model::ErrorKind::Service,

@@ -311,15 +311,7 @@ async fn handle(
     let outcome = {
         let mut world = shared.world();
         world.tokens.repeat = edges.repeat_tokens;
-        world.suspended.clone_from(&edges.suspended);
-        dispatch(
-            &mut world,
-            &caller,
-            operation,
-            &request,
-            now,
-            edges.delays(),
-        )
+        dispatch(&mut world, &caller, operation, &request, now, &edges)
     };
     match outcome {
         Ok(response) => response,
@@ -378,14 +370,16 @@ fn dispatch(
     operation: Operation,
     request: &Request,
     now: chrono::DateTime<chrono::Utc>,
-    delays: state::Delays,
+    edges: &controls::Edges,
 ) -> Result<Response, ApiError> {
     let regional = match operation {
-        Operation::Sts(op) => return sts::handle(world, caller, op, request, now),
+        Operation::Sts(op) => {
+            return sts::handle(world, caller, op, request, now, &edges.suspended);
+        }
         Operation::Unserved(service, name) => return Err(ApiError::not_served(service, name)),
         Operation::Regional(regional) => regional,
     };
-    let (region, ctx) = world.enter(caller, now, delays);
+    let (region, ctx) = world.enter(caller, now, edges.delays());
     match regional {
         Regional::SecurityHub(op) => securityhub::handle(region, ctx, op, request),
         Regional::GuardDuty(op) => guardduty::handle(region, ctx, op, request),

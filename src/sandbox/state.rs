@@ -115,8 +115,6 @@ pub struct World {
     /// The scenario's delays, unless `/_sandbox/faults` sets others.
     verification_delay: chrono::TimeDelta,
     propagation_delay: chrono::TimeDelta,
-    /// Suspended accounts, as `/_sandbox/faults` last set them.
-    pub suspended: Vec<String>,
 }
 
 impl World {
@@ -133,7 +131,6 @@ impl World {
             emails: HashMap::new(),
             verification_delay: chrono::TimeDelta::seconds(scenario.verification_seconds.into()),
             propagation_delay: chrono::TimeDelta::seconds(scenario.propagation_seconds.into()),
-            suspended: Vec::new(),
         };
         for account in &scenario.accounts {
             if let Some(email) = &account.email {

@@ -52,10 +52,11 @@ pub fn handle(
     op: Op,
     request: &Request,
     now: Time,
+    suspended: &[String],
 ) -> Result<Response, ApiError> {
     match op {
         Op::GetCallerIdentity => caller_identity(caller),
-        Op::AssumeRole => assume_role(world, caller, request, now),
+        Op::AssumeRole => assume_role(world, caller, request, now, suspended),
     }
 }
 
@@ -100,6 +101,7 @@ fn assume_role(
     caller: &Caller,
     request: &Request,
     now: Time,
+    suspended: &[String],
 ) -> Result<Response, ApiError> {
     let params: HashMap<String, String> = form_urlencoded::parse(request.body)
         .into_owned()
@@ -152,7 +154,7 @@ fn assume_role(
     };
     let external_id = params.get("ExternalId").map(String::as_str);
     // A suspended account answers as a role that does not trust the caller: AWS does not say.
-    let suspended = world.suspended.iter().any(|s| s == account);
+    let suspended = suspended.iter().any(|s| s == account);
     if suspended || !world.may_assume(&caller.account, account, name, external_id) {
         return Err(ApiError::new(
             StatusCode::FORBIDDEN,
