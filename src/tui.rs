@@ -339,7 +339,15 @@ impl Executor {
                     let message = message.clone();
                     tokio::spawn(async move {
                         let actor = &batch.actor;
-                        let outcomes = adapter.invite(&invitees, message.as_deref(), actor).await;
+                        let outcomes = adapter
+                            .invite(
+                                crate::model::Invites {
+                                    invitees: &invitees,
+                                    message: message.as_deref(),
+                                },
+                                actor,
+                            )
+                            .await;
                         let _ = results.send(Msg::MembersChanged {
                             source: batch.source,
                             action: MemberAction::Invited,

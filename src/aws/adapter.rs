@@ -11,9 +11,15 @@ use super::call::Scope;
 use super::paging::Paged;
 use crate::audit::AuditLog;
 use crate::model::{
-    Actor, AwsError, ErrorKind, Invitation, Invitee, Member, Outcome, Readiness, Response,
+    Actor, AwsError, ErrorKind, Invitation, Invites, Member, Outcome, Readiness, Response,
     ServiceKind, Step, Target,
 };
+
+/// An adapter call under way: boxed, so that adapters can be trait objects.
+pub type Pending<'a, T> = BoxFuture<'a, Result<T, AwsError>>;
+
+/// Answers under way: one outcome per key, whatever happens.
+pub type Outcomes<'a> = BoxFuture<'a, Vec<Outcome>>;
 
 /// A page of invitations and the token for the next one.
 #[derive(Debug, Default)]
@@ -30,20 +36,28 @@ pub struct MemberPage {
 }
 
 impl InvitationPage {
-    pub fn new(invitations: Vec<Invitation>, next_token: Option<&str>) -> Self {
-        Self {
-            invitations,
+    /// A page of rows as read, or the first row's error: one malformed row fails the page.
+    pub(crate) fn read(
+        rows: impl Iterator<Item = Result<Invitation, AwsError>>,
+        next_token: Option<&str>,
+    ) -> Result<Self, AwsError> {
+        Ok(Self {
+            invitations: rows.collect::<Result<_, _>>()?,
             next_token: next_token.map(str::to_owned),
-        }
+        })
     }
 }
 
 impl MemberPage {
-    pub fn new(members: Vec<Member>, next_token: Option<&str>) -> Self {
-        Self {
-            members,
+    /// A page of rows as read, or the first row's error: one malformed row fails the page.
+    pub(crate) fn read(
+        rows: impl Iterator<Item = Result<Member, AwsError>>,
+        next_token: Option<&str>,
+    ) -> Result<Self, AwsError> {
+        Ok(Self {
+            members: rows.collect::<Result<_, _>>()?,
             next_token: next_token.map(str::to_owned),
-        }
+        })
     }
 }
 
@@ -68,6 +82,36 @@ pub fn unsupported(service: ServiceKind, reason: impl Into<String>) -> AwsError 
     )
 }
 
+/// One service's adapter: its SDK client, and where it acts. Each service's module implements
+/// the capabilities for its own client.
+pub(crate) struct Adapter<C> {
+    pub(crate) client: C,
+    pub(crate) scope: Scope,
+}
+
+/// Builds each SDK's client with guestlist's interceptors: the builders are alike but each
+/// SDK's own types, so a macro writes the constructor once.
+macro_rules! adapter_new {
+    ($($sdk:ident),* $(,)?) => {$(
+        impl Adapter<$sdk::Client> {
+            pub(crate) fn new(config: &SdkConfig, scope: Scope) -> Self {
+                let builder = $sdk::config::Builder::from(config);
+                let builder = scope.intercepted(builder, |b, g| b.interceptor(g));
+                let client = $sdk::Client::from_conf(builder.build());
+                Self { client, scope }
+            }
+        }
+    )*};
+}
+
+adapter_new!(aws_sdk_securityhub, aws_sdk_guardduty, aws_sdk_detective);
+
+impl<C: Send + Sync> Service for Adapter<C> {
+    fn service(&self) -> ServiceKind {
+        self.scope.service
+    }
+}
+
 /// Which service an adapter speaks for.
 pub trait Service: Send + Sync {
     fn service(&self) -> ServiceKind;
@@ -77,21 +121,14 @@ pub trait Service: Send + Sync {
 pub trait Invitations: Service {
     /// One page of the invitations this identity received, at the largest page size the
     /// service allows.
-    fn list_invitations(
-        &self,
-        next_token: Option<String>,
-    ) -> BoxFuture<'_, Result<InvitationPage, AwsError>>;
+    fn list_invitations(&self, next_token: Option<String>) -> Pending<'_, InvitationPage>;
 
     /// What must happen first for `response` to succeed here; by default, nothing.
-    fn readiness(&self, _response: Response) -> BoxFuture<'_, Result<Readiness, AwsError>> {
+    fn readiness(&self, _response: Response) -> Pending<'_, Readiness> {
         Box::pin(async { Ok(Readiness::default()) })
     }
 
-    fn take_step<'a>(
-        &'a self,
-        step: &'a Step,
-        _actor: &'a Actor,
-    ) -> BoxFuture<'a, Result<(), AwsError>> {
+    fn take_step<'a>(&'a self, step: &'a Step, _actor: &'a Actor) -> Pending<'a, ()> {
         let error = unsupported(
             self.service(),
             format!("needs no step to {}", step.describe()),
@@ -105,7 +142,7 @@ pub trait Invitations: Service {
         response: Response,
         targets: &'a [Target],
         _actor: &'a Actor,
-    ) -> BoxFuture<'a, Vec<Outcome>> {
+    ) -> Outcomes<'a> {
         let error = unsupported(self.service(), format!("cannot {response} invitations"));
         let keys = targets.iter().map(|t| t.key.clone());
         Box::pin(async move { Outcome::all_failed(keys, &error) })
@@ -116,20 +153,13 @@ pub trait Invitations: Service {
 pub trait Members: Service {
     /// A page of this identity's members; none where it administers nothing. By default the
     /// service has no members to list.
-    fn list_members(
-        &self,
-        _next_token: Option<String>,
-    ) -> BoxFuture<'_, Result<MemberPage, AwsError>> {
+    fn list_members(&self, _next_token: Option<String>) -> Pending<'_, MemberPage> {
         Box::pin(async { Ok(MemberPage::default()) })
     }
 
     /// Creates each invitee as a member and invites it; one outcome per account, keyed by id.
-    fn invite<'a>(
-        &'a self,
-        invitees: &'a [Invitee],
-        _message: Option<&'a str>,
-        _actor: &'a Actor,
-    ) -> BoxFuture<'a, Vec<Outcome>> {
+    fn invite<'a>(&'a self, invites: Invites<'a>, _actor: &'a Actor) -> Outcomes<'a> {
+        let invitees = invites.invitees;
         let keys = invitees.iter().map(|i| i.account_id.clone());
         let error = unsupported(self.service(), "cannot invite members");
         Box::pin(async move { Outcome::all_failed(keys, &error) })
@@ -140,18 +170,14 @@ pub trait Members: Service {
         &'a self,
         accounts: &'a [String],
         _actor: &'a Actor,
-    ) -> BoxFuture<'a, Vec<Outcome>> {
+    ) -> Outcomes<'a> {
         let keys = accounts.iter().cloned();
         let error = unsupported(self.service(), "cannot withdraw invitations");
         Box::pin(async move { Outcome::all_failed(keys, &error) })
     }
 
     /// Disassociates and deletes `accounts` as members.
-    fn remove_members<'a>(
-        &'a self,
-        accounts: &'a [String],
-        _actor: &'a Actor,
-    ) -> BoxFuture<'a, Vec<Outcome>> {
+    fn remove_members<'a>(&'a self, accounts: &'a [String], _actor: &'a Actor) -> Outcomes<'a> {
         let keys = accounts.iter().cloned();
         let error = unsupported(self.service(), "cannot remove members");
         Box::pin(async move { Outcome::all_failed(keys, &error) })

@@ -3,7 +3,7 @@
 
 use std::future::Future;
 
-use crate::model::{Actor, AwsError, BATCH, ErrorKind, Invitee, Outcome, Target};
+use crate::model::{Actor, AwsError, BATCH, ErrorKind, Invitee, Outcome, Response, Target};
 
 /// The accounts a batch call did not process, each with the service's reason.
 pub(crate) type Unprocessed = Vec<(String, String)>;
@@ -113,18 +113,20 @@ pub(crate) fn invitee_ids(invitee: &Invitee) -> (&str, &str) {
     (&invitee.account_id, &invitee.account_id)
 }
 
+/// The accounts of a batch of invitees, as the requests name them.
+pub(crate) fn accounts_of(invitees: &[Invitee]) -> Vec<String> {
+    invitees.iter().map(|i| i.account_id.clone()).collect()
+}
+
 /// Runs `then` with what the calls need (GuardDuty's detector, Detective's graph); without it,
 /// every key fails with why it is missing.
-pub(crate) async fn needing<Fut>(
-    needed: Result<String, AwsError>,
+pub(crate) async fn needing(
+    needed: impl Future<Output = Result<String, AwsError>>,
     keys: impl IntoIterator<Item = String>,
-    then: impl FnOnce(String) -> Fut,
-) -> Vec<Outcome>
-where
-    Fut: Future<Output = Vec<Outcome>>,
-{
-    match needed {
-        Ok(resource) => then(resource).await,
+    then: impl AsyncFnOnce(&str) -> Vec<Outcome>,
+) -> Vec<Outcome> {
+    match needed.await {
+        Ok(resource) => then(&resource).await,
         Err(error) => Outcome::all_failed(keys, &error),
     }
 }
@@ -215,6 +217,59 @@ impl AccountOp {
     }
 }
 
+/// Sends an [`AccountOp`] for `$accounts` with one service's `$client`. The four requests read
+/// alike in every SDK but are each SDK's own types, so only a macro writes them once;
+/// `|$m| $members` finishes the two member requests (GuardDuty's name the detector).
+macro_rules! send_account_op {
+    ($scope:expr, $actor:expr, $op:expr, $parameters:expr, $accounts:expr, $client:expr, |$m:ident| $members:expr) => {{
+        let (ids, accounts) = (Some($accounts.clone()), &$accounts);
+        match $op {
+            AccountOp::DeclineInvitations => $crate::aws::batch::send!(
+                $scope,
+                $actor,
+                $op,
+                $parameters,
+                accounts,
+                ids,
+                $client.decline_invitations()
+            ),
+            AccountOp::DeleteInvitations => $crate::aws::batch::send!(
+                $scope,
+                $actor,
+                $op,
+                $parameters,
+                accounts,
+                ids,
+                $client.delete_invitations()
+            ),
+            AccountOp::DisassociateMembers => {
+                let $m = $client.disassociate_members();
+                $crate::aws::batch::send!($scope, $actor, $op, $parameters, accounts, ids, $members)
+            }
+            AccountOp::DeleteMembers => {
+                let $m = $client.delete_members();
+                $crate::aws::batch::send!($scope, $actor, $op, $parameters, accounts, ids, $members)
+            }
+        }
+    }};
+}
+/// One [`send_account_op`] request: built, sent and recorded.
+macro_rules! send {
+    ($scope:expr, $actor:expr, $op:expr, $parameters:expr, $accounts:expr, $ids:expr, $request:expr) => {
+        $scope
+            .batch(
+                $actor,
+                $op.name(),
+                $parameters,
+                $accounts,
+                $request.set_account_ids($ids).send(),
+            )
+            .await
+    };
+}
+pub(crate) use send;
+pub(crate) use send_account_op;
+
 /// A service that has the [`AccountOp`]s: each adapter says how it sends one; the flows that
 /// combine them are written once, below.
 pub(crate) trait ByAccount: Sync {
@@ -226,7 +281,43 @@ pub(crate) trait ByAccount: Sync {
         on: Option<&'a str>,
         accounts: Vec<String>,
         actor: &'a Actor,
-    ) -> futures_util::future::BoxFuture<'a, Result<Unprocessed, AwsError>>;
+    ) -> super::adapter::Pending<'a, Unprocessed>;
+}
+
+/// Answers each target in turn, as the services accept: one invitation per call.
+pub(crate) async fn one_by_one<'a, Fut>(
+    targets: &'a [Target],
+    answer: impl Fn(&'a Target) -> Fut,
+) -> Vec<Outcome>
+where
+    Fut: Future<Output = Result<(), AwsError>>,
+{
+    let mut outcomes = Vec::with_capacity(targets.len());
+    for target in targets {
+        let result = answer(target).await;
+        outcomes.push(Outcome {
+            key: target.key.clone(),
+            result,
+        });
+    }
+    outcomes
+}
+
+/// Answers as Security Hub and GuardDuty do: `accept` one by one, decline and delete in
+/// batches of administrators.
+pub(crate) async fn respond<A: ByAccount>(
+    adapter: &A,
+    response: Response,
+    targets: &[Target],
+    actor: &Actor,
+    accept: impl Future<Output = Vec<Outcome>>,
+) -> Vec<Outcome> {
+    let op = match response {
+        Response::Accept => return accept.await,
+        Response::Decline => AccountOp::DeclineInvitations,
+        Response::Delete => AccountOp::DeleteInvitations,
+    };
+    answer(adapter, op, targets, actor).await
 }
 
 /// Declines or deletes (`op`) invitations, named by their administrators, in batches.

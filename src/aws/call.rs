@@ -39,6 +39,14 @@ pub(crate) struct Listed<'a> {
     pub resource: Option<String>,
 }
 
+impl Listed<'_> {
+    /// The member as listed on `resource` (Detective's graph, GuardDuty's detector).
+    pub fn on(self, resource: &str) -> Self {
+        let resource = Some(resource.to_owned());
+        Self { resource, ..self }
+    }
+}
+
 /// Where an adapter acts, stamped on every row it returns and every change it records.
 #[derive(Debug, Clone)]
 pub(crate) struct Scope {
@@ -77,6 +85,43 @@ impl Scope {
     {
         self.audited(actor, operation, parameters, request, |_| None)
             .await
+    }
+
+    /// Sends a change under its current name and, when IAM denies that name, under its older
+    /// one: policies that allow only the older name exist (AWS asks them to allow both). The
+    /// older request is a future, so it is sent only when needed.
+    pub async fn change_or_older<T, E, R, U, E2, R2>(
+        &self,
+        actor: &Actor,
+        current: (&str, Value, impl Future<Output = Result<T, SdkError<E, R>>>),
+        older: (
+            &str,
+            Value,
+            impl Future<Output = Result<U, SdkError<E2, R2>>>,
+        ),
+    ) -> Result<(), AwsError>
+    where
+        E: ProvideErrorMetadata + std::error::Error + 'static,
+        R: std::fmt::Debug,
+        E2: ProvideErrorMetadata + std::error::Error + 'static,
+        R2: std::fmt::Debug,
+    {
+        let (operation, parameters, request) = current;
+        let denied = match self.change(actor, operation, parameters, request).await {
+            Err(denied) if denied.kind == ErrorKind::AccessDenied => denied,
+            other => return other.map(|_| ()),
+        };
+        let (older_operation, parameters, request) = older;
+        tracing::warn!(region = %self.region, "{operation} denied; trying the older {older_operation}");
+        match self
+            .change(actor, older_operation, parameters, request)
+            .await
+        {
+            Ok(_) => Ok(()),
+            // When the older name is denied too, that is no news: the first refusal says more.
+            Err(older) if older.kind == ErrorKind::AccessDenied => Err(denied),
+            Err(older) => Err(older),
+        }
     }
 
     /// Sends a batch call that changes something for `accounts`; the accounts it did not
@@ -250,14 +295,5 @@ impl Scope {
         } else {
             builder
         }
-    }
-}
-
-/// When the older name fails too, its denial is no news: the first refusal says more.
-pub(crate) fn older_name_failed(denied: AwsError, older: AwsError) -> AwsError {
-    if older.kind == ErrorKind::AccessDenied {
-        denied
-    } else {
-        older
     }
 }

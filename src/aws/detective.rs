@@ -1,40 +1,27 @@
 //! Detective: invitations are behavior graphs, answered by graph ARN; an administrator's
 //! members are the accounts of its graph, and are invited by being created.
 
-use aws_config::SdkConfig;
 use aws_sdk_detective::Client;
 use aws_sdk_detective::types::{Account, MemberDetail};
-use futures_util::future::BoxFuture;
 use serde_json::json;
 
-use super::adapter::{InvitationPage, Invitations, MemberPage, Members, Service, unsupported};
+use super::adapter::{
+    Adapter, InvitationPage, Invitations, MemberPage, Members, Outcomes, Pending, unsupported,
+};
 use super::batch::{self, invitee_ids};
-use super::call::{Listed, Received, Scope};
+use super::call::{Listed, Received};
 use super::to_chrono;
 use crate::model::{
-    Actor, AwsError, Details, ErrorKind, Invitation, Invitee, Outcome, PackageUsage, Response,
-    ServiceKind, Target,
+    Actor, AwsError, Details, ErrorKind, Invitation, Invites, PackageUsage, Response, ServiceKind,
+    Target,
 };
 
 const MAX_PAGE: i32 = 200;
 
-pub struct Detective {
-    client: Client,
-    scope: Scope,
-}
+/// The Detective adapter.
+pub(crate) type Detective = Adapter<Client>;
 
 impl Detective {
-    pub(crate) fn new(config: &SdkConfig, scope: Scope) -> Self {
-        let builder = scope
-            .intercepted(aws_sdk_detective::config::Builder::from(config), |b, g| {
-                b.interceptor(g)
-            });
-        Self {
-            client: Client::from_conf(builder.build()),
-            scope,
-        }
-    }
-
     /// The caller's own behavior graph in this region, if it administers one.
     async fn graph(&self) -> Result<Option<String>, AwsError> {
         let graphs = self.scope.read(self.client.list_graphs().send()).await?;
@@ -149,25 +136,14 @@ impl Detective {
     }
 }
 
-impl Service for Detective {
-    fn service(&self) -> ServiceKind {
-        ServiceKind::Detective
-    }
-}
-
 impl Invitations for Detective {
-    fn list_invitations(
-        &self,
-        next_token: Option<String>,
-    ) -> BoxFuture<'_, Result<InvitationPage, AwsError>> {
+    fn list_invitations(&self, next_token: Option<String>) -> Pending<'_, InvitationPage> {
         Box::pin(async move {
             let request = self.client.list_invitations().max_results(MAX_PAGE);
             let output = self.scope.read(request.set_next_token(next_token).send());
             let output = output.await?;
-            let invitations = output.invitations().iter();
-            let invitations = invitations.map(|m| self.invitation(m));
-            let invitations = invitations.collect::<Result<_, _>>()?;
-            Ok(InvitationPage::new(invitations, output.next_token()))
+            let invitations = output.invitations().iter().map(|m| self.invitation(m));
+            InvitationPage::read(invitations, output.next_token())
         })
     }
 
@@ -179,69 +155,40 @@ impl Invitations for Detective {
         response: Response,
         targets: &'a [Target],
         actor: &'a Actor,
-    ) -> BoxFuture<'a, Vec<Outcome>> {
-        Box::pin(async move {
-            let mut outcomes = Vec::new();
-            for target in targets {
-                outcomes.push(Outcome {
-                    key: target.key.clone(),
-                    result: self.answer(response, target, actor).await,
-                });
-            }
-            outcomes
-        })
+    ) -> Outcomes<'a> {
+        Box::pin(batch::one_by_one(targets, move |target| {
+            self.answer(response, target, actor)
+        }))
     }
 }
 
 impl Members for Detective {
-    fn list_members(
-        &self,
-        next_token: Option<String>,
-    ) -> BoxFuture<'_, Result<MemberPage, AwsError>> {
+    fn list_members(&self, next_token: Option<String>) -> Pending<'_, MemberPage> {
         Box::pin(async move {
             let Some(graph) = self.graph().await? else {
                 return Ok(MemberPage::default());
             };
-            let request = self
-                .client
-                .list_members()
-                .graph_arn(&graph)
-                .max_results(MAX_PAGE)
-                .set_next_token(next_token)
-                .send();
-            let output = self.scope.read(request).await?;
-            let member = |m: &MemberDetail| {
-                self.scope.member(Listed {
-                    administrator_id: m.administrator_id(),
-                    account_id: m.account_id(),
-                    email: m.email_address(),
-                    status: m.status().map(|s| s.as_str()),
-                    invited_at: m.invited_time().and_then(to_chrono),
-                    updated_at: m.updated_time().and_then(to_chrono),
-                    resource: Some(graph.clone()),
-                })
-            };
-            let members = output.member_details().iter().map(member);
-            let members = members.collect::<Result<_, _>>()?;
-            Ok(MemberPage::new(members, output.next_token()))
+            let request = self.client.list_members().graph_arn(&graph);
+            let request = request.max_results(MAX_PAGE).set_next_token(next_token);
+            let output = self.scope.read(request.send()).await?;
+            let members = output
+                .member_details()
+                .iter()
+                .map(|m| self.scope.member(Listed::from(m).on(&graph)));
+            MemberPage::read(members, output.next_token())
         })
     }
 
     /// Detective invites by creating the member on the graph.
-    fn invite<'a>(
-        &'a self,
-        invitees: &'a [Invitee],
-        message: Option<&'a str>,
-        actor: &'a Actor,
-    ) -> BoxFuture<'a, Vec<Outcome>> {
+    fn invite<'a>(&'a self, invites: Invites<'a>, actor: &'a Actor) -> Outcomes<'a> {
+        let Invites { invitees, message } = invites;
         let keys = invitees.iter().map(|i| i.account_id.clone());
-        Box::pin(async move {
-            let graph = self.needed_graph().await;
-            batch::needing(graph, keys, |graph| async move {
-                let graph = graph.as_str();
+        Box::pin(batch::needing(
+            self.needed_graph(),
+            keys,
+            async move |graph| {
                 batch::in_batches(invitees, invitee_ids, |chunk| async move {
-                    let accounts: Vec<String> =
-                        chunk.iter().map(|i| i.account_id.clone()).collect();
+                    let accounts = batch::accounts_of(chunk);
                     let details: Result<Vec<Account>, _> = chunk
                         .iter()
                         .map(|i| {
@@ -267,9 +214,8 @@ impl Members for Detective {
                         .await
                 })
                 .await
-            })
-            .await
-        })
+            },
+        ))
     }
 
     /// Detective withdraws an invitation by deleting the member.
@@ -277,19 +223,15 @@ impl Members for Detective {
         &'a self,
         accounts: &'a [String],
         actor: &'a Actor,
-    ) -> BoxFuture<'a, Vec<Outcome>> {
+    ) -> Outcomes<'a> {
         self.remove_members(accounts, actor)
     }
 
-    fn remove_members<'a>(
-        &'a self,
-        accounts: &'a [String],
-        actor: &'a Actor,
-    ) -> BoxFuture<'a, Vec<Outcome>> {
-        Box::pin(async move {
-            let graph = self.needed_graph().await;
-            batch::needing(graph, accounts.iter().cloned(), |graph| async move {
-                let graph = graph.as_str();
+    fn remove_members<'a>(&'a self, accounts: &'a [String], actor: &'a Actor) -> Outcomes<'a> {
+        Box::pin(batch::needing(
+            self.needed_graph(),
+            accounts.iter().cloned(),
+            async move |graph| {
                 batch::accounts_in_batches(accounts, |chunk| {
                     let parameters = json!({ "GraphArn": graph, "AccountIds": chunk });
                     let request = self.client.delete_members().graph_arn(graph);
@@ -298,8 +240,7 @@ impl Members for Detective {
                         .batch(actor, "DeleteMembers", parameters, chunk, request.send())
                 })
                 .await
-            })
-            .await
-        })
+            },
+        ))
     }
 }

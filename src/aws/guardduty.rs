@@ -1,45 +1,26 @@
 //! GuardDuty: everything goes through the caller's detector in the region; invitations by
 //! administrator and invitation id, members by account.
 
-use aws_config::SdkConfig;
 use aws_sdk_guardduty::Client;
 use aws_sdk_guardduty::types::AccountDetail;
-use futures_util::future::BoxFuture;
 use serde_json::json;
 
-use super::adapter::{InvitationPage, Invitations, MemberPage, Members, Service, unsupported};
+use super::adapter::{
+    Adapter, InvitationPage, Invitations, MemberPage, Members, Outcomes, Pending, unsupported,
+};
 use super::batch::{self, AccountOp, ByAccount, Unprocessed};
-use super::call::{Listed, Received, Scope};
+use super::call::{Listed, Received};
 use crate::model::{
-    Actor, AwsError, Details, ErrorKind, Invitee, Outcome, Readiness, Response, ServiceKind, Step,
-    Target,
+    Actor, AwsError, Details, ErrorKind, Invitee, Invites, Outcome, Readiness, Response,
+    ServiceKind, Step, Target,
 };
 
 const MAX_PAGE: i32 = 50;
 
-/// GuardDuty's times are plain strings; they are ISO 8601 in practice.
-fn parse_time(text: Option<&str>) -> Option<chrono::DateTime<chrono::Utc>> {
-    text.and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok())
-        .map(|t| t.with_timezone(&chrono::Utc))
-}
-
-pub struct GuardDuty {
-    client: Client,
-    scope: Scope,
-}
+/// The GuardDuty adapter.
+pub(crate) type GuardDuty = Adapter<Client>;
 
 impl GuardDuty {
-    pub(crate) fn new(config: &SdkConfig, scope: Scope) -> Self {
-        let builder = scope
-            .intercepted(aws_sdk_guardduty::config::Builder::from(config), |b, g| {
-                b.interceptor(g)
-            });
-        Self {
-            client: Client::from_conf(builder.build()),
-            scope,
-        }
-    }
-
     /// The caller's own detector in this region, if GuardDuty is enabled.
     async fn detector(&self) -> Result<Option<String>, AwsError> {
         let detectors = self.scope.read(self.client.list_detectors().send()).await?;
@@ -61,41 +42,28 @@ impl GuardDuty {
     }
 
     async fn accept(&self, detector: &str, target: &Target, actor: &Actor) -> Result<(), AwsError> {
-        let invitation_id = target.invitation_id.clone().unwrap_or_default();
+        let (administrator, invitation) = (&target.administrator_id, target.invitation_id());
         let request = self
             .client
             .accept_administrator_invitation()
-            .detector_id(detector)
-            .administrator_id(&target.administrator_id)
-            .invitation_id(&invitation_id)
-            .send();
-        let parameters = json!({ "DetectorId": detector, "administratorId": target.administrator_id, "invitationId": invitation_id });
-        let accepted = self
-            .scope
-            .change(actor, "AcceptAdministratorInvitation", parameters, request)
-            .await;
-        let Err(denied) = accepted else {
-            return Ok(());
-        };
-        if denied.kind != ErrorKind::AccessDenied {
-            return Err(denied);
-        }
-        // Policies that allow only the older name exist (AWS asks them to allow both).
-        tracing::warn!(region = %self.scope.region, administrator = %target.administrator_id, "AcceptAdministratorInvitation denied; accepting with the older AcceptInvitation");
+            .detector_id(detector);
+        let request = request
+            .administrator_id(administrator)
+            .invitation_id(invitation);
+        let parameters = json!({ "DetectorId": detector, "administratorId": administrator, "invitationId": invitation });
+        let current = ("AcceptAdministratorInvitation", parameters, request.send());
+        // The older name calls the administrator the master.
         #[allow(deprecated)]
-        let request = self
-            .client
-            .accept_invitation()
-            .detector_id(detector)
-            .master_id(&target.administrator_id)
-            .invitation_id(&invitation_id)
-            .send();
-        let parameters = json!({ "DetectorId": detector, "masterId": target.administrator_id, "invitationId": invitation_id });
+        let request = self.client.accept_invitation().detector_id(detector);
+        let request = request.master_id(administrator).invitation_id(invitation);
+        let parameters = json!({ "DetectorId": detector, "masterId": administrator, "invitationId": invitation });
         self.scope
-            .change(actor, "AcceptInvitation", parameters, request)
+            .change_or_older(
+                actor,
+                current,
+                ("AcceptInvitation", parameters, request.send()),
+            )
             .await
-            .map(|_| ())
-            .map_err(|older| super::call::older_name_failed(denied, older))
     }
 
     async fn accept_all(&self, targets: &[Target], actor: &Actor) -> Vec<Outcome> {
@@ -105,14 +73,7 @@ impl GuardDuty {
                 return Outcome::all_failed(targets.iter().map(|t| t.key.clone()), &error);
             }
         };
-        let mut outcomes = Vec::new();
-        for target in targets {
-            outcomes.push(Outcome {
-                key: target.key.clone(),
-                result: self.accept(&detector, target, actor).await,
-            });
-        }
-        outcomes
+        batch::one_by_one(targets, |target| self.accept(&detector, target, actor)).await
     }
 }
 
@@ -123,91 +84,43 @@ impl ByAccount for GuardDuty {
         detector: Option<&'a str>,
         accounts: Vec<String>,
         actor: &'a Actor,
-    ) -> BoxFuture<'a, Result<Unprocessed, AwsError>> {
+    ) -> Pending<'a, Unprocessed> {
         // Answering names no detector; changing members acts on the administrator's.
         let parameters = match detector {
             None => json!({ "accountIds": accounts }),
             Some(detector) => json!({ "DetectorId": detector, "accountIds": accounts }),
         };
-        let (scope, client, ids) = (&self.scope, &self.client, Some(accounts.clone()));
-        let (name, detector) = (op.name(), detector.unwrap_or_default());
+        let detector = detector.unwrap_or_default();
         Box::pin(async move {
-            match op {
-                AccountOp::DeclineInvitations => {
-                    let request = client.decline_invitations().set_account_ids(ids);
-                    scope
-                        .batch(actor, name, parameters, &accounts, request.send())
-                        .await
-                }
-                AccountOp::DeleteInvitations => {
-                    let request = client.delete_invitations().set_account_ids(ids);
-                    scope
-                        .batch(actor, name, parameters, &accounts, request.send())
-                        .await
-                }
-                AccountOp::DisassociateMembers => {
-                    let request = client.disassociate_members().detector_id(detector);
-                    scope
-                        .batch(
-                            actor,
-                            name,
-                            parameters,
-                            &accounts,
-                            request.set_account_ids(ids).send(),
-                        )
-                        .await
-                }
-                AccountOp::DeleteMembers => {
-                    let request = client.delete_members().detector_id(detector);
-                    scope
-                        .batch(
-                            actor,
-                            name,
-                            parameters,
-                            &accounts,
-                            request.set_account_ids(ids).send(),
-                        )
-                        .await
-                }
-            }
+            batch::send_account_op!(
+                self.scope,
+                actor,
+                op,
+                parameters,
+                accounts,
+                self.client,
+                |m| m.detector_id(detector)
+            )
         })
-    }
-}
-
-impl Service for GuardDuty {
-    fn service(&self) -> ServiceKind {
-        ServiceKind::GuardDuty
     }
 }
 
 impl Invitations for GuardDuty {
-    fn list_invitations(
-        &self,
-        next_token: Option<String>,
-    ) -> BoxFuture<'_, Result<InvitationPage, AwsError>> {
+    fn list_invitations(&self, next_token: Option<String>) -> Pending<'_, InvitationPage> {
         Box::pin(async move {
             let request = self.client.list_invitations().max_results(MAX_PAGE);
             let output = self.scope.read(request.set_next_token(next_token).send());
             let output = output.await?;
-            let invitation = |i: &aws_sdk_guardduty::types::Invitation| {
-                let received = Received {
-                    administrator_id: i.account_id().map(str::to_owned),
-                    invitation_id: i.invitation_id().map(str::to_owned),
-                    invited_at: parse_time(i.invited_at()),
-                    status: i.relationship_status().unwrap_or_default().to_owned(),
-                    ..Received::default()
-                };
+            let invitations = output.invitations().iter().map(|i| {
                 let invited_at_raw = i.invited_at().map(str::to_owned);
-                self.scope
-                    .invitation(received, Details::GuardDuty { invited_at_raw })
-            };
-            let invitations = output.invitations().iter().map(invitation);
-            let invitations = invitations.collect::<Result<_, _>>()?;
-            Ok(InvitationPage::new(invitations, output.next_token()))
+                let details = Details::GuardDuty { invited_at_raw };
+                self.scope.invitation(Received::from(i), details)
+            });
+            InvitationPage::read(invitations, output.next_token())
         })
     }
 
-    fn readiness(&self, response: Response) -> BoxFuture<'_, Result<Readiness, AwsError>> {
+    fn readiness(&self, response: Response) -> Pending<'_, Readiness> {
         Box::pin(async move {
             if response != Response::Accept {
                 return Ok(Readiness::default());
@@ -231,11 +144,7 @@ impl Invitations for GuardDuty {
         })
     }
 
-    fn take_step<'a>(
-        &'a self,
-        step: &'a Step,
-        actor: &'a Actor,
-    ) -> BoxFuture<'a, Result<(), AwsError>> {
+    fn take_step<'a>(&'a self, step: &'a Step, actor: &'a Actor) -> Pending<'a, ()> {
         Box::pin(async move {
             match step {
                 Step::CreateDetector => {
@@ -280,73 +189,40 @@ impl Invitations for GuardDuty {
         response: Response,
         targets: &'a [Target],
         actor: &'a Actor,
-    ) -> BoxFuture<'a, Vec<Outcome>> {
-        Box::pin(async move {
-            match response {
-                Response::Accept => self.accept_all(targets, actor).await,
-                Response::Decline => {
-                    let op = AccountOp::DeclineInvitations;
-                    batch::answer(self, op, targets, actor).await
-                }
-                Response::Delete => {
-                    let op = AccountOp::DeleteInvitations;
-                    batch::answer(self, op, targets, actor).await
-                }
-            }
-        })
+    ) -> Outcomes<'a> {
+        let accept = self.accept_all(targets, actor);
+        Box::pin(batch::respond(self, response, targets, actor, accept))
     }
 }
 
 impl Members for GuardDuty {
-    fn list_members(
-        &self,
-        next_token: Option<String>,
-    ) -> BoxFuture<'_, Result<MemberPage, AwsError>> {
+    fn list_members(&self, next_token: Option<String>) -> Pending<'_, MemberPage> {
         Box::pin(async move {
             // No detector here: this identity administers nothing in this region.
             let Some(detector) = self.detector().await? else {
                 return Ok(MemberPage::default());
             };
-            let request = self
-                .client
-                .list_members()
-                .detector_id(&detector)
-                .only_associated("false")
-                .max_results(MAX_PAGE)
-                .set_next_token(next_token)
-                .send();
-            let output = self.scope.read(request).await?;
-            let member = |m: &aws_sdk_guardduty::types::Member| {
-                self.scope.member(Listed {
-                    administrator_id: m.administrator_id(),
-                    account_id: m.account_id(),
-                    email: m.email(),
-                    status: m.relationship_status(),
-                    invited_at: parse_time(m.invited_at()),
-                    updated_at: parse_time(m.updated_at()),
-                    resource: Some(detector.clone()),
-                })
-            };
-            let members = output.members().iter().map(member);
-            let members = members.collect::<Result<_, _>>()?;
-            Ok(MemberPage::new(members, output.next_token()))
+            let request = self.client.list_members().detector_id(&detector);
+            let request = request.only_associated("false").max_results(MAX_PAGE);
+            let output = self.scope.read(request.set_next_token(next_token).send());
+            let output = output.await?;
+            let members = output
+                .members()
+                .iter()
+                .map(|m| self.scope.member(Listed::from(m).on(&detector)));
+            MemberPage::read(members, output.next_token())
         })
     }
 
-    fn invite<'a>(
-        &'a self,
-        invitees: &'a [Invitee],
-        message: Option<&'a str>,
-        actor: &'a Actor,
-    ) -> BoxFuture<'a, Vec<Outcome>> {
+    fn invite<'a>(&'a self, invites: Invites<'a>, actor: &'a Actor) -> Outcomes<'a> {
+        let Invites { invitees, message } = invites;
         let keys = invitees.iter().map(|i| i.account_id.clone());
-        Box::pin(async move {
-            let detector = self.needed_detector().await;
-            batch::needing(detector, keys, |detector| async move {
-                let detector = detector.as_str();
+        Box::pin(batch::needing(
+            self.needed_detector(),
+            keys,
+            async move |detector| {
                 let create = move |chunk: &'a [Invitee]| async move {
-                    let accounts: Vec<String> =
-                        chunk.iter().map(|i| i.account_id.clone()).collect();
+                    let accounts = batch::accounts_of(chunk);
                     let parameters = json!({ "DetectorId": detector, "accountIds": accounts });
                     let details = chunk.iter().map(|i| {
                         AccountDetail::builder()
@@ -373,16 +249,11 @@ impl Members for GuardDuty {
                         .await
                 };
                 batch::two_steps(invitees, |i| &i.account_id, create, invite).await
-            })
-            .await
-        })
+            },
+        ))
     }
 
-    fn withdraw_invitations<'a>(
-        &'a self,
-        accounts: &'a [String],
-        _: &'a Actor,
-    ) -> BoxFuture<'a, Vec<Outcome>> {
+    fn withdraw_invitations<'a>(&'a self, accounts: &'a [String], _: &'a Actor) -> Outcomes<'a> {
         let error = unsupported(
             ServiceKind::GuardDuty,
             "deletes invitations only from the invitee's side: remove the member (x) instead",
@@ -390,17 +261,11 @@ impl Members for GuardDuty {
         Box::pin(async move { Outcome::all_failed(accounts.iter().cloned(), &error) })
     }
 
-    fn remove_members<'a>(
-        &'a self,
-        accounts: &'a [String],
-        actor: &'a Actor,
-    ) -> BoxFuture<'a, Vec<Outcome>> {
-        Box::pin(async move {
-            let detector = self.needed_detector().await;
-            batch::needing(detector, accounts.iter().cloned(), |detector| async move {
-                batch::remove(self, Some(&detector), accounts, actor).await
-            })
-            .await
-        })
+    fn remove_members<'a>(&'a self, accounts: &'a [String], actor: &'a Actor) -> Outcomes<'a> {
+        Box::pin(batch::needing(
+            self.needed_detector(),
+            accounts.iter().cloned(),
+            async move |detector| batch::remove(self, Some(detector), accounts, actor).await,
+        ))
     }
 }

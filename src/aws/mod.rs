@@ -14,6 +14,7 @@ mod identity;
 pub mod paging;
 pub mod read_only;
 pub mod regions;
+mod rows;
 mod securityhub;
 pub mod well_formed;
 

@@ -1,75 +1,42 @@
 //! Security Hub: invitations by administrator and invitation id; members by account.
 
-use aws_config::SdkConfig;
 use aws_sdk_securityhub::Client;
 use aws_sdk_securityhub::types::AccountDetails;
-use futures_util::future::BoxFuture;
 use serde_json::json;
 
-use super::adapter::{InvitationPage, Invitations, MemberPage, Members, Service, unsupported};
+use super::adapter::{
+    Adapter, InvitationPage, Invitations, MemberPage, Members, Outcomes, Pending, unsupported,
+};
 use super::batch::{self, AccountOp, ByAccount, Unprocessed};
-use super::call::{Listed, Received, Scope};
-use super::to_chrono;
+use super::call::{Listed, Received};
 use crate::model::{
-    Actor, AwsError, Details, ErrorKind, Invitee, Outcome, Readiness, Response, ServiceKind, Step,
+    Actor, AwsError, Details, ErrorKind, Invitee, Invites, Readiness, Response, ServiceKind, Step,
     Target,
 };
 
 const MAX_PAGE: i32 = 50;
 
-pub struct SecurityHub {
-    client: Client,
-    scope: Scope,
-}
+/// The SecurityHub adapter.
+pub(crate) type SecurityHub = Adapter<Client>;
 
 impl SecurityHub {
-    pub(crate) fn new(config: &SdkConfig, scope: Scope) -> Self {
-        let builder = scope.intercepted(
-            aws_sdk_securityhub::config::Builder::from(config),
-            |b, g| b.interceptor(g),
-        );
-        Self {
-            client: Client::from_conf(builder.build()),
-            scope,
-        }
-    }
-
     async fn accept(&self, target: &Target, actor: &Actor) -> Result<(), AwsError> {
-        let invitation_id = target.invitation_id.clone().unwrap_or_default();
-        let request = self
-            .client
-            .accept_administrator_invitation()
-            .administrator_id(&target.administrator_id)
-            .invitation_id(&invitation_id)
-            .send();
-        let parameters =
-            json!({ "AdministratorId": target.administrator_id, "InvitationId": invitation_id });
-        let accepted = self
-            .scope
-            .change(actor, "AcceptAdministratorInvitation", parameters, request)
-            .await;
-        let Err(denied) = accepted else {
-            return Ok(());
-        };
-        if denied.kind != ErrorKind::AccessDenied {
-            return Err(denied);
-        }
-        // Policies that allow only the older name exist (AWS asks them to allow both).
-        tracing::warn!(region = %self.scope.region, administrator = %target.administrator_id, "AcceptAdministratorInvitation denied; accepting with the older AcceptInvitation");
+        let (administrator, invitation) = (&target.administrator_id, target.invitation_id());
+        let parameters = json!({ "AdministratorId": administrator, "InvitationId": invitation });
+        let request = self.client.accept_administrator_invitation();
+        let request = request
+            .administrator_id(administrator)
+            .invitation_id(invitation);
+        let current = ("AcceptAdministratorInvitation", parameters, request.send());
         #[allow(deprecated)]
-        let request = self
-            .client
-            .accept_invitation()
-            .master_id(&target.administrator_id)
-            .invitation_id(&invitation_id)
-            .send();
-        let parameters =
-            json!({ "MasterId": target.administrator_id, "InvitationId": invitation_id });
-        self.scope
-            .change(actor, "AcceptInvitation", parameters, request)
-            .await
-            .map(|_| ())
-            .map_err(|older| super::call::older_name_failed(denied, older))
+        let request = self.client.accept_invitation().master_id(administrator);
+        let parameters = json!({ "MasterId": administrator, "InvitationId": invitation });
+        let older = (
+            "AcceptInvitation",
+            parameters,
+            request.invitation_id(invitation).send(),
+        );
+        self.scope.change_or_older(actor, current, older).await
     }
 }
 
@@ -80,73 +47,37 @@ impl ByAccount for SecurityHub {
         _: Option<&'a str>,
         accounts: Vec<String>,
         actor: &'a Actor,
-    ) -> BoxFuture<'a, Result<Unprocessed, AwsError>> {
+    ) -> Pending<'a, Unprocessed> {
         let parameters = json!({ "AccountIds": accounts });
-        let (scope, client, ids) = (&self.scope, &self.client, Some(accounts.clone()));
-        let name = op.name();
         Box::pin(async move {
-            match op {
-                AccountOp::DeclineInvitations => {
-                    let request = client.decline_invitations().set_account_ids(ids);
-                    scope
-                        .batch(actor, name, parameters, &accounts, request.send())
-                        .await
-                }
-                AccountOp::DeleteInvitations => {
-                    let request = client.delete_invitations().set_account_ids(ids);
-                    scope
-                        .batch(actor, name, parameters, &accounts, request.send())
-                        .await
-                }
-                AccountOp::DisassociateMembers => {
-                    let request = client.disassociate_members().set_account_ids(ids);
-                    scope
-                        .batch(actor, name, parameters, &accounts, request.send())
-                        .await
-                }
-                AccountOp::DeleteMembers => {
-                    let request = client.delete_members().set_account_ids(ids);
-                    scope
-                        .batch(actor, name, parameters, &accounts, request.send())
-                        .await
-                }
-            }
+            batch::send_account_op!(
+                self.scope,
+                actor,
+                op,
+                parameters,
+                accounts,
+                self.client,
+                |m| m
+            )
         })
-    }
-}
-
-impl Service for SecurityHub {
-    fn service(&self) -> ServiceKind {
-        ServiceKind::SecurityHub
     }
 }
 
 impl Invitations for SecurityHub {
-    fn list_invitations(
-        &self,
-        next_token: Option<String>,
-    ) -> BoxFuture<'_, Result<InvitationPage, AwsError>> {
+    fn list_invitations(&self, next_token: Option<String>) -> Pending<'_, InvitationPage> {
         Box::pin(async move {
             let request = self.client.list_invitations().max_results(MAX_PAGE);
             let output = self.scope.read(request.set_next_token(next_token).send());
             let output = output.await?;
-            let invitation = |i: &aws_sdk_securityhub::types::Invitation| {
-                let received = Received {
-                    administrator_id: i.account_id().map(str::to_owned),
-                    invitation_id: i.invitation_id().map(str::to_owned),
-                    invited_at: i.invited_at().and_then(to_chrono),
-                    status: i.member_status().unwrap_or_default().to_owned(),
-                    ..Received::default()
-                };
+            let invitations = output.invitations().iter().map(|i| {
+                let received = Received::from(i);
                 self.scope.invitation(received, Details::SecurityHub {})
-            };
-            let invitations = output.invitations().iter().map(invitation);
-            let invitations = invitations.collect::<Result<_, _>>()?;
-            Ok(InvitationPage::new(invitations, output.next_token()))
+            });
+            InvitationPage::read(invitations, output.next_token())
         })
     }
 
-    fn readiness(&self, response: Response) -> BoxFuture<'_, Result<Readiness, AwsError>> {
+    fn readiness(&self, response: Response) -> Pending<'_, Readiness> {
         Box::pin(async move {
             // Declining and deleting need no hub; accepting needs one, and no other administrator.
             if response != Response::Accept {
@@ -167,11 +98,7 @@ impl Invitations for SecurityHub {
         })
     }
 
-    fn take_step<'a>(
-        &'a self,
-        step: &'a Step,
-        actor: &'a Actor,
-    ) -> BoxFuture<'a, Result<(), AwsError>> {
+    fn take_step<'a>(&'a self, step: &'a Step, actor: &'a Actor) -> Pending<'a, ()> {
         Box::pin(async move {
             match step {
                 Step::EnableSecurityHub => {
@@ -211,37 +138,14 @@ impl Invitations for SecurityHub {
         response: Response,
         targets: &'a [Target],
         actor: &'a Actor,
-    ) -> BoxFuture<'a, Vec<Outcome>> {
-        Box::pin(async move {
-            match response {
-                Response::Accept => {
-                    let mut outcomes = Vec::new();
-                    for target in targets {
-                        outcomes.push(Outcome {
-                            key: target.key.clone(),
-                            result: self.accept(target, actor).await,
-                        });
-                    }
-                    outcomes
-                }
-                Response::Decline => {
-                    let op = AccountOp::DeclineInvitations;
-                    batch::answer(self, op, targets, actor).await
-                }
-                Response::Delete => {
-                    let op = AccountOp::DeleteInvitations;
-                    batch::answer(self, op, targets, actor).await
-                }
-            }
-        })
+    ) -> Outcomes<'a> {
+        let accept = batch::one_by_one(targets, |target| self.accept(target, actor));
+        Box::pin(batch::respond(self, response, targets, actor, accept))
     }
 }
 
 impl Members for SecurityHub {
-    fn list_members(
-        &self,
-        next_token: Option<String>,
-    ) -> BoxFuture<'_, Result<MemberPage, AwsError>> {
+    fn list_members(&self, next_token: Option<String>) -> Pending<'_, MemberPage> {
         Box::pin(async move {
             let request = self
                 .client
@@ -257,31 +161,16 @@ impl Members for SecurityHub {
                 }
                 other => other?,
             };
-            let member = |m: &aws_sdk_securityhub::types::Member| {
-                self.scope.member(Listed {
-                    administrator_id: m.administrator_id(),
-                    account_id: m.account_id(),
-                    email: m.email(),
-                    status: m.member_status(),
-                    invited_at: m.invited_at().and_then(to_chrono),
-                    updated_at: m.updated_at().and_then(to_chrono),
-                    resource: None,
-                })
-            };
-            let members = output.members().iter().map(member);
-            let members = members.collect::<Result<_, _>>()?;
-            Ok(MemberPage::new(members, output.next_token()))
+            let members = output.members().iter();
+            let members = members.map(|m| self.scope.member(Listed::from(m)));
+            MemberPage::read(members, output.next_token())
         })
     }
 
-    fn invite<'a>(
-        &'a self,
-        invitees: &'a [Invitee],
-        _message: Option<&'a str>,
-        actor: &'a Actor,
-    ) -> BoxFuture<'a, Vec<Outcome>> {
+    fn invite<'a>(&'a self, invites: Invites<'a>, actor: &'a Actor) -> Outcomes<'a> {
+        let invitees = invites.invitees;
         let create = move |chunk: &'a [Invitee]| async move {
-            let accounts: Vec<String> = chunk.iter().map(|i| i.account_id.clone()).collect();
+            let accounts = batch::accounts_of(chunk);
             let parameters = json!({ "AccountIds": accounts });
             let details = chunk.iter().map(|i| {
                 AccountDetails::builder()
@@ -321,15 +210,11 @@ impl Members for SecurityHub {
         &'a self,
         accounts: &'a [String],
         actor: &'a Actor,
-    ) -> BoxFuture<'a, Vec<Outcome>> {
+    ) -> Outcomes<'a> {
         Box::pin(batch::withdraw(self, accounts, actor))
     }
 
-    fn remove_members<'a>(
-        &'a self,
-        accounts: &'a [String],
-        actor: &'a Actor,
-    ) -> BoxFuture<'a, Vec<Outcome>> {
+    fn remove_members<'a>(&'a self, accounts: &'a [String], actor: &'a Actor) -> Outcomes<'a> {
         Box::pin(batch::remove(self, None, accounts, actor))
     }
 }

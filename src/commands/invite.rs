@@ -51,7 +51,11 @@ pub async fn invite(plan: &Plan, invitees: &[Invitee], message: Option<&str>) ->
         let actor = Actor {
             account: accounts.get(&source.id.profile).cloned(),
         };
-        for outcome in source.adapter.invite(invitees, message, &actor).await {
+        for outcome in source
+            .adapter
+            .invite(crate::model::Invites { invitees, message }, &actor)
+            .await
+        {
             match outcome.result {
                 Ok(()) => {
                     done += 1;

@@ -75,6 +75,11 @@ pub struct Target {
 }
 
 impl Target {
+    /// The invitation id to answer with; empty (and refused by the service) when the row had none.
+    pub fn invitation_id(&self) -> &str {
+        self.invitation_id.as_deref().unwrap_or_default()
+    }
+
     pub fn of(invitation: &Invitation) -> Self {
         Self {
             key: invitation.key(),

@@ -6,3 +6,11 @@ pub struct Invitee {
     pub account_id: String,
     pub email: Option<String>,
 }
+
+/// What an administrator sends: the accounts to invite, and the message that goes with the
+/// invitations where the service sends one.
+#[derive(Debug, Clone, Copy)]
+pub struct Invites<'a> {
+    pub invitees: &'a [Invitee],
+    pub message: Option<&'a str>,
+}

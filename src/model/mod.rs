@@ -13,7 +13,7 @@ mod invitee;
 
 pub use answer::{Actor, BATCH, Outcome, Readiness, Response, Step, Target};
 pub use error::{AwsError, ErrorKind};
-pub use invitee::Invitee;
+pub use invitee::{Invitee, Invites};
 
 /// The three services whose membership invitations guestlist shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
