@@ -217,7 +217,7 @@ pub fn parse_account_id(text: &str) -> Result<String, String> {
         Ok(text.to_owned())
     } else {
         Err(format!(
-            "'{text}' is not an account id: it is exactly 12 digits"
+            "'{text}' is not an account id of exactly 12 digits"
         ))
     }
 }

@@ -21,7 +21,7 @@ pub fn parse(text: &str, default_email: Option<&str>) -> Parsed {
     let mut push = |parsed: &mut Parsed, account: &str, email: Option<&str>| {
         if !is_account_id(account) {
             parsed.errors.push(format!(
-                "'{account}' is not an account id: it is exactly 12 digits"
+                "'{account}' is not an account id of exactly 12 digits"
             ));
             return;
         }
@@ -42,7 +42,8 @@ pub fn parse(text: &str, default_email: Option<&str>) -> Parsed {
             email: email.or(default_email).map(str::to_owned),
         });
     };
-    for line in text.lines() {
+    // Lines end in LF, CRLF or a lone CR (what terminals send when pasting).
+    for line in text.split(['\n', '\r']) {
         let line = line.trim();
         if line.is_empty() || line.starts_with('#') {
             continue;
@@ -126,6 +127,17 @@ mod tests {
             parsed.invitees[0].email.as_deref(),
             Some("default@example.com")
         );
+    }
+
+    #[test]
+    fn lines_ending_in_cr_crlf_or_lf_are_lines() {
+        for end in ["\r", "\r\n", "\n"] {
+            let text = ["AccountId,Email", "111111111111,alice@example.com", "210987654321,bob@example.com", ""].join(end);
+            let parsed = parse(&text, None);
+            assert!(parsed.errors.is_empty(), "{end:?}: {:?}", parsed.errors);
+            let emails: Vec<_> = parsed.invitees.iter().map(|i| i.email.as_deref()).collect();
+            assert_eq!(emails, [Some("alice@example.com"), Some("bob@example.com")], "{end:?}");
+        }
     }
 
     #[test]

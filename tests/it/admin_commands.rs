@@ -190,7 +190,8 @@ async fn accounts_file_lines_and_per_account_results() {
     std::fs::create_dir_all(&dir).unwrap();
     let file = format!("{dir}/accounts.csv");
     // The administrator itself cannot be its own member: that account's error is reported alone.
-    std::fs::write(&file, format!("AccountId,Email\n299900000002,a@example.com\n{ADMIN},b@example.com\n299900000002,a@example.com\n")).unwrap();
+    // Lines end in a lone CR, as a file saved by some spreadsheets does.
+    std::fs::write(&file, format!("AccountId,Email\r299900000002,a@example.com\r{ADMIN},b@example.com\r299900000002,a@example.com\r")).unwrap();
     let output = run(
         &sandbox,
         ADMIN_KEY,

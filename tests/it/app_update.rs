@@ -877,7 +877,8 @@ mod administering {
 
         send(
             &mut state,
-            Msg::Paste("\n299900000001,a@example.com\n299900000002".into()),
+            // Terminals paste lines ending in CR.
+            Msg::Paste("\r299900000001,a@example.com\r299900000002".into()),
         );
         let form = state.form_mut().unwrap();
         form.accounts = form.accounts.replace("12345 q", "");

@@ -53,7 +53,8 @@ pub(super) fn paste(state: &mut AppState, pasted: &str) {
             let multiline = form.field == Field::Accounts;
             if let Some(field) = form.text_mut() {
                 if multiline {
-                    field.push_str(pasted);
+                    // Terminals paste lines ending in CR; the field keeps them as LF.
+                    field.push_str(&pasted.replace("\r\n", "\n").replace('\r', "\n"));
                 } else {
                     field.push_str(&one_line());
                 }
