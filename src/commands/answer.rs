@@ -36,6 +36,13 @@ pub fn validate(
             "{response} needs exactly one --service: securityhub, guardduty or detective"
         )));
     };
+    // Said first and once: no other argument makes a Detective delete possible.
+    if *service == ServiceKind::Detective && response == Response::Delete {
+        return Err(fail(
+            "Detective has no delete for invitations: reject one instead, with `guestlist \
+             decline --service detective --region REGION --graph-arn ARN`",
+        ));
+    }
     match selection.regions.as_slice() {
         [region] if region != "all" => {}
         _ => {
@@ -48,9 +55,6 @@ pub fn validate(
         (ServiceKind::Detective, _, None) => {
             Err(fail("Detective invitations are named by --graph-arn"))
         }
-        (ServiceKind::Detective, _, Some(_)) if response == Response::Delete => Err(fail(
-            "Detective has no delete for invitations: use `guestlist decline` to reject it",
-        )),
         (ServiceKind::SecurityHub | ServiceKind::GuardDuty, None, _) => Err(fail(format!(
             "{} invitations are named by --administrator ACCOUNT_ID",
             service.display_name()

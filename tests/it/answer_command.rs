@@ -416,8 +416,23 @@ async fn bad_input_sends_nothing_at_all() {
             ],
             "securityhub, guardduty or detective",
         ),
+        // Said once, with what to do instead, whatever else is missing.
+        (
+            vec![
+                "delete",
+                "--service",
+                "detective",
+                "--administrator",
+                ADMIN,
+                "--yes",
+            ],
+            "Detective has no delete for invitations: reject one instead",
+        ),
     ] {
         let output = as_member(&sandbox, &state, &args).await;
+        if args[0] == "delete" {
+            assert_eq!(stderr(&output).lines().count(), 1, "{}", stderr(&output));
+        }
         assert_eq!(output.status.code(), Some(1), "{args:?}");
         assert!(
             stderr(&output).contains(says),
