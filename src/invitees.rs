@@ -132,11 +132,21 @@ mod tests {
     #[test]
     fn lines_ending_in_cr_crlf_or_lf_are_lines() {
         for end in ["\r", "\r\n", "\n"] {
-            let text = ["AccountId,Email", "111111111111,alice@example.com", "210987654321,bob@example.com", ""].join(end);
+            let text = [
+                "AccountId,Email",
+                "111111111111,alice@example.com",
+                "210987654321,bob@example.com",
+                "",
+            ]
+            .join(end);
             let parsed = parse(&text, None);
             assert!(parsed.errors.is_empty(), "{end:?}: {:?}", parsed.errors);
             let emails: Vec<_> = parsed.invitees.iter().map(|i| i.email.as_deref()).collect();
-            assert_eq!(emails, [Some("alice@example.com"), Some("bob@example.com")], "{end:?}");
+            assert_eq!(
+                emails,
+                [Some("alice@example.com"), Some("bob@example.com")],
+                "{end:?}"
+            );
         }
     }
 

@@ -921,6 +921,42 @@ mod administering {
     }
 
     #[test]
+    fn the_invite_form_goes_back_where_it_came_from_and_forgets_stale_errors() {
+        // Read-only: `i` is refused where it is pressed, without moving.
+        let mut state = loaded();
+        state.settings.read_only = true;
+        assert!(press(&mut state, "i").is_empty());
+        assert_eq!(state.screen, Screen::Invitations);
+        assert_eq!(state.mode(), Mode::Table);
+        assert!(state.notice.as_ref().unwrap().contains("read-only"));
+
+        // Esc from a form opened on the invitations screen goes back there.
+        state.settings.read_only = false;
+        press(&mut state, "i");
+        assert_eq!((state.screen, state.mode()), (Screen::Members, Mode::Form));
+        send(&mut state, key(KeyCode::Esc));
+        assert_eq!(
+            (state.screen, state.mode()),
+            (Screen::Invitations, Mode::Table)
+        );
+        assert!(state.notice.as_ref().unwrap().contains("nothing was sent"));
+
+        // Opened on the members screen, it stays there; an edit clears what Enter found wrong.
+        press(&mut state, "m");
+        press(&mut state, "i");
+        press(&mut state, "1234");
+        send(&mut state, key(KeyCode::Enter));
+        assert!(!state.form().unwrap().errors.is_empty());
+        press(&mut state, "5");
+        assert!(
+            state.form().unwrap().errors.is_empty(),
+            "edited: no stale errors"
+        );
+        send(&mut state, key(KeyCode::Esc));
+        assert_eq!((state.screen, state.mode()), (Screen::Members, Mode::Table));
+    }
+
+    #[test]
     fn a_region_outside_the_selection_is_refused_in_the_form() {
         let mut state = with_members();
         press(&mut state, "i");

@@ -56,6 +56,8 @@ pub struct InviteForm {
     pub profile: String,
     /// What is wrong, shown in the form; nothing is sent while there is something.
     pub errors: Vec<String>,
+    /// Opened from the invitations screen: cancelling goes back there.
+    pub back_to_invitations: bool,
 }
 
 impl InviteForm {
@@ -70,6 +72,7 @@ impl InviteForm {
             field: Field::Accounts,
             profile,
             errors: Vec::new(),
+            back_to_invitations: false,
         }
     }
 

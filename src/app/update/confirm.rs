@@ -31,7 +31,10 @@ pub(super) fn close(state: &mut AppState) {
         Overlay::Answer(_) | Overlay::Proposal(_) => {
             state.notice = Some("cancelled: nothing was sent".into());
         }
-        Overlay::Form(_) => {
+        Overlay::Form(form) => {
+            if form.back_to_invitations {
+                state.screen = crate::app::state::Screen::Invitations;
+            }
             state.notice = Some("invite cancelled: nothing was sent".into());
         }
         // Esc in the filter, or on the table, clears the filter.

@@ -27,10 +27,13 @@ pub(super) fn edit(state: &mut AppState, key: KeyEvent) {
         KeyCode::Char(' ') if form.field == Field::Services => {
             let at = form.service_cursor;
             form.services[at] = !form.services[at];
+            // What was wrong is checked again on Enter; until then it would mislead.
+            form.errors.clear();
         }
         _ => {
             if let Some(text) = form.text_mut() {
                 edit_text(text, key);
+                form.errors.clear();
             }
         }
     }

@@ -32,7 +32,8 @@ pub(super) fn refresh(state: &mut AppState) -> Vec<Effect> {
 
 /// `i`: the invite form, on the members screen.
 pub(super) fn open_form(state: &mut AppState) -> Vec<Effect> {
-    let effects = if state.screen == Screen::Invitations {
+    let back_to_invitations = state.screen == Screen::Invitations;
+    let effects = if back_to_invitations {
         toggle_screen(state)
     } else {
         Vec::new()
@@ -43,7 +44,10 @@ pub(super) fn open_form(state: &mut AppState) -> Vec<Effect> {
         .map(|m| m.profile.clone())
         .or_else(|| state.identities.keys().next().cloned())
         .unwrap_or_default();
-    state.overlay = Overlay::Form(InviteForm::new(profile, &state.regions));
+    state.overlay = Overlay::Form(InviteForm {
+        back_to_invitations,
+        ..InviteForm::new(profile, &state.regions)
+    });
     effects
 }
 

@@ -51,6 +51,7 @@ pub(super) fn paste(state: &mut AppState, pasted: &str) {
     match &mut state.overlay {
         Overlay::Form(form) => {
             let multiline = form.field == Field::Accounts;
+            form.errors.clear();
             if let Some(field) = form.text_mut() {
                 if multiline {
                     // Terminals paste lines ending in CR; the field keeps them as LF.
