@@ -49,6 +49,18 @@ impl InvitationPage {
 }
 
 impl MemberPage {
+    /// The members on this identity's `resource` (GuardDuty's detector, Detective's graph), as
+    /// `list` reads them; none where there is no resource: it administers nothing there.
+    pub(crate) async fn on_resource(
+        resource: impl Future<Output = Result<Option<String>, AwsError>>,
+        list: impl AsyncFnOnce(&str) -> Result<Self, AwsError>,
+    ) -> Result<Self, AwsError> {
+        match resource.await? {
+            Some(resource) => list(&resource).await,
+            None => Ok(Self::default()),
+        }
+    }
+
     /// A page of rows as read, or the first row's error: one malformed row fails the page.
     pub(crate) fn read(
         rows: impl Iterator<Item = Result<Member, AwsError>>,

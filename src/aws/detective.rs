@@ -164,19 +164,14 @@ impl Invitations for Detective {
 
 impl Members for Detective {
     fn list_members(&self, next_token: Option<String>) -> Pending<'_, MemberPage> {
-        Box::pin(async move {
-            let Some(graph) = self.graph().await? else {
-                return Ok(MemberPage::default());
-            };
-            let request = self.client.list_members().graph_arn(&graph);
+        Box::pin(MemberPage::on_resource(self.graph(), async move |graph| {
+            let request = self.client.list_members().graph_arn(graph);
             let request = request.max_results(MAX_PAGE).set_next_token(next_token);
             let output = self.scope.read(request.send()).await?;
-            let members = output
-                .member_details()
-                .iter()
-                .map(|m| self.scope.member(Listed::from(m).on(&graph)));
+            let members = output.member_details().iter().map(Listed::from);
+            let members = members.map(|m| self.scope.member(m.on(graph)));
             MemberPage::read(members, output.next_token())
-        })
+        }))
     }
 
     /// Detective invites by creating the member on the graph.

@@ -197,21 +197,21 @@ impl Invitations for GuardDuty {
 
 impl Members for GuardDuty {
     fn list_members(&self, next_token: Option<String>) -> Pending<'_, MemberPage> {
-        Box::pin(async move {
-            // No detector here: this identity administers nothing in this region.
-            let Some(detector) = self.detector().await? else {
-                return Ok(MemberPage::default());
-            };
-            let request = self.client.list_members().detector_id(&detector);
-            let request = request.only_associated("false").max_results(MAX_PAGE);
-            let output = self.scope.read(request.set_next_token(next_token).send());
-            let output = output.await?;
-            let members = output
-                .members()
-                .iter()
-                .map(|m| self.scope.member(Listed::from(m).on(&detector)));
-            MemberPage::read(members, output.next_token())
-        })
+        // Without a detector, this identity administers nothing in this region.
+        Box::pin(MemberPage::on_resource(
+            self.detector(),
+            async move |detector| {
+                let request = self.client.list_members().detector_id(detector);
+                let request = request.only_associated("false").max_results(MAX_PAGE);
+                let output = self.scope.read(request.set_next_token(next_token).send());
+                let output = output.await?;
+                let members = output.members().iter().map(Listed::from);
+                MemberPage::read(
+                    members.map(|m| self.scope.member(m.on(detector))),
+                    output.next_token(),
+                )
+            },
+        ))
     }
 
     fn invite<'a>(&'a self, invites: Invites<'a>, actor: &'a Actor) -> Outcomes<'a> {
