@@ -13,6 +13,7 @@ pub use effect::{Answer, Effect, MemberBatch};
 pub use keymap::{Action, Key, KeyMap, Mode};
 pub use msg::Msg;
 pub use settings::Settings;
+pub use state::columns::{BOTH_WIDTH, invitation_columns, member_columns};
 pub use state::dialogs::{Dialog, MemberChange, Note, Proposal};
 pub use state::form::{Field, InviteForm};
 pub use state::invitations::{Column, Row};

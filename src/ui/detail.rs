@@ -167,25 +167,17 @@ impl Widget for DetailPane<'_> {
             } => Some(*percent),
             _ => None,
         };
-        let lines = lines(state, invitation, inner.width);
-        // The gauge goes right under the text, however tall the pane.
-        let text_height: usize = lines
-            .iter()
-            .map(|line| {
-                line.width()
-                    .max(1)
-                    .div_ceil(usize::from(inner.width.max(1)))
-            })
-            .sum();
+        let text = Paragraph::new(lines(state, invitation, inner.width)).wrap(Wrap { trim: false });
+        // The gauge goes right under the text, however tall the pane; counted as wrapped, so
+        // the last wrapped line is not lost.
+        let text_height = text.line_count(inner.width).min(usize::from(u16::MAX)) as u16;
         let [text_area, gauge_area, _] = Layout::vertical([
-            Constraint::Length(text_height as u16),
+            Constraint::Length(text_height),
             Constraint::Length(if utilisation.is_some() { 2 } else { 0 }),
             Constraint::Min(0),
         ])
         .areas(inner);
-        Paragraph::new(lines)
-            .wrap(Wrap { trim: false })
-            .render(text_area, buf);
+        text.render(text_area, buf);
         if let Some(percent) = utilisation {
             let color = if percent > 100.0 {
                 Color::Red
@@ -198,7 +190,7 @@ impl Widget for DetailPane<'_> {
                 .block(
                     Block::default()
                         .borders(Borders::TOP)
-                        .title(" Share of the behavior graph's volume "),
+                        .title(" Daily volume, as a percent of the graph's allowed maximum "),
                 )
                 .gauge_style(Style::new().fg(color))
                 .ratio((percent / 100.0).clamp(0.0, 1.0))

@@ -12,10 +12,54 @@ use crate::model::Response;
 
 pub struct ConfirmDialog<'a>(pub &'a AppState);
 
-/// The dialog's box: as tall as its lines, centred.
-fn boxed(area: Rect, buf: &mut Buffer, title: String, lines: Vec<Line>) {
-    let height = (lines.len() as u16 + 2).min(area.height);
-    let width = area.width.saturating_sub(4).clamp(20, 100);
+/// What a dialog says: a head, the items it acts on, and a tail with what happens and the
+/// keys. Only the items give way when the screen is short.
+struct Content {
+    title: String,
+    head: Vec<Line<'static>>,
+    items: Vec<Line<'static>>,
+    tail: Vec<Line<'static>>,
+}
+
+/// Rows `lines` take at `width`, wrapped as they are drawn.
+fn rows(lines: &[Line<'static>], width: u16) -> usize {
+    Paragraph::new(lines.to_vec())
+        .wrap(Wrap { trim: false })
+        .line_count(width)
+}
+
+/// The dialog's box, as tall as its wrapped lines and centred; when they do not fit, the items
+/// are cut with how many more there are, so the head, the steps and the keys always show.
+fn boxed(area: Rect, buf: &mut Buffer, content: Content) {
+    let width = area.width.saturating_sub(4).clamp(20, 100).min(area.width);
+    let inner = width.saturating_sub(2);
+    let fixed = rows(&content.head, inner) + rows(&content.tail, inner);
+    let room = usize::from(area.height.saturating_sub(2)).saturating_sub(fixed);
+    let mut lines = content.head;
+    let all = rows(&content.items, inner);
+    if all <= room {
+        lines.extend(content.items);
+    } else {
+        let total = content.items.len();
+        let mut used = 1; // the "… and N more" line
+        let mut shown = 0;
+        for item in content.items {
+            let needs = rows(std::slice::from_ref(&item), inner);
+            if used + needs > room {
+                break;
+            }
+            used += needs;
+            shown += 1;
+            lines.push(item);
+        }
+        lines.push(Line::styled(
+            format!("  … and {} more", total - shown),
+            theme::dim(),
+        ));
+    }
+    lines.extend(content.tail);
+    let body = Paragraph::new(lines).wrap(Wrap { trim: false });
+    let height = (body.line_count(inner) as u16 + 2).min(area.height);
     let popup = Rect {
         x: area.x + (area.width.saturating_sub(width)) / 2,
         y: area.y + (area.height.saturating_sub(height)) / 2,
@@ -23,9 +67,7 @@ fn boxed(area: Rect, buf: &mut Buffer, title: String, lines: Vec<Line>) {
         height,
     };
     Clear.render(popup, buf);
-    Paragraph::new(lines)
-        .wrap(Wrap { trim: false })
-        .block(Block::default().borders(Borders::ALL).title(title))
+    body.block(Block::default().borders(Borders::ALL).title(content.title))
         .render(popup, buf);
 }
 
@@ -42,18 +84,14 @@ fn yes_no(verb: &str) -> Line<'static> {
     ])
 }
 
-fn proposal_lines(
-    state: &AppState,
-    proposal: &Proposal,
-    room: usize,
-) -> (String, Vec<Line<'static>>) {
+fn proposal(state: &AppState, proposal: &Proposal) -> Content {
     match proposal {
         Proposal::ChangeMembers { change, targets } => {
             let verb = match change {
                 MemberChange::WithdrawInvitation => "Delete invitations",
                 MemberChange::Remove => "Remove members",
             };
-            let mut lines = vec![
+            let head = vec![
                 Line::styled(
                     format!(
                         "{} {} member(s)?",
@@ -64,22 +102,19 @@ fn proposal_lines(
                 ),
                 Line::raw(""),
             ];
-            for member in targets.iter().take(room) {
-                lines.push(Line::raw(format!(
-                    "  {} · {} · administrator {} · member {} ({})",
-                    member.service,
-                    member.region,
-                    member.administrator_id,
-                    member.account_id,
-                    member.status
-                )));
-            }
-            if targets.len() > room {
-                lines.push(Line::styled(
-                    format!("  … and {} more", targets.len() - room),
-                    theme::dim(),
-                ));
-            }
+            let items = targets
+                .iter()
+                .map(|member| {
+                    Line::raw(format!(
+                        "  {} · {} · administrator {} · member {} ({})",
+                        member.service,
+                        member.region,
+                        member.administrator_id,
+                        member.account_id,
+                        member.status
+                    ))
+                })
+                .collect();
             let calls = match change {
                 MemberChange::WithdrawInvitation => {
                     "Security Hub DeleteInvitations; Detective DeleteMembers"
@@ -88,79 +123,89 @@ fn proposal_lines(
                     "DisassociateMembers then DeleteMembers; Detective DeleteMembers"
                 }
             };
-            lines.push(Line::raw(""));
-            lines.push(Line::styled(
-                format!("  {calls}, in batches of at most 50."),
-                theme::dim(),
-            ));
-            lines.push(Line::raw(""));
-            lines.push(yes_no(if *change == MemberChange::Remove {
-                "remove"
-            } else {
-                "delete"
-            }));
-            (
-                format!(" {verb} — nothing is sent until you confirm "),
-                lines,
-            )
+            let tail = vec![
+                Line::raw(""),
+                Line::styled(
+                    format!("  {calls}, in batches of at most 50."),
+                    theme::dim(),
+                ),
+                Line::raw(""),
+                yes_no(if *change == MemberChange::Remove {
+                    "remove"
+                } else {
+                    "delete"
+                }),
+            ];
+            Content {
+                title: format!(" {verb} — nothing is sent until you confirm "),
+                head,
+                items,
+                tail,
+            }
         }
         Proposal::Invite {
             invitees,
             message,
             sources,
         } => {
-            let mut lines = vec![
+            let head = vec![
                 Line::styled(
                     format!("Invite {} account(s) as members?", invitees.len()),
                     theme::title(),
                 ),
                 Line::raw(""),
             ];
-            for invitee in invitees.iter().take(room) {
-                lines.push(Line::raw(format!(
-                    "  {}{}",
-                    invitee.account_id,
-                    invitee
-                        .email
-                        .as_ref()
-                        .map(|e| format!(" · {e}"))
-                        .unwrap_or_default()
-                )));
-            }
-            if invitees.len() > room {
-                lines.push(Line::styled(
-                    format!("  … and {} more", invitees.len() - room),
-                    theme::dim(),
-                ));
-            }
-            lines.push(Line::raw(""));
-            let places: Vec<String> = sources
+            let items = invitees
                 .iter()
-                .map(|s| format!("{} {}", s.service, s.region))
+                .map(|invitee| {
+                    Line::raw(format!(
+                        "  {}{}",
+                        invitee.account_id,
+                        invitee
+                            .email
+                            .as_ref()
+                            .map(|e| format!(" · {e}"))
+                            .unwrap_or_default()
+                    ))
+                })
                 .collect();
-            lines.push(Line::raw(format!(
-                "  in {} as {}",
-                places.join(", "),
-                sources
-                    .first()
-                    .map(|s| state
+            let who = sources
+                .first()
+                .map(|s| {
+                    state
                         .account_of(&s.profile)
-                        .unwrap_or_else(|| s.profile.clone()))
-                    .unwrap_or_default()
-            )));
-            if let Some(message) = message {
-                lines.push(Line::raw(format!("  message: {message}")));
+                        .unwrap_or_else(|| s.profile.clone())
+                })
+                .unwrap_or_default();
+            let mut tail = vec![Line::raw(""), Line::raw(format!("  as {who}, in:"))];
+            // One line per service, its regions after it.
+            let mut services: Vec<_> = sources.iter().map(|s| s.service).collect();
+            services.dedup();
+            for service in services {
+                let regions: Vec<&str> = sources
+                    .iter()
+                    .filter(|s| s.service == service)
+                    .map(|s| s.region.as_str())
+                    .collect();
+                tail.push(Line::raw(format!("    {service}: {}", regions.join(", "))));
             }
-            lines.push(Line::styled(
-                "  Security Hub and GuardDuty: CreateMembers then InviteMembers; Detective: CreateMembers.",
-                theme::dim(),
-            ));
-            lines.push(Line::raw(""));
-            lines.push(yes_no("invite"));
-            (
-                " Invite — nothing is sent until you confirm ".to_owned(),
-                lines,
-            )
+            if let Some(message) = message {
+                tail.push(Line::raw(format!("  message: {message}")));
+            }
+            tail.extend([
+                Line::styled(
+                    "  Security Hub and GuardDuty: CreateMembers then InviteMembers; Detective: CreateMembers.",
+                    theme::dim(),
+                ),
+                Line::raw(""),
+                yes_no("invite"),
+            ]);
+            Content {
+                title: " Invite — nothing is sent until you confirm ".to_owned(),
+                head,
+                items,
+                tail,
+            }
         }
     }
 }
@@ -168,10 +213,8 @@ fn proposal_lines(
 impl Widget for ConfirmDialog<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
         let state = self.0;
-        if let Some(proposal) = state.proposal() {
-            let room = usize::from(area.height.saturating_sub(14)).max(3);
-            let (title, lines) = proposal_lines(state, proposal, room);
-            boxed(area, buf, title, lines);
+        if let Some(proposed) = state.proposal() {
+            boxed(area, buf, proposal(state, proposed));
             return;
         }
         let Some(dialog) = state.dialog() else {
@@ -188,45 +231,43 @@ impl Widget for ConfirmDialog<'_> {
         } else {
             "invitations"
         };
-        let mut lines = vec![
+        let head = vec![
             Line::styled(format!("{verb} {count} {noun}?"), theme::title()),
             Line::raw(""),
         ];
-        let room = usize::from(area.height.saturating_sub(14)).max(3);
-        for (source, _, invitation) in dialog.targets.iter().take(room) {
-            let what = if dialog.response == Response::Decline
-                && invitation.service == crate::model::ServiceKind::Detective
-            {
-                " (RejectInvitation)"
-            } else {
-                ""
-            };
-            lines.push(Line::raw(format!(
-                "  {} · {} · account {} · from administrator {}{what}",
-                source.service,
-                source.region,
-                state.account_label(invitation),
-                invitation.administrator_id
-            )));
-        }
-        if count > room {
-            lines.push(Line::styled(
-                format!("  … and {} more", count - room),
-                theme::dim(),
-            ));
-        }
+        let items = dialog
+            .targets
+            .iter()
+            .map(|(source, _, invitation)| {
+                let what = if dialog.response == Response::Decline
+                    && invitation.service == crate::model::ServiceKind::Detective
+                {
+                    " (RejectInvitation)"
+                } else {
+                    ""
+                };
+                Line::raw(format!(
+                    "  {} · {} · account {} · from administrator {}{what}",
+                    source.service,
+                    source.region,
+                    state.account_label(invitation),
+                    invitation.administrator_id
+                ))
+            })
+            .collect();
+        let mut tail = Vec::new();
         if !dialog.skipped.is_empty() {
-            lines.push(Line::styled(
+            tail.push(Line::styled(
                 format!("  {} marked row(s) left out:", dialog.skipped.len()),
                 theme::dim(),
             ));
             for reason in dialog.skipped.iter().take(3) {
-                lines.push(Line::styled(format!("    {reason}"), theme::dim()));
+                tail.push(Line::styled(format!("    {reason}"), theme::dim()));
             }
         }
-        lines.push(Line::raw(""));
+        tail.push(Line::raw(""));
         match &dialog.readiness {
-            None => lines.push(Line::styled(
+            None => tail.push(Line::styled(
                 format!(
                     "{} Asking AWS what is needed first…",
                     format::spinner(state.spinner)
@@ -240,7 +281,7 @@ impl Widget for ConfirmDialog<'_> {
                         Ok(ready) => {
                             for step in &ready.steps {
                                 any = true;
-                                lines.push(Line::from(vec![
+                                tail.push(Line::from(vec![
                                     Span::styled("  first: ", theme::key()),
                                     Span::raw(format!(
                                         "{} in {} — {}",
@@ -253,7 +294,7 @@ impl Widget for ConfirmDialog<'_> {
                         }
                         Err(error) => {
                             any = true;
-                            lines.push(Line::styled(
+                            tail.push(Line::styled(
                                 format!(
                                     "  could not check {} {}: {error}",
                                     source.service, source.region
@@ -264,18 +305,27 @@ impl Widget for ConfirmDialog<'_> {
                     }
                 }
                 if any {
-                    lines.push(Line::styled(
+                    tail.push(Line::styled(
                         "  Confirming takes these steps too.",
                         theme::dim(),
                     ));
                 } else {
-                    lines.push(Line::styled("  Nothing is needed first.", theme::dim()));
+                    tail.push(Line::styled("  Nothing is needed first.", theme::dim()));
                 }
             }
         }
-        lines.push(Line::raw(""));
-        lines.push(yes_no(dialog.response.verb()));
+        tail.push(Line::raw(""));
+        tail.push(yes_no(dialog.response.verb()));
         let title = format!(" {verb} — nothing is sent until you confirm ");
-        boxed(area, buf, title, lines);
+        boxed(
+            area,
+            buf,
+            Content {
+                title,
+                head,
+                items,
+                tail,
+            },
+        );
     }
 }

@@ -8,7 +8,7 @@ use ratatui::widgets::Widget;
 
 use super::table::{Cells, DataTable};
 use super::theme;
-use crate::app::{AppState, Browser, Column, DateStyle, Note, Phase, Row, TableRow};
+use crate::app::{AppState, BOTH_WIDTH, Browser, Column, DateStyle, Note, Phase, Row, TableRow};
 use crate::format;
 use crate::model::ErrorKind;
 
@@ -27,54 +27,11 @@ impl Widget for InvitationTable<'_> {
     }
 }
 
-/// Column widths for the space there is: wide terminals get absolute times, whole statuses and
-/// whole references; below 72 columns the reference goes (the detail pane has it) so that
-/// account ids are never cut.
-fn widths(state: &AppState, width: u16) -> Vec<(Column, u16)> {
-    let wide = width >= 120;
-    let mut columns = vec![(Column::Service, 12), (Column::Region, 14)];
-    if state.several_identities() {
-        columns.push((Column::Account, 12));
-    }
-    columns.push((Column::From, 12));
-    if width >= 72 {
-        columns.push((Column::Invitation, 0));
-    }
-    let utc = state.settings.clock == crate::format::Clock::Utc;
-    let invited = match (state.settings.dates, wide) {
-        (DateStyle::Relative, _) | (DateStyle::Both, false) => 8,
-        (DateStyle::Absolute, _) => {
-            if utc {
-                20
-            } else {
-                16
-            }
-        }
-        (DateStyle::Both, true) => BOTH_WIDTH,
-    };
-    columns.push((Column::Invited, invited));
-    columns.push((Column::Status, if wide { 24 } else { 16 }));
-    let fixed: u16 = columns.iter().map(|(_, w)| *w).sum();
-    let gaps = columns.len() as u16 - 1;
-    let spare = width.saturating_sub(fixed + gaps);
-    for (column, w) in &mut columns {
-        match column {
-            Column::Invitation => *w = spare.clamp(8, 90),
-            Column::Status if width < 72 => *w = (*w + spare).min(23),
-            _ => {}
-        }
-    }
-    columns
-}
-
-/// Both a timestamp and an age, where the column has room for them.
-const BOTH_WIDTH: u16 = 31;
-
 impl Cells for Row {
     type Note = Note;
 
     fn columns(state: &AppState, width: u16) -> Vec<(Column, u16)> {
-        widths(state, width)
+        crate::app::invitation_columns(state, width)
     }
 
     fn title(column: Column) -> &'static str {

@@ -37,33 +37,11 @@ impl Widget for MembersTable<'_> {
     }
 }
 
-fn widths(width: u16) -> Vec<(MemberColumn, u16)> {
-    let wide = width >= 120;
-    let mut columns = vec![(MemberColumn::Service, 12), (MemberColumn::Region, 14)];
-    if wide {
-        columns.push((MemberColumn::Administrator, 13));
-    }
-    columns.push((MemberColumn::Member, 12));
-    columns.push((MemberColumn::Email, 0));
-    columns.push((MemberColumn::Status, 22));
-    if wide {
-        columns.push((MemberColumn::Updated, 9));
-    }
-    let fixed: u16 = columns.iter().map(|(_, w)| *w).sum();
-    let spare = width.saturating_sub(fixed + columns.len() as u16 - 1);
-    for (column, w) in &mut columns {
-        if *column == MemberColumn::Email {
-            *w = spare.clamp(6, 48);
-        }
-    }
-    columns
-}
-
 impl Cells for MemberRow {
     type Note = MemberNote;
 
     fn columns(_: &AppState, width: u16) -> Vec<(MemberColumn, u16)> {
-        widths(width)
+        crate::app::member_columns(width)
     }
 
     fn title(column: MemberColumn) -> &'static str {

@@ -218,6 +218,44 @@ fn the_filter_narrows_rows_case_insensitively_and_selects_the_first() {
     assert_eq!(state.invitations.visible_len(), 6);
 }
 
+/// Types `text` as the filter, from an empty one, and returns to the table.
+fn filter_by(state: &mut guestlist::app::AppState, text: &str) {
+    press(state, "/");
+    send(state, ctrl('u'));
+    press(state, text);
+    send(state, key(KeyCode::Enter));
+}
+
+#[test]
+fn sorting_and_filtering_follow_the_columns_on_screen() {
+    let mut state = loaded();
+    send(&mut state, Msg::Resize(80, 24));
+    let on_screen = state.invitations.columns().to_vec();
+    assert!(!on_screen.contains(&Column::Invitation), "{on_screen:?}");
+    // Sorting walks only the columns with a header to show the arrow.
+    for _ in 0..2 * on_screen.len() {
+        press(&mut state, "s");
+        let column = state.invitations.sort().column.unwrap();
+        assert!(on_screen.contains(&column), "{column:?} is not shown");
+    }
+    // Unnamed words look at what is shown: the hidden reference matches nothing...
+    filter_by(&mut state, "aaaabbbb");
+    assert_eq!(state.invitations.visible_len(), 0);
+    // ...unless named; `!` negates; ARNs, with colons, stay text.
+    filter_by(&mut state, "invitation:aaaabbbb");
+    assert_eq!(state.invitations.visible_len(), 2);
+    filter_by(&mut state, "!service:detective");
+    assert_eq!(state.invitations.visible_len(), 4);
+    filter_by(&mut state, "state:pending !securityhub");
+    assert_eq!(state.invitations.visible_len(), 2, "{:?}", shown(&state));
+    // Wider, the reference is on screen, and found.
+    filter_by(&mut state, "aaaabbbb");
+    send(&mut state, Msg::Resize(200, 60));
+    assert_eq!(state.invitations.visible_len(), 2);
+    filter_by(&mut state, "arn:aws:detective:eu-west-1");
+    assert_eq!(state.invitations.visible_len(), 1);
+}
+
 #[test]
 fn views_show_one_service_and_count_each() {
     let mut state = loaded();
@@ -746,6 +784,26 @@ mod administering {
             );
         }
         state
+    }
+
+    #[test]
+    fn the_members_table_sorts_and_filters_what_it_shows() {
+        let mut state = with_members();
+        send(&mut state, Msg::Resize(80, 24));
+        // The header shows the arrow the tab bar speaks of from the first frame.
+        assert_eq!(
+            state.members.table.sort().column,
+            Some(guestlist::app::MemberColumn::Service)
+        );
+        let on_screen = state.members.table.columns().to_vec();
+        assert!(!on_screen.contains(&guestlist::app::MemberColumn::Administrator));
+        // Every member's administrator is 111122223333, hidden at 80 columns.
+        press(&mut state, "/");
+        press(&mut state, "3333");
+        assert_eq!(state.members.table.visible_len(), 0);
+        send(&mut state, ctrl('u'));
+        press(&mut state, "admin:3333");
+        assert_eq!(state.members.table.visible_len(), 3);
     }
 
     #[test]

@@ -4,8 +4,8 @@
 use crate::common::app::*;
 use crate::common::{ADMIN_KEY, MEMBER_KEY, authorization, demo, raw, securityhub};
 use crossterm::event::KeyCode;
-use guestlist::app::state::table::contains_every_word;
-use guestlist::app::{AppState, Mode, Msg, ServiceTab, TableRow};
+use guestlist::app::state::table::Query;
+use guestlist::app::{AppState, Mode, Msg, ServiceTab};
 use guestlist::model::{AwsError, ErrorKind, SourceId};
 use guestlist::model::{Outcome, Readiness, Response};
 use proptest::prelude::*;
@@ -151,10 +151,10 @@ fn check(state: &AppState) {
         );
         assert!(state.invitations.offset() <= state.invitations.selected());
     }
-    let needle = state.invitations.filter().to_lowercase();
+    let query = Query::parse::<guestlist::app::Row>(state.invitations.filter());
     for row in state.invitations.visible_rows() {
         assert!(
-            contains_every_word(row.haystack(), &needle),
+            query.matches(row, state.invitations.columns()),
             "a shown row does not match “{}”",
             state.invitations.filter()
         );

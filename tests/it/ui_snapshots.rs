@@ -213,6 +213,110 @@ fn read_only_header() {
     insta::assert_snapshot!(render(&mut state, 100, 24).backend());
 }
 
+/// The main screens and dialogs at the three sizes people use, looked at one by one.
+mod every_size {
+    use super::*;
+    use guestlist::app::{Msg, Overlay, Proposal};
+    use guestlist::model::{Invitee, Readiness, Step};
+
+    const SIZES: [(u16, u16); 3] = [(80, 24), (120, 40), (200, 60)];
+
+    fn screen(state: &mut AppState, name: &str) {
+        for (width, height) in SIZES {
+            let drawn = render(state, width, height);
+            insta::assert_snapshot!(format!("{name}_{width}x{height}"), drawn.backend());
+        }
+    }
+
+    /// Every size shows the dialog's keys, however long its lines.
+    fn keys_show(state: &mut AppState) {
+        for (width, height) in SIZES {
+            let drawn = render(state, width, height).backend().to_string();
+            assert!(drawn.contains("Esc cancel"), "{width}x{height}:\n{drawn}");
+        }
+    }
+
+    #[test]
+    fn invitations() {
+        let mut state = loaded();
+        screen(&mut state, "invitations");
+    }
+
+    #[test]
+    fn members() {
+        let mut state = super::administering::members_screen();
+        screen(&mut state, "members");
+    }
+
+    #[test]
+    fn detail() {
+        let mut state = loaded();
+        press(&mut state, "G");
+        send(&mut state, key(KeyCode::Enter));
+        screen(&mut state, "detail");
+    }
+
+    #[test]
+    fn accept_dialog_with_long_steps() {
+        let mut state = loaded();
+        press(&mut state, " ");
+        press(&mut state, " ");
+        press(&mut state, "a");
+        let dialog = state.dialog().unwrap();
+        let results = dialog
+            .sources()
+            .into_iter()
+            .map(|source| {
+                let steps = vec![Step::LeaveAdministrator {
+                    administrator: "999988887777".into(),
+                }];
+                (source, Ok(Readiness { steps }))
+            })
+            .collect();
+        let id = dialog.id;
+        send(
+            &mut state,
+            Msg::Readiness {
+                dialog: id,
+                results,
+            },
+        );
+        keys_show(&mut state);
+        screen(&mut state, "accept_dialog");
+    }
+
+    #[test]
+    fn invite_proposal_over_many_places() {
+        let mut state = loaded();
+        press(&mut state, "m");
+        let invitees = (0..20)
+            .map(|n| Invitee {
+                account_id: format!("2100000000{n:02}"),
+                email: Some(format!("security+{n}@example.com")),
+            })
+            .collect();
+        let regions = [
+            "us-east-1",
+            "us-east-2",
+            "us-west-1",
+            "us-west-2",
+            "eu-west-1",
+            "eu-west-2",
+        ];
+        let sources = [SecurityHub, GuardDuty, Detective]
+            .into_iter()
+            .flat_map(|service| regions.map(|region| source(service, region)))
+            .collect();
+        state.overlay = Overlay::Proposal(Proposal::Invite {
+            invitees,
+            message: Some("Welcome to the security organisation".into()),
+            sources,
+        });
+        keys_show(&mut state);
+        screen(&mut state, "invite_proposal");
+    }
+}
+
 mod administering {
     use super::*;
     use guestlist::app::Msg;
@@ -233,7 +337,7 @@ mod administering {
         }
     }
 
-    fn members_screen() -> AppState {
+    pub(super) fn members_screen() -> AppState {
         let mut state = loaded();
         press(&mut state, "m");
         for id in all_sources() {

@@ -42,14 +42,27 @@ impl Column {
     }
 }
 
-/// An invitation, its key, and the lowercase text the filter searches; both derived once,
-/// since a row is rebuilt whenever its invitation changes.
+/// An invitation, its key, and the lowercase text of each field the filter searches; derived
+/// once, since a row is rebuilt whenever its invitation changes.
 #[derive(Debug, Clone)]
 pub struct Row {
     pub invitation: Invitation,
     key: String,
-    haystack: String,
+    fields: [String; FIELDS.len()],
 }
+
+/// What the filter can name, in the order of [`Row::fields`].
+const FIELDS: [&[&str]; 9] = [
+    &["service", "svc"],
+    &["region"],
+    &["account", "acct"],
+    &["profile"],
+    &["from", "administrator", "admin"],
+    &["invitation", "id", "graph"],
+    &["invited"],
+    &["status"],
+    &["state"],
+];
 
 impl Row {
     pub fn new(invitation: Invitation) -> Self {
@@ -58,24 +71,23 @@ impl Row {
             .invited_at
             .map(|t| t.format("%Y-%m-%d %H:%M").to_string())
             .unwrap_or_default();
-        let haystack = [
-            i.service.display_name(),
-            i.service.id(),
-            &i.region,
-            &i.profile,
-            i.account_id.as_deref().unwrap_or(""),
-            &i.administrator_id,
-            i.reference(),
-            &invited,
-            &i.status_raw,
-            i.status.label(),
+        let fields = [
+            format!("{} {}", i.service.display_name(), i.service.id()),
+            i.region.clone(),
+            // Shown as the account, or the profile while the account is unknown.
+            format!("{} {}", i.account_id.as_deref().unwrap_or(""), i.profile),
+            i.profile.clone(),
+            i.administrator_id.clone(),
+            i.reference().to_owned(),
+            invited,
+            i.status_raw.clone(),
+            i.status.label().to_owned(),
         ]
-        .join("\u{1f}")
-        .to_lowercase();
+        .map(|field| field.to_lowercase());
         Row {
             key: invitation.key(),
             invitation,
-            haystack,
+            fields,
         }
     }
 }
@@ -102,8 +114,22 @@ impl TableRow for Row {
         &self.key
     }
 
-    fn haystack(&self) -> &str {
-        &self.haystack
+    const FIELDS: &'static [&'static [&'static str]] = &FIELDS;
+
+    fn field(&self, at: usize) -> &str {
+        &self.fields[at]
+    }
+
+    fn column_field(column: Column) -> usize {
+        match column {
+            Column::Service => 0,
+            Column::Region => 1,
+            Column::Account => 2,
+            Column::From => 4,
+            Column::Invitation => 5,
+            Column::Invited => 6,
+            Column::Status => 7,
+        }
     }
 
     fn service(&self) -> ServiceKind {

@@ -77,32 +77,47 @@ impl MemberColumn {
     }
 }
 
-/// A member, its key and the lowercase text the filter searches.
+/// A member, its key and the lowercase text of each field the filter searches.
 #[derive(Debug, Clone)]
 pub struct MemberRow {
     pub member: Member,
     key: String,
-    haystack: String,
+    fields: [String; FIELDS.len()],
 }
+
+/// What the filter can name, in the order of [`MemberRow::fields`].
+const FIELDS: [&[&str]; 9] = [
+    &["service", "svc"],
+    &["region"],
+    &["profile"],
+    &["administrator", "admin", "from"],
+    &["member", "account", "acct"],
+    &["email"],
+    &["status"],
+    &["state"],
+    &["updated"],
+];
 
 impl MemberRow {
     pub fn new(member: Member) -> Self {
-        let haystack = [
-            member.service.display_name(),
-            member.service.id(),
-            &member.region,
-            &member.profile,
-            &member.administrator_id,
-            &member.account_id,
-            member.email.as_deref().unwrap_or(""),
-            &member.status,
+        let m = &member;
+        let updated = m.updated_at.map(|t| t.format("%Y-%m-%d %H:%M").to_string());
+        let fields = [
+            format!("{} {}", m.service.display_name(), m.service.id()),
+            m.region.clone(),
+            m.profile.clone(),
+            m.administrator_id.clone(),
+            m.account_id.clone(),
+            m.email.clone().unwrap_or_default(),
+            m.status.clone(),
+            m.normalised().label().to_owned(),
+            updated.unwrap_or_default(),
         ]
-        .join("\u{1f}")
-        .to_lowercase();
+        .map(|field| field.to_lowercase());
         Self {
             key: member.key(),
             member,
-            haystack,
+            fields,
         }
     }
 }
@@ -115,8 +130,22 @@ impl TableRow for MemberRow {
         &self.key
     }
 
-    fn haystack(&self) -> &str {
-        &self.haystack
+    const FIELDS: &'static [&'static [&'static str]] = &FIELDS;
+
+    fn field(&self, at: usize) -> &str {
+        &self.fields[at]
+    }
+
+    fn column_field(column: MemberColumn) -> usize {
+        match column {
+            MemberColumn::Service => 0,
+            MemberColumn::Region => 1,
+            MemberColumn::Administrator => 3,
+            MemberColumn::Member => 4,
+            MemberColumn::Email => 5,
+            MemberColumn::Status => 6,
+            MemberColumn::Updated => 8,
+        }
     }
 
     fn service(&self) -> ServiceKind {
@@ -166,8 +195,9 @@ impl MembersView {
                 .collect(),
             table: Browser::new(
                 sources.len(),
+                // Named, so that the header shows the arrow the tab bar speaks of.
                 Sort {
-                    column: None,
+                    column: Some(MemberColumn::Service),
                     descending: false,
                 },
             ),

@@ -2,6 +2,7 @@
 //! at them. Split by concern: sources and backoff, the table engine and its row kinds, the
 //! members screen, the questions asked before anything changes, and the overlay.
 
+pub mod columns;
 pub mod dialogs;
 pub mod form;
 pub mod invitations;

@@ -17,10 +17,16 @@ pub trait TableRow {
     /// What ordering may need besides the rows (the invitations' account names).
     type Context;
 
+    /// The fields the filter can name (`field:value`), first of each the name the help shows,
+    /// then its aliases.
+    const FIELDS: &'static [&'static [&'static str]];
+
     /// Stable across refreshes, unique in the table.
     fn key(&self) -> &str;
-    /// The lowercase text the filter searches.
-    fn haystack(&self) -> &str;
+    /// The lowercase text of field `at` (an index into [`TableRow::FIELDS`]).
+    fn field(&self, at: usize) -> &str;
+    /// The field a column shows.
+    fn column_field(column: Self::Column) -> usize;
     fn service(&self) -> ServiceKind;
     /// The order by `column`, or the table's natural order for `None`.
     fn compare(
@@ -33,11 +39,62 @@ pub trait TableRow {
     fn tie_break(&self, other: &Self) -> Ordering;
 }
 
-/// Whether every word of `needle_lowercase` appears somewhere in `haystack`.
-pub fn contains_every_word(haystack: &str, needle_lowercase: &str) -> bool {
-    needle_lowercase
-        .split_whitespace()
-        .all(|word| haystack.contains(word))
+/// One word of a filter: text that must (or, after `!`, must not) appear in a shown column,
+/// or in the field it names (`status:invited`, `!service:detective`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Term {
+    field: Option<usize>,
+    text: String,
+    negated: bool,
+}
+
+/// A filter as typed, read once for every row it is matched against.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Query {
+    terms: Vec<Term>,
+}
+
+impl Query {
+    /// Words separated by spaces; `field:value` only where `field` is a field of `R`, so that
+    /// text with colons in it (ARNs) is text.
+    pub fn parse<R: TableRow>(filter: &str) -> Self {
+        let terms = filter.split_whitespace().filter_map(|word| {
+            let (negated, word) = match word.strip_prefix('!') {
+                Some(rest) => (true, rest),
+                None => (false, word),
+            };
+            let word = word.to_lowercase();
+            let named = word.split_once(':').and_then(|(name, value)| {
+                let at = R::FIELDS.iter().position(|names| names.contains(&name))?;
+                Some((at, value.to_owned()))
+            });
+            let (field, text) = match named {
+                Some((at, value)) => (Some(at), value),
+                None => (None, word),
+            };
+            (!text.is_empty()).then_some(Term {
+                field,
+                text,
+                negated,
+            })
+        });
+        Self {
+            terms: terms.collect(),
+        }
+    }
+
+    /// Whether `row` matches every word, looking at what `columns` show for unnamed words.
+    pub fn matches<R: TableRow>(&self, row: &R, columns: &[R::Column]) -> bool {
+        self.terms.iter().all(|term| {
+            let found = match term.field {
+                Some(at) => row.field(at).contains(&term.text),
+                None => columns
+                    .iter()
+                    .any(|c| row.field(R::column_field(*c)).contains(&term.text)),
+            };
+            found != term.negated
+        })
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -65,6 +122,9 @@ pub struct Browser<R: TableRow, N> {
     counts: [usize; ServiceTab::ALL.len()],
     sort: Sort<R::Column>,
     filter: String,
+    query: Query,
+    /// What the table shows: the filter's unnamed words look only there.
+    columns: Vec<R::Column>,
     tab: ServiceTab,
     selected: usize,
     offset: usize,
@@ -81,6 +141,8 @@ impl<R: TableRow, N> Browser<R, N> {
             counts: [0; ServiceTab::ALL.len()],
             sort,
             filter: String::new(),
+            query: Query::default(),
+            columns: Vec::new(),
             tab: ServiceTab::All,
             selected: 0,
             offset: 0,
@@ -241,9 +303,9 @@ impl<R: TableRow, N> Browser<R, N> {
     }
 
     /// Whether a row matches the filter, and whether the tab shows it too.
-    fn passes(&self, at: RowRef, needle: &str) -> (bool, bool) {
+    fn passes(&self, at: RowRef) -> (bool, bool) {
         let row = self.row(at);
-        let matches = contains_every_word(row.haystack(), needle);
+        let matches = self.query.matches(row, &self.columns);
         (matches, matches && self.tab.shows(row.service()))
     }
 
@@ -255,12 +317,11 @@ impl<R: TableRow, N> Browser<R, N> {
 
     /// Applies tab and filter to the sorted rows; the sort itself is unchanged.
     fn refilter(&mut self) {
-        let needle = self.filter.to_lowercase();
         self.counts = [0; ServiceTab::ALL.len()];
         let mut visible = Vec::with_capacity(self.sorted.len());
         for index in 0..self.sorted.len() {
             let at = self.sorted[index];
-            let (matches, shown) = self.passes(at, &needle);
+            let (matches, shown) = self.passes(at);
             if matches {
                 self.count_row(at);
             }
@@ -304,6 +365,26 @@ impl<R: TableRow, N> Browser<R, N> {
         self.resort(context);
     }
 
+    /// The columns on screen, in order.
+    pub fn columns(&self) -> &[R::Column] {
+        &self.columns
+    }
+
+    /// Says which columns are on screen; a filter then looks at them, keeping the selection.
+    pub fn set_columns(&mut self, columns: Vec<R::Column>) {
+        if self.columns == columns {
+            return;
+        }
+        self.columns = columns;
+        if !self.filter.is_empty() {
+            let keep = self.selected_key();
+            self.refilter();
+            if let Some(key) = keep {
+                self.select_key(&key);
+            }
+        }
+    }
+
     /// Shows another tab, keeping the selected row when the tab shows it.
     pub fn set_tab(&mut self, tab: ServiceTab) {
         if self.tab == tab {
@@ -323,6 +404,7 @@ impl<R: TableRow, N> Browser<R, N> {
         if self.filter == filter {
             return;
         }
+        self.query = Query::parse::<R>(&filter);
         self.filter = filter;
         self.refilter();
         self.selected = 0;
@@ -350,7 +432,6 @@ impl<R: TableRow, N> Browser<R, N> {
     ) {
         let from = self.groups[group].len();
         self.groups[group].extend(rows);
-        let needle = self.filter.to_lowercase();
         for index in from..self.groups[group].len() {
             let at = RowRef {
                 group: group as u32,
@@ -360,7 +441,7 @@ impl<R: TableRow, N> Browser<R, N> {
                 .sorted
                 .partition_point(|other| self.compare(*other, at, context) == Ordering::Less);
             self.sorted.insert(position, at);
-            let (matches, shown) = self.passes(at, &needle);
+            let (matches, shown) = self.passes(at);
             if matches {
                 self.count_row(at);
             }

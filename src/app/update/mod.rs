@@ -69,6 +69,7 @@ pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
             outcomes,
         } => members::changed(state, source, action, outcomes),
     };
+    navigation::sync_columns(state);
     navigation::keep_selection_in_sight(state);
     effects
 }

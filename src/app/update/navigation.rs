@@ -53,38 +53,61 @@ pub(super) fn cycle_tab(state: &mut AppState, step: isize) {
     set_tab(state, tabs[next]);
 }
 
-/// The next column; the newest first for times.
+/// The column after `current` among those on screen: a hidden column is never sorted by
+/// without a header to show it.
+fn next_shown<C: Copy + PartialEq>(shown: &[C], current: Option<C>) -> Option<C> {
+    let at = current.and_then(|c| shown.iter().position(|x| *x == c));
+    let next = at.map_or(0, |i| (i + 1) % shown.len().max(1));
+    shown.get(next).copied()
+}
+
+/// The next column on screen; the newest first for times.
 pub(super) fn sort_next(state: &mut AppState) {
     match state.screen {
         Screen::Invitations => {
-            let columns: Vec<Column> = Column::ALL
-                .into_iter()
-                .filter(|c| *c != Column::Account || state.several_identities())
-                .collect();
-            let current = state.invitations.sort().column;
-            let at = columns
-                .iter()
-                .position(|c| Some(*c) == current)
-                .unwrap_or(0);
-            let column = columns[(at + 1) % columns.len()];
-            let sort = Sort {
-                column: Some(column),
-                descending: column == Column::Invited,
-            };
-            state.invitations.set_sort(sort, &state.identities);
+            let table = &state.invitations;
+            if let Some(column) = next_shown(table.columns(), table.sort().column) {
+                sort_by_column(state, column);
+            }
         }
         Screen::Members => {
-            let columns = MemberColumn::ALL;
-            let current = state.members.table.sort().column;
-            let at = current.and_then(|c| columns.iter().position(|x| *x == c));
-            let column = columns[at.map_or(1, |i| (i + 1) % columns.len())];
-            let sort = Sort {
-                column: Some(column),
-                descending: column == MemberColumn::Updated,
-            };
-            state.members.table.set_sort(sort, &());
+            let table = &state.members.table;
+            if let Some(column) = next_shown(table.columns(), table.sort().column) {
+                sort_members_by(state, column);
+            }
         }
     }
+}
+
+/// Sorts the invitations by `column`: times newest first, the rest A to Z.
+pub(super) fn sort_by_column(state: &mut AppState, column: Column) {
+    let sort = Sort {
+        column: Some(column),
+        descending: column == Column::Invited,
+    };
+    state.invitations.set_sort(sort, &state.identities);
+}
+
+/// Sorts the members by `column`: times newest first, the rest A to Z.
+pub(super) fn sort_members_by(state: &mut AppState, column: MemberColumn) {
+    let sort = Sort {
+        column: Some(column),
+        descending: column == MemberColumn::Updated,
+    };
+    state.members.table.set_sort(sort, &());
+}
+
+/// Tells both tables which columns the terminal's width shows, so that sorting and filtering
+/// follow what is on screen.
+pub(super) fn sync_columns(state: &mut AppState) {
+    let width = crate::app::state::columns::table_width(state);
+    let shown = |columns: Vec<(Column, u16)>| columns.into_iter().map(|(c, _)| c).collect();
+    let invitations = shown(crate::app::invitation_columns(state, width));
+    state.invitations.set_columns(invitations);
+    let members = crate::app::member_columns(width)
+        .into_iter()
+        .map(|(c, _)| c);
+    state.members.table.set_columns(members.collect());
 }
 
 pub(super) fn sort_reverse(state: &mut AppState) {
