@@ -39,8 +39,8 @@ fn pages_merge_in_sort_order_and_the_selection_stays_on_its_invitation() {
         &sh,
         vec![invitation(SecurityHub, "us-east-1", "100000000010", 10)],
     );
-    let selected_before = state.invitations.selected_row().unwrap().invitation.key();
-    // Newer invitations sort above (Invited, newest first): the selection follows its row.
+    // Newer invitations sort above (Invited, newest first); until the person moves, the
+    // cursor stays on the first row, whichever row arrived first.
     page(
         &mut state,
         &sh,
@@ -57,14 +57,32 @@ fn pages_merge_in_sort_order_and_the_selection_stays_on_its_invitation() {
             "securityhub us-east-1 100000000020"
         ]
     );
+    assert_eq!(state.invitations.selected(), 0);
+    // Once moved, the cursor follows its row as rows land above it.
+    press(&mut state, "j");
+    let selected_before = state.invitations.selected_row().unwrap().invitation.key();
+    page(
+        &mut state,
+        &sh,
+        vec![invitation(SecurityHub, "us-east-1", "100000000000", 0)],
+    );
+    assert_eq!(state.invitations.selected(), 2);
     assert_eq!(
         state.invitations.selected_row().unwrap().invitation.key(),
         selected_before
     );
+    // g goes back to the top, and stays there.
+    press(&mut state, "g");
+    page(
+        &mut state,
+        &sh,
+        vec![invitation(SecurityHub, "us-east-1", "100000000030", 0)],
+    );
+    assert_eq!(state.invitations.selected(), 0);
     finish(&mut state, &sh);
     assert_eq!(
         state.invitations.visible_len(),
-        3,
+        5,
         "finishing a first listing keeps its rows"
     );
 }

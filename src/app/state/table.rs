@@ -127,6 +127,8 @@ pub struct Browser<R: TableRow, N> {
     columns: Vec<R::Column>,
     tab: ServiceTab,
     selected: usize,
+    /// Until the person moves, the selection stays on the first row while rows arrive.
+    at_top: bool,
     offset: usize,
     marked: HashSet<String>,
     notes: HashMap<String, N>,
@@ -145,6 +147,7 @@ impl<R: TableRow, N> Browser<R, N> {
             columns: Vec::new(),
             tab: ServiceTab::All,
             selected: 0,
+            at_top: true,
             offset: 0,
             marked: HashSet::new(),
             notes: HashMap::new(),
@@ -231,6 +234,7 @@ impl<R: TableRow, N> Browser<R, N> {
 
     /// Marks or unmarks the selected row, and moves to the next.
     pub fn toggle_mark(&mut self) {
+        self.at_top = false;
         if let Some(key) = self.selected_key() {
             if !self.marked.remove(&key) {
                 self.marked.insert(key);
@@ -266,16 +270,20 @@ impl<R: TableRow, N> Browser<R, N> {
 
     /// Moves the selection by `delta` rows, within the visible rows.
     pub fn move_by(&mut self, delta: isize) {
+        self.at_top &= delta == 0;
         let last = self.visible.len().saturating_sub(1) as isize;
         self.selected = (self.selected as isize + delta).clamp(0, last.max(0)) as usize;
     }
 
+    /// The first row, and staying on the first row as rows arrive.
     pub fn top(&mut self) {
         self.selected = 0;
+        self.at_top = true;
     }
 
     pub fn bottom(&mut self) {
         self.selected = self.visible.len().saturating_sub(1);
+        self.at_top = false;
     }
 
     /// Scrolls just enough that the selected row is among `height` rows on screen.
@@ -335,6 +343,7 @@ impl<R: TableRow, N> Browser<R, N> {
 
     /// Re-sorts everything; the selected row stays selected where it is still shown.
     fn rebuild_keeping(&mut self, keep: Option<String>, context: &R::Context) {
+        let keep = keep.filter(|_| !self.at_top);
         let mut sorted: Vec<RowRef> = self
             .groups
             .iter()
@@ -349,8 +358,10 @@ impl<R: TableRow, N> Browser<R, N> {
         sorted.sort_by(|a, b| self.compare(*a, *b, context));
         self.sorted = sorted;
         self.refilter();
-        if let Some(key) = keep {
-            self.select_key(&key);
+        match keep {
+            Some(key) => self.select_key(&key),
+            None if self.at_top => self.selected = 0,
+            None => {}
         }
     }
 
@@ -450,7 +461,7 @@ impl<R: TableRow, N> Browser<R, N> {
                     .visible
                     .partition_point(|other| self.compare(*other, at, context) == Ordering::Less);
                 // Keep the same row selected when a row lands above it.
-                if position <= self.selected && !self.visible.is_empty() {
+                if position <= self.selected && !self.visible.is_empty() && !self.at_top {
                     self.selected += 1;
                 }
                 self.visible.insert(position, at);
