@@ -31,6 +31,10 @@ pub enum Action {
     Refresh,
     ToggleLive,
     ToggleMark,
+    MarkRange,
+    MarkAll,
+    ClearMarks,
+    PendingOnly,
     Accept,
     Decline,
     Delete,
@@ -39,6 +43,7 @@ pub enum Action {
     RemoveMember,
     Copy,
     Prompt,
+    Log,
     Confirm,
     Help,
     Close,
@@ -47,7 +52,7 @@ pub enum Action {
 
 impl Action {
     /// In the order the help screen lists them.
-    pub const ALL: [Action; 31] = [
+    pub const ALL: [Action; 36] = [
         Action::MoveDown,
         Action::MoveUp,
         Action::PageDown,
@@ -67,6 +72,10 @@ impl Action {
         Action::Refresh,
         Action::ToggleLive,
         Action::ToggleMark,
+        Action::MarkRange,
+        Action::MarkAll,
+        Action::ClearMarks,
+        Action::PendingOnly,
         Action::Accept,
         Action::Decline,
         Action::Delete,
@@ -75,6 +84,7 @@ impl Action {
         Action::RemoveMember,
         Action::Copy,
         Action::Prompt,
+        Action::Log,
         Action::Confirm,
         Action::Help,
         Action::Close,
@@ -119,6 +129,10 @@ impl Action {
             Action::Refresh => "fetch everything again",
             Action::ToggleLive => "pause or resume live mode",
             Action::ToggleMark => "mark the row for an action",
+            Action::MarkRange => "mark up to the last mark",
+            Action::MarkAll => "mark every row shown",
+            Action::ClearMarks => "clear every mark",
+            Action::PendingOnly => "only pending, or all",
             Action::Accept => "accept (asks first)",
             Action::Decline => "decline (asks first)",
             Action::Delete => "delete (asks first)",
@@ -126,7 +140,8 @@ impl Action {
             Action::Invite => "invite accounts (members)",
             Action::RemoveMember => "remove member (asks first)",
             Action::Copy => "copy id, ARN or account",
-            Action::Prompt => "jump: :region, :service…",
+            Action::Prompt => ":sort, :log, :gd… commands",
+            Action::Log => "messages and errors",
             Action::Confirm => "confirm, in a dialog",
             Action::Help => "this help",
             Action::Close => "close, or clear filter",
@@ -149,6 +164,8 @@ pub enum Mode {
     Form,
     /// The `:` prompt has the keyboard.
     Prompt,
+    /// The message log is up: moves scroll it.
+    Log,
 }
 
 /// A key with its modifiers, as written in a configuration (`ctrl-c`, `shift-tab`, `pagedown`, `G`).
@@ -381,6 +398,16 @@ impl Default for KeyMap {
             (c('r'), Action::Refresh),
             (c('R'), Action::ToggleLive),
             (n(Space), Action::ToggleMark),
+            (c('V'), Action::MarkRange),
+            (
+                Key {
+                    ctrl: true,
+                    ..c('a')
+                },
+                Action::MarkAll,
+            ),
+            (c('u'), Action::ClearMarks),
+            (c('p'), Action::PendingOnly),
             (c('a'), Action::Accept),
             (c('d'), Action::Decline),
             (c('D'), Action::Delete),
@@ -389,6 +416,7 @@ impl Default for KeyMap {
             (c('x'), Action::RemoveMember),
             (c('y'), Action::Copy),
             (c(':'), Action::Prompt),
+            (c('l'), Action::Log),
             (c('?'), Action::Help),
             (n(Esc), Action::Close),
             (c('q'), Action::Quit),
@@ -432,6 +460,8 @@ impl KeyMap {
             Mode::Confirm => match key.code {
                 KeyCodeOrd::Char('y') | KeyCodeOrd::Named(NamedKey::Enter) => Some(Action::Confirm),
                 KeyCodeOrd::Char('n') | KeyCodeOrd::Named(NamedKey::Esc) => Some(Action::Close),
+                // Picks another invitation where only one can be accepted.
+                KeyCodeOrd::Named(NamedKey::Tab) => Some(Action::NextView),
                 _ => None,
             },
             Mode::Prompt => match key.code {
@@ -446,6 +476,18 @@ impl KeyMap {
             },
             Mode::Help => match self.bindings.get(&key) {
                 Some(Action::Quit | Action::Help | Action::Close) => Some(Action::Close),
+                _ => None,
+            },
+            Mode::Log => match self.bindings.get(&key) {
+                Some(Action::Quit | Action::Log | Action::Close) => Some(Action::Close),
+                Some(
+                    action @ (Action::MoveDown
+                    | Action::MoveUp
+                    | Action::PageDown
+                    | Action::PageUp
+                    | Action::Top
+                    | Action::Bottom),
+                ) => Some(*action),
                 _ => None,
             },
             Mode::Table | Mode::Detail => self.bindings.get(&key).copied(),

@@ -25,6 +25,14 @@ impl Response {
         }
     }
 
+    pub fn past(self) -> &'static str {
+        match self {
+            Response::Accept => "accepted",
+            Response::Decline => "declined",
+            Response::Delete => "deleted",
+        }
+    }
+
     /// Whether `invitation` can be answered this way, or why not.
     pub fn applies_to(self, invitation: &Invitation) -> Result<(), String> {
         let service = invitation.service;

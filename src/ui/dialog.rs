@@ -220,7 +220,7 @@ impl Widget for ConfirmDialog<'_> {
         let Some(dialog) = state.dialog() else {
             return;
         };
-        let count = dialog.targets.len();
+        let count = dialog.answering().count();
         let verb = match dialog.response {
             Response::Accept => "Accept",
             Response::Decline => "Decline",
@@ -256,6 +256,41 @@ impl Widget for ConfirmDialog<'_> {
             })
             .collect();
         let mut tail = Vec::new();
+        for choice in &dialog.choices {
+            let (source, _, _) = &choice.candidates[0];
+            tail.push(Line::styled(
+                format!(
+                    "  Only one of {} can be accepted in {} {} as {}: one administrator per account and region.",
+                    choice.candidates.len(),
+                    source.service,
+                    source.region,
+                    state.account_of(&source.profile).unwrap_or_else(|| source.profile.clone())
+                ),
+                theme::error(),
+            ));
+            for (at, (_, _, invitation)) in choice.candidates.iter().enumerate() {
+                let (mark, said) = if at == choice.chosen {
+                    ("●", "accept")
+                } else {
+                    ("○", "stays pending")
+                };
+                let age = invitation
+                    .invited_at
+                    .map(|t| format!(", invited {}", format::age(t, state.now)))
+                    .unwrap_or_default();
+                tail.push(Line::raw(format!(
+                    "    {mark} from administrator {}{age}: {said}",
+                    invitation.administrator_id
+                )));
+            }
+        }
+        if !dialog.choices.is_empty() {
+            tail.push(Line::from(vec![
+                Span::raw("  "),
+                Span::styled("Tab", theme::key()),
+                Span::raw(" picks another administrator."),
+            ]));
+        }
         if !dialog.skipped.is_empty() {
             tail.push(Line::styled(
                 format!("  {} marked row(s) left out:", dialog.skipped.len()),

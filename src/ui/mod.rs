@@ -8,6 +8,7 @@ mod header;
 mod help;
 mod invitations;
 pub mod layout;
+mod log;
 mod members;
 mod sources;
 mod table;
@@ -47,6 +48,7 @@ pub fn render(frame: &mut Frame, state: &AppState) {
         Mode::Help => frame.render_widget(help::HelpOverlay(state), frame.area()),
         Mode::Confirm => frame.render_widget(dialog::ConfirmDialog(state), frame.area()),
         Mode::Form => frame.render_widget(form::InviteFormOverlay(state), frame.area()),
+        Mode::Log => frame.render_widget(log::LogOverlay(state), frame.area()),
         Mode::Table | Mode::Filter | Mode::Prompt => {}
     }
     if !state.settings.color {

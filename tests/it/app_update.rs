@@ -237,6 +237,10 @@ fn the_filter_narrows_rows_case_insensitively_and_selects_the_first() {
 }
 
 /// Types `text` as the filter, from an empty one, and returns to the table.
+pub fn filter_rows(state: &mut guestlist::app::AppState, text: &str) {
+    filter_by(state, text);
+}
+
 fn filter_by(state: &mut guestlist::app::AppState, text: &str) {
     press(state, "/");
     send(state, ctrl('u'));
@@ -479,6 +483,166 @@ mod answering {
                 results,
             },
         );
+    }
+
+    /// The targets an `Effect::Answer` carries, as (region, administrator).
+    fn answered_targets(effects: &[Effect]) -> Vec<String> {
+        match effects {
+            [Effect::Answer { answers, .. }] => answers
+                .iter()
+                .flat_map(|a| a.targets.iter().map(|t| t.administrator_id.clone()))
+                .collect(),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn only_one_security_hub_administrator_per_place_is_offered_as_a_choice() {
+        let mut state = loaded();
+        let sh = source(SecurityHub, "us-east-1");
+        // A second administrator invites the same account in the same region, older.
+        page(
+            &mut state,
+            &sh,
+            vec![
+                invitation(SecurityHub, "us-east-1", "111122223333", 2),
+                invitation(SecurityHub, "us-east-1", "999988887777", 30),
+            ],
+        );
+        finish(&mut state, &sh);
+        filter_rows(&mut state, "service:securityhub region:us-east-1");
+        assert_eq!(state.invitations.visible_len(), 2);
+        press(&mut state, "  ");
+        press(&mut state, "a");
+        let dialog = state.dialog().unwrap();
+        assert!(dialog.targets.is_empty());
+        assert_eq!(dialog.choices.len(), 1, "said before anything is sent");
+        ready(&mut state, Vec::new());
+        // The newest is picked first; Tab picks the other.
+        send(&mut state, key(KeyCode::Tab));
+        let sent = press(&mut state, "y");
+        assert_eq!(
+            answered_targets(&sent),
+            ["999988887777"],
+            "exactly one, the one picked"
+        );
+    }
+
+    #[test]
+    fn marks_act_on_what_is_shown_and_hidden_ones_are_named() {
+        let mut state = loaded();
+        send(
+            &mut state,
+            Msg::Key(crossterm::event::KeyEvent::new(
+                KeyCode::Char('a'),
+                crossterm::event::KeyModifiers::CONTROL,
+            )),
+        );
+        assert_eq!(
+            state.invitations.marked_count(),
+            6,
+            "Ctrl-a marks every row shown"
+        );
+        press(&mut state, "u");
+        assert_eq!(state.invitations.marked_count(), 0, "u clears them");
+        // Mark two Security Hub rows, then show only GuardDuty: the marks are hidden.
+        press(&mut state, "2");
+        press(&mut state, "  ");
+        press(&mut state, "3");
+        press(&mut state, "d");
+        let dialog = state.dialog().unwrap();
+        let regions: Vec<&str> = dialog.targets.iter().map(|t| t.0.region.as_str()).collect();
+        assert_eq!(
+            regions.len(),
+            1,
+            "the row under the cursor, not the hidden marks"
+        );
+        assert_eq!(dialog.targets[0].0.service, GuardDuty);
+        assert!(
+            dialog
+                .skipped
+                .iter()
+                .any(|s| s.contains("2 marked rows hidden")),
+            "{:?}",
+            dialog.skipped
+        );
+        send(&mut state, key(KeyCode::Esc));
+        // V marks from the last mark to the cursor.
+        press(&mut state, "1");
+        press(&mut state, "ug ");
+        press(&mut state, "jjV");
+        assert_eq!(state.invitations.marked_count(), 4);
+    }
+
+    #[test]
+    fn every_outcome_is_said_and_kept_in_the_log() {
+        let mut state = loaded();
+        let sh = source(SecurityHub, "us-east-1");
+        let key_of = |state: &guestlist::app::AppState| state.shown(&sh)[0].invitation.key();
+        let accepted = key_of(&state);
+        let effects = send(
+            &mut state,
+            Msg::Answered {
+                source: sh.clone(),
+                response: Response::Accept,
+                outcomes: vec![Outcome {
+                    key: accepted,
+                    result: Ok(()),
+                }],
+            },
+        );
+        let notice = state.notice.clone().unwrap();
+        assert_eq!(
+            notice,
+            "accepted the Security Hub us-east-1 invitation from 111122223333"
+        );
+        // The confirming listing no longer has it: that is the person's doing, not "gone".
+        let generation = match effects.as_slice() {
+            [Effect::Refetch { generation, .. }] => *generation,
+            other => panic!("{other:?}"),
+        };
+        send(
+            &mut state,
+            Msg::Fetch(FetchEvent::Finished {
+                generation,
+                source: sh.clone(),
+                elapsed: std::time::Duration::from_millis(5),
+            }),
+        );
+        assert_eq!(state.changes.gone, 0);
+        assert!(state.notice.as_deref().is_none_or(|n| !n.contains("gone")));
+        // A refusal and a failing source are kept too.
+        state.settings.read_only = true;
+        press(&mut state, "a");
+        fail(
+            &mut state,
+            &source(GuardDuty, "eu-west-1"),
+            ErrorKind::AccessDenied,
+            "AccessDeniedException",
+            "not allowed",
+        );
+        let texts: Vec<&str> = state.log.entries().map(|e| e.text.as_str()).collect();
+        assert!(
+            texts[0].starts_with("accepted the Security Hub"),
+            "{texts:?}"
+        );
+        assert!(
+            texts.iter().any(|t| t.starts_with("read-only")),
+            "{texts:?}"
+        );
+        assert!(
+            texts
+                .iter()
+                .any(|t| t.contains("GuardDuty eu-west-1") && t.contains("not allowed")),
+            "{texts:?}"
+        );
+        // l shows them; Esc closes.
+        state.settings.read_only = false;
+        press(&mut state, "l");
+        assert_eq!(state.mode(), Mode::Log);
+        press(&mut state, "kkj");
+        send(&mut state, key(KeyCode::Esc));
+        assert_eq!(state.mode(), Mode::Table);
     }
 
     #[test]
@@ -802,6 +966,48 @@ mod administering {
             );
         }
         state
+    }
+
+    #[test]
+    fn every_invite_outcome_leaves_a_trace_even_without_a_row() {
+        let mut state = with_members();
+        let gd = source(GuardDuty, "eu-west-1");
+        send(
+            &mut state,
+            Msg::MembersChanged {
+                source: gd,
+                action: MemberAction::Invited,
+                outcomes: vec![
+                    Outcome {
+                        key: "299900000001".into(),
+                        result: Ok(()),
+                    },
+                    Outcome {
+                        key: "299900000002".into(),
+                        result: Err(AwsError::new(
+                            ErrorKind::NotEnabled,
+                            "NoDetector",
+                            "GuardDuty is not enabled in eu-west-1: create a detector first",
+                        )),
+                    },
+                ],
+            },
+        );
+        assert_eq!(
+            state.notice.as_deref(),
+            Some("GuardDuty eu-west-1: invited 1, 1 failed — l shows each")
+        );
+        let texts: Vec<&str> = state.log.entries().map(|e| e.text.as_str()).collect();
+        assert!(
+            texts.contains(&"invited 299900000001 in GuardDuty eu-west-1"),
+            "{texts:?}"
+        );
+        assert!(
+            texts.iter().any(|t| t
+                .starts_with("could not invite 299900000002 in GuardDuty eu-west-1")
+                && t.contains("create a detector first")),
+            "{texts:?}"
+        );
     }
 
     #[test]

@@ -317,6 +317,70 @@ mod every_size {
     }
 }
 
+#[test]
+fn a_choice_where_only_one_can_be_accepted() {
+    use guestlist::model::{Readiness, Response};
+    let mut state = loaded();
+    let sh = source(SecurityHub, "us-east-1");
+    page(
+        &mut state,
+        &sh,
+        vec![
+            invitation(SecurityHub, "us-east-1", "111122223333", 2),
+            invitation(SecurityHub, "us-east-1", "999988887777", 30),
+        ],
+    );
+    finish(&mut state, &sh);
+    press(&mut state, "/");
+    press(&mut state, "region:us-east-1 service:securityhub");
+    send(&mut state, key(KeyCode::Enter));
+    press(&mut state, "  a");
+    let dialog = state.dialog().unwrap();
+    assert_eq!(dialog.response, Response::Accept);
+    let results = dialog
+        .sources()
+        .into_iter()
+        .map(|s| (s, Ok(Readiness { steps: Vec::new() })))
+        .collect();
+    let id = dialog.id;
+    send(
+        &mut state,
+        Msg::Readiness {
+            dialog: id,
+            results,
+        },
+    );
+    insta::assert_snapshot!(render(&mut state, 100, 30).backend());
+}
+
+#[test]
+fn message_log() {
+    use guestlist::model::{Outcome, Response};
+    let mut state = loaded();
+    let sh = source(SecurityHub, "us-east-1");
+    let accepted = state.shown(&sh)[0].invitation.key();
+    send(
+        &mut state,
+        Msg::Answered {
+            source: sh,
+            response: Response::Accept,
+            outcomes: vec![Outcome {
+                key: accepted,
+                result: Ok(()),
+            }],
+        },
+    );
+    fail(
+        &mut state,
+        &source(GuardDuty, "eu-west-1"),
+        ErrorKind::AccessDenied,
+        "AccessDeniedException",
+        "User: arn:aws:iam::444455556666:user/ops is not authorized to perform: guardduty:ListInvitations with an explicit deny in a service control policy",
+    );
+    press(&mut state, "l");
+    insta::assert_snapshot!(render(&mut state, 80, 24).backend());
+}
+
 mod administering {
     use super::*;
     use guestlist::app::Msg;

@@ -4,7 +4,9 @@ use std::collections::BTreeMap;
 
 use super::members::MemberAction;
 use crate::model::AwsError;
-use crate::model::{Invitation, Invitee, Member, Readiness, Response, SourceId, Target};
+use crate::model::{
+    Invitation, Invitee, Member, Readiness, Response, ServiceKind, SourceId, Target,
+};
 
 /// What happened to a row the person acted on; it stays on the row until the next action.
 #[derive(Debug, Clone, PartialEq)]
@@ -63,15 +65,65 @@ pub struct Dialog {
     pub targets: Vec<(SourceId, Target, Invitation)>,
     /// Rows that were marked but cannot be answered this way, and why.
     pub skipped: Vec<String>,
+    /// Places where several invitations were chosen but only one can be accepted (Security
+    /// Hub and GuardDuty have one administrator per account and region): the person picks.
+    pub choices: Vec<Choice>,
     /// None while asking AWS what each source needs.
     pub readiness: Option<BTreeMap<SourceId, Result<Readiness, AwsError>>>,
 }
 
+/// Invitations of which only one can be accepted, newest first, and the one picked.
+#[derive(Debug, Clone)]
+pub struct Choice {
+    pub candidates: Vec<(SourceId, Target, Invitation)>,
+    pub chosen: usize,
+}
+
 impl Dialog {
+    /// What confirming answers: the targets, and the pick of each choice.
+    pub fn answering(&self) -> impl Iterator<Item = &(SourceId, Target, Invitation)> {
+        let picked = self.choices.iter().map(|c| &c.candidates[c.chosen]);
+        self.targets.iter().chain(picked)
+    }
+
     pub fn sources(&self) -> Vec<SourceId> {
-        let mut sources: Vec<SourceId> = self.targets.iter().map(|(s, _, _)| s.clone()).collect();
+        let mut sources: Vec<SourceId> = self.answering().map(|(s, _, _)| s.clone()).collect();
         sources.sort();
         sources.dedup();
         sources
+    }
+
+    /// Tab: the next combination of picks, the first choice turning fastest.
+    pub fn next_choice(&mut self) {
+        for choice in &mut self.choices {
+            choice.chosen = (choice.chosen + 1) % choice.candidates.len();
+            if choice.chosen != 0 {
+                return;
+            }
+        }
+    }
+
+    /// Moves what cannot all be accepted into choices: per Security Hub or GuardDuty source,
+    /// more than one invitation. The newest is picked first.
+    pub fn separate_choices(&mut self) {
+        if self.response != Response::Accept {
+            return;
+        }
+        let mut by_source: BTreeMap<SourceId, Vec<(SourceId, Target, Invitation)>> =
+            BTreeMap::new();
+        for target in std::mem::take(&mut self.targets) {
+            by_source.entry(target.0.clone()).or_default().push(target);
+        }
+        for (source, mut group) in by_source {
+            if group.len() > 1 && source.service != ServiceKind::Detective {
+                group.sort_by_key(|c| std::cmp::Reverse(c.2.invited_at));
+                self.choices.push(Choice {
+                    candidates: group,
+                    chosen: 0,
+                });
+            } else {
+                self.targets.extend(group);
+            }
+        }
     }
 }

@@ -25,6 +25,15 @@ pub enum MemberAction {
 }
 
 impl MemberAction {
+    /// What failed, said before the account: "could not {verb} 111122223333".
+    pub fn verb(self) -> &'static str {
+        match self {
+            MemberAction::Invited => "invite",
+            MemberAction::InvitationDeleted => "delete the invitation of",
+            MemberAction::Removed => "remove",
+        }
+    }
+
     pub fn past(self) -> &'static str {
         match self {
             MemberAction::Invited => "invited",

@@ -6,6 +6,7 @@ pub mod columns;
 pub mod dialogs;
 pub mod form;
 pub mod invitations;
+pub mod log;
 pub mod members;
 pub mod overlay;
 pub mod sources;
@@ -120,8 +121,9 @@ pub struct AppState {
     pub table_rows: usize,
     pub now: DateTime<Utc>,
     pub spinner: usize,
-    /// A one-line message for the footer, until the next key.
+    /// A one-line message for the footer, until the next key; kept in `log` too.
     pub notice: Option<String>,
+    pub log: log::MessageLog,
     pub live: Live,
     pub changes: Changes,
     dialogs_opened: u64,
@@ -174,6 +176,7 @@ impl AppState {
             now,
             spinner: 0,
             notice: None,
+            log: log::MessageLog::default(),
             live,
             changes: Changes::default(),
             dialogs_opened: 0,
@@ -182,6 +185,18 @@ impl AppState {
     }
 
     /// How keys are resolved now.
+    /// Says `text` in the footer, and keeps it in the message log.
+    pub fn tell(&mut self, text: impl Into<String>) {
+        let text = text.into();
+        self.log.push(self.now, log::Level::Info, text.clone());
+        self.notice = Some(text);
+    }
+
+    /// Keeps `text` in the message log only: for each row of an outcome the footer sums up.
+    pub fn record(&mut self, level: log::Level, text: impl Into<String>) {
+        self.log.push(self.now, level, text.into());
+    }
+
     pub fn mode(&self) -> Mode {
         self.overlay.mode()
     }

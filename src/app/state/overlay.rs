@@ -22,6 +22,8 @@ pub enum Overlay {
     Proposal(Proposal),
     /// The invite form.
     Form(InviteForm),
+    /// The message log, scrolled up this many lines from its newest.
+    Log(usize),
 }
 
 impl Overlay {
@@ -35,6 +37,7 @@ impl Overlay {
             Overlay::Help => Mode::Help,
             Overlay::Answer(_) | Overlay::Proposal(_) => Mode::Confirm,
             Overlay::Form(_) => Mode::Form,
+            Overlay::Log(_) => Mode::Log,
         }
     }
 }

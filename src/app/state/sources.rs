@@ -7,6 +7,7 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 
 use super::AppState;
+use super::dialogs::Note;
 use super::invitations::Row;
 use super::table::TableRow;
 use crate::model::{AwsError, ErrorKind};
@@ -218,7 +219,12 @@ impl AppState {
             }
             still_there.insert(key);
         }
-        let gone = before.keys().filter(|k| !still_there.contains(**k)).count();
+        // What the person answered here left by their doing: the log says so, not "gone".
+        let answered = |key: &str| matches!(self.invitations.note(key), Some(Note::Done(_)));
+        let gone = before
+            .keys()
+            .filter(|k| !still_there.contains(**k) && !answered(k))
+            .count();
         if gone > 0 {
             self.changes.gone += gone;
             self.changes.gone_since = match (self.changes.gone_since, since) {

@@ -131,6 +131,8 @@ pub struct Browser<R: TableRow, N> {
     at_top: bool,
     offset: usize,
     marked: HashSet<String>,
+    /// The row marked or unmarked last: a range is marked from it.
+    anchor: Option<String>,
     notes: HashMap<String, N>,
 }
 
@@ -150,6 +152,7 @@ impl<R: TableRow, N> Browser<R, N> {
             at_top: true,
             offset: 0,
             marked: HashSet::new(),
+            anchor: None,
             notes: HashMap::new(),
         }
     }
@@ -237,16 +240,58 @@ impl<R: TableRow, N> Browser<R, N> {
         self.at_top = false;
         if let Some(key) = self.selected_key() {
             if !self.marked.remove(&key) {
-                self.marked.insert(key);
+                self.marked.insert(key.clone());
             }
+            self.anchor = Some(key);
             self.move_by(1);
         }
     }
 
-    /// The marked rows, or the selected one when none is marked.
+    /// Marks every row shown from the last row marked (or the first) to the selected one.
+    pub fn mark_range(&mut self) -> usize {
+        let anchor = self
+            .anchor
+            .as_deref()
+            .and_then(|key| self.visible_rows().position(|r| r.key() == key))
+            .unwrap_or(0);
+        let (from, to) = (anchor.min(self.selected), anchor.max(self.selected));
+        let keys: Vec<String> = (from..=to)
+            .filter_map(|at| self.visible_row(at).map(|r| r.key().to_owned()))
+            .collect();
+        let count = keys.len();
+        self.anchor = keys.last().cloned();
+        self.marked.extend(keys);
+        count
+    }
+
+    /// Marks every row shown.
+    pub fn mark_all(&mut self) -> usize {
+        let keys: Vec<String> = self.visible_rows().map(|r| r.key().to_owned()).collect();
+        let count = keys.len();
+        self.marked.extend(keys);
+        count
+    }
+
+    /// Clears every mark, shown or not; how many there were.
+    pub fn clear_marks(&mut self) -> usize {
+        self.anchor = None;
+        std::mem::take(&mut self.marked).len()
+    }
+
+    /// Marked rows the tab or filter hides: they are not acted on.
+    pub fn hidden_marks(&self) -> usize {
+        let shown = self
+            .visible_rows()
+            .filter(|r| self.marked.contains(r.key()))
+            .count();
+        self.marked_count() - shown
+    }
+
+    /// The marked rows on screen, or the selected one when none of them is marked: what is
+    /// hidden by the tab or the filter is never acted on.
     pub fn chosen(&self) -> Vec<&R> {
         let marked: Vec<&R> = self
-            .all_rows()
+            .visible_rows()
             .filter(|r| self.marked.contains(r.key()))
             .collect();
         if marked.is_empty() {

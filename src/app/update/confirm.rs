@@ -18,10 +18,14 @@ pub(super) fn confirm(state: &mut AppState) -> Vec<Effect> {
         Overlay::Proposal(proposal) => members::confirm(state, proposal),
         Overlay::Answer(dialog) if dialog.readiness.is_none() => {
             state.overlay = Overlay::Answer(dialog);
-            state.notice = Some("still asking AWS what is needed first…".into());
+            state.tell("still asking AWS what is needed first…");
             Vec::new()
         }
         Overlay::Answer(dialog) => invitations::confirm(state, dialog),
+        Overlay::Log(scroll) => {
+            state.overlay = Overlay::Log(scroll);
+            Vec::new()
+        }
         Overlay::Table | Overlay::Filter | Overlay::Detail | Overlay::Help => Vec::new(),
     }
 }
@@ -29,16 +33,16 @@ pub(super) fn confirm(state: &mut AppState) -> Vec<Effect> {
 pub(super) fn close(state: &mut AppState) {
     match std::mem::replace(&mut state.overlay, Overlay::Table) {
         Overlay::Answer(_) | Overlay::Proposal(_) => {
-            state.notice = Some("cancelled: nothing was sent".into());
+            state.tell("cancelled: nothing was sent");
         }
         Overlay::Form(form) => {
             if form.back_to_invitations {
                 state.screen = crate::app::state::Screen::Invitations;
             }
-            state.notice = Some("invite cancelled: nothing was sent".into());
+            state.tell("invite cancelled: nothing was sent");
         }
         // Esc in the filter, or on the table, clears the filter.
         Overlay::Filter | Overlay::Table => super::text::change_filter(state, String::clear),
-        Overlay::Prompt(_) | Overlay::Detail | Overlay::Help => {}
+        Overlay::Prompt(_) | Overlay::Detail | Overlay::Help | Overlay::Log(_) => {}
     }
 }

@@ -5,9 +5,10 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
 
-use super::Effect;
+use super::{Effect, Tally};
 use crate::app::effect::Answer;
 use crate::app::state::dialogs::{Dialog, Note};
+use crate::app::state::log::Level;
 use crate::app::state::overlay::Overlay;
 use crate::app::state::table::TableRow;
 use crate::app::state::{AppState, IdentityState};
@@ -60,8 +61,7 @@ pub(super) fn refresh(state: &mut AppState) -> Vec<Effect> {
 
 pub(super) fn toggle_live(state: &mut AppState) {
     if state.live.interval.is_none() {
-        state.notice =
-            Some("live mode is off: start with --refresh 30s, or set refresh in the config".into());
+        state.tell("live mode is off: start with --refresh 30s, or set refresh in the config");
         return;
     }
     state.live.paused = !state.live.paused;
@@ -96,7 +96,10 @@ pub(super) fn fetched(state: &mut AppState, event: FetchEvent) -> Vec<Effect> {
         } => {
             let identity = match outcome {
                 Ok(account) => IdentityState::Account(account),
-                Err(error) => IdentityState::Failed(error),
+                Err(error) => {
+                    state.record(Level::Failed, format!("profile {profile}: {error}"));
+                    IdentityState::Failed(error)
+                }
             };
             state.identities.insert(profile, identity);
         }
@@ -114,7 +117,26 @@ pub(super) fn fetched(state: &mut AppState, event: FetchEvent) -> Vec<Effect> {
             error,
             elapsed,
             ..
-        } => state.source_failed(&source, error, elapsed),
+        } => {
+            // A region the account has not enabled is no error; anything else is kept.
+            if error.kind != crate::model::ErrorKind::RegionNotEnabled {
+                let next = error
+                    .next_step(source.service)
+                    .map(|step| format!(" — {step}"))
+                    .unwrap_or_default();
+                state.record(
+                    Level::Failed,
+                    format!(
+                        "{} {} ({}): {}: {error}{next}",
+                        source.service,
+                        source.region,
+                        source.profile,
+                        error.state()
+                    ),
+                );
+            }
+            state.source_failed(&source, error, elapsed)
+        }
     }
     let mut effects = Vec::new();
     if state.changes.new.len() > new_before && state.live.bell {
@@ -129,7 +151,7 @@ pub(super) fn fetched(state: &mut AppState, event: FetchEvent) -> Vec<Effect> {
                 .map(|t| format!(" since {}", format::clock_time(t, state.settings.clock)))
                 .unwrap_or_default();
             let count = state.changes.gone;
-            state.notice = Some(format!(
+            state.tell(format!(
                 "{count} invitation{} gone{since}",
                 if count == 1 { "" } else { "s" }
             ));
@@ -165,8 +187,15 @@ pub(super) fn open_dialog(state: &mut AppState, response: Response) -> Vec<Effec
             )),
         }
     }
+    let hidden = state.invitations.hidden_marks();
+    if hidden > 0 {
+        skipped.push(format!(
+            "{} hidden by the view or the filter: only rows on screen are acted on",
+            format::plural(hidden, "marked row")
+        ));
+    }
     if targets.is_empty() {
-        state.notice = Some(match skipped.first() {
+        state.tell(match skipped.first() {
             Some(reason) if skipped.len() == 1 => format!("cannot {response}: {reason}"),
             Some(_) => format!("cannot {response} any of the {} marked rows", skipped.len()),
             None => format!("nothing to {response}: no invitation is selected"),
@@ -174,13 +203,15 @@ pub(super) fn open_dialog(state: &mut AppState, response: Response) -> Vec<Effec
         return Vec::new();
     }
     let id = state.next_dialog_id();
-    let dialog = Dialog {
+    let mut dialog = Dialog {
         id,
         response,
         targets,
         skipped,
+        choices: Vec::new(),
         readiness: None,
     };
+    dialog.separate_choices();
     let sources = dialog.sources();
     state.overlay = Overlay::Answer(dialog);
     vec![Effect::CheckReadiness {
@@ -205,11 +236,14 @@ pub(super) fn readiness(
 
 /// Yes to the dialog: the answers go, per source, with the steps AWS said it needs.
 pub(super) fn confirm(state: &mut AppState, dialog: Dialog) -> Vec<Effect> {
-    let readiness = dialog.readiness.unwrap_or_default();
+    let readiness = dialog.readiness.clone().unwrap_or_default();
     let response = dialog.response;
     let mut by_source: BTreeMap<SourceId, Vec<Target>> = BTreeMap::new();
-    for (source, target, _) in dialog.targets {
-        by_source.entry(source).or_default().push(target);
+    for (source, target, _) in dialog.answering() {
+        by_source
+            .entry(source.clone())
+            .or_default()
+            .push(target.clone());
     }
     let answers: Vec<Answer> = by_source
         .into_iter()
@@ -246,20 +280,47 @@ pub(super) fn answered(
     response: Response,
     outcomes: Vec<Outcome>,
 ) -> Vec<Effect> {
+    let mut tally = Tally::default();
     for outcome in outcomes {
+        let what = state
+            .shown(&source)
+            .iter()
+            .find(|r| r.key() == outcome.key)
+            .map(|r| {
+                let i = &r.invitation;
+                format!(
+                    "the {} {} invitation from {}",
+                    i.service, i.region, i.administrator_id
+                )
+            })
+            .unwrap_or_else(|| {
+                format!(
+                    "{} {} invitation {}",
+                    source.service, source.region, outcome.key
+                )
+            });
         match outcome.result {
             Ok(()) => {
+                let text = format!("{} {what}", response.past());
+                state.record(Level::Done, text.clone());
+                tally.done(text);
                 state
                     .invitations
                     .set_note(outcome.key.clone(), Note::Done(response));
                 state.apply_success(&source, &outcome.key, response);
             }
             Err(reason) => {
+                let text = format!("could not {} {what}: {reason}", response.verb());
+                state.record(Level::Failed, text.clone());
+                tally.failed(text);
                 state
                     .invitations
                     .set_note(outcome.key, Note::Failed(response, reason.to_string()));
             }
         }
+    }
+    if let Some(summary) = tally.summary(response.past(), "invitation", &source) {
+        state.notice = Some(summary);
     }
     let generation = state.begin_listing(&source);
     vec![Effect::Refetch { source, generation }]

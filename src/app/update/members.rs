@@ -3,10 +3,11 @@
 
 use std::collections::BTreeMap;
 
-use super::Effect;
+use super::{Effect, Tally};
 use crate::app::effect::MemberBatch;
 use crate::app::state::dialogs::{MemberChange, Proposal};
 use crate::app::state::form::InviteForm;
+use crate::app::state::log::Level;
 use crate::app::state::members::{MemberAction, MemberNote};
 use crate::app::state::overlay::Overlay;
 use crate::app::state::{AppState, Screen};
@@ -59,7 +60,7 @@ pub(super) fn propose(state: &mut AppState, change: MemberChange) {
         .into_iter()
         .partition(|m| table.note(&m.key()) == Some(&MemberNote::Working));
     if targets.is_empty() {
-        state.notice = Some(match busy.first() {
+        state.tell(match busy.first() {
             Some(member) => format!(
                 "{} in {} {} has a change in flight; wait for it",
                 member.account_id, member.service, member.region
@@ -71,7 +72,7 @@ pub(super) fn propose(state: &mut AppState, change: MemberChange) {
     if change == MemberChange::WithdrawInvitation
         && let Some(other) = targets.iter().find(|m| m.service == ServiceKind::GuardDuty)
     {
-        state.notice = Some(format!(
+        state.tell(format!(
             "GuardDuty deletes invitations only from the invitee's side ({} in {}): x removes the member instead",
             other.account_id, other.region
         ));
@@ -137,13 +138,34 @@ pub(super) fn changed(
     action: MemberAction,
     outcomes: Vec<Outcome>,
 ) -> Vec<Effect> {
+    // Every account's outcome goes to the log: an account that failed may have no row to
+    // show it on (a region not enabled, no graph).
+    let place = format!("{} {}", source.service, source.region);
+    let mut tally = Tally::default();
     for outcome in outcomes {
         let key = crate::model::Member::key_in(&source, &outcome.key);
         let note = match outcome.result {
-            Ok(()) => MemberNote::Done(action),
-            Err(reason) => MemberNote::Failed(reason.to_string()),
+            Ok(()) => {
+                let text = format!("{} {} in {place}", action.past(), outcome.key);
+                state.record(Level::Done, text.clone());
+                tally.done(text);
+                MemberNote::Done(action)
+            }
+            Err(reason) => {
+                let text = format!(
+                    "could not {} {} in {place}: {reason}",
+                    action.verb(),
+                    outcome.key
+                );
+                state.record(Level::Failed, text.clone());
+                tally.failed(text);
+                MemberNote::Failed(reason.to_string())
+            }
         };
         state.members.table.set_note(key, note);
+    }
+    if let Some(summary) = tally.summary(action.past(), "account", &source) {
+        state.notice = Some(summary);
     }
     vec![Effect::ListMembers {
         sources: vec![source],

@@ -82,7 +82,7 @@ fn on_key(state: &mut AppState, key: KeyEvent) -> Vec<Effect> {
         (Mode::Filter, None) => text::edit_filter(state, key),
         (Mode::Form, None) => form::edit(state, key),
         (Mode::Prompt, None) => prompt::edit(state, key),
-        (Mode::Table | Mode::Detail | Mode::Help | Mode::Confirm, None) => {}
+        (Mode::Table | Mode::Detail | Mode::Help | Mode::Confirm | Mode::Log, None) => {}
     }
     Vec::new()
 }
@@ -92,13 +92,36 @@ fn perform(state: &mut AppState, action: Action) -> Vec<Effect> {
     if let Some(change) = action.change()
         && state.settings.read_only
     {
-        state.notice = Some(format!(
+        state.tell(format!(
             "read-only: {change} is refused (started with --read-only)"
         ));
         return Vec::new();
     }
     let on_members = state.screen == Screen::Members;
     let page = state.table_rows.max(1) as isize;
+    // Up in the log is older; the log's height is the table's, near enough for paging.
+    if let Overlay::Log(scroll) = &mut state.overlay {
+        let page = page as usize;
+        let newest = 0;
+        // Wrapped lines are not known here: three per message is room enough to reach the top.
+        let oldest = state.log.len() * 3;
+        *scroll = match action {
+            Action::MoveDown => scroll.saturating_sub(1),
+            Action::MoveUp => (*scroll + 1).min(oldest),
+            Action::PageDown => scroll.saturating_sub(page),
+            Action::PageUp => (*scroll + page).min(oldest),
+            Action::Top => oldest,
+            Action::Bottom => newest,
+            _ => *scroll,
+        };
+        if action != Action::Close {
+            return Vec::new();
+        }
+    }
+    if let (Overlay::Answer(dialog), Action::NextView) = (&mut state.overlay, action) {
+        dialog.next_choice();
+        return Vec::new();
+    }
     match action {
         Action::MoveDown => navigation::move_by(state, 1),
         Action::MoveUp => navigation::move_by(state, -1),
@@ -119,7 +142,7 @@ fn perform(state: &mut AppState, action: Action) -> Vec<Effect> {
             navigation::set_tab(state, ServiceTab::Only(ServiceKind::Detective))
         }
         Action::ToggleDetail if on_members => {
-            state.notice = Some("the members table shows every field a member has".into());
+            state.tell("the members table shows every field a member has");
         }
         Action::ToggleDetail => {
             state.overlay = match state.overlay {
@@ -141,9 +164,12 @@ fn perform(state: &mut AppState, action: Action) -> Vec<Effect> {
         Action::Refresh => return invitations::refresh(state),
         Action::ToggleLive => invitations::toggle_live(state),
         Action::ToggleMark => navigation::toggle_mark(state),
+        Action::MarkRange => navigation::mark_range(state),
+        Action::MarkAll => navigation::mark_all(state),
+        Action::ClearMarks => navigation::clear_marks(state),
+        Action::PendingOnly => navigation::toggle_pending_only(state),
         Action::Accept | Action::Decline if on_members => {
-            state.notice =
-                Some("answering is for invitations you received: m goes back to them".into());
+            state.tell("answering is for invitations you received: m goes back to them");
         }
         Action::Accept => return invitations::open_dialog(state, Response::Accept),
         Action::Decline => return invitations::open_dialog(state, Response::Decline),
@@ -153,10 +179,16 @@ fn perform(state: &mut AppState, action: Action) -> Vec<Effect> {
         Action::Invite => return members::open_form(state),
         Action::RemoveMember if on_members => members::propose(state, MemberChange::Remove),
         Action::RemoveMember => {
-            state.notice = Some("x removes members: m shows the members you administer".into());
+            state.tell("x removes members: m shows the members you administer");
         }
         Action::Copy => return navigation::copy_selected(state),
         Action::Prompt => state.overlay = Overlay::Prompt(String::new()),
+        Action::Log => {
+            state.overlay = match state.overlay {
+                Overlay::Log(_) => Overlay::Table,
+                _ => Overlay::Log(0),
+            };
+        }
         Action::Confirm => return confirm::confirm(state),
         Action::Help => {
             state.overlay = match state.overlay {
@@ -168,4 +200,46 @@ fn perform(state: &mut AppState, action: Action) -> Vec<Effect> {
         Action::Quit => return vec![Effect::Quit],
     }
     Vec::new()
+}
+
+/// The outcomes of one batch, counted to be said in one footer line; each is in the log.
+#[derive(Debug, Default)]
+pub(super) struct Tally {
+    done: usize,
+    failed: usize,
+    /// What the last outcome said: the whole story when there was only one.
+    last: Option<String>,
+}
+
+impl Tally {
+    pub(super) fn done(&mut self, text: String) {
+        self.done += 1;
+        self.last = Some(text);
+    }
+
+    pub(super) fn failed(&mut self, text: String) {
+        self.failed += 1;
+        self.last = Some(text);
+    }
+
+    /// One line for the footer: the outcome itself when there was one, else the counts.
+    pub(super) fn summary(
+        self,
+        past: &str,
+        noun: &str,
+        source: &crate::model::SourceId,
+    ) -> Option<String> {
+        let place = format!("{} {}", source.service, source.region);
+        match (self.done, self.failed) {
+            (0, 0) => None,
+            (1, 0) | (0, 1) => self.last,
+            (done, 0) => Some(format!(
+                "{past} {} in {place}",
+                crate::format::plural(done, noun)
+            )),
+            (done, failed) => Some(format!(
+                "{place}: {past} {done}, {failed} failed — l shows each"
+            )),
+        }
+    }
 }

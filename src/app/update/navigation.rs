@@ -39,6 +39,46 @@ pub(super) fn toggle_mark(state: &mut AppState) {
     on_screen!(state, table => table.toggle_mark());
 }
 
+pub(super) fn mark_range(state: &mut AppState) {
+    let count = on_screen!(state, table => table.mark_range());
+    state.tell(format!("marked {}", crate::format::plural(count, "row")));
+}
+
+pub(super) fn mark_all(state: &mut AppState) {
+    let count = on_screen!(state, table => table.mark_all());
+    state.tell(format!("marked every row shown: {count}"));
+}
+
+pub(super) fn clear_marks(state: &mut AppState) {
+    let count = on_screen!(state, table => table.clear_marks());
+    state.tell(match count {
+        0 => "no row was marked".to_owned(),
+        n => format!("cleared {}", crate::format::plural(n, "mark")),
+    });
+}
+
+/// `p`: only what waits for an answer, or everything again. It is the filter's `state:pending`,
+/// so the filter line says what is hidden.
+pub(super) fn toggle_pending_only(state: &mut AppState) {
+    const PENDING: &str = "state:pending";
+    let mut shown = false;
+    super::text::change_filter(state, |filter| {
+        let words: Vec<&str> = filter.split_whitespace().collect();
+        shown = !words.contains(&PENDING);
+        let kept = words.into_iter().filter(|w| *w != PENDING);
+        let mut next: Vec<&str> = kept.collect();
+        if shown {
+            next.push(PENDING);
+        }
+        *filter = next.join(" ");
+    });
+    state.tell(if shown {
+        "only pending: p shows everything again"
+    } else {
+        "every status shown"
+    });
+}
+
 /// Both screens show the same service tab.
 pub(super) fn set_tab(state: &mut AppState, tab: ServiceTab) {
     state.tab = tab;
@@ -149,11 +189,11 @@ pub(super) fn copy_selected(state: &mut AppState) -> Vec<Effect> {
         // What the service sent may hold control characters: the clipboard gets them escaped.
         Some(text) => {
             let text = crate::format::terminal_safe(&text).into_owned();
-            state.notice = Some(format!("copied {text}"));
+            state.tell(format!("copied {text}"));
             vec![Effect::Copy(text)]
         }
         None => {
-            state.notice = Some("nothing to copy: no row is selected".into());
+            state.tell("nothing to copy: no row is selected");
             Vec::new()
         }
     }

@@ -16,15 +16,46 @@ pub(super) fn edit(state: &mut AppState, key: KeyEvent) {
     }
 }
 
-const PROMPT_COMMANDS: [&str; 7] = [
+const PROMPT_COMMANDS: [&str; 9] = [
     "region",
     "service",
     "profile",
+    "sort",
     "members",
     "invitations",
+    "log",
     "refresh",
     "quit",
 ];
+
+/// Short names k9s users type: `:sh`, `:gd`, `:dt`.
+fn alias(command: &str) -> Option<ServiceKind> {
+    match command {
+        "sh" | "securityhub" => Some(ServiceKind::SecurityHub),
+        "gd" | "guardduty" => Some(ServiceKind::GuardDuty),
+        "dt" | "detective" => Some(ServiceKind::Detective),
+        _ => None,
+    }
+}
+
+/// The columns on screen, by their lowercase titles: what `:sort` takes.
+fn sort_columns(state: &AppState) -> Vec<String> {
+    match state.screen {
+        Screen::Invitations => state
+            .invitations
+            .columns()
+            .iter()
+            .map(|c| c.title().to_lowercase())
+            .collect(),
+        Screen::Members => state
+            .members
+            .table
+            .columns()
+            .iter()
+            .map(|c| c.title().to_lowercase())
+            .collect(),
+    }
+}
 
 /// What each prompt command's argument can be.
 fn prompt_candidates(state: &AppState, command: &str) -> Vec<String> {
@@ -34,6 +65,7 @@ fn prompt_candidates(state: &AppState, command: &str) -> Vec<String> {
             .chain(ServiceKind::ALL.iter().map(|s| s.id().to_owned()))
             .collect(),
         "profile" => state.identities.keys().cloned().collect(),
+        "sort" => sort_columns(state),
         _ => Vec::new(),
     }
 }
@@ -60,7 +92,7 @@ fn complete(state: &mut AppState) {
         .filter(|c| c.starts_with(partial))
         .collect();
     match matching.as_slice() {
-        [] => state.notice = Some(format!("nothing completes '{partial}'")),
+        [] => state.tell(format!("nothing completes '{partial}'")),
         [only] => {
             let space = if prefix.is_empty() && !prompt_candidates(state, only).is_empty() {
                 " "
@@ -80,7 +112,7 @@ fn complete(state: &mut AppState) {
                     .count()
             });
             state.overlay = Overlay::Prompt(format!("{prefix}{}", &first[..common]));
-            state.notice = Some(
+            state.tell(
                 many.iter()
                     .map(|c| c.as_str())
                     .collect::<Vec<_>>()
@@ -102,28 +134,38 @@ pub(super) fn run(state: &mut AppState) -> Vec<Effect> {
     let jump_filter = |state: &mut AppState, text: &str| {
         change_filter(state, |filter| *filter = text.to_owned());
     };
+    if let Some(service) = alias(command) {
+        navigation::set_tab(state, ServiceTab::Only(service));
+        return Vec::new();
+    }
     match (command, argument) {
         ("", _) => {}
         ("region" | "profile", "") => {
-            state.notice = Some(format!(":{command} needs a name (Tab completes)"))
+            state.tell(format!(":{command} needs a name (Tab completes)"))
         }
         ("region", region) if state.regions.iter().any(|r| r == region) => {
             jump_filter(state, region)
         }
         ("region", region) => {
-            state.notice = Some(format!("{region} is not a region guestlist is looking at"))
+            state.tell(format!("{region} is not a region guestlist is looking at"))
         }
         ("profile", profile) if state.identities.contains_key(profile) => {
             jump_filter(state, profile)
         }
         ("profile", profile) => {
-            state.notice = Some(format!("{profile} is not a profile guestlist is using"))
+            state.tell(format!("{profile} is not a profile guestlist is using"))
         }
         ("service", "all" | "") => navigation::set_tab(state, ServiceTab::All),
         ("service", service) => match service.parse::<ServiceKind>() {
             Ok(service) => navigation::set_tab(state, ServiceTab::Only(service)),
-            Err(error) => state.notice = Some(error),
+            Err(error) => state.tell(error),
         },
+        ("sort", "") => state.tell(format!(
+            ":sort needs a column: {}",
+            sort_columns(state).join(", ")
+        )),
+        ("sort", column) => sort_by_title(state, column),
+        ("log", _) => state.overlay = Overlay::Log(0),
         ("members", _) => {
             if state.screen == Screen::Invitations {
                 return members::toggle_screen(state);
@@ -132,12 +174,37 @@ pub(super) fn run(state: &mut AppState) -> Vec<Effect> {
         ("invitations", _) => state.screen = Screen::Invitations,
         ("refresh", _) => return perform(state, Action::Refresh),
         ("quit" | "q", _) => return vec![Effect::Quit],
-        (other, _) => {
-            state.notice = Some(format!(
-                "unknown command :{other}; try {}",
-                PROMPT_COMMANDS.join(", ")
-            ))
-        }
+        (other, _) => state.tell(format!(
+            "unknown command :{other}; try {}",
+            PROMPT_COMMANDS.join(", ")
+        )),
     }
     Vec::new()
+}
+
+/// `:sort status`: that column, if it is on screen.
+fn sort_by_title(state: &mut AppState, title: &str) {
+    let title = title.to_lowercase();
+    let found = match state.screen {
+        Screen::Invitations => {
+            let shown = state.invitations.columns();
+            let column = shown.iter().find(|c| c.title().to_lowercase() == title);
+            column
+                .copied()
+                .map(|c| navigation::sort_by_column(state, c))
+        }
+        Screen::Members => {
+            let shown = state.members.table.columns();
+            let column = shown.iter().find(|c| c.title().to_lowercase() == title);
+            column
+                .copied()
+                .map(|c| navigation::sort_members_by(state, c))
+        }
+    };
+    if found.is_none() {
+        state.tell(format!(
+            "no column '{title}' on screen; :sort takes {}",
+            sort_columns(state).join(", ")
+        ));
+    }
 }

@@ -66,6 +66,7 @@ pub(super) fn paste(state: &mut AppState, pasted: &str) {
         | Overlay::Prompt(_)
         | Overlay::Detail
         | Overlay::Help
+        | Overlay::Log(_)
         | Overlay::Answer(_)
         | Overlay::Proposal(_) => {}
     }
