@@ -8,7 +8,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Gauge, Paragraph, Widget, Wrap};
 
 use super::{layout, theme};
-use crate::app::AppState;
+use crate::app::{AppState, TableRow};
 use crate::format;
 use crate::model::{Details, Invitation};
 
@@ -197,5 +197,69 @@ impl Widget for DetailPane<'_> {
                 .label(format!("{percent:.1}%"))
                 .render(gauge_area, buf);
         }
+    }
+}
+
+/// Every field of the selected member, and what became of the last change to it, whole.
+pub struct MemberDetailPane<'a>(pub &'a AppState);
+
+impl Widget for MemberDetailPane<'_> {
+    fn render(self, area: Rect, buf: &mut Buffer) {
+        let state = self.0;
+        let Some(row) = state.members.table.selected_row() else {
+            return;
+        };
+        let member = &row.member;
+        let popup = if area.height < 30 {
+            area
+        } else {
+            layout::centered(area, 96, 60, 120)
+        };
+        Clear.render(popup, buf);
+        let block = Block::default().borders(Borders::ALL).title(format!(
+            " {} member — Esc closes ",
+            member.service.display_name()
+        ));
+        let inner = block.inner(popup);
+        block.render(popup, buf);
+        let w = label_width(inner.width);
+        let field = |name: &str, value: String| Line::from(vec![label(name, w), Span::raw(value)]);
+        let status = member.normalised();
+        let mut lines = vec![
+            field("Service", member.service.display_name().to_owned()),
+            field("Region", member.region.clone()),
+            field("Profile", member.profile.clone()),
+            field("Administrator", member.administrator_id.clone()),
+            field("Member", member.account_id.clone()),
+            field("Email", member.email.clone().unwrap_or_else(|| "—".into())),
+            Line::from(vec![
+                label("Status", w),
+                Span::styled(member.status.clone(), theme::status(status)),
+                Span::styled(format!("  ({})", status.label()), theme::dim()),
+            ]),
+            field("Invited", time(state, member.invited_at)),
+            field("Updated", time(state, member.updated_at)),
+        ];
+        if let Some(resource) = &member.resource {
+            let name = match member.service {
+                crate::model::ServiceKind::Detective => "Graph ARN",
+                _ => "Detector",
+            };
+            lines.push(field(name, resource.clone()));
+        }
+        if let Some(note) = state.members.table.note(row.key()) {
+            let (text, style) = match note {
+                crate::app::MemberNote::Working => ("in flight…".to_owned(), theme::key()),
+                crate::app::MemberNote::Done(action) => (action.past().to_owned(), theme::ok()),
+                crate::app::MemberNote::Failed(reason) => (reason.clone(), theme::error()),
+            };
+            lines.push(Line::from(vec![
+                label("Last change", w),
+                Span::styled(format::terminal_safe(&text).into_owned(), style),
+            ]));
+        }
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .render(inner, buf);
     }
 }

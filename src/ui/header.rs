@@ -8,66 +8,112 @@ use ratatui::widgets::Widget;
 use super::theme;
 use crate::app::{Action, AppState, IdentityState, Mode, Screen, ServiceTab};
 use crate::format;
+use crate::model::Status;
 
 pub struct Header<'a>(pub &'a AppState);
 
 impl Widget for Header<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
         let state = self.0;
-        let mut spans = vec![Span::styled(" guestlist ", theme::title())];
-        if state.settings.demo {
-            spans.push(Span::styled(" DEMO ", theme::badge()));
-            spans.push(Span::raw(" "));
-        }
-        if state.settings.read_only {
-            spans.push(Span::styled(" READ-ONLY ", theme::badge()));
-            spans.push(Span::raw(" "));
-        }
-        let identities: Vec<String> = state
-            .identities
-            .iter()
-            .map(|(profile, identity)| match identity {
-                IdentityState::Account(account) => format!("{profile} {account}"),
-                IdentityState::Resolving => format!("{profile} …"),
-                IdentityState::Failed(_) => format!("{profile} (unknown account)"),
-            })
-            .collect();
-        spans.push(Span::raw(identities.join(", ")));
-        spans.push(Span::styled("  │  ", theme::dim()));
-        let total = state.invitations.total();
-        spans.push(Span::raw(format!(
-            "{total} invitation{}",
-            if total == 1 { "" } else { "s" }
-        )));
-        spans.push(Span::styled("  │  ", theme::dim()));
-        let done = state.sources.iter().filter(|s| !s.is_busy()).count();
-        spans.push(Span::raw(format!("{done}/{} sources", state.sources.len())));
-        if state.is_loading() {
-            let frame = format::spinner(state.spinner);
-            spans.push(Span::raw(format!(" {frame}")));
-        }
-        if let Some(interval) = state.live.interval {
-            spans.push(Span::styled("  │  ", theme::dim()));
-            if state.live.paused {
-                spans.push(Span::styled("paused (R resumes)", theme::key()));
+        let name = |profile: &str, account: &str, short: bool| match short {
+            true => account.to_owned(),
+            false => format!("{profile} {account}"),
+        };
+        let who = |short: bool| {
+            let identities: Vec<String> = state
+                .identities
+                .iter()
+                .map(|(profile, identity)| match identity {
+                    IdentityState::Account(account) => name(profile, account, short),
+                    IdentityState::Resolving => format!("{profile} …"),
+                    IdentityState::Failed(_) => format!("{profile} (unknown account)"),
+                })
+                .collect();
+            // Several identities are named in the sources panel; one line cannot hold them.
+            if identities.len() > 2 {
+                format!("{} identities", identities.len())
             } else {
-                let every = humantime::format_duration(interval).to_string();
-                let next = match state.live.next_at {
-                    Some(at) => format!(
-                        ", next in {}",
-                        format::short_duration((at - state.now).num_seconds())
-                    ),
-                    None if state.is_loading() => ", refreshing".to_owned(),
-                    None => String::new(),
-                };
-                spans.push(Span::styled(
-                    format!("live every {every}{next}"),
-                    theme::ok(),
-                ));
+                identities.join(", ")
             }
+        };
+        // What waits for an answer apart from what was accepted (Detective lists both).
+        let mut counts = [0usize; 4];
+        for row in state.invitations.all_rows() {
+            let at = match row.invitation.status {
+                Status::Pending | Status::Verifying => 0,
+                Status::Accepted | Status::Disabled => 1,
+                Status::Failed => 2,
+                Status::Other => 3,
+            };
+            counts[at] += 1;
         }
-        Line::from(spans).render(area, buf);
+        let said = |short: bool| {
+            let mut said = format!("{} pending", counts[0]);
+            for (count, what) in counts[1..].iter().zip(["accepted", "failed", "other"]) {
+                if *count > 0 && !short {
+                    said.push_str(&format!(", {count} {what}"));
+                }
+            }
+            said
+        };
+        // The longest that fits: names, then all counts, give way first.
+        let line = [(false, false), (true, false), (true, true)]
+            .into_iter()
+            .map(|(short_who, short_counts)| header_line(state, who(short_who), said(short_counts)))
+            .reduce(|fits, next| {
+                if fits.width() <= usize::from(area.width) {
+                    fits
+                } else {
+                    next
+                }
+            });
+        if let Some(line) = line {
+            line.render(area, buf);
+        }
     }
+}
+
+fn header_line(state: &AppState, who: String, counts: String) -> Line<'static> {
+    let mut spans = vec![Span::styled(" guestlist ", theme::title())];
+    if state.settings.demo {
+        spans.push(Span::styled(" DEMO ", theme::badge()));
+        spans.push(Span::raw(" "));
+    }
+    if state.settings.read_only {
+        spans.push(Span::styled(" READ-ONLY ", theme::badge()));
+        spans.push(Span::raw(" "));
+    }
+    spans.push(Span::raw(who));
+    spans.push(Span::styled(" │ ", theme::dim()));
+    spans.push(Span::raw(counts));
+    spans.push(Span::styled(" │ ", theme::dim()));
+    let done = state.sources.iter().filter(|s| !s.is_busy()).count();
+    spans.push(Span::raw(format!("{done}/{} sources", state.sources.len())));
+    if state.is_loading() {
+        let frame = format::spinner(state.spinner);
+        spans.push(Span::raw(format!(" {frame}")));
+    }
+    if let Some(interval) = state.live.interval {
+        spans.push(Span::styled(" │ ", theme::dim()));
+        if state.live.paused {
+            spans.push(Span::styled("paused (R resumes)", theme::key()));
+        } else {
+            let every = humantime::format_duration(interval).to_string();
+            let next = match state.live.next_at {
+                Some(at) => format!(
+                    ", next in {}",
+                    format::short_duration((at - state.now).num_seconds())
+                ),
+                None if state.is_loading() => ", refreshing".to_owned(),
+                None => String::new(),
+            };
+            spans.push(Span::styled(
+                format!("live every {every}{next}"),
+                theme::ok(),
+            ));
+        }
+    }
+    Line::from(spans)
 }
 
 pub struct Tabs<'a>(pub &'a AppState);
@@ -164,36 +210,78 @@ impl Widget for Footer<'_> {
             Screen::Invitations => state.invitations.marked_count(),
             Screen::Members => state.members.table.marked_count(),
         };
-        let hints: &[(Action, &str)] = match state.screen {
-            Screen::Invitations => &[
-                (Action::ToggleDetail, "detail"),
-                (Action::Filter, "filter"),
-                (Action::Accept, "accept"),
-                (Action::Decline, "decline"),
-                (Action::Members, "members"),
-                (Action::Refresh, "refresh"),
-                (Action::Help, "help"),
-                (Action::Quit, "quit"),
+        let keymap = &state.settings.keymap;
+        let key = |action| keymap.key_for(action).map(|k| k.to_string());
+        let hints: Vec<(Option<String>, &str)> = match (state.mode(), state.screen) {
+            (Mode::Detail, _) => vec![(key(Action::Copy), "copy"), (Some("Esc".into()), "close")],
+            (Mode::Help, _) => vec![(Some("Esc".into()), "close")],
+            (Mode::Log, _) => vec![
+                (Some("j k".into()), "scroll"),
+                (Some("g G".into()), "oldest, newest"),
+                (Some("Esc".into()), "close"),
             ],
-            Screen::Members => &[
-                (Action::Invite, "invite"),
-                (Action::Delete, "delete invitation"),
-                (Action::RemoveMember, "remove"),
-                (Action::Filter, "filter"),
-                (Action::Members, "invitations"),
-                (Action::Help, "help"),
-                (Action::Quit, "quit"),
+            (Mode::Confirm, _) => vec![(Some("y".into()), "confirm"), (Some("n".into()), "cancel")],
+            (Mode::Form, _) => vec![
+                (Some("Tab".into()), "next field"),
+                (Some("Enter".into()), "check and propose"),
+                (Some("Esc".into()), "cancel"),
+            ],
+            (_, Screen::Invitations) => vec![
+                (key(Action::ToggleDetail), "detail"),
+                (key(Action::Filter), "filter"),
+                (key(Action::Accept), "accept"),
+                (key(Action::Decline), "decline"),
+                (key(Action::Members), "members"),
+                (key(Action::Log), "log"),
+                (key(Action::Refresh), "refresh"),
+                (key(Action::Help), "help"),
+                (key(Action::Quit), "quit"),
+            ],
+            (_, Screen::Members) => vec![
+                (key(Action::ToggleDetail), "detail"),
+                (key(Action::Invite), "invite"),
+                (key(Action::Delete), "delete invitation"),
+                (key(Action::RemoveMember), "remove"),
+                (key(Action::Filter), "filter"),
+                (key(Action::Members), "invitations"),
+                (key(Action::Help), "help"),
+                (key(Action::Quit), "quit"),
             ],
         };
-        let mut spans = vec![Span::raw(" ")];
-        if marked > 0 {
-            spans.push(Span::styled(format!("{marked} marked  "), theme::key()));
-        }
-        for &(action, label) in hints {
-            if let Some(key) = state.settings.keymap.key_for(action) {
-                spans.push(Span::styled(key.to_string(), theme::key()));
-                spans.push(Span::raw(format!(" {label}  ")));
+        let mut hints: Vec<(String, &str)> = hints
+            .into_iter()
+            .filter_map(|(key, label)| Some((key?, label)))
+            .collect();
+        let lead = if marked > 0 {
+            let hidden = match state.screen {
+                Screen::Invitations => state.invitations.hidden_marks(),
+                Screen::Members => state.members.table.hidden_marks(),
+            };
+            match hidden {
+                0 => format!("{marked} marked  "),
+                hidden => format!("{marked} marked ({hidden} hidden)  "),
             }
+        } else {
+            String::new()
+        };
+        // What does not fit goes from the middle: the first hints and help and quit stay.
+        let width = |hints: &[(String, &str)]| {
+            1 + lead.chars().count()
+                + hints
+                    .iter()
+                    .map(|(k, l)| k.chars().count() + l.chars().count() + 3)
+                    .sum::<usize>()
+        };
+        while width(&hints) > usize::from(area.width) && hints.len() > 3 {
+            hints.remove(hints.len() - 3);
+        }
+        let mut spans = vec![Span::raw(" ")];
+        if !lead.is_empty() {
+            spans.push(Span::styled(lead, theme::key()));
+        }
+        for (key, label) in hints {
+            spans.push(Span::styled(key, theme::key()));
+            spans.push(Span::raw(format!(" {label}  ")));
         }
         Line::from(spans).render(area, buf);
     }

@@ -2,7 +2,7 @@
 
 use ratatui::layout::{Constraint, Layout, Rect};
 
-use crate::app::AppState;
+use crate::app::{AppState, Screen};
 
 pub struct Areas {
     pub header: Rect,
@@ -16,9 +16,17 @@ pub struct Areas {
 const TABLE_CHROME: u16 = 3;
 
 pub fn areas(area: Rect, state: &AppState) -> Areas {
-    let wanted = state.sources.len() as u16 + 2;
-    // Until the first rows arrive, the sources are all there is to watch.
-    let share = if state.invitations.total() == 0 { 2 } else { 4 };
+    // Each screen's panel wants its own lines; until the first rows arrive, the sources are
+    // all there is to watch.
+    let (wanted, rows) = match state.screen {
+        Screen::Invitations => (state.sources.len() + 2, state.invitations.total()),
+        Screen::Members => (
+            super::members::panel_rows(state),
+            state.members.table.total(),
+        ),
+    };
+    let wanted = wanted.min(usize::from(u16::MAX)) as u16;
+    let share = if rows == 0 { 2 } else { 4 };
     let sources = if area.height < 16 {
         3
     } else {

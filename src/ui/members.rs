@@ -10,6 +10,7 @@ use super::table::{Cells, DataTable};
 use super::theme;
 use crate::app::{AppState, Browser, Listing, MemberColumn, MemberNote, MemberRow, TableRow};
 use crate::format;
+use crate::model::ErrorKind;
 
 pub struct MembersTable<'a>(pub &'a AppState);
 
@@ -91,29 +92,50 @@ impl Cells for MemberRow {
 
 pub struct MemberSources<'a>(pub &'a AppState);
 
+fn is_region_off(listing: &Listing) -> bool {
+    matches!(listing, Listing::Failed(e) if e.kind == ErrorKind::RegionNotEnabled)
+}
+
+fn is_failure(listing: &Listing) -> bool {
+    matches!(listing, Listing::Failed(_)) && !is_region_off(listing)
+}
+
+/// The listings the panel names: all but those that administer nothing.
+fn shown_listings(state: &AppState) -> Vec<(&crate::model::SourceId, &Listing)> {
+    state
+        .members
+        .listings
+        .iter()
+        .filter(|(_, l)| !matches!(l, Listing::Done(0)))
+        .collect()
+}
+
+/// Rows the members' sources panel wants: one per listing it names, and its borders.
+pub fn panel_rows(state: &AppState) -> usize {
+    shown_listings(state).len().max(1) + 2
+}
+
 impl Widget for MemberSources<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
         let state = self.0;
         let listings = &state.members.listings;
-        let administering: Vec<_> = listings
-            .iter()
-            .filter(|(_, l)| !matches!(l, Listing::Done(0)))
-            .collect();
+        let administering = shown_listings(state);
         let loading = listings
             .values()
             .filter(|l| **l == Listing::Loading)
             .count();
-        let failed = listings
-            .values()
-            .filter(|l| matches!(l, Listing::Failed(_)))
-            .count();
+        let failed = listings.values().filter(|l| is_failure(l)).count();
+        let not_enabled = listings.values().filter(|l| is_region_off(l)).count();
         let mut title = format!(
             " Administered: {} of {} sources",
-            administering.len() - loading - failed,
+            administering.len() - loading - failed - not_enabled,
             listings.len()
         );
         if failed > 0 {
             title.push_str(&format!("  {failed} ✗"));
+        }
+        if not_enabled > 0 {
+            title.push_str(&format!("  {not_enabled} region not enabled"));
         }
         if loading > 0 {
             title.push_str(&format!("  {loading} in progress"));
@@ -122,6 +144,7 @@ impl Widget for MemberSources<'_> {
         let room = usize::from(area.height.saturating_sub(2));
         let mut ordered = administering;
         ordered.sort_by_key(|(_, l)| match l {
+            l if is_region_off(l) => 3,
             Listing::Failed(_) => 0,
             Listing::Loading => 1,
             Listing::Done(_) => 2,
@@ -141,7 +164,23 @@ impl Widget for MemberSources<'_> {
                         theme::ok(),
                         format!("{n} member{}", if *n == 1 { "" } else { "s" }),
                     ),
-                    Listing::Failed(error) => ("✗".to_owned(), theme::error(), error.to_string()),
+                    // Not enabled for the account: nothing to administer there, and no failure.
+                    Listing::Failed(error) if error.kind == ErrorKind::RegionNotEnabled => (
+                        "○".to_owned(),
+                        theme::dim(),
+                        "region not enabled for this account".to_owned(),
+                    ),
+                    Listing::Failed(error) => {
+                        let next = error
+                            .next_step(source.service)
+                            .map(|step| format!(" — {step}"))
+                            .unwrap_or_default();
+                        (
+                            "✗".to_owned(),
+                            theme::error(),
+                            format!("{}: {error}{next}", error.state()),
+                        )
+                    }
                 };
                 Line::from(vec![
                     Span::styled(format!(" {mark} "), style),

@@ -44,7 +44,10 @@ pub fn render(frame: &mut Frame, state: &AppState) {
     }
     frame.render_widget(header::Footer(state), areas.footer);
     match state.mode() {
-        Mode::Detail => frame.render_widget(detail::DetailPane(state), frame.area()),
+        Mode::Detail => match state.screen {
+            Screen::Invitations => frame.render_widget(detail::DetailPane(state), frame.area()),
+            Screen::Members => frame.render_widget(detail::MemberDetailPane(state), frame.area()),
+        },
         Mode::Help => frame.render_widget(help::HelpOverlay(state), frame.area()),
         Mode::Confirm => frame.render_widget(dialog::ConfirmDialog(state), frame.area()),
         Mode::Form => frame.render_widget(form::InviteFormOverlay(state), frame.area()),

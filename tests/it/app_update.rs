@@ -1028,6 +1028,12 @@ mod administering {
         send(&mut state, ctrl('u'));
         press(&mut state, "admin:3333");
         assert_eq!(state.members.table.visible_len(), 3);
+        // The tabs count what the filter lets through, as on the invitations screen.
+        send(&mut state, ctrl('u'));
+        press(&mut state, "invited");
+        assert_eq!(state.members.table.count(ServiceTab::All), 2);
+        assert_eq!(state.members.table.count(ServiceTab::Only(SecurityHub)), 1);
+        assert_eq!(state.members.table.count(ServiceTab::Only(Detective)), 1);
     }
 
     #[test]

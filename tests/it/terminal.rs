@@ -173,7 +173,7 @@ fn assert_cooked(settings: &str) {
 fn accept_an_invitation_and_quit_leaves_the_terminal_as_it_was() {
     let mut session = Session::start("--demo", &[]);
     session.wait_for("DEMO");
-    session.wait_for("invitations");
+    session.wait_for(" pending");
     // Narrow to GuardDuty in us-east-1, where the demo member runs a detector.
     session.type_keys("/guardduty us-east-1\r");
     session.wait_for("filter: /guardduty us-east-1");
@@ -236,7 +236,7 @@ fn after_a_panic_the_terminal_is_restored_too() {
 fn read_only_refuses_in_the_dashboard() {
     let mut session = Session::start("--demo --read-only", &[]);
     session.wait_for("READ-ONLY");
-    session.wait_for("invitations");
+    session.wait_for(" pending");
     session.type_keys("a");
     session.wait_for("read-only: accept is refused");
     session.type_keys("q");
@@ -270,7 +270,7 @@ fn dashboard_process(session: &Session) -> Option<(u32, char)> {
 fn ctrl_z_hands_the_terminal_back_and_fg_takes_it_again() {
     let mut session = Session::start_as_job("--demo");
     session.wait_for("DEMO");
-    session.wait_for("invitations");
+    session.wait_for(" pending");
     let before = session.seen.len();
     session.type_keys("\u{1a}");
     // 148 = 128 + SIGTSTP: the shell saw the job stop.
@@ -306,7 +306,7 @@ fn ctrl_z_hands_the_terminal_back_and_fg_takes_it_again() {
 fn sigterm_sighup_and_sigint_restore_the_terminal() {
     for (signal, number) in [("TERM", 15), ("HUP", 1), ("INT", 2)] {
         let mut session = Session::start("--demo", &[]);
-        session.wait_for("invitations");
+        session.wait_for(" pending");
         let (pid, _) = dashboard_process(&session).expect("the dashboard runs");
         let status = std::process::Command::new("kill")
             .args([&format!("-{signal}"), &pid.to_string()])

@@ -436,6 +436,48 @@ mod administering {
     }
 
     #[test]
+    fn members_with_a_region_off_a_failure_and_the_detail() {
+        use guestlist::app::MemberNote;
+        use guestlist::model::AwsError;
+        let mut state = loaded();
+        press(&mut state, "m");
+        for id in all_sources() {
+            let result = match (id.service, id.region.as_str()) {
+                (SecurityHub, "us-east-1") => {
+                    Ok(vec![member(SecurityHub, "210000000001", "Enabled")])
+                }
+                (GuardDuty, "eu-west-1") => Err(AwsError::new(
+                    ErrorKind::RegionNotEnabled,
+                    "UnrecognizedClientException",
+                    "The security token included in the request is invalid",
+                )),
+                (Detective, "eu-west-1") => Err(AwsError::new(
+                    ErrorKind::AccessDenied,
+                    "AccessDeniedException",
+                    "not authorized to perform detective:ListGraphs",
+                )),
+                _ => Ok(Vec::new()),
+            };
+            send(&mut state, Msg::MembersListed { source: id, result });
+        }
+        // The panel is as tall as what it names, not half the screen.
+        let areas = guestlist::ui::layout::areas(ratatui::layout::Rect::new(0, 0, 100, 40), &state);
+        assert_eq!(areas.sources.height, 5, "three listings and the borders");
+        let first = state.members.table.visible_row(0).unwrap().member.key();
+        state.members.table.set_note(
+            first,
+            MemberNote::Failed("InvalidInputException: The request is rejected because the member account 210000000001 is associated with another administrator account in this Region".into()),
+        );
+        insta::assert_snapshot!(
+            "members_region_off_and_failure",
+            render(&mut state, 100, 24).backend()
+        );
+        send(&mut state, key(KeyCode::Enter));
+        assert_eq!(state.mode(), guestlist::app::Mode::Detail);
+        insta::assert_snapshot!("member_detail", render(&mut state, 100, 24).backend());
+    }
+
+    #[test]
     fn invite_form_with_errors() {
         let mut state = members_screen();
         press(&mut state, "i");

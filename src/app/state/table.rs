@@ -280,11 +280,17 @@ impl<R: TableRow, N> Browser<R, N> {
 
     /// Marked rows the tab or filter hides: they are not acted on.
     pub fn hidden_marks(&self) -> usize {
-        let shown = self
+        let shown: HashSet<&str> = self
             .visible_rows()
-            .filter(|r| self.marked.contains(r.key()))
-            .count();
-        self.marked_count() - shown
+            .map(|r| r.key())
+            .filter(|key| self.marked.contains(*key))
+            .collect();
+        let hidden: HashSet<&str> = self
+            .all_rows()
+            .map(|r| r.key())
+            .filter(|key| self.marked.contains(*key) && !shown.contains(key))
+            .collect();
+        hidden.len()
     }
 
     /// The marked rows on screen, or the selected one when none of them is marked: what is

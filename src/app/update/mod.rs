@@ -141,13 +141,14 @@ fn perform(state: &mut AppState, action: Action) -> Vec<Effect> {
         Action::ViewDetective => {
             navigation::set_tab(state, ServiceTab::Only(ServiceKind::Detective))
         }
-        Action::ToggleDetail if on_members => {
-            state.tell("the members table shows every field a member has");
-        }
         Action::ToggleDetail => {
+            let selected = match state.screen {
+                Screen::Invitations => state.invitations.selected_row().is_some(),
+                Screen::Members => state.members.table.selected_row().is_some(),
+            };
             state.overlay = match state.overlay {
                 Overlay::Detail => Overlay::Table,
-                _ if state.invitations.selected_row().is_some() => Overlay::Detail,
+                _ if selected => Overlay::Detail,
                 ref other => other.clone(),
             };
         }
