@@ -145,6 +145,20 @@ fn empty_message(state: &AppState) -> Vec<Line<'static>> {
             plural(regions, "region"),
             plural(services, "service")
         )));
+    } else if failed == state.sources.len() {
+        // Empty means "looked and found nothing"; here nothing could be looked at.
+        lines.push(Line::styled(
+            format!(
+                "Nothing could be listed: every one of the {} failed.",
+                plural(failed, "source")
+            ),
+            theme::error(),
+        ));
+        lines.push(Line::styled(
+            "See Sources below for why and what to do; l keeps every error.",
+            theme::dim(),
+        ));
+        return lines;
     } else {
         lines.push(Line::raw(format!(
             "Nothing found in the {} that could be listed.",

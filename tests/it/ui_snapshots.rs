@@ -354,6 +354,23 @@ fn a_choice_where_only_one_can_be_accepted() {
 }
 
 #[test]
+fn nothing_could_be_listed_is_not_empty() {
+    let mut state = state();
+    for id in all_sources() {
+        fail(
+            &mut state,
+            &id,
+            ErrorKind::Credentials,
+            "NoCredentials",
+            "no credentials found in chain",
+        );
+    }
+    let drawn = render(&mut state, 80, 24).backend().to_string();
+    assert!(!drawn.contains("No pending invitations"), "{drawn}");
+    insta::assert_snapshot!(drawn);
+}
+
+#[test]
 fn message_log() {
     use guestlist::model::{Outcome, Response};
     let mut state = loaded();
