@@ -19,61 +19,204 @@ use crate::plan::parse_region;
 pub struct Cli {
     #[command(flatten)]
     pub selection: Selection,
+    #[command(flatten)]
+    pub dashboard: DashboardArgs,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
 
-/// Where to look: the same for the dashboard and every command.
+/// What only the dashboard does.
+#[derive(Debug, Clone, Default, Args)]
+pub struct DashboardArgs {
+    /// Live mode: refresh every interval (30s, 5m, 1h); 0 or off disables it. Default: off,
+    /// or the config file's.
+    #[arg(long, value_name = "INTERVAL", value_parser = parse_refresh)]
+    pub refresh: Option<Refresh>,
+    /// Ring the terminal bell when a new invitation arrives.
+    #[arg(long)]
+    pub bell: bool,
+}
+
+/// Where to look and how: the same for the dashboard and every command that looks. Given
+/// before a command's name (`guestlist --profile prod list`) or after it, alike.
 #[derive(Debug, Clone, Default, Args)]
 pub struct Selection {
     /// Run against a built-in sandbox with a demo organisation: no AWS account needed.
-    #[arg(long, global = true)]
+    #[arg(long)]
     pub demo: bool,
     /// An AWS profile to act as; repeat for several identities. Default: the default credential chain.
-    #[arg(long = "profile", value_name = "PROFILE", global = true)]
+    #[arg(long = "profile", value_name = "PROFILE")]
     pub profiles: Vec<String>,
     /// Regions to look in, repeated or comma-separated; `all` for every region where each
     /// service exists. Default: each profile's region.
-    #[arg(long = "region", value_name = "REGION", value_delimiter = ',', value_parser = parse_region, global = true)]
+    #[arg(long = "region", value_name = "REGION", value_delimiter = ',', value_parser = parse_region)]
     pub regions: Vec<String>,
     /// Services to look at: securityhub, guardduty, detective (repeated or comma-separated). Default: all three.
-    #[arg(long = "service", value_name = "SERVICE", value_delimiter = ',', value_parser = parse_service, global = true)]
+    #[arg(long = "service", value_name = "SERVICE", value_delimiter = ',', value_parser = parse_service)]
     pub services: Vec<ServiceKind>,
     /// Send every request to this endpoint instead of AWS (e.g. a `guestlist sandbox`).
-    #[arg(long, value_name = "URL", value_parser = parse_endpoint, global = true)]
+    #[arg(long, value_name = "URL", value_parser = parse_endpoint)]
     pub endpoint_url: Option<String>,
-    /// Live mode: refresh every interval (30s, 5m, 1h); 0 or off disables it. Default: off,
-    /// or the config file's.
-    #[arg(long, value_name = "INTERVAL", value_parser = parse_refresh, global = true)]
-    pub refresh: Option<Refresh>,
-    /// Ring the terminal bell when a new invitation arrives.
-    #[arg(long, global = true)]
-    pub bell: bool,
     /// The configuration file (default: config.toml in the platform config directory).
-    #[arg(long, value_name = "PATH", global = true)]
+    #[arg(long, value_name = "PATH")]
     pub config: Option<std::path::PathBuf>,
     /// Refuse every request that would change anything (checked where requests are sent).
-    #[arg(long, global = true)]
+    #[arg(long)]
     pub read_only: bool,
     /// How much to write to the log file in the state directory (never to the terminal).
-    #[arg(long, value_enum, default_value_t = crate::logging::LogLevel::Info, global = true)]
+    #[arg(long, value_enum, default_value_t = crate::logging::LogLevel::Info)]
     pub log_level: crate::logging::LogLevel,
     /// Seconds one request may take before it is abandoned and retried (reported as a timeout).
-    #[arg(long, value_name = "SECONDS", default_value_t = 20.0, value_parser = parse_seconds, global = true)]
+    #[arg(long, value_name = "SECONDS", default_value_t = 20.0, value_parser = parse_seconds)]
     pub request_timeout: f64,
     /// The most pages one source may have before guestlist stops following its NextToken.
-    #[arg(long, value_name = "N", default_value_t = Limits::DEFAULT_MAX_PAGES, value_parser = parse_max_pages, global = true)]
+    #[arg(long, value_name = "N", default_value_t = Limits::DEFAULT_MAX_PAGES, value_parser = parse_max_pages)]
     pub max_pages: usize,
     /// Seconds one source's whole listing may take, retries included, before it is reported
     /// as timed out.
-    #[arg(long, value_name = "SECONDS", default_value_t = Limits::DEFAULT_PER_SOURCE.as_secs_f64(), value_parser = parse_source_timeout, global = true)]
+    #[arg(long, value_name = "SECONDS", default_value_t = Limits::DEFAULT_PER_SOURCE.as_secs_f64(), value_parser = parse_source_timeout)]
     pub source_timeout: f64,
     /// How many sources are listed at once.
-    #[arg(long, value_name = "N", default_value_t = DEFAULT_CONCURRENCY, value_parser = clap::value_parser!(u16).range(1..), global = true)]
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_CONCURRENCY, value_parser = clap::value_parser!(u16).range(1..))]
     pub concurrency: u16,
 }
 
+impl Command {
+    /// The selection a command takes, if it looks anywhere.
+    pub fn selection_mut(&mut self) -> Option<&mut Selection> {
+        match self {
+            Command::List(args) | Command::Members(args) => Some(&mut args.selection),
+            Command::Accept(args) | Command::Decline(args) | Command::Delete(args) => {
+                Some(&mut args.selection)
+            }
+            Command::Invite(args) => Some(&mut args.selection),
+            Command::Sandbox(_)
+            | Command::Config { .. }
+            | Command::Completions { .. }
+            | Command::Man => None,
+        }
+    }
+}
+
+/// Arguments of `command` given on the command line in `matches`, by id: the rest are
+/// defaults (and groups, which are not arguments).
+fn given(command: &clap::Command, matches: &clap::ArgMatches) -> Vec<String> {
+    command
+        .get_arguments()
+        .map(|arg| arg.get_id().as_str())
+        .filter(|id| matches.value_source(id) == Some(clap::parser::ValueSource::CommandLine))
+        .map(str::to_owned)
+        .collect()
+}
+
+impl Cli {
+    /// Parses the command line: what is given before a command's name serves the command as
+    /// if given after it; what means nothing to the command is refused, in one line.
+    pub fn parse_from_args<I, T>(args: I) -> Result<Cli, ParseFailure>
+    where
+        I: IntoIterator<Item = T>,
+        T: Into<std::ffi::OsString> + Clone,
+    {
+        use clap::{CommandFactory, FromArgMatches};
+        let mut command = Cli::command();
+        let matches = command
+            .try_get_matches_from_mut(args)
+            .map_err(ParseFailure::Clap)?;
+        let mut cli = Cli::from_arg_matches(&matches).map_err(ParseFailure::Clap)?;
+        let before = given(&command, &matches);
+        let Some((name, sub)) = matches.subcommand() else {
+            return Ok(cli);
+        };
+        let after = match command.find_subcommand(name) {
+            Some(subcommand) => given(subcommand, sub),
+            None => Vec::new(),
+        };
+        let refuse = |id: &str| {
+            ParseFailure::Refused(format!(
+                "--{} means nothing to `guestlist {name}`",
+                id.replace('_', "-")
+            ))
+        };
+        if let Some(id) = before
+            .iter()
+            .find(|id| ["refresh", "bell"].contains(&id.as_str()))
+        {
+            return Err(ParseFailure::Refused(format!(
+                "--{id} is for the dashboard, not `guestlist {name}`"
+            )));
+        }
+        let top = cli.selection.clone();
+        match cli.command.as_mut().and_then(Command::selection_mut) {
+            Some(selection) => {
+                for id in before.iter().filter(|id| !after.contains(id)) {
+                    if !selection.take(&top, id) {
+                        return Err(refuse(id));
+                    }
+                }
+            }
+            None => {
+                // `config` takes the configuration file's path, before or after its name.
+                if let Some(Command::Config { config, .. }) = cli.command.as_mut() {
+                    *config = config.take().or(top.config.clone());
+                }
+                if let Some(id) = before.iter().find(|id| id.as_str() != "config") {
+                    return Err(refuse(id));
+                }
+                if before.iter().any(|id| id == "config")
+                    && !matches!(cli.command, Some(Command::Config { .. }))
+                {
+                    return Err(refuse("config"));
+                }
+            }
+        }
+        Ok(cli)
+    }
+
+    /// The selection the command runs with: its own, or the dashboard's.
+    pub fn selection(&self) -> &Selection {
+        let command = self.command.as_ref();
+        let own = command.and_then(|c| match c {
+            Command::List(args) | Command::Members(args) => Some(&args.selection),
+            Command::Accept(args) | Command::Decline(args) | Command::Delete(args) => {
+                Some(&args.selection)
+            }
+            Command::Invite(args) => Some(&args.selection),
+            _ => None,
+        });
+        own.unwrap_or(&self.selection)
+    }
+}
+
+/// Why the command line was not run.
+#[derive(Debug)]
+pub enum ParseFailure {
+    /// Help, a version, or clap's own error, printed as clap prints it.
+    Clap(clap::Error),
+    /// An option given where it means nothing.
+    Refused(String),
+}
+
 impl Selection {
+    /// Takes the argument `id` from `other`; false for an id that is not a selection's.
+    fn take(&mut self, other: &Selection, id: &str) -> bool {
+        match id {
+            "demo" => self.demo |= other.demo,
+            "profiles" => self.profiles.extend(other.profiles.iter().cloned()),
+            "regions" => self.regions.extend(other.regions.iter().cloned()),
+            "services" => self.services.extend(other.services.iter().copied()),
+            "endpoint_url" => self.endpoint_url = other.endpoint_url.clone(),
+            "config" => self.config = other.config.clone(),
+            "read_only" => self.read_only |= other.read_only,
+            "log_level" => self.log_level = other.log_level,
+            "request_timeout" => self.request_timeout = other.request_timeout,
+            "max_pages" => self.max_pages = other.max_pages,
+            "source_timeout" => self.source_timeout = other.source_timeout,
+            "concurrency" => self.concurrency = other.concurrency,
+            _ => return false,
+        }
+        true
+    }
+
     /// How far each source's listing may go.
     pub fn limits(&self) -> Limits {
         Limits {
@@ -153,6 +296,9 @@ pub enum Command {
     Sandbox(SandboxArgs),
     /// Where the configuration file is, or write a commented default one.
     Config {
+        /// The configuration file (default: config.toml in the platform config directory).
+        #[arg(long, value_name = "PATH")]
+        config: Option<std::path::PathBuf>,
         #[command(subcommand)]
         action: ConfigAction,
     },
@@ -176,6 +322,8 @@ pub enum ConfigAction {
 
 #[derive(Debug, Args)]
 pub struct InviteArgs {
+    #[command(flatten)]
+    pub selection: Selection,
     /// An account to invite; repeat, or separate with commas.
     #[arg(long = "account", value_name = "ACCOUNT_ID", value_delimiter = ',')]
     pub accounts: Vec<String>,
@@ -197,6 +345,8 @@ pub struct InviteArgs {
 #[derive(Debug, Args)]
 #[command(group(clap::ArgGroup::new("invitation").required(true).args(["administrator", "graph_arn"])))]
 pub struct AnswerArgs {
+    #[command(flatten)]
+    pub selection: Selection,
     /// The administrator account that sent it (Security Hub, GuardDuty).
     #[arg(long, value_name = "ACCOUNT_ID", value_parser = parse_account_id)]
     pub administrator: Option<String>,
@@ -248,6 +398,8 @@ pub enum OutputFormat {
 
 #[derive(Debug, Args)]
 pub struct ListArgs {
+    #[command(flatten)]
+    pub selection: Selection,
     /// How to print.
     #[arg(long, value_enum, default_value_t = OutputFormat::Table)]
     pub output: OutputFormat,
@@ -264,4 +416,22 @@ pub struct SandboxArgs {
     /// The state to start from: `demo`, `empty`, or the path of a scenario TOML file.
     #[arg(long, default_value = "demo", value_name = "demo|empty|PATH")]
     pub scenario: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_selection_argument_carries_from_before_a_command_name() {
+        let command = Selection::augment_args(clap::Command::new("any"));
+        let mut selection = Selection::default();
+        for arg in command.get_arguments() {
+            let id = arg.get_id().as_str();
+            assert!(
+                selection.take(&Selection::default(), id),
+                "--{id} given before a command's name would be refused"
+            );
+        }
+    }
 }

@@ -2,42 +2,39 @@
 
 use std::process::ExitCode;
 
-use clap::Parser;
 use color_eyre::eyre::{Result, WrapErr};
 
-use guestlist::cli::{Cli, Command, Selection};
+use guestlist::cli::{Cli, Command, DashboardArgs, ParseFailure, Selection};
 use guestlist::commands::{self, output};
 use guestlist::config::{self, Config};
 use guestlist::model::Response;
 
 fn main() -> Result<ExitCode> {
     color_eyre::install()?;
-    let cli = match Cli::try_parse() {
+    let cli = match Cli::parse_from_args(std::env::args_os()) {
         Ok(cli) => cli,
         // Bad arguments mean nothing was done: exit 1, as `list` does; 2 means partial results.
-        Err(error) if error.use_stderr() => {
+        Err(ParseFailure::Clap(error)) if error.use_stderr() => {
             let _ = error.print();
             return Ok(ExitCode::from(1));
         }
-        Err(help_or_version) => {
+        Err(ParseFailure::Clap(help_or_version)) => {
             help_or_version.print()?;
             return Ok(ExitCode::SUCCESS);
         }
+        Err(ParseFailure::Refused(reason)) => return Ok(output::refuse(reason)),
     };
     // Commands that need neither configuration nor network.
     match &cli.command {
         Some(Command::Completions { shell }) => return Ok(commands::completions::run(*shell)?),
         Some(Command::Man) => return Ok(commands::man::run()?),
-        Some(Command::Config { action }) => {
-            return Ok(commands::config::run(
-                cli.selection.config.as_deref(),
-                action,
-            )?);
+        Some(Command::Config { config, action }) => {
+            return Ok(commands::config::run(config.as_deref(), action)?);
         }
         _ => {}
     }
     let config_path = cli
-        .selection
+        .selection()
         .config
         .clone()
         .unwrap_or_else(config::default_path);
@@ -46,9 +43,9 @@ fn main() -> Result<ExitCode> {
         Err(error) => return Ok(output::refuse(error)),
     };
     let mut cli = cli;
-    apply_config(&mut cli.selection, &config);
+    apply_config(&mut cli, &config);
     // Logging is a help, not a requirement: a log that cannot be opened is said once, and ignored.
-    let log_path = match guestlist::logging::init(cli.selection.log_level) {
+    let log_path = match guestlist::logging::init(cli.selection().log_level) {
         Ok(path) => path,
         Err(error) => {
             eprintln!("guestlist: {error}; continuing without a log");
@@ -59,10 +56,11 @@ fn main() -> Result<ExitCode> {
         .enable_all()
         .build()
         .wrap_err("cannot start the async runtime")?;
-    let selection = &cli.selection;
+    let cli = &cli;
+    let selection = cli.selection();
     runtime.block_on(async move {
         Ok(match &cli.command {
-            None => commands::dashboard::run(selection, &config, log_path).await?,
+            None => commands::dashboard::run(selection, &cli.dashboard, &config, log_path).await?,
             Some(Command::List(args)) => commands::list::run(selection, args).await?,
             Some(Command::Members(args)) => commands::members::run(selection, args).await?,
             Some(Command::Accept(args)) => {
@@ -84,7 +82,16 @@ fn main() -> Result<ExitCode> {
 }
 
 /// Where the command line says nothing, the configuration file does.
-fn apply_config(selection: &mut Selection, config: &Config) {
+fn apply_config(cli: &mut Cli, config: &Config) {
+    let dashboard: &mut DashboardArgs = &mut cli.dashboard;
+    if dashboard.refresh.is_none() {
+        dashboard.refresh = config.refresh.map(guestlist::cli::Refresh);
+    }
+    dashboard.bell |= config.bell;
+    let selection: &mut Selection = match cli.command.as_mut().and_then(Command::selection_mut) {
+        Some(selection) => selection,
+        None => &mut cli.selection,
+    };
     if selection.profiles.is_empty() {
         selection.profiles = config.profiles.clone();
     }
@@ -94,8 +101,4 @@ fn apply_config(selection: &mut Selection, config: &Config) {
     if selection.services.is_empty() {
         selection.services = config.services.clone();
     }
-    if selection.refresh.is_none() {
-        selection.refresh = config.refresh.map(guestlist::cli::Refresh);
-    }
-    selection.bell |= config.bell;
 }

@@ -5,12 +5,13 @@ use std::process::ExitCode;
 
 use super::output;
 use crate::app::{AppState, Settings};
-use crate::cli::Selection;
+use crate::cli::{DashboardArgs, Selection};
 use crate::config::Config;
 use crate::{session, tui};
 
 pub async fn run(
     selection: &Selection,
+    dashboard: &DashboardArgs,
     config: &Config,
     log_path: Option<std::path::PathBuf>,
 ) -> color_eyre::Result<ExitCode> {
@@ -38,8 +39,8 @@ pub async fn run(
             dates: config.dates,
             // NO_COLOR (any non-empty value) wins over the theme: https://no-color.org
             color: config.color && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
-            refresh: selection.refresh.and_then(|r| r.0),
-            bell: selection.bell,
+            refresh: dashboard.refresh.and_then(|r| r.0),
+            bell: dashboard.bell,
         };
         let state = AppState::new(
             plan.sources.iter().map(|s| s.id.clone()),

@@ -506,3 +506,77 @@ async fn throttled_timed_out_and_unreachable_sources_say_so() {
     );
     assert!(!String::from_utf8_lossy(&output.stdout).contains("No invitations"));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn each_command_takes_the_flags_that_mean_something_to_it() {
+    // The sandbox's help offers only the sandbox's flags.
+    let help = guestlist(&["sandbox", "--help"], &[]).await;
+    let help = String::from_utf8_lossy(&help.stdout).into_owned();
+    for foreign in ["--demo", "--refresh", "--bell", "--profile", "--region"] {
+        assert!(
+            !help.contains(foreign),
+            "sandbox --help offers {foreign}:\n{help}"
+        );
+    }
+    // Given anyway, before or after the name: refused in one line, nothing run.
+    for args in [
+        &["sandbox", "--demo"][..],
+        &["--profile", "prod", "sandbox"][..],
+        &["--refresh", "5m", "list", "--demo"][..],
+        &["--bell", "members", "--demo"][..],
+        &["--region", "us-east-1", "completions", "bash"][..],
+    ] {
+        let output = guestlist(args, &[]).await;
+        assert_eq!(output.status.code(), Some(1), "{args:?}");
+        assert!(output.stdout.is_empty(), "{args:?}");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(
+            stderr.contains("means nothing to")
+                || stderr.contains("is for the dashboard")
+                || stderr.contains("unexpected argument"),
+            "{args:?}: {stderr}"
+        );
+    }
+    // Where to look is the same before the name as after it.
+    let before = guestlist(
+        &[
+            "--demo",
+            "--region",
+            "us-east-1",
+            "list",
+            "--output",
+            "json",
+        ],
+        &[],
+    )
+    .await;
+    let after = guestlist(
+        &[
+            "list",
+            "--demo",
+            "--region",
+            "us-east-1",
+            "--output",
+            "json",
+        ],
+        &[],
+    )
+    .await;
+    assert_eq!(
+        before.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&before.stderr)
+    );
+    let ids = |output: &std::process::Output| {
+        let rows: Vec<serde_json::Value> = serde_json::from_slice(&output.stdout).unwrap();
+        let mut ids: Vec<String> = rows
+            .iter()
+            .map(|r| r["administrator_id"].to_string())
+            .collect();
+        ids.sort();
+        ids
+    };
+    assert_eq!(ids(&before), ids(&after));
+    assert!(!ids(&before).is_empty());
+}
