@@ -6,7 +6,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::aws::paging::Limits;
 use crate::fetch::DEFAULT_CONCURRENCY;
-use crate::model::ServiceKind;
+use crate::model::{ServiceKind, Status};
 use crate::plan::parse_region;
 
 #[derive(Debug, Parser)]
@@ -403,6 +403,17 @@ pub struct ListArgs {
     /// How to print.
     #[arg(long, value_enum, default_value_t = OutputFormat::Table)]
     pub output: OutputFormat,
+    /// Only rows in these states: pending, verifying, accepted, disabled, failed, other
+    /// (repeated or comma-separated).
+    #[arg(long = "status", value_name = "STATE", value_delimiter = ',', value_parser = Status::from_label)]
+    pub states: Vec<Status>,
+}
+
+impl ListArgs {
+    /// Whether a row in `state` is printed.
+    pub fn shows(&self, state: Status) -> bool {
+        self.states.is_empty() || self.states.contains(&state)
+    }
 }
 
 #[derive(Debug, Args)]

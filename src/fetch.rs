@@ -166,11 +166,8 @@ async fn list_source(
         }
     };
     let outcome = match outcome {
-        Err(error) if error.kind == ErrorKind::TokenRejected => match &identity {
-            Some(identity) => Err(explain_rejection(error, identity, &id.region).await),
-            None => Err(error),
-        },
-        other => other,
+        Err(error) => Err(explained(error, identity.as_ref(), &id.region).await),
+        ok => ok,
     };
     let elapsed = started.elapsed();
     match &outcome {
@@ -191,6 +188,16 @@ async fn list_source(
         },
     };
     let _ = events.send(event).await;
+}
+
+/// A service's error, with a rejected token explained by asking STS as `identity`.
+async fn explained(error: AwsError, identity: Option<&SdkConfig>, region: &str) -> AwsError {
+    match identity {
+        Some(identity) if error.kind == ErrorKind::TokenRejected => {
+            explain_rejection(error, identity, region).await
+        }
+        _ => error,
+    }
 }
 
 /// What a token a service rejected in `region` means, from what STS says: in that region (a
@@ -214,13 +221,23 @@ async fn explain_rejection(error: AwsError, identity: &SdkConfig, region: &str) 
 }
 
 /// Every page of one source's members.
-pub async fn all_members(source: &PlannedSource, limits: Limits) -> Result<Vec<Member>, AwsError> {
-    paging::pages(limits, |token| source.adapter.list_members(token))
+/// Every page of one source's members; a rejected token is explained as the invitations'
+/// listing explains it, by asking STS as `identity`.
+pub async fn all_members(
+    source: &PlannedSource,
+    identity: Option<&SdkConfig>,
+    limits: Limits,
+) -> Result<Vec<Member>, AwsError> {
+    let listed = paging::pages(limits, |token| source.adapter.list_members(token))
         .try_fold(Vec::new(), |mut members, page| async move {
             members.extend(page.members);
             Ok(members)
         })
-        .await
+        .await;
+    match listed {
+        Err(error) => Err(explained(error, identity, &source.id.region).await),
+        ok => ok,
+    }
 }
 
 /// The first invitation of a source that `wanted` picks, reading only as many pages as needed.

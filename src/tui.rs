@@ -292,8 +292,14 @@ impl Executor {
                         continue;
                     };
                     let results = self.results.clone();
+                    let identity = self
+                        .plan
+                        .identities
+                        .iter()
+                        .find(|i| i.profile == source.profile)
+                        .map(|i| i.config.clone());
                     tokio::spawn(async move {
-                        let result = fetch::all_members(&planned, limits).await;
+                        let result = fetch::all_members(&planned, identity.as_ref(), limits).await;
                         let _ = results.send(Msg::MembersListed {
                             source: planned.id,
                             result,

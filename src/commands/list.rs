@@ -26,6 +26,8 @@ pub struct Listing {
     pub sources: usize,
     pub regions: usize,
     pub services: usize,
+    /// The states `--status` kept; empty for all.
+    pub states: Vec<crate::model::Status>,
 }
 
 impl Listing {
@@ -222,6 +224,7 @@ pub fn print(listing: &Listing, output: OutputFormat, out: &mut impl Write) -> i
                 "graph_arn",
                 "invited_at",
                 "status",
+                "state",
                 "details",
             ])?;
             for r in &records {
@@ -236,6 +239,7 @@ pub fn print(listing: &Listing, output: OutputFormat, out: &mut impl Write) -> i
                     r.graph_arn.unwrap_or(""),
                     r.invited_at.as_deref().unwrap_or(""),
                     r.status,
+                    r.state,
                     &details,
                 ])?;
             }
@@ -252,10 +256,17 @@ fn print_table(
 ) -> io::Result<()> {
     if records.is_empty() {
         // Empty means looked everywhere and found nothing; otherwise say what was not seen.
+        let which = match listing.states.as_slice() {
+            [] => "invitations".to_owned(),
+            states => {
+                let labels: Vec<&str> = states.iter().map(|s| s.label()).collect();
+                format!("{} invitations", labels.join(" or "))
+            }
+        };
         if listing.failures.is_empty() {
             return writeln!(
                 out,
-                "No invitations in {} region(s) × {} service(s).",
+                "No {which} in {} region(s) × {} service(s).",
                 listing.regions, listing.services
             );
         }
@@ -269,7 +280,7 @@ fn print_table(
         }
         return writeln!(
             out,
-            "No invitations in the {} that could be listed; {} could not be (see above).",
+            "No {which} in the {} that could be listed; {} could not be (see above).",
             format::plural(listed, "source"),
             format::plural(listing.failures.len(), "source")
         );
@@ -322,7 +333,9 @@ pub async fn run(selection: &Selection, args: &ListArgs) -> std::io::Result<Exit
         Ok(session) => session,
         Err(error) => return Ok(output::refuse(error)),
     };
-    let listing = collect(&session.plan, selection.concurrency).await;
+    let mut listing = collect(&session.plan, selection.concurrency).await;
+    listing.invitations.retain(|i| args.shows(i.status));
+    listing.states = args.states.clone();
     let mut stderr = std::io::stderr().lock();
     match args.output {
         OutputFormat::Table => report_problems(&listing, &mut stderr)?,

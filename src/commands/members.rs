@@ -8,7 +8,7 @@ use crate::aws::AdapterOptions;
 use crate::cli::{ListArgs, OutputFormat, Selection};
 use crate::fetch;
 use crate::model::AwsError;
-use crate::model::{Member, SourceId};
+use crate::model::{Member, MemberRecord, SourceId};
 use crate::plan::Plan;
 use crate::session;
 
@@ -28,7 +28,12 @@ impl MembersListing {
 
 pub async fn collect(plan: &Plan) -> MembersListing {
     let results = futures_util::future::join_all(plan.sources.iter().map(|source| async move {
-        let members = fetch::all_members(source, plan.limits).await;
+        let identity = plan
+            .identities
+            .iter()
+            .find(|i| i.profile == source.id.profile)
+            .map(|i| &i.config);
+        let members = fetch::all_members(source, identity, plan.limits).await;
         (source.id.clone(), members)
     }))
     .await;
@@ -61,7 +66,9 @@ pub fn print(
 ) -> io::Result<()> {
     match output {
         OutputFormat::Json => {
-            serde_json::to_writer_pretty(&mut *out, &listing.members)?;
+            let records: Vec<MemberRecord> =
+                listing.members.iter().map(MemberRecord::new).collect();
+            serde_json::to_writer_pretty(&mut *out, &records)?;
             writeln!(out)
         }
         OutputFormat::Csv => {
@@ -74,24 +81,22 @@ pub fn print(
                 "account_id",
                 "email",
                 "status",
+                "state",
                 "invited_at",
                 "updated_at",
             ])?;
-            let time = |t: Option<chrono::DateTime<chrono::Utc>>| {
-                t.map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
-                    .unwrap_or_default()
-            };
-            for m in &listing.members {
+            for m in listing.members.iter().map(MemberRecord::new) {
                 writer.write_record([
-                    m.service.id(),
-                    &m.region,
-                    &m.profile,
-                    &m.administrator_id,
-                    &m.account_id,
-                    m.email.as_deref().unwrap_or(""),
-                    &m.status,
-                    &time(m.invited_at),
-                    &time(m.updated_at),
+                    m.service,
+                    m.region,
+                    m.profile,
+                    m.administrator_id,
+                    m.account_id,
+                    m.email.unwrap_or(""),
+                    m.status,
+                    m.state,
+                    m.invited_at.as_deref().unwrap_or(""),
+                    m.updated_at.as_deref().unwrap_or(""),
                 ])?;
             }
             writer.flush()
@@ -103,28 +108,33 @@ pub fn print(
                     "No members: no selected identity administers a hub, detector or graph with members."
                 );
             }
+            // With several identities, which one administers each member.
+            let several = listing
+                .members
+                .iter()
+                .any(|m| m.profile != listing.members[0].profile);
             let rows: Vec<Vec<String>> = listing
                 .members
                 .iter()
                 .map(|m| {
-                    vec![
-                        m.service.display_name().to_owned(),
-                        m.region.clone(),
+                    let mut row = vec![m.service.display_name().to_owned(), m.region.clone()];
+                    if several {
+                        row.push(m.profile.clone());
+                    }
+                    row.extend([
                         m.administrator_id.clone(),
                         m.account_id.clone(),
                         m.email.clone().unwrap_or_default(),
                         m.status.clone(),
-                    ]
+                    ]);
+                    row
                 })
                 .collect();
-            let header = [
-                "SERVICE",
-                "REGION",
-                "ADMINISTRATOR",
-                "MEMBER",
-                "EMAIL",
-                "STATUS",
-            ];
+            let mut header = vec!["SERVICE", "REGION"];
+            if several {
+                header.push("PROFILE");
+            }
+            header.extend(["ADMINISTRATOR", "MEMBER", "EMAIL", "STATUS"]);
             output::write_columns(out, &header, &rows)
         }
     }
@@ -139,7 +149,8 @@ pub async fn run(selection: &Selection, args: &ListArgs) -> io::Result<ExitCode>
         Ok(session) => session,
         Err(error) => return Ok(output::refuse(error)),
     };
-    let listing = collect(&session.plan).await;
+    let mut listing = collect(&session.plan).await;
+    listing.members.retain(|m| args.shows(m.normalised()));
     for (source, error) in &listing.failures {
         output::warn(format_args!(
             "error: {} {} (profile {}): {}: {}",

@@ -129,6 +129,27 @@ impl Status {
         }
     }
 
+    pub const ALL: [Status; 6] = [
+        Status::Pending,
+        Status::Verifying,
+        Status::Accepted,
+        Status::Disabled,
+        Status::Failed,
+        Status::Other,
+    ];
+
+    /// A state by its label, as `--status` takes it.
+    pub fn from_label(label: &str) -> Result<Status, String> {
+        let label = label.trim().to_lowercase();
+        Status::ALL
+            .into_iter()
+            .find(|s| s.label() == label)
+            .ok_or_else(|| {
+                let all: Vec<&str> = Status::ALL.iter().map(|s| s.label()).collect();
+                format!("'{label}' is not a state: {}", all.join(", "))
+            })
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             Status::Pending => "pending",
@@ -277,6 +298,9 @@ pub struct InvitationRecord<'a> {
     pub graph_arn: Option<&'a str>,
     pub invited_at: Option<String>,
     pub status: &'a str,
+    /// `status` folded into what a person acts on: pending, verifying, accepted, disabled,
+    /// failed or other.
+    pub state: &'static str,
     pub details: &'a Details,
 }
 
@@ -295,7 +319,44 @@ impl<'a> InvitationRecord<'a> {
                 .invited_at
                 .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)),
             status: &invitation.status_raw,
+            state: invitation.status.label(),
             details: &invitation.details,
+        }
+    }
+}
+
+/// A member as `guestlist members` prints it: times to the second, as `list` has them.
+#[derive(Debug, Serialize)]
+pub struct MemberRecord<'a> {
+    pub service: &'static str,
+    pub region: &'a str,
+    pub profile: &'a str,
+    pub administrator_id: &'a str,
+    pub account_id: &'a str,
+    pub email: Option<&'a str>,
+    pub status: &'a str,
+    pub state: &'static str,
+    pub invited_at: Option<String>,
+    pub updated_at: Option<String>,
+}
+
+fn to_second(time: Option<DateTime<Utc>>) -> Option<String> {
+    time.map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
+}
+
+impl<'a> MemberRecord<'a> {
+    pub fn new(member: &'a Member) -> Self {
+        Self {
+            service: member.service.id(),
+            region: &member.region,
+            profile: &member.profile,
+            administrator_id: &member.administrator_id,
+            account_id: &member.account_id,
+            email: member.email.as_deref(),
+            status: &member.status,
+            state: member.normalised().label(),
+            invited_at: to_second(member.invited_at),
+            updated_at: to_second(member.updated_at),
         }
     }
 }

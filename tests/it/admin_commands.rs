@@ -66,6 +66,34 @@ async fn members_lists_every_page_of_every_service() {
     assert_eq!(count("guardduty"), 61);
     assert_eq!(count("detective"), 41);
     assert!(members.iter().all(|m| m["administrator_id"] == ADMIN));
+    // Times to the second, as `list` has them; the state beside the service's own status.
+    let first = &members[0];
+    let invited = first["invited_at"].as_str().unwrap();
+    assert!(
+        chrono::DateTime::parse_from_rfc3339(invited).is_ok() && !invited.contains('.'),
+        "{invited}"
+    );
+    assert!(members.iter().all(|m| m["state"].is_string()), "{first}");
+
+    // --status keeps only rows in those states.
+    let output = run(
+        &sandbox,
+        ADMIN_KEY,
+        &dir,
+        &[
+            "members",
+            "--region",
+            "us-east-1",
+            "--status",
+            "pending",
+            "--output",
+            "json",
+        ],
+    )
+    .await;
+    let pending: Vec<serde_json::Value> = serde_json::from_slice(&output.stdout).unwrap();
+    assert!(!pending.is_empty() && pending.len() < members.len());
+    assert!(pending.iter().all(|m| m["state"] == "pending"));
 
     // The member administers nothing: an empty list, not an error.
     let output = run(
@@ -94,7 +122,9 @@ async fn members_lists_every_page_of_every_service() {
     )
     .await;
     let csv = String::from_utf8(output.stdout).unwrap();
-    assert!(csv.starts_with("service,region,profile,administrator_id,account_id,email,status"));
+    assert!(csv.starts_with(
+        "service,region,profile,administrator_id,account_id,email,status,state,invited_at"
+    ));
     assert_eq!(csv.lines().count(), 42);
 }
 

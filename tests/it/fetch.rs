@@ -329,7 +329,7 @@ fn repeating_source() -> (Arc<RepeatingTokens>, PlannedSource) {
 #[tokio::test]
 async fn the_members_pager_and_the_answer_command_stop_at_a_repeated_token() {
     let (adapter, source) = repeating_source();
-    let error = fetch::all_members(&source, Limits::default())
+    let error = fetch::all_members(&source, None, Limits::default())
         .await
         .unwrap_err();
     assert_eq!(error.kind, ErrorKind::RepeatedToken);
