@@ -52,7 +52,7 @@ pub struct Selection {
     #[arg(long = "region", value_name = "REGION", value_delimiter = ',', value_parser = parse_region)]
     pub regions: Vec<String>,
     /// Services to look at: securityhub, guardduty, detective (repeated or comma-separated). Default: all three.
-    #[arg(long = "service", value_name = "SERVICE", value_delimiter = ',', value_parser = parse_service)]
+    #[arg(long = "service", value_name = "SERVICE", value_delimiter = ',', value_parser = ServiceParser)]
     pub services: Vec<ServiceKind>,
     /// Send every request to this endpoint instead of AWS (e.g. a `guestlist sandbox`).
     #[arg(long, value_name = "URL", value_parser = parse_endpoint)]
@@ -90,6 +90,7 @@ impl Command {
                 Some(&mut args.selection)
             }
             Command::Invite(args) => Some(&mut args.selection),
+            Command::Remove(args) => Some(&mut args.selection),
             Command::Sandbox(_)
             | Command::Config { .. }
             | Command::Completions { .. }
@@ -181,6 +182,7 @@ impl Cli {
                 Some(&args.selection)
             }
             Command::Invite(args) => Some(&args.selection),
+            Command::Remove(args) => Some(&args.selection),
             _ => None,
         });
         own.unwrap_or(&self.selection)
@@ -261,8 +263,39 @@ fn parse_seconds(text: &str) -> Result<f64, String> {
     }
 }
 
-fn parse_service(text: &str) -> Result<ServiceKind, String> {
-    text.parse()
+/// Services as `--service` takes them: leniently (`Security-Hub` is `securityhub`), while
+/// help and shell completions offer the names.
+#[derive(Debug, Clone, Copy)]
+struct ServiceParser;
+
+impl clap::builder::TypedValueParser for ServiceParser {
+    type Value = ServiceKind;
+
+    fn parse_ref(
+        &self,
+        command: &clap::Command,
+        arg: Option<&clap::Arg>,
+        value: &std::ffi::OsStr,
+    ) -> Result<ServiceKind, clap::Error> {
+        let text = value.to_string_lossy();
+        text.parse::<ServiceKind>().map_err(|reason| {
+            let arg = arg.map_or_else(|| "--service".to_owned(), ToString::to_string);
+            clap::Error::raw(
+                clap::error::ErrorKind::InvalidValue,
+                format!("invalid value '{text}' for '{arg}': {reason}\n"),
+            )
+            .with_cmd(command)
+        })
+    }
+
+    fn possible_values(
+        &self,
+    ) -> Option<Box<dyn Iterator<Item = clap::builder::PossibleValue> + '_>> {
+        let names = ServiceKind::ALL
+            .iter()
+            .map(|s| clap::builder::PossibleValue::new(s.id()));
+        Some(Box::new(names))
+    }
 }
 
 fn parse_endpoint(text: &str) -> Result<String, String> {
@@ -292,6 +325,8 @@ pub enum Command {
     Invite(InviteArgs),
     /// Print the members of every identity that administers, for scripts.
     Members(ListArgs),
+    /// Remove members: disassociate them, then delete them (Detective: DeleteMembers).
+    Remove(RemoveArgs),
     /// Serve a local AWS-compatible endpoint for the three services' membership APIs (and STS).
     Sandbox(SandboxArgs),
     /// Where the configuration file is, or write a commented default one.
@@ -336,6 +371,18 @@ pub struct InviteArgs {
     /// A message sent with the invitation (GuardDuty, Detective).
     #[arg(long, value_name = "TEXT")]
     pub message: Option<String>,
+    /// Do not ask: for scripts. Without it, guestlist asks on the terminal and refuses without one.
+    #[arg(long)]
+    pub yes: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct RemoveArgs {
+    #[command(flatten)]
+    pub selection: Selection,
+    /// A member account to remove; repeat, or separate with commas.
+    #[arg(long = "account", value_name = "ACCOUNT_ID", value_delimiter = ',')]
+    pub accounts: Vec<String>,
     /// Do not ask: for scripts. Without it, guestlist asks on the terminal and refuses without one.
     #[arg(long)]
     pub yes: bool,
@@ -405,8 +452,16 @@ pub struct ListArgs {
     pub output: OutputFormat,
     /// Only rows in these states: pending, verifying, accepted, disabled, failed, other
     /// (repeated or comma-separated).
-    #[arg(long = "status", value_name = "STATE", value_delimiter = ',', value_parser = Status::from_label)]
+    #[arg(long = "status", value_name = "STATE", value_delimiter = ',', value_parser = state_parser())]
     pub states: Vec<Status>,
+}
+
+/// `--status`: one of the states, offered by name to help and completions.
+fn state_parser() -> impl clap::builder::TypedValueParser<Value = Status> {
+    use clap::builder::TypedValueParser;
+    let names = Status::ALL.map(|s| s.label());
+    clap::builder::PossibleValuesParser::new(names)
+        .map(|label: String| Status::from_label(&label).unwrap_or(Status::Other))
 }
 
 impl ListArgs {

@@ -73,6 +73,7 @@ fn main() -> Result<ExitCode> {
                 commands::answer::run(selection, Response::Delete, args).await
             }
             Some(Command::Invite(args)) => commands::invite::run(selection, args).await,
+            Some(Command::Remove(args)) => commands::remove::run(selection, args).await,
             Some(Command::Sandbox(args)) => commands::sandbox::run(args).await?,
             Some(Command::Config { .. } | Command::Completions { .. } | Command::Man) => {
                 unreachable!("answered before the runtime starts")

@@ -10,6 +10,7 @@ pub mod list;
 pub mod man;
 pub mod members;
 pub mod output;
+pub mod remove;
 pub mod sandbox;
 
 use std::sync::Arc;

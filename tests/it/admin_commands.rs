@@ -351,3 +351,82 @@ async fn bad_invitations_send_nothing() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn remove_disassociates_then_deletes_and_asks_first() {
+    let sandbox = demo().await;
+    let dir = state_dir();
+    let member_ids = |output: &Output| -> Vec<String> {
+        let members: Vec<serde_json::Value> = serde_json::from_slice(&output.stdout).unwrap();
+        members
+            .iter()
+            .map(|m| m["account_id"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let list = [
+        "members",
+        "--region",
+        "us-east-1",
+        "--service",
+        "guardduty",
+        "--output",
+        "json",
+    ];
+    let before = member_ids(&run(&sandbox, ADMIN_KEY, &dir, &list).await);
+    let gone = before[0].clone();
+    // Without --yes and without a terminal: refused, nothing sent.
+    let args = [
+        "remove",
+        "--region",
+        "us-east-1",
+        "--service",
+        "guardduty",
+        "--account",
+        &gone,
+    ];
+    let output = run(&sandbox, ADMIN_KEY, &dir, &args).await;
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stderr(&output).contains("without --yes"),
+        "{}",
+        stderr(&output)
+    );
+    assert!(changing_requests(&sandbox).await.is_empty());
+    // Bad input: one line, nothing sent.
+    let output = run(
+        &sandbox,
+        ADMIN_KEY,
+        &dir,
+        &[
+            "remove",
+            "--region",
+            "us-east-1",
+            "--account",
+            "1234",
+            "--yes",
+        ],
+    )
+    .await;
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stderr(&output).contains("exactly 12 digits"));
+    let mut args = args.to_vec();
+    args.push("--yes");
+    let output = run(&sandbox, ADMIN_KEY, &dir, &args).await;
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(
+        String::from_utf8_lossy(&output.stdout)
+            .contains(&format!("removed {gone} in GuardDuty us-east-1")),
+        "{}",
+        String::from_utf8_lossy(&output.stdout)
+    );
+    let mut changes = changing_requests(&sandbox).await;
+    changes.sort();
+    assert_eq!(
+        changes,
+        ["guardduty:DeleteMembers", "guardduty:DisassociateMembers"]
+    );
+    let after = member_ids(&run(&sandbox, ADMIN_KEY, &dir, &list).await);
+    assert!(!after.contains(&gone));
+    assert_eq!(after.len(), before.len() - 1);
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -359,10 +359,26 @@ async fn completions_man_page_and_config_commands() {
     for shell in ["bash", "zsh", "fish"] {
         let output = crate::common::guestlist(&["completions", shell], &[]).await;
         assert_eq!(output.status.code(), Some(0));
-        assert!(String::from_utf8_lossy(&output.stdout).contains("guestlist"));
+        let script = String::from_utf8_lossy(&output.stdout).into_owned();
+        assert!(script.contains("guestlist"));
+        // Completions know the services and the states by name.
+        for name in ["securityhub", "guardduty", "detective", "pending", "remove"] {
+            assert!(script.contains(name), "{shell} completions lack {name}");
+        }
     }
     let output = crate::common::guestlist(&["man"], &[]).await;
-    assert!(String::from_utf8_lossy(&output.stdout).contains(".TH guestlist 1"));
+    let man = String::from_utf8_lossy(&output.stdout).into_owned();
+    assert!(man.contains(".TH guestlist 1"));
+    // The keys, the configuration file and the exit statuses, not only the flags.
+    for part in [
+        "KEYS",
+        "accept (asks first)",
+        "CONFIGURATION",
+        "refresh =",
+        "EXIT STATUS",
+    ] {
+        assert!(man.contains(part), "the man page lacks {part}");
+    }
 
     let path = std::env::temp_dir().join(format!(
         "guestlist-config-{}/config.toml",
