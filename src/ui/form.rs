@@ -32,7 +32,13 @@ impl Widget for InviteFormOverlay<'_> {
             let marker = if form.field == field { "▶" } else { " " };
             Span::styled(format!("{marker} {:<9} ", field.label()), style)
         };
-        let cursor = |field: Field| if form.field == field { "█" } else { "" };
+        // The field being typed in shows the cursor where it is.
+        let text = |field: Field, value: &str| -> Vec<Span<'static>> {
+            match form.field == field {
+                true => theme::with_cursor(value, form.cursor),
+                false => vec![Span::raw(value.to_owned())],
+            }
+        };
         let mut lines = vec![
             Line::styled(
                 format!(" Invite accounts as members, as profile {}", form.profile),
@@ -40,42 +46,39 @@ impl Widget for InviteFormOverlay<'_> {
             ),
             Line::raw(""),
         ];
-        let accounts: Vec<&str> = form.accounts.lines().collect();
-        if accounts.is_empty() {
-            lines.push(Line::from(vec![
-                label(Field::Accounts),
-                Span::raw(cursor(Field::Accounts)),
-            ]));
-        }
-        for (i, line) in accounts.iter().enumerate() {
-            let first = if i == 0 {
+        // Accounts keep their lines; the cursor is drawn on the line it is on.
+        let mut start = 0;
+        let rows: Vec<&str> = form.accounts.split('\n').collect();
+        for (i, row) in rows.iter().enumerate() {
+            let mut spans = vec![if i == 0 {
                 label(Field::Accounts)
             } else {
                 Span::raw(" ".repeat(12))
-            };
-            let end = if i + 1 == accounts.len() {
-                cursor(Field::Accounts)
+            }];
+            let end = start + row.len();
+            let here = form.field == Field::Accounts && (start..=end).contains(&form.cursor);
+            if here {
+                spans.extend(theme::with_cursor(row, form.cursor - start));
             } else {
-                ""
-            };
-            lines.push(Line::from(vec![first, Span::raw(format!("{line}{end}"))]));
+                spans.push(Span::raw((*row).to_owned()));
+            }
+            lines.push(Line::from(spans));
+            start = end + 1;
         }
         lines.push(Line::styled(
             "             ids separated by spaces or commas, or pasted `AccountId,Email` lines",
             theme::dim(),
         ));
-        lines.push(Line::from(vec![
-            label(Field::Email),
-            Span::raw(format!("{}{}", form.email, cursor(Field::Email))),
-        ]));
+        let mut email = vec![label(Field::Email)];
+        email.extend(text(Field::Email, &form.email));
+        lines.push(Line::from(email));
         lines.push(Line::styled(
             "             for accounts without their own; GuardDuty and Detective need one",
             theme::dim(),
         ));
-        lines.push(Line::from(vec![
-            label(Field::Message),
-            Span::raw(format!("{}{}", form.message, cursor(Field::Message))),
-        ]));
+        let mut message = vec![label(Field::Message)];
+        message.extend(text(Field::Message, &form.message));
+        lines.push(Line::from(message));
         let mut services = vec![label(Field::Services)];
         for (i, service) in ServiceKind::ALL.into_iter().enumerate() {
             let check = if form.services[i] { "[x]" } else { "[ ]" };
@@ -91,10 +94,9 @@ impl Widget for InviteFormOverlay<'_> {
             services.push(Span::raw("  "));
         }
         lines.push(Line::from(services));
-        lines.push(Line::from(vec![
-            label(Field::Regions),
-            Span::raw(format!("{}{}", form.regions, cursor(Field::Regions))),
-        ]));
+        let mut regions = vec![label(Field::Regions)];
+        regions.extend(text(Field::Regions, &form.regions));
+        lines.push(Line::from(regions));
         lines.push(Line::raw(""));
         for error in &form.errors {
             lines.push(Line::styled(format!(" ✗ {error}"), theme::error()));

@@ -173,25 +173,29 @@ impl Widget for Footer<'_> {
         let state = self.0;
         if state.mode() == Mode::Filter {
             let filter = match state.screen {
-                Screen::Invitations => state.invitations.filter().to_owned(),
-                Screen::Members => state.members.table.filter().to_owned(),
+                Screen::Invitations => state.invitations.filter(),
+                Screen::Members => state.members.table.filter(),
             };
-            Line::from(vec![
-                Span::styled(" /", theme::key()),
-                Span::raw(filter),
-                Span::styled("█", theme::dim()),
-                Span::styled("   Enter keep · Esc clear", theme::dim()),
-            ])
-            .render(area, buf);
+            let cursor = match state.overlay {
+                crate::app::Overlay::Filter(cursor) => cursor,
+                _ => filter.len(),
+            };
+            let mut spans = vec![Span::styled(" /", theme::key())];
+            spans.extend(theme::with_cursor(filter, cursor));
+            spans.push(Span::styled(
+                "   Enter keep · Esc clear · ← → Home End Ctrl-W Ctrl-U edit",
+                theme::dim(),
+            ));
+            Line::from(spans).render(area, buf);
             return;
         }
-        if let Some(prompt) = state.prompt() {
-            let mut spans = vec![
-                Span::styled(" :", theme::key()),
-                Span::raw(prompt.to_owned()),
-                Span::styled("█", theme::dim()),
-                Span::styled("   Tab completes · Enter goes · Esc cancels", theme::dim()),
-            ];
+        if let crate::app::Overlay::Prompt(line) = &state.overlay {
+            let mut spans = vec![Span::styled(" :", theme::key())];
+            spans.extend(theme::with_cursor(&line.text, line.cursor));
+            spans.push(Span::styled(
+                "   Tab completes · Enter goes · Esc cancels",
+                theme::dim(),
+            ));
             if let Some(notice) = &state.notice {
                 spans.push(Span::styled(format!("   {notice}"), theme::key()));
             }

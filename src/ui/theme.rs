@@ -46,3 +46,34 @@ pub fn badge() -> Style {
 pub fn key() -> Style {
     Style::new().fg(Color::Cyan).add_modifier(Modifier::BOLD)
 }
+
+/// `text` with the cursor at byte `cursor`: the character under it reversed, or a block after
+/// the end. Survives NO_COLOR, since reverse video is not a colour.
+pub fn with_cursor(text: &str, cursor: usize) -> Vec<ratatui::text::Span<'static>> {
+    use ratatui::style::Modifier;
+    use ratatui::text::Span;
+    let at = cursor.min(text.len());
+    let at = if text.is_char_boundary(at) {
+        at
+    } else {
+        text.len()
+    };
+    let (before, after) = text.split_at(at);
+    let mut rest = after.chars();
+    let under = rest.next();
+    let mut spans = vec![Span::raw(before.to_owned())];
+    match under {
+        Some(c) if c != '\n' => {
+            spans.push(Span::styled(
+                c.to_string(),
+                Style::default().add_modifier(Modifier::REVERSED),
+            ));
+            spans.push(Span::raw(rest.as_str().to_owned()));
+        }
+        _ => {
+            spans.push(Span::styled("█", dim()));
+            spans.push(Span::raw(after.to_owned()));
+        }
+    }
+    spans
+}

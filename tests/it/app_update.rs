@@ -249,6 +249,40 @@ fn filter_by(state: &mut guestlist::app::AppState, text: &str) {
 }
 
 #[test]
+fn text_fields_edit_like_a_shell_line() {
+    let mut state = loaded();
+    press(&mut state, "/");
+    press(&mut state, "west");
+    send(&mut state, key(KeyCode::Home));
+    press(&mut state, "eu-");
+    assert_eq!(state.invitations.filter(), "eu-west");
+    assert_eq!(state.invitations.visible_len(), 3);
+    send(&mut state, key(KeyCode::Left));
+    send(&mut state, key(KeyCode::Delete));
+    assert_eq!(state.invitations.filter(), "euwest");
+    send(&mut state, ctrl('e'));
+    send(&mut state, ctrl('w'));
+    assert_eq!(state.invitations.filter(), "");
+    send(&mut state, key(KeyCode::Esc));
+    // The prompt and the form's fields edit the same way.
+    press(&mut state, ":");
+    press(&mut state, "sevice");
+    for _ in 0..4 {
+        send(&mut state, key(KeyCode::Left));
+    }
+    press(&mut state, "r");
+    assert_eq!(state.prompt(), Some("service"));
+    send(&mut state, ctrl('u'));
+    assert_eq!(state.prompt(), Some("vice"), "Ctrl-U kills to the start");
+    send(&mut state, key(KeyCode::Esc));
+    press(&mut state, "i");
+    press(&mut state, "111111111111 22222222222");
+    send(&mut state, key(KeyCode::Left));
+    press(&mut state, "2");
+    assert_eq!(state.form().unwrap().accounts, "111111111111 222222222222");
+}
+
+#[test]
 fn sorting_and_filtering_follow_the_columns_on_screen() {
     let mut state = loaded();
     send(&mut state, Msg::Resize(80, 24));

@@ -58,6 +58,8 @@ pub struct InviteForm {
     pub errors: Vec<String>,
     /// Opened from the invitations screen: cancelling goes back there.
     pub back_to_invitations: bool,
+    /// Where typing goes in the text field the cursor is on (a byte offset).
+    pub cursor: usize,
 }
 
 impl InviteForm {
@@ -73,6 +75,7 @@ impl InviteForm {
             profile,
             errors: Vec::new(),
             back_to_invitations: false,
+            cursor: 0,
         }
     }
 
@@ -93,6 +96,8 @@ impl InviteForm {
             .unwrap_or(0) as isize;
         let len = Field::ORDER.len() as isize;
         self.field = Field::ORDER[((at + step).rem_euclid(len)) as usize];
+        // Typing goes to the end of the field moved to.
+        self.cursor = self.text_mut().map_or(0, |text| text.len());
     }
 
     pub fn chosen_services(&self) -> Vec<ServiceKind> {

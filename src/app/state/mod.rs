@@ -6,6 +6,7 @@ pub mod columns;
 pub mod dialogs;
 pub mod form;
 pub mod invitations;
+pub mod line;
 pub mod log;
 pub mod members;
 pub mod overlay;
@@ -234,7 +235,7 @@ impl AppState {
     /// What is typed after `:`, while the prompt is open.
     pub fn prompt(&self) -> Option<&str> {
         match &self.overlay {
-            Overlay::Prompt(text) => Some(text),
+            Overlay::Prompt(line) => Some(&line.text),
             _ => None,
         }
     }

@@ -3,16 +3,17 @@
 
 use super::dialogs::{Dialog, Proposal};
 use super::form::InviteForm;
+use super::line::LineInput;
 use crate::app::Mode;
 
 #[derive(Debug, Clone)]
 pub enum Overlay {
     /// Nothing: the table has the keyboard.
     Table,
-    /// Typing into the filter.
-    Filter,
+    /// Typing into the filter (the table's own), the cursor at this byte.
+    Filter(usize),
     /// The `:` prompt, with what is typed so far.
-    Prompt(String),
+    Prompt(LineInput),
     /// Every field of the selected row.
     Detail,
     Help,
@@ -31,7 +32,7 @@ impl Overlay {
     pub fn mode(&self) -> Mode {
         match self {
             Overlay::Table => Mode::Table,
-            Overlay::Filter => Mode::Filter,
+            Overlay::Filter(_) => Mode::Filter,
             Overlay::Prompt(_) => Mode::Prompt,
             Overlay::Detail => Mode::Detail,
             Overlay::Help => Mode::Help,

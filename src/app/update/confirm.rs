@@ -26,7 +26,7 @@ pub(super) fn confirm(state: &mut AppState) -> Vec<Effect> {
             state.overlay = Overlay::Log(scroll);
             Vec::new()
         }
-        Overlay::Table | Overlay::Filter | Overlay::Detail | Overlay::Help => Vec::new(),
+        Overlay::Table | Overlay::Filter(_) | Overlay::Detail | Overlay::Help => Vec::new(),
     }
 }
 
@@ -42,7 +42,7 @@ pub(super) fn close(state: &mut AppState) {
             state.tell("invite cancelled: nothing was sent");
         }
         // Esc in the filter, or on the table, clears the filter.
-        Overlay::Filter | Overlay::Table => super::text::change_filter(state, String::clear),
+        Overlay::Filter(_) | Overlay::Table => super::text::change_filter(state, String::clear),
         Overlay::Prompt(_) | Overlay::Detail | Overlay::Help | Overlay::Log(_) => {}
     }
 }

@@ -2,10 +2,10 @@
 
 use crossterm::event::{KeyCode, KeyEvent};
 
-use super::text::edit_text;
 use crate::app::state::AppState;
 use crate::app::state::dialogs::Proposal;
 use crate::app::state::form::{CheckedInvite, Field};
+use crate::app::state::line;
 use crate::app::state::overlay::Overlay;
 use crate::model::SourceId;
 
@@ -31,10 +31,13 @@ pub(super) fn edit(state: &mut AppState, key: KeyEvent) {
             form.errors.clear();
         }
         _ => {
-            if let Some(text) = form.text_mut() {
-                edit_text(text, key);
+            let mut cursor = form.cursor;
+            if let Some(text) = form.text_mut()
+                && line::edit(text, &mut cursor, key)
+            {
                 form.errors.clear();
             }
+            form.cursor = cursor;
         }
     }
 }

@@ -17,6 +17,7 @@ use super::effect::Effect;
 use super::keymap::{Action, Mode};
 use super::msg::Msg;
 use super::state::dialogs::MemberChange;
+use super::state::line::LineInput;
 use super::state::overlay::Overlay;
 use super::state::{AppState, Screen, ServiceTab};
 use crate::model::{Response, ServiceKind};
@@ -155,8 +156,12 @@ fn perform(state: &mut AppState, action: Action) -> Vec<Effect> {
         Action::Filter => {
             // In the filter, Enter keeps the text and returns to the table.
             state.overlay = match state.overlay {
-                Overlay::Filter => Overlay::Table,
-                _ => Overlay::Filter,
+                Overlay::Filter(_) => Overlay::Table,
+                // The cursor starts at the end of what is there.
+                _ => Overlay::Filter(match state.screen {
+                    Screen::Invitations => state.invitations.filter().len(),
+                    Screen::Members => state.members.table.filter().len(),
+                }),
             };
         }
         Action::SortNext => navigation::sort_next(state),
@@ -183,7 +188,7 @@ fn perform(state: &mut AppState, action: Action) -> Vec<Effect> {
             state.tell("x removes members: m shows the members you administer");
         }
         Action::Copy => return navigation::copy_selected(state),
-        Action::Prompt => state.overlay = Overlay::Prompt(String::new()),
+        Action::Prompt => state.overlay = Overlay::Prompt(LineInput::default()),
         Action::Log => {
             state.overlay = match state.overlay {
                 Overlay::Log(_) => Overlay::Table,

@@ -2,8 +2,9 @@
 
 use crossterm::event::{KeyCode, KeyEvent};
 
-use super::text::{change_filter, edit_text};
+use super::text::change_filter;
 use super::{Action, Effect, members, navigation, perform};
+use crate::app::state::line::LineInput;
 use crate::app::state::overlay::Overlay;
 use crate::app::state::{AppState, Screen, ServiceTab};
 use crate::model::ServiceKind;
@@ -11,8 +12,8 @@ use crate::model::ServiceKind;
 pub(super) fn edit(state: &mut AppState, key: KeyEvent) {
     if key.code == KeyCode::Tab {
         complete(state);
-    } else if let Overlay::Prompt(text) = &mut state.overlay {
-        edit_text(text, key);
+    } else if let Overlay::Prompt(line) = &mut state.overlay {
+        line.edit(key);
     }
 }
 
@@ -99,7 +100,7 @@ fn complete(state: &mut AppState) {
             } else {
                 ""
             };
-            state.overlay = Overlay::Prompt(format!("{prefix}{only}{space}"));
+            state.overlay = Overlay::Prompt(LineInput::new(format!("{prefix}{only}{space}")));
         }
         many => {
             let first = many[0].as_str();
@@ -111,7 +112,8 @@ fn complete(state: &mut AppState) {
                     .take_while(|(a, b)| a == b)
                     .count()
             });
-            state.overlay = Overlay::Prompt(format!("{prefix}{}", &first[..common]));
+            state.overlay =
+                Overlay::Prompt(LineInput::new(format!("{prefix}{}", &first[..common])));
             state.tell(
                 many.iter()
                     .map(|c| c.as_str())
@@ -125,7 +127,7 @@ fn complete(state: &mut AppState) {
 /// Enter: runs what was typed.
 pub(super) fn run(state: &mut AppState) -> Vec<Effect> {
     let input = match std::mem::replace(&mut state.overlay, Overlay::Table) {
-        Overlay::Prompt(input) => input,
+        Overlay::Prompt(input) => input.text,
         _ => String::new(),
     };
     let mut words = input.split_whitespace();

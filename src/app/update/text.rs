@@ -1,35 +1,12 @@
 //! Line editing, shared by the filter, the prompt and the form's text fields; and pasting.
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::KeyEvent;
 
 use super::navigation::on_screen;
 use crate::app::state::form::Field;
+use crate::app::state::line;
 use crate::app::state::overlay::Overlay;
 use crate::app::state::{AppState, Screen};
-
-pub(super) fn edit_text(text: &mut String, key: KeyEvent) {
-    match key.code {
-        KeyCode::Backspace => {
-            text.pop();
-        }
-        KeyCode::Char('u') if key.modifiers.contains(KeyModifiers::CONTROL) => text.clear(),
-        KeyCode::Char('w') if key.modifiers.contains(KeyModifiers::CONTROL) => {
-            let trimmed = text.trim_end().len();
-            let start = text[..trimmed]
-                .rfind(char::is_whitespace)
-                .map_or(0, |i| i + 1);
-            text.truncate(start);
-        }
-        KeyCode::Char(c)
-            if !key
-                .modifiers
-                .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) =>
-        {
-            text.push(c);
-        }
-        _ => {}
-    }
-}
 
 /// The filter of the table on screen, changed by `change`; the table refilters.
 pub(super) fn change_filter(state: &mut AppState, change: impl FnOnce(&mut String)) {
@@ -41,7 +18,25 @@ pub(super) fn change_filter(state: &mut AppState, change: impl FnOnce(&mut Strin
 }
 
 pub(super) fn edit_filter(state: &mut AppState, key: KeyEvent) {
-    change_filter(state, |filter| edit_text(filter, key));
+    let Overlay::Filter(mut cursor) = state.overlay else {
+        return;
+    };
+    change_filter(state, |filter| {
+        line::edit(filter, &mut cursor, key);
+    });
+    state.overlay = Overlay::Filter(cursor);
+}
+
+/// Inserts `text` at `cursor`, which moves past it.
+fn insert(line: &mut String, cursor: &mut usize, text: &str) {
+    let at = (*cursor).min(line.len());
+    let at = if line.is_char_boundary(at) {
+        at
+    } else {
+        line.len()
+    };
+    line.insert_str(at, text);
+    *cursor = at + text.len();
 }
 
 /// Text pasted into the terminal goes to whatever is being typed; only the form's accounts
@@ -50,20 +45,25 @@ pub(super) fn paste(state: &mut AppState, pasted: &str) {
     let one_line = || pasted.replace(['\n', '\r'], " ");
     match &mut state.overlay {
         Overlay::Form(form) => {
-            let multiline = form.field == Field::Accounts;
+            // Terminals paste lines ending in CR; the accounts field keeps them as LF.
+            let text = match form.field == Field::Accounts {
+                true => pasted.replace("\r\n", "\n").replace('\r', "\n"),
+                false => one_line(),
+            };
             form.errors.clear();
+            let mut cursor = form.cursor;
             if let Some(field) = form.text_mut() {
-                if multiline {
-                    // Terminals paste lines ending in CR; the field keeps them as LF.
-                    field.push_str(&pasted.replace("\r\n", "\n").replace('\r', "\n"));
-                } else {
-                    field.push_str(&one_line());
-                }
+                insert(field, &mut cursor, &text);
             }
+            form.cursor = cursor;
         }
-        Overlay::Filter => change_filter(state, |filter| filter.push_str(&one_line())),
+        Overlay::Filter(cursor) => {
+            let mut cursor = *cursor;
+            change_filter(state, |filter| insert(filter, &mut cursor, &one_line()));
+            state.overlay = Overlay::Filter(cursor);
+        }
+        Overlay::Prompt(line) => insert(&mut line.text, &mut line.cursor, &one_line()),
         Overlay::Table
-        | Overlay::Prompt(_)
         | Overlay::Detail
         | Overlay::Help
         | Overlay::Log(_)
