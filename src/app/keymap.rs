@@ -44,6 +44,7 @@ pub enum Action {
     Copy,
     Prompt,
     Log,
+    Sources,
     Confirm,
     Help,
     Close,
@@ -52,7 +53,7 @@ pub enum Action {
 
 impl Action {
     /// In the order the help screen lists them.
-    pub const ALL: [Action; 36] = [
+    pub const ALL: [Action; 37] = [
         Action::MoveDown,
         Action::MoveUp,
         Action::PageDown,
@@ -85,6 +86,7 @@ impl Action {
         Action::Copy,
         Action::Prompt,
         Action::Log,
+        Action::Sources,
         Action::Confirm,
         Action::Help,
         Action::Close,
@@ -142,6 +144,7 @@ impl Action {
             Action::Copy => "copy id, ARN or account",
             Action::Prompt => ":sort, :log, :gd… commands",
             Action::Log => "messages and errors",
+            Action::Sources => "every source, its whole error",
             Action::Confirm => "confirm, in a dialog",
             Action::Help => "this help",
             Action::Close => "close, or clear filter",
@@ -166,6 +169,8 @@ pub enum Mode {
     Prompt,
     /// The message log is up: moves scroll it.
     Log,
+    /// The sources list is up: moves select, Enter opens one.
+    Sources,
 }
 
 /// A key with its modifiers, as written in a configuration (`ctrl-c`, `shift-tab`, `pagedown`, `G`).
@@ -417,6 +422,7 @@ impl Default for KeyMap {
             (c('y'), Action::Copy),
             (c(':'), Action::Prompt),
             (c('l'), Action::Log),
+            (c('e'), Action::Sources),
             (c('?'), Action::Help),
             (n(Esc), Action::Close),
             (c('q'), Action::Quit),
@@ -476,6 +482,20 @@ impl KeyMap {
             },
             Mode::Help => match self.bindings.get(&key) {
                 Some(Action::Quit | Action::Help | Action::Close) => Some(Action::Close),
+                _ => None,
+            },
+            Mode::Sources => match self.bindings.get(&key) {
+                Some(Action::Quit | Action::Sources | Action::Close) => Some(Action::Close),
+                Some(
+                    action @ (Action::MoveDown
+                    | Action::MoveUp
+                    | Action::PageDown
+                    | Action::PageUp
+                    | Action::Top
+                    | Action::Bottom
+                    | Action::ToggleDetail
+                    | Action::Copy),
+                ) => Some(*action),
                 _ => None,
             },
             Mode::Log => match self.bindings.get(&key) {

@@ -155,7 +155,7 @@ fn empty_message(state: &AppState) -> Vec<Line<'static>> {
             theme::error(),
         ));
         lines.push(Line::styled(
-            "See Sources below for why and what to do; l keeps every error.",
+            "e shows each source, with why and what to do; l keeps every error.",
             theme::dim(),
         ));
         return lines;
@@ -166,7 +166,7 @@ fn empty_message(state: &AppState) -> Vec<Line<'static>> {
         )));
         lines.push(Line::styled(
             format!(
-                "{} could not be listed: see Sources below for why and what to do.",
+                "{} could not be listed: e shows each, with why and what to do.",
                 plural(failed, "source")
             ),
             theme::error(),

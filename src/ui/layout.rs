@@ -19,7 +19,7 @@ pub fn areas(area: Rect, state: &AppState) -> Areas {
     // Each screen's panel wants its own lines; until the first rows arrive, the sources are
     // all there is to watch.
     let (wanted, rows) = match state.screen {
-        Screen::Invitations => (state.sources.len() + 2, state.invitations.total()),
+        Screen::Invitations => (super::sources::panel_rows(state), state.invitations.total()),
         Screen::Members => (
             super::members::panel_rows(state),
             state.members.table.total(),

@@ -52,6 +52,7 @@ pub fn render(frame: &mut Frame, state: &AppState) {
         Mode::Confirm => frame.render_widget(dialog::ConfirmDialog(state), frame.area()),
         Mode::Form => frame.render_widget(form::InviteFormOverlay(state), frame.area()),
         Mode::Log => frame.render_widget(log::LogOverlay(state), frame.area()),
+        Mode::Sources => frame.render_widget(sources::SourcesOverlay(state), frame.area()),
         Mode::Table | Mode::Filter | Mode::Prompt => {}
     }
     if !state.settings.color {

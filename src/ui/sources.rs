@@ -3,26 +3,16 @@
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
+use ratatui::layout::{Constraint, Layout};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Paragraph, Widget};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph, Widget, Wrap};
 
 use super::theme;
-use crate::app::{AppState, Phase, SourceState};
+use crate::app::{Action, AppState, Overlay, Phase, SourceState};
 use crate::format;
 use crate::model::ErrorKind;
 
 pub struct SourcesPanel<'a>(pub &'a AppState);
-
-/// Failures first, then what is still running, then what is done: what needs eyes comes first.
-fn rank(source: &SourceState) -> u8 {
-    match &source.phase {
-        Phase::Failed { error, .. } if error.kind != ErrorKind::RegionNotEnabled => 0,
-        Phase::Loading => 1,
-        Phase::Queued => 2,
-        Phase::Failed { .. } => 4,
-        Phase::Done { .. } => 3,
-    }
-}
 
 fn line<'a>(state: &AppState, source: &'a SourceState) -> Line<'a> {
     let several = state.several_identities();
@@ -101,47 +91,168 @@ fn line<'a>(state: &AppState, source: &'a SourceState) -> Line<'a> {
     Line::from(spans)
 }
 
+/// Counts by state, problems first: "1 ✗ denied by IAM · 2 listing · 12 ✓ · 3 ○ region not
+/// enabled".
+fn summary(state: &AppState) -> Vec<Span<'static>> {
+    let mut failures: Vec<(String, usize)> = Vec::new();
+    let (mut done, mut busy, mut off) = (0, 0, 0);
+    for source in &state.sources {
+        match &source.phase {
+            Phase::Failed { error, .. } if error.kind == ErrorKind::RegionNotEnabled => off += 1,
+            Phase::Failed { error, .. } => {
+                let what = error.state().to_owned();
+                match failures.iter_mut().find(|(w, _)| *w == what) {
+                    Some((_, n)) => *n += 1,
+                    None => failures.push((what, 1)),
+                }
+            }
+            Phase::Done { .. } => done += 1,
+            Phase::Loading | Phase::Queued => busy += 1,
+        }
+    }
+    let mut spans: Vec<Span<'static>> = Vec::new();
+    let mut push = |text: String, style| {
+        if !spans.is_empty() {
+            spans.push(Span::styled(" · ", theme::dim()));
+        }
+        spans.push(Span::styled(text, style));
+    };
+    for (what, n) in failures {
+        push(format!("{n} ✗ {what}"), theme::error());
+    }
+    if busy > 0 {
+        push(
+            format!("{} {busy} listing", format::spinner(state.spinner)),
+            theme::key(),
+        );
+    }
+    push(format!("{done} ✓ listed"), theme::ok());
+    if off > 0 {
+        push(format!("{off} ○ region not enabled"), theme::dim());
+    }
+    spans
+}
+
+/// Rows the compact panel takes: the summary, the first failure if any, and the borders.
+pub fn panel_rows(state: &AppState) -> usize {
+    let failing = state.sources.iter().any(|s| s.need() == 0);
+    if failing { 4 } else { 3 }
+}
+
 impl Widget for SourcesPanel<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
         let state = self.0;
-        let count =
-            |wanted: fn(&SourceState) -> bool| state.sources.iter().filter(|s| wanted(s)).count();
-        let done = count(|s| matches!(s.phase, Phase::Done { .. }));
-        let failed = count(
-            |s| matches!(&s.phase, Phase::Failed { error, .. } if error.kind != ErrorKind::RegionNotEnabled),
-        );
-        let disabled = count(
-            |s| matches!(&s.phase, Phase::Failed { error, .. } if error.kind == ErrorKind::RegionNotEnabled),
-        );
-        let busy = count(SourceState::is_busy);
-        let mut title = format!(" Sources: {done} ✓");
-        if failed > 0 {
-            title.push_str(&format!("  {failed} ✗"));
-        }
-        if disabled > 0 {
-            title.push_str(&format!("  {disabled} region not enabled"));
-        }
-        if busy > 0 {
-            title.push_str(&format!("  {busy} in progress"));
-        }
-        title.push(' ');
-
-        let mut ordered: Vec<&SourceState> = state.sources.iter().collect();
-        // Among equals, the sources that found something first.
-        ordered.sort_by_key(|s| (rank(s), std::cmp::Reverse(s.items)));
-        let room = area.height.saturating_sub(2) as usize;
-        let mut lines: Vec<Line> = Vec::new();
-        if ordered.len() <= room {
-            lines.extend(ordered.iter().map(|s| line(state, s)));
-        } else if room > 0 {
-            lines.extend(ordered.iter().take(room - 1).map(|s| line(state, s)));
-            lines.push(Line::styled(
-                format!("   … and {} more", ordered.len() - (room - 1)),
-                theme::dim(),
-            ));
+        let hint = match state.settings.keymap.key_for(Action::Sources) {
+            Some(key) => format!(" Sources: {} — {key} shows each ", state.sources.len()),
+            None => format!(" Sources: {} ", state.sources.len()),
+        };
+        let mut lines = vec![Line::from(summary(state))];
+        // The first failure, named: the rest are one key away.
+        if let Some(first) = state.sources_by_need().first().filter(|s| s.need() == 0) {
+            lines.push(line(state, first));
         }
         Paragraph::new(lines)
-            .block(Block::default().borders(Borders::ALL).title(title))
+            .block(Block::default().borders(Borders::ALL).title(hint))
             .render(area, buf);
     }
+}
+
+/// Every source, failures first, one line each; Enter opens the selected one's whole error
+/// and what to do about it.
+pub struct SourcesOverlay<'a>(pub &'a AppState);
+
+impl Widget for SourcesOverlay<'_> {
+    fn render(self, area: Rect, buf: &mut Buffer) {
+        let state = self.0;
+        let Overlay::Sources { selected, open } = state.overlay else {
+            return;
+        };
+        let ordered = state.sources_by_need();
+        Clear.render(area, buf);
+        let title = format!(
+            " Sources: {} — j k move · Enter opens one · Esc closes ",
+            state.sources.len()
+        );
+        let block = Block::default().borders(Borders::ALL).title(title);
+        let inner = block.inner(area);
+        block.render(area, buf);
+        // The counts first, problems first; the list under them.
+        let [counts, inner] =
+            Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(inner);
+        Paragraph::new(Line::from(summary(state))).render(counts, buf);
+        let (list_area, story_area) = if open {
+            let [list, story] =
+                Layout::vertical([Constraint::Min(3), Constraint::Length(9)]).areas(inner);
+            (list, Some(story))
+        } else {
+            (inner, None)
+        };
+        let height = usize::from(list_area.height).max(1);
+        let offset = selected.saturating_sub(height - 1);
+        let lines: Vec<Line> = ordered
+            .iter()
+            .enumerate()
+            .skip(offset)
+            .take(height)
+            .map(|(at, source)| {
+                let line = line(state, source);
+                if at == selected {
+                    line.style(theme::selected())
+                } else {
+                    line
+                }
+            })
+            .collect();
+        Paragraph::new(lines).render(list_area, buf);
+        if let (Some(story_area), Some(source)) = (story_area, ordered.get(selected)) {
+            story(state, source).render(story_area, buf);
+        }
+    }
+}
+
+/// One source's whole story: where, what it answered in full, and what to do.
+fn story<'a>(state: &AppState, source: &SourceState) -> Paragraph<'a> {
+    let id = &source.id;
+    let mut lines = vec![Line::styled(
+        format!("{} {} as {}", id.service, id.region, id.profile),
+        theme::title(),
+    )];
+    match &source.phase {
+        Phase::Failed { error, .. } => {
+            lines.push(Line::styled(error.state().to_owned(), theme::error()));
+            lines.push(Line::raw(
+                format::terminal_safe(&format!("{}: {}", error.code, error.message)).into_owned(),
+            ));
+            if let Some(step) = error.next_step(id.service) {
+                lines.push(Line::from(vec![
+                    Span::styled("What to do: ", theme::key()),
+                    Span::raw(step),
+                ]));
+            }
+            lines.push(Line::styled("y copies the error", theme::dim()));
+        }
+        Phase::Done { elapsed } => lines.push(Line::raw(format!(
+            "listed: {}, {} in {}",
+            format::plural(source.pages, "page"),
+            format::plural(source.items, "item"),
+            format::duration(*elapsed)
+        ))),
+        Phase::Loading => lines.push(Line::raw(format!(
+            "listing: {} so far",
+            format::plural(source.pages, "page")
+        ))),
+        Phase::Queued => lines.push(Line::raw("queued: waiting for a slot")),
+    }
+    if let Some(at) = source.listed_at {
+        lines.push(Line::styled(
+            format!(
+                "last complete listing {} ago",
+                format::short_duration((state.now - at).num_seconds())
+            ),
+            theme::dim(),
+        ));
+    }
+    Paragraph::new(lines)
+        .wrap(Wrap { trim: false })
+        .block(Block::default().borders(Borders::TOP))
 }

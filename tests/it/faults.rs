@@ -366,6 +366,12 @@ async fn the_dashboard_names_every_state_the_sandbox_produces() {
     let regions = ["us-east-1", "eu-west-1", "af-south-1", "eu-south-1"];
     let mut state = dashboard_of(config, &regions).await;
     guestlist::app::update(&mut state, Msg::Resize(200, 60));
+    // The sources list, every source a line, failures first.
+    let e = crossterm::event::KeyEvent::new(
+        crossterm::event::KeyCode::Char('e'),
+        crossterm::event::KeyModifiers::NONE,
+    );
+    guestlist::app::update(&mut state, Msg::Key(e));
     let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(200, 60)).unwrap();
     terminal
         .draw(|frame| guestlist::ui::render(frame, &state))

@@ -562,5 +562,14 @@ fn every_source_state_is_named_with_what_to_do() {
     for (service, region, kind, code, message) in states {
         fail(&mut state, &source(service, region), kind, code, message);
     }
+    // Compact: counts by state, problems first, and the first failure named.
+    insta::assert_snapshot!("sources_compact", render(&mut state, 200, 30).backend());
+    // e: every source, failures first; Enter opens one whole.
+    press(&mut state, "e");
     insta::assert_snapshot!(render(&mut state, 200, 30).backend());
+    send(&mut state, key(KeyCode::Enter));
+    insta::assert_snapshot!("sources_one_opened", render(&mut state, 120, 30).backend());
+    send(&mut state, key(KeyCode::Esc));
+    send(&mut state, key(KeyCode::Esc));
+    assert_eq!(state.mode(), guestlist::app::Mode::Table);
 }

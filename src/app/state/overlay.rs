@@ -25,6 +25,11 @@ pub enum Overlay {
     Form(InviteForm),
     /// The message log, scrolled up this many lines from its newest.
     Log(usize),
+    /// Every source, failures first: the one selected, and whether its whole story is open.
+    Sources {
+        selected: usize,
+        open: bool,
+    },
 }
 
 impl Overlay {
@@ -39,6 +44,7 @@ impl Overlay {
             Overlay::Answer(_) | Overlay::Proposal(_) => Mode::Confirm,
             Overlay::Form(_) => Mode::Form,
             Overlay::Log(_) => Mode::Log,
+            Overlay::Sources { .. } => Mode::Sources,
         }
     }
 }

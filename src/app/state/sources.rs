@@ -101,7 +101,28 @@ impl SourceState {
     }
 }
 
+impl SourceState {
+    /// Where it goes when sources are listed for a person: what needs eyes first.
+    pub fn need(&self) -> u8 {
+        match &self.phase {
+            Phase::Failed { error, .. } if error.kind != ErrorKind::RegionNotEnabled => 0,
+            Phase::Loading => 1,
+            Phase::Queued => 2,
+            Phase::Done { .. } => 3,
+            Phase::Failed { .. } => 4,
+        }
+    }
+}
+
 impl AppState {
+    /// The sources, failures first, then what runs, then what is done (those that found
+    /// something first), then regions not enabled: as the sources list shows them.
+    pub fn sources_by_need(&self) -> Vec<&SourceState> {
+        let mut ordered: Vec<&SourceState> = self.sources.iter().collect();
+        ordered.sort_by_key(|s| (s.need(), std::cmp::Reverse(s.items)));
+        ordered
+    }
+
     fn group_of(&self, id: &SourceId) -> Option<usize> {
         self.source_index.get(id).copied()
     }

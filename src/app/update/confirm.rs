@@ -22,8 +22,8 @@ pub(super) fn confirm(state: &mut AppState) -> Vec<Effect> {
             Vec::new()
         }
         Overlay::Answer(dialog) => invitations::confirm(state, dialog),
-        Overlay::Log(scroll) => {
-            state.overlay = Overlay::Log(scroll);
+        overlay @ (Overlay::Log(_) | Overlay::Sources { .. }) => {
+            state.overlay = overlay;
             Vec::new()
         }
         Overlay::Table | Overlay::Filter(_) | Overlay::Detail | Overlay::Help => Vec::new(),
@@ -43,6 +43,10 @@ pub(super) fn close(state: &mut AppState) {
         }
         // Esc in the filter, or on the table, clears the filter.
         Overlay::Filter(_) | Overlay::Table => super::text::change_filter(state, String::clear),
-        Overlay::Prompt(_) | Overlay::Detail | Overlay::Help | Overlay::Log(_) => {}
+        Overlay::Prompt(_)
+        | Overlay::Detail
+        | Overlay::Help
+        | Overlay::Log(_)
+        | Overlay::Sources { .. } => {}
     }
 }

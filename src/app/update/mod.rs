@@ -83,7 +83,10 @@ fn on_key(state: &mut AppState, key: KeyEvent) -> Vec<Effect> {
         (Mode::Filter, None) => text::edit_filter(state, key),
         (Mode::Form, None) => form::edit(state, key),
         (Mode::Prompt, None) => prompt::edit(state, key),
-        (Mode::Table | Mode::Detail | Mode::Help | Mode::Confirm | Mode::Log, None) => {}
+        (
+            Mode::Table | Mode::Detail | Mode::Help | Mode::Confirm | Mode::Log | Mode::Sources,
+            None,
+        ) => {}
     }
     Vec::new()
 }
@@ -118,6 +121,25 @@ fn perform(state: &mut AppState, action: Action) -> Vec<Effect> {
         if action != Action::Close {
             return Vec::new();
         }
+    }
+    // The sources list: moves select, Enter opens the one selected, Esc closes it, then the list.
+    if let Overlay::Sources { selected, open } = &mut state.overlay {
+        let last = state.sources.len().saturating_sub(1);
+        let page = page as usize;
+        match action {
+            Action::MoveDown => *selected = (*selected + 1).min(last),
+            Action::MoveUp => *selected = selected.saturating_sub(1),
+            Action::PageDown => *selected = (*selected + page).min(last),
+            Action::PageUp => *selected = selected.saturating_sub(page),
+            Action::Top => *selected = 0,
+            Action::Bottom => *selected = last,
+            Action::ToggleDetail => *open = !*open,
+            Action::Close if *open => *open = false,
+            Action::Close => state.overlay = Overlay::Table,
+            Action::Copy => return navigation::copy_source_error(state),
+            _ => {}
+        }
+        return Vec::new();
     }
     if let (Overlay::Answer(dialog), Action::NextView) = (&mut state.overlay, action) {
         dialog.next_choice();
@@ -193,6 +215,12 @@ fn perform(state: &mut AppState, action: Action) -> Vec<Effect> {
             state.overlay = match state.overlay {
                 Overlay::Log(_) => Overlay::Table,
                 _ => Overlay::Log(0),
+            };
+        }
+        Action::Sources => {
+            state.overlay = Overlay::Sources {
+                selected: 0,
+                open: false,
             };
         }
         Action::Confirm => return confirm::confirm(state),

@@ -3,6 +3,8 @@
 use super::Effect;
 use crate::app::state::invitations::Column;
 use crate::app::state::members::MemberColumn;
+use crate::app::state::overlay::Overlay;
+use crate::app::state::sources::Phase;
 use crate::app::state::table::Sort;
 use crate::app::state::{AppState, Screen, ServiceTab};
 
@@ -194,6 +196,31 @@ pub(super) fn copy_selected(state: &mut AppState) -> Vec<Effect> {
         }
         None => {
             state.tell("nothing to copy: no row is selected");
+            Vec::new()
+        }
+    }
+}
+
+/// `y` in the sources list: the selected source's error, whole, for a ticket or a search.
+pub(super) fn copy_source_error(state: &mut AppState) -> Vec<Effect> {
+    let Overlay::Sources { selected, .. } = state.overlay else {
+        return Vec::new();
+    };
+    let error = state
+        .sources_by_need()
+        .get(selected)
+        .and_then(|source| match &source.phase {
+            Phase::Failed { error, .. } => Some(format!("{}: {error}", source.id)),
+            _ => None,
+        });
+    match error {
+        Some(text) => {
+            let text = crate::format::terminal_safe(&text).into_owned();
+            state.tell("copied the source's error");
+            vec![Effect::Copy(text)]
+        }
+        None => {
+            state.tell("nothing to copy: this source did not fail");
             Vec::new()
         }
     }

@@ -67,6 +67,7 @@ pub(super) fn paste(state: &mut AppState, pasted: &str) {
         | Overlay::Detail
         | Overlay::Help
         | Overlay::Log(_)
+        | Overlay::Sources { .. }
         | Overlay::Answer(_)
         | Overlay::Proposal(_) => {}
     }
