@@ -110,14 +110,23 @@ impl Action {
         }
     }
 
+    /// Whether it does anything on `screen`: the help lists only what does.
+    pub fn on_screen(self, members: bool) -> bool {
+        match self {
+            Action::Accept | Action::Decline | Action::PendingOnly => !members,
+            Action::RemoveMember => members,
+            _ => true,
+        }
+    }
+
     pub fn description(self) -> &'static str {
         match self {
-            Action::MoveDown => "next invitation",
-            Action::MoveUp => "previous invitation",
+            Action::MoveDown => "next row",
+            Action::MoveUp => "previous row",
             Action::PageDown => "page down",
             Action::PageUp => "page up",
-            Action::Top => "first invitation",
-            Action::Bottom => "last invitation",
+            Action::Top => "first row",
+            Action::Bottom => "last row",
             Action::NextView => "next view",
             Action::PreviousView => "previous view",
             Action::ViewAll => "all services",
@@ -482,6 +491,13 @@ impl KeyMap {
             },
             Mode::Help => match self.bindings.get(&key) {
                 Some(Action::Quit | Action::Help | Action::Close) => Some(Action::Close),
+                Some(
+                    action @ (Action::MoveDown
+                    | Action::MoveUp
+                    | Action::PageDown
+                    | Action::PageUp
+                    | Action::Top),
+                ) => Some(*action),
                 _ => None,
             },
             Mode::Sources => match self.bindings.get(&key) {
@@ -618,8 +634,13 @@ mod tests {
                 Some(Action::Close)
             );
         }
+        // j scrolls the help; an action key does nothing under it.
         assert_eq!(
             map.resolve(&press(KeyCode::Char('j'), KeyModifiers::NONE), Mode::Help),
+            Some(Action::MoveDown)
+        );
+        assert_eq!(
+            map.resolve(&press(KeyCode::Char('a'), KeyModifiers::NONE), Mode::Help),
             None
         );
     }

@@ -169,11 +169,20 @@ impl Widget for DetailPane<'_> {
         };
         let text = Paragraph::new(lines(state, invitation, inner.width)).wrap(Wrap { trim: false });
         // The gauge goes right under the text, however tall the pane; counted as wrapped, so
-        // the last wrapped line is not lost.
-        let text_height = text.line_count(inner.width).min(usize::from(u16::MAX)) as u16;
+        // the last wrapped line is not lost. What does not fit scrolls (PgDn, PgUp).
+        let total = text.line_count(inner.width);
+        let scroll = match state.overlay {
+            crate::app::Overlay::Detail(scroll) => scroll,
+            _ => 0,
+        };
+        let gauge_rows = if utilisation.is_some() { 2 } else { 0 };
+        let room = usize::from(inner.height.saturating_sub(gauge_rows));
+        let scroll = scroll.min(total.saturating_sub(room));
+        let text = text.scroll((scroll as u16, 0));
+        let text_height = total.saturating_sub(scroll).min(room) as u16;
         let [text_area, gauge_area, _] = Layout::vertical([
             Constraint::Length(text_height),
-            Constraint::Length(if utilisation.is_some() { 2 } else { 0 }),
+            Constraint::Length(gauge_rows),
             Constraint::Min(0),
         ])
         .areas(inner);
@@ -258,8 +267,13 @@ impl Widget for MemberDetailPane<'_> {
                 Span::styled(format::terminal_safe(&text).into_owned(), style),
             ]));
         }
-        Paragraph::new(lines)
-            .wrap(Wrap { trim: false })
-            .render(inner, buf);
+        let text = Paragraph::new(lines).wrap(Wrap { trim: false });
+        let total = text.line_count(inner.width);
+        let scroll = match state.overlay {
+            crate::app::Overlay::Detail(scroll) => scroll,
+            _ => 0,
+        };
+        let scroll = scroll.min(total.saturating_sub(usize::from(inner.height)));
+        text.scroll((scroll as u16, 0)).render(inner, buf);
     }
 }

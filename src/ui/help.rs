@@ -20,12 +20,13 @@ fn entry(keys: &str, description: &str, key_width: usize) -> Line<'static> {
 impl Widget for HelpOverlay<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
         let state = self.0;
+        let members = state.screen == crate::app::Screen::Members;
         let mut entries: Vec<(String, &str)> = state
             .settings
             .keymap
             .inverted()
             .into_iter()
-            .filter(|(_, keys)| !keys.is_empty())
+            .filter(|(action, keys)| !keys.is_empty() && action.on_screen(members))
             .map(|(action, keys)| {
                 let keys: Vec<String> = keys.iter().map(ToString::to_string).collect();
                 (keys.join(" "), action.description())
@@ -48,9 +49,11 @@ impl Widget for HelpOverlay<'_> {
             layout::centered(area, 90, 80, 110)
         };
         Clear.render(popup, buf);
-        let block = Block::default()
-            .borders(Borders::ALL)
-            .title(" Keys — Esc, q or ? closes ");
+        let block = Block::default().borders(Borders::ALL).title(if members {
+            " Keys on the members screen — j k scroll · Esc, q or ? closes "
+        } else {
+            " Keys on the invitations screen — j k scroll · Esc, q or ? closes "
+        });
         let inner = block.inner(popup);
         block.render(popup, buf);
         // The last line says where changes are logged.
@@ -71,17 +74,24 @@ impl Widget for HelpOverlay<'_> {
             .map(|(k, _)| k.chars().count())
             .max()
             .unwrap_or(0);
-        let columns = if entries.len() > inner.height as usize {
+        let columns = if entries.len() > inner.height as usize && inner.width >= 70 {
             2
         } else {
             1
         };
         let per_column = entries.len().div_ceil(columns);
+        // What does not fit scrolls, every column alike.
+        let scroll = match state.overlay {
+            crate::app::Overlay::Help(scroll) => scroll,
+            _ => 0,
+        };
+        let scroll = scroll.min(per_column.saturating_sub(usize::from(inner.height)));
         let areas =
             Layout::horizontal(vec![Constraint::Ratio(1, columns as u32); columns]).split(inner);
         for (column, chunk) in entries.chunks(per_column).enumerate() {
             let lines: Vec<Line> = chunk
                 .iter()
+                .skip(scroll)
                 .map(|(keys, description)| entry(keys, description, key_width))
                 .collect();
             Paragraph::new(lines).render(areas[column], buf);

@@ -371,6 +371,40 @@ fn nothing_could_be_listed_is_not_empty() {
 }
 
 #[test]
+fn help_is_per_screen_and_scrolls() {
+    let mut state = loaded();
+    press(&mut state, "?");
+    let invitations = render(&mut state, 100, 40).backend().to_string();
+    assert!(invitations.contains("accept (asks first)"));
+    assert!(!invitations.contains("remove member"));
+    send(&mut state, key(KeyCode::Esc));
+    press(&mut state, "m?");
+    let members = render(&mut state, 100, 40).backend().to_string();
+    assert!(!members.contains("accept (asks first)"), "{members}");
+    assert!(members.contains("remove member"));
+    // Too small for every key: j scrolls, and the last keys come into view.
+    let small = render(&mut state, 40, 12).backend().to_string();
+    assert!(!small.contains("quit"), "{small}");
+    press(&mut state, "jjjjjjjjjjjjjjjjjjjjjjjjjjjjjjjjjjjjjjjj");
+    insta::assert_snapshot!("help_40x12_scrolled", render(&mut state, 40, 12).backend());
+}
+
+#[test]
+fn the_detail_scrolls_when_it_does_not_fit() {
+    let mut state = loaded();
+    press(&mut state, "G");
+    send(&mut state, key(KeyCode::Enter));
+    let top = render(&mut state, 60, 12).backend().to_string();
+    assert!(top.contains("Service"), "{top}");
+    for _ in 0..5 {
+        send(&mut state, key(KeyCode::PageDown));
+    }
+    let scrolled = render(&mut state, 60, 12).backend().to_string();
+    assert!(!scrolled.contains("Service  Detective"), "{scrolled}");
+    assert!(scrolled.contains("By package"), "{scrolled}");
+}
+
+#[test]
 fn message_log() {
     use guestlist::model::{Outcome, Response};
     let mut state = loaded();

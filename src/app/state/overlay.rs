@@ -14,9 +14,10 @@ pub enum Overlay {
     Filter(usize),
     /// The `:` prompt, with what is typed so far.
     Prompt(LineInput),
-    /// Every field of the selected row.
-    Detail,
-    Help,
+    /// Every field of the selected row, scrolled down this many lines.
+    Detail(usize),
+    /// The keys of the screen, scrolled down this many lines.
+    Help(usize),
     /// Asks before answering invitations.
     Answer(Dialog),
     /// Asks before changing members or inviting.
@@ -26,10 +27,7 @@ pub enum Overlay {
     /// The message log, scrolled up this many lines from its newest.
     Log(usize),
     /// Every source, failures first: the one selected, and whether its whole story is open.
-    Sources {
-        selected: usize,
-        open: bool,
-    },
+    Sources { selected: usize, open: bool },
 }
 
 impl Overlay {
@@ -39,8 +37,8 @@ impl Overlay {
             Overlay::Table => Mode::Table,
             Overlay::Filter(_) => Mode::Filter,
             Overlay::Prompt(_) => Mode::Prompt,
-            Overlay::Detail => Mode::Detail,
-            Overlay::Help => Mode::Help,
+            Overlay::Detail(_) => Mode::Detail,
+            Overlay::Help(_) => Mode::Help,
             Overlay::Answer(_) | Overlay::Proposal(_) => Mode::Confirm,
             Overlay::Form(_) => Mode::Form,
             Overlay::Log(_) => Mode::Log,

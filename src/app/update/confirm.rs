@@ -26,7 +26,7 @@ pub(super) fn confirm(state: &mut AppState) -> Vec<Effect> {
             state.overlay = overlay;
             Vec::new()
         }
-        Overlay::Table | Overlay::Filter(_) | Overlay::Detail | Overlay::Help => Vec::new(),
+        Overlay::Table | Overlay::Filter(_) | Overlay::Detail(_) | Overlay::Help(_) => Vec::new(),
     }
 }
 
@@ -44,8 +44,8 @@ pub(super) fn close(state: &mut AppState) {
         // Esc in the filter, or on the table, clears the filter.
         Overlay::Filter(_) | Overlay::Table => super::text::change_filter(state, String::clear),
         Overlay::Prompt(_)
-        | Overlay::Detail
-        | Overlay::Help
+        | Overlay::Detail(_)
+        | Overlay::Help(_)
         | Overlay::Log(_)
         | Overlay::Sources { .. } => {}
     }

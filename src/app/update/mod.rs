@@ -122,6 +122,27 @@ fn perform(state: &mut AppState, action: Action) -> Vec<Effect> {
             return Vec::new();
         }
     }
+    // The help scrolls; in the detail, pages scroll while moves go to the next row.
+    let help = matches!(state.overlay, Overlay::Help(_));
+    if let Overlay::Help(scroll) | Overlay::Detail(scroll) = &mut state.overlay {
+        let page = page as usize;
+        let scrolled = match action {
+            Action::PageDown => Some(*scroll + page),
+            Action::PageUp => Some(scroll.saturating_sub(page)),
+            Action::MoveDown if help => Some(*scroll + 1),
+            Action::MoveUp if help => Some(scroll.saturating_sub(1)),
+            Action::Top if help => Some(0),
+            _ => None,
+        };
+        if let Some(to) = scrolled {
+            // Far enough to reach the end; drawing stops at the last line.
+            *scroll = to.min(500);
+            return Vec::new();
+        }
+        if matches!(action, Action::MoveDown | Action::MoveUp) {
+            *scroll = 0;
+        }
+    }
     // The sources list: moves select, Enter opens the one selected, Esc closes it, then the list.
     if let Overlay::Sources { selected, open } = &mut state.overlay {
         let last = state.sources.len().saturating_sub(1);
@@ -170,8 +191,8 @@ fn perform(state: &mut AppState, action: Action) -> Vec<Effect> {
                 Screen::Members => state.members.table.selected_row().is_some(),
             };
             state.overlay = match state.overlay {
-                Overlay::Detail => Overlay::Table,
-                _ if selected => Overlay::Detail,
+                Overlay::Detail(_) => Overlay::Table,
+                _ if selected => Overlay::Detail(0),
                 ref other => other.clone(),
             };
         }
@@ -226,8 +247,8 @@ fn perform(state: &mut AppState, action: Action) -> Vec<Effect> {
         Action::Confirm => return confirm::confirm(state),
         Action::Help => {
             state.overlay = match state.overlay {
-                Overlay::Help => Overlay::Table,
-                _ => Overlay::Help,
+                Overlay::Help(_) => Overlay::Table,
+                _ => Overlay::Help(0),
             };
         }
         Action::Close => confirm::close(state),

@@ -64,8 +64,8 @@ pub(super) fn paste(state: &mut AppState, pasted: &str) {
         }
         Overlay::Prompt(line) => insert(&mut line.text, &mut line.cursor, &one_line()),
         Overlay::Table
-        | Overlay::Detail
-        | Overlay::Help
+        | Overlay::Detail(_)
+        | Overlay::Help(_)
         | Overlay::Log(_)
         | Overlay::Sources { .. }
         | Overlay::Answer(_)
