@@ -403,3 +403,39 @@ async fn completions_man_page_and_config_commands() {
     assert!(String::from_utf8_lossy(&output.stderr).contains(&format!("{path_text}:2:")));
     let _ = std::fs::remove_dir_all(path.parent().unwrap());
 }
+
+#[test]
+fn the_members_screen_is_live_too() {
+    let mut state = live(30);
+    // Not opened: a tick lists only the invitations.
+    let due = state.live.next_at.unwrap();
+    let effects = send(&mut state, Msg::Tick(due));
+    assert!(
+        effects
+            .iter()
+            .all(|e| !matches!(e, Effect::ListMembers { .. })),
+        "{effects:?}"
+    );
+    for id in all_sources() {
+        finish(&mut state, &id);
+    }
+    // Opened once: each live refresh lists the members again.
+    press(&mut state, "m");
+    for id in all_sources() {
+        send(
+            &mut state,
+            Msg::MembersListed {
+                source: id,
+                result: Ok(Vec::new()),
+            },
+        );
+    }
+    let due = state.live.next_at.unwrap();
+    let effects = send(&mut state, Msg::Tick(due));
+    assert!(
+        effects
+            .iter()
+            .any(|e| matches!(e, Effect::ListMembers { sources } if sources.len() == 6)),
+        "{effects:?}"
+    );
+}

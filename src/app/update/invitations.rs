@@ -32,14 +32,25 @@ pub(super) fn tick(state: &mut AppState, now: DateTime<Utc>) -> Vec<Effect> {
     let sources = state.due_sources();
     state.live.next_at = None;
     let generation = state.begin_generation_of(&sources);
+    // The members screen, once opened, is live too: listed again with the invitations.
+    let mut effects = Vec::new();
+    if state.members.opened() && !state.members.is_loading() {
+        let all = state.source_ids();
+        state.members.begin(all.clone());
+        effects.push(Effect::ListMembers { sources: all });
+    }
     if sources.is_empty() {
         schedule_next(state);
-        return Vec::new();
+        return effects;
     }
-    vec![Effect::FetchSome {
-        generation,
-        sources,
-    }]
+    effects.insert(
+        0,
+        Effect::FetchSome {
+            generation,
+            sources,
+        },
+    );
+    effects
 }
 
 fn schedule_next(state: &mut AppState) {
