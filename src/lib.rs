@@ -12,6 +12,7 @@ pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod demo;
+pub mod export;
 pub mod fetch;
 pub mod format;
 pub mod invitees;

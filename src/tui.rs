@@ -219,6 +219,30 @@ impl Executor {
                 let _ = write!(out, "\x1b]52;c;{encoded}\x07");
                 let _ = out.flush();
             }
+            Effect::Save {
+                path,
+                contents,
+                rows,
+            } => {
+                use std::io::Write;
+                // A new file only: what is there already is never overwritten.
+                let written = std::fs::OpenOptions::new()
+                    .write(true)
+                    .create_new(true)
+                    .open(&path)
+                    .and_then(|mut file| file.write_all(contents.as_bytes()))
+                    .map(|()| rows)
+                    .map_err(|error| match error.kind() {
+                        std::io::ErrorKind::AlreadyExists => {
+                            "it exists already; choose another name".to_owned()
+                        }
+                        _ => error.to_string(),
+                    });
+                let _ = self.results.send(Msg::Saved {
+                    path,
+                    result: written,
+                });
+            }
             Effect::Bell => {
                 use std::io::Write;
                 let mut out = stdout();

@@ -66,4 +66,10 @@ pub enum Effect {
         message: Option<String>,
         batches: Vec<MemberBatch>,
     },
+    /// Write the table on screen to a new file (never over one that exists).
+    Save {
+        path: std::path::PathBuf,
+        contents: String,
+        rows: usize,
+    },
 }

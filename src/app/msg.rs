@@ -36,6 +36,11 @@ pub enum Msg {
         source: SourceId,
         result: Result<Vec<Member>, AwsError>,
     },
+    /// What came of `:save`: the rows written, or why not.
+    Saved {
+        path: std::path::PathBuf,
+        result: Result<usize, String>,
+    },
     /// What came of a change to members, or of inviting, in one source; keyed by account id.
     MembersChanged {
         source: SourceId,

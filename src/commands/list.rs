@@ -10,6 +10,7 @@ use std::process::ExitCode;
 use super::output;
 use crate::aws::AdapterOptions;
 use crate::cli::{ListArgs, OutputFormat, Selection};
+use crate::export::{self, Format};
 use crate::fetch::{self, FetchEvent};
 use crate::format;
 use crate::model::{AwsError, ErrorKind, Invitation, InvitationRecord, SourceId};
@@ -207,46 +208,13 @@ pub fn print(listing: &Listing, output: OutputFormat, out: &mut impl Write) -> i
         .iter()
         .map(|i| InvitationRecord::new(i, listing.accounts.get(&i.profile).map(String::as_str)))
         .collect();
-    match output {
-        OutputFormat::Json => {
-            serde_json::to_writer_pretty(&mut *out, &records)?;
-            writeln!(out)
-        }
-        OutputFormat::Csv => {
-            let mut writer = csv::Writer::from_writer(out);
-            writer.write_record([
-                "service",
-                "region",
-                "profile",
-                "account_id",
-                "administrator_id",
-                "invitation_id",
-                "graph_arn",
-                "invited_at",
-                "status",
-                "state",
-                "details",
-            ])?;
-            for r in &records {
-                let details = serde_json::to_string(r.details).map_err(io::Error::other)?;
-                writer.write_record([
-                    r.service,
-                    r.region,
-                    r.profile,
-                    r.account_id.unwrap_or(""),
-                    r.administrator_id,
-                    r.invitation_id.unwrap_or(""),
-                    r.graph_arn.unwrap_or(""),
-                    r.invited_at.as_deref().unwrap_or(""),
-                    r.status,
-                    r.state,
-                    &details,
-                ])?;
-            }
-            writer.flush()
-        }
-        OutputFormat::Table => print_table(listing, &records, out),
-    }
+    let format = match output {
+        OutputFormat::Json => Format::Json,
+        OutputFormat::Csv => Format::Csv,
+        OutputFormat::Table => return print_table(listing, &records, out),
+    };
+    let text = export::invitations(&records, format).map_err(io::Error::other)?;
+    out.write_all(text.as_bytes())
 }
 
 fn print_table(

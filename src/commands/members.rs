@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use super::output;
 use crate::aws::AdapterOptions;
 use crate::cli::{ListArgs, OutputFormat, Selection};
+use crate::export::{self, Format};
 use crate::fetch;
 use crate::model::AwsError;
 use crate::model::{Member, MemberRecord, SourceId};
@@ -64,80 +65,51 @@ pub fn print(
     output: OutputFormat,
     out: &mut impl Write,
 ) -> io::Result<()> {
-    match output {
-        OutputFormat::Json => {
-            let records: Vec<MemberRecord> =
-                listing.members.iter().map(MemberRecord::new).collect();
-            serde_json::to_writer_pretty(&mut *out, &records)?;
-            writeln!(out)
-        }
-        OutputFormat::Csv => {
-            let mut writer = csv::Writer::from_writer(out);
-            writer.write_record([
-                "service",
-                "region",
-                "profile",
-                "administrator_id",
-                "account_id",
-                "email",
-                "status",
-                "state",
-                "invited_at",
-                "updated_at",
-            ])?;
-            for m in listing.members.iter().map(MemberRecord::new) {
-                writer.write_record([
-                    m.service,
-                    m.region,
-                    m.profile,
-                    m.administrator_id,
-                    m.account_id,
-                    m.email.unwrap_or(""),
-                    m.status,
-                    m.state,
-                    m.invited_at.as_deref().unwrap_or(""),
-                    m.updated_at.as_deref().unwrap_or(""),
-                ])?;
-            }
-            writer.flush()
-        }
-        OutputFormat::Table => {
-            if listing.members.is_empty() {
-                return writeln!(
-                    out,
-                    "No members: no selected identity administers a hub, detector or graph with members."
-                );
-            }
-            // With several identities, which one administers each member.
-            let several = listing
-                .members
-                .iter()
-                .any(|m| m.profile != listing.members[0].profile);
-            let rows: Vec<Vec<String>> = listing
-                .members
-                .iter()
-                .map(|m| {
-                    let mut row = vec![m.service.display_name().to_owned(), m.region.clone()];
-                    if several {
-                        row.push(m.profile.clone());
-                    }
-                    row.extend([
-                        m.administrator_id.clone(),
-                        m.account_id.clone(),
-                        m.email.clone().unwrap_or_default(),
-                        m.status.clone(),
-                    ]);
-                    row
-                })
-                .collect();
-            let mut header = vec!["SERVICE", "REGION"];
-            if several {
-                header.push("PROFILE");
-            }
-            header.extend(["ADMINISTRATOR", "MEMBER", "EMAIL", "STATUS"]);
-            output::write_columns(out, &header, &rows)
-        }
+    let format = match output {
+        OutputFormat::Json => Format::Json,
+        OutputFormat::Csv => Format::Csv,
+        OutputFormat::Table => return print_table(listing, out),
+    };
+    let records: Vec<MemberRecord> = listing.members.iter().map(MemberRecord::new).collect();
+    let text = export::members(&records, format).map_err(io::Error::other)?;
+    out.write_all(text.as_bytes())
+}
+
+fn print_table(listing: &MembersListing, out: &mut impl Write) -> io::Result<()> {
+    if listing.members.is_empty() {
+        return writeln!(
+            out,
+            "No members: no selected identity administers a hub, detector or graph with members."
+        );
     }
+    // With several identities, which one administers each member.
+    let several = listing
+        .members
+        .iter()
+        .any(|m| m.profile != listing.members[0].profile);
+    let rows: Vec<Vec<String>> = listing
+        .members
+        .iter()
+        .map(|m| {
+            let mut row = vec![m.service.display_name().to_owned(), m.region.clone()];
+            if several {
+                row.push(m.profile.clone());
+            }
+            row.extend([
+                m.administrator_id.clone(),
+                m.account_id.clone(),
+                m.email.clone().unwrap_or_default(),
+                m.status.clone(),
+            ]);
+            row
+        })
+        .collect();
+    let mut header = vec!["SERVICE", "REGION"];
+    if several {
+        header.push("PROFILE");
+    }
+    header.extend(["ADMINISTRATOR", "MEMBER", "EMAIL", "STATUS"]);
+    output::write_columns(out, &header, &rows)
 }
 
 pub async fn run(selection: &Selection, args: &ListArgs) -> io::Result<ExitCode> {

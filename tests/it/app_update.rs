@@ -283,6 +283,58 @@ fn text_fields_edit_like_a_shell_line() {
 }
 
 #[test]
+fn the_prompt_remembers_its_commands_and_saves_what_is_shown() {
+    let mut state = loaded();
+    for command in ["sort status", "gd", "service all"] {
+        press(&mut state, ":");
+        press(&mut state, command);
+        send(&mut state, key(KeyCode::Enter));
+    }
+    press(&mut state, ":");
+    send(&mut state, key(KeyCode::Up));
+    assert_eq!(state.prompt(), Some("service all"));
+    send(&mut state, key(KeyCode::Up));
+    send(&mut state, key(KeyCode::Up));
+    send(&mut state, key(KeyCode::Up));
+    assert_eq!(state.prompt(), Some("sort status"), "stops at the oldest");
+    send(&mut state, key(KeyCode::Down));
+    assert_eq!(state.prompt(), Some("gd"));
+    send(&mut state, key(KeyCode::Down));
+    send(&mut state, key(KeyCode::Down));
+    assert_eq!(state.prompt(), Some(""), "past the newest: an empty line");
+    send(&mut state, key(KeyCode::Esc));
+    // :save writes the rows on screen, as the extension says; anything else is refused.
+    filter_by(&mut state, "service:guardduty");
+    press(&mut state, ":");
+    press(&mut state, "save out/rows.csv");
+    let effects = send(&mut state, key(KeyCode::Enter));
+    let [
+        Effect::Save {
+            path,
+            contents,
+            rows,
+        },
+    ] = effects.as_slice()
+    else {
+        panic!("{effects:?}");
+    };
+    assert_eq!(path, &std::path::PathBuf::from("out/rows.csv"));
+    assert_eq!(*rows, 2);
+    assert!(contents.starts_with("service,region,profile,account_id"));
+    assert_eq!(contents.lines().count(), 3);
+    press(&mut state, ":");
+    press(&mut state, "save rows.txt");
+    assert!(send(&mut state, key(KeyCode::Enter)).is_empty());
+    assert!(
+        state
+            .notice
+            .as_deref()
+            .unwrap()
+            .contains("neither .json nor .csv")
+    );
+}
+
+#[test]
 fn sorting_and_filtering_follow_the_columns_on_screen() {
     let mut state = loaded();
     send(&mut state, Msg::Resize(80, 24));

@@ -247,6 +247,35 @@ fn read_only_refuses_in_the_dashboard() {
     );
 }
 
+#[test]
+fn save_writes_the_rows_on_screen_and_never_overwrites() {
+    let dir = std::env::temp_dir().join(format!("guestlist-save-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("pending.csv");
+    let _ = std::fs::remove_file(&path);
+    let mut session = Session::start("--demo --read-only", &[]);
+    session.wait_for("12 ✓ listed");
+    session.type_keys("/guardduty\r");
+    session.type_keys(&format!(":save {}\r", path.display()));
+    session.wait_for("saved 3 rows to");
+    let csv = std::fs::read_to_string(&path).unwrap();
+    assert!(
+        csv.starts_with("service,region,profile,account_id,administrator_id"),
+        "{csv}"
+    );
+    assert_eq!(
+        csv.lines().count(),
+        4,
+        "the header and the three rows shown"
+    );
+    assert!(csv.lines().skip(1).all(|l| l.starts_with("guardduty,")));
+    session.type_keys(&format!(":save {}\r", path.display()));
+    session.wait_for("exists already");
+    session.type_keys("q");
+    session.wait_for_output("END-OF-SESSION");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 /// The guestlist process the session's shell started, and its state letter (`T` when stopped).
 fn dashboard_process(session: &Session) -> Option<(u32, char)> {
     let shell = session.child.process_id()?;

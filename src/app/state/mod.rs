@@ -125,6 +125,9 @@ pub struct AppState {
     /// A one-line message for the footer, until the next key; kept in `log` too.
     pub notice: Option<String>,
     pub log: log::MessageLog,
+    /// Commands run at the `:` prompt, oldest first, and which one ↑/↓ recalled.
+    pub prompt_history: Vec<String>,
+    pub prompt_recalled: Option<usize>,
     pub live: Live,
     pub changes: Changes,
     dialogs_opened: u64,
@@ -178,6 +181,8 @@ impl AppState {
             spinner: 0,
             notice: None,
             log: log::MessageLog::default(),
+            prompt_history: Vec::new(),
+            prompt_recalled: None,
             live,
             changes: Changes::default(),
             dialogs_opened: 0,

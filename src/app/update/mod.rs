@@ -64,6 +64,17 @@ pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
             state.members.listed(source, result);
             Vec::new()
         }
+        Msg::Saved { path, result } => {
+            match result {
+                Ok(rows) => state.tell(format!(
+                    "saved {} to {}",
+                    crate::format::plural(rows, "row"),
+                    path.display()
+                )),
+                Err(error) => state.tell(format!("could not save to {}: {error}", path.display())),
+            }
+            Vec::new()
+        }
         Msg::MembersChanged {
             source,
             action,
@@ -231,7 +242,10 @@ fn perform(state: &mut AppState, action: Action) -> Vec<Effect> {
             state.tell("x removes members: m shows the members you administer");
         }
         Action::Copy => return navigation::copy_selected(state),
-        Action::Prompt => state.overlay = Overlay::Prompt(LineInput::default()),
+        Action::Prompt => {
+            state.prompt_recalled = None;
+            state.overlay = Overlay::Prompt(LineInput::default());
+        }
         Action::Log => {
             state.overlay = match state.overlay {
                 Overlay::Log(_) => Overlay::Table,

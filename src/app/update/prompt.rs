@@ -10,18 +10,40 @@ use crate::app::state::{AppState, Screen, ServiceTab};
 use crate::model::ServiceKind;
 
 pub(super) fn edit(state: &mut AppState, key: KeyEvent) {
-    if key.code == KeyCode::Tab {
-        complete(state);
-    } else if let Overlay::Prompt(line) = &mut state.overlay {
-        line.edit(key);
+    match key.code {
+        KeyCode::Tab => complete(state),
+        KeyCode::Up | KeyCode::Down => recall(state, key.code == KeyCode::Up),
+        _ => {
+            if let Overlay::Prompt(line) = &mut state.overlay {
+                line.edit(key);
+            }
+        }
     }
 }
 
-const PROMPT_COMMANDS: [&str; 9] = [
+/// ↑: the command run before the one shown; ↓: the one after, then an empty line.
+fn recall(state: &mut AppState, older: bool) {
+    let history = &state.prompt_history;
+    let at = match (state.prompt_recalled, older) {
+        (None, true) => history.len().checked_sub(1),
+        (Some(at), true) => Some(at.saturating_sub(1)),
+        (Some(at), false) if at + 1 < history.len() => Some(at + 1),
+        (_, false) => None,
+    };
+    state.prompt_recalled = at;
+    let text = at
+        .and_then(|at| history.get(at))
+        .cloned()
+        .unwrap_or_default();
+    state.overlay = Overlay::Prompt(LineInput::new(text));
+}
+
+const PROMPT_COMMANDS: [&str; 10] = [
     "region",
     "service",
     "profile",
     "sort",
+    "save",
     "members",
     "invitations",
     "log",
@@ -130,6 +152,11 @@ pub(super) fn run(state: &mut AppState) -> Vec<Effect> {
         Overlay::Prompt(input) => input.text,
         _ => String::new(),
     };
+    state.prompt_recalled = None;
+    let input = input.trim().to_owned();
+    if !input.is_empty() && state.prompt_history.last() != Some(&input) {
+        state.prompt_history.push(input.clone());
+    }
     let mut words = input.split_whitespace();
     let command = words.next().unwrap_or("");
     let argument = words.next().unwrap_or("");
@@ -168,6 +195,7 @@ pub(super) fn run(state: &mut AppState) -> Vec<Effect> {
         )),
         ("sort", column) => sort_by_title(state, column),
         ("log", _) => state.overlay = Overlay::Log(0),
+        ("save", path) => return save(state, path),
         ("members", _) => {
             if state.screen == Screen::Invitations {
                 return members::toggle_screen(state);
@@ -208,5 +236,66 @@ fn sort_by_title(state: &mut AppState, title: &str) {
             "no column '{title}' on screen; :sort takes {}",
             sort_columns(state).join(", ")
         ));
+    }
+}
+
+/// `:save [path]`: the rows on screen, as JSON or CSV by the file's extension; by default a
+/// new JSON file named for the screen and the time.
+fn save(state: &mut AppState, path: &str) -> Vec<Effect> {
+    use crate::export::{self, Format};
+    use crate::model::{InvitationRecord, MemberRecord};
+    let screen = match state.screen {
+        Screen::Invitations => "invitations",
+        Screen::Members => "members",
+    };
+    let path = match path {
+        "" => std::path::PathBuf::from(format!(
+            "guestlist-{screen}-{}.json",
+            state.now.format("%Y%m%dT%H%M%SZ")
+        )),
+        path => std::path::PathBuf::from(path),
+    };
+    let Some(format) = Format::of_path(&path) else {
+        state.tell(format!(
+            "{} is neither .json nor .csv: :save writes one of those",
+            path.display()
+        ));
+        return Vec::new();
+    };
+    let (contents, rows) = match state.screen {
+        Screen::Invitations => {
+            let records: Vec<InvitationRecord> = state
+                .invitations
+                .visible_rows()
+                .map(|r| {
+                    let account = match state.identities.get(&r.invitation.profile) {
+                        Some(crate::app::IdentityState::Account(account)) => Some(account.as_str()),
+                        _ => None,
+                    };
+                    InvitationRecord::new(&r.invitation, account)
+                })
+                .collect();
+            (export::invitations(&records, format), records.len())
+        }
+        Screen::Members => {
+            let records: Vec<MemberRecord> = state
+                .members
+                .table
+                .visible_rows()
+                .map(|r| MemberRecord::new(&r.member))
+                .collect();
+            (export::members(&records, format), records.len())
+        }
+    };
+    match contents {
+        Ok(contents) => vec![Effect::Save {
+            path,
+            contents,
+            rows,
+        }],
+        Err(error) => {
+            state.tell(format!("could not write the rows: {error}"));
+            Vec::new()
+        }
     }
 }
