@@ -106,6 +106,8 @@ pub struct Plan {
     pub demo: bool,
     /// How far each source's listing may go.
     pub limits: Limits,
+    /// How its adapters were built: a plan made again at runtime builds them alike.
+    pub options: AdapterOptions,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -149,6 +151,29 @@ pub async fn aws_identities(profiles: &[String], endpoint_url: Option<&str>) -> 
 }
 
 impl Plan {
+    /// The same identities, adapters built alike, for other regions, services or fewer
+    /// profiles: what the dashboard's `:region`, `:service` and `:profile` change at runtime.
+    pub fn again(
+        &self,
+        profiles: &[String],
+        services: &[ServiceKind],
+        regions: &[String],
+    ) -> Result<Plan, PlanError> {
+        let identities: Vec<Identity> = self
+            .identities
+            .iter()
+            .filter(|i| profiles.contains(&i.profile))
+            .cloned()
+            .collect();
+        if identities.is_empty() {
+            return Err(PlanError("no profile left to look as".into()));
+        }
+        let regions = RegionChoice::from_args(regions);
+        let mut plan = plan(identities, services, &regions, self.demo, &self.options)?;
+        plan.limits = self.limits;
+        Ok(plan)
+    }
+
     /// The account of each identity, from STS, asked once per identity and all at once.
     /// An identity STS cannot name is left out: its changes are audited without an account.
     pub async fn accounts(&self) -> std::collections::HashMap<String, String> {
@@ -217,6 +242,7 @@ pub fn plan(
         regions: all_regions,
         demo,
         limits: Limits::default(),
+        options: options.clone(),
     })
 }
 

@@ -219,6 +219,33 @@ impl Executor {
                 let _ = write!(out, "\x1b]52;c;{encoded}\x07");
                 let _ = out.flush();
             }
+            Effect::Replan {
+                profiles,
+                services,
+                regions,
+            } => {
+                let result = match self.plan.again(&profiles, &services, &regions) {
+                    Ok(plan) => {
+                        self.adapters = plan
+                            .sources
+                            .iter()
+                            .map(|s| (s.id.clone(), s.adapter.clone()))
+                            .collect();
+                        let planned = crate::app::Replanned {
+                            sources: plan.sources.iter().map(|s| s.id.clone()).collect(),
+                            services: plan.services.clone(),
+                            regions: plan.regions.clone(),
+                        };
+                        // Listings of sources no longer planned stop; the rest go on.
+                        self.refetches
+                            .retain(|source, _| planned.sources.contains(source));
+                        self.plan = plan;
+                        Ok(planned)
+                    }
+                    Err(error) => Err(error.to_string()),
+                };
+                let _ = self.results.send(Msg::Replanned(result));
+            }
             Effect::Save {
                 path,
                 contents,

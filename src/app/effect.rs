@@ -66,6 +66,13 @@ pub enum Effect {
         message: Option<String>,
         batches: Vec<MemberBatch>,
     },
+    /// Plan the sources again: these profiles, services and regions (`all` for every region
+    /// where each service is offered).
+    Replan {
+        profiles: Vec<String>,
+        services: Vec<crate::model::ServiceKind>,
+        regions: Vec<String>,
+    },
     /// Write the table on screen to a new file (never over one that exists).
     Save {
         path: std::path::PathBuf,

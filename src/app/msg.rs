@@ -36,6 +36,8 @@ pub enum Msg {
         source: SourceId,
         result: Result<Vec<Member>, AwsError>,
     },
+    /// The sources as planned again, or why they could not be.
+    Replanned(Result<Replanned, String>),
     /// What came of `:save`: the rows written, or why not.
     Saved {
         path: std::path::PathBuf,
@@ -47,4 +49,12 @@ pub enum Msg {
         action: MemberAction,
         outcomes: Vec<Outcome>,
     },
+}
+
+/// A plan made again at runtime, as the state needs it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Replanned {
+    pub sources: Vec<SourceId>,
+    pub services: Vec<crate::model::ServiceKind>,
+    pub regions: Vec<String>,
 }

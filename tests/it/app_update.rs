@@ -335,6 +335,95 @@ fn the_prompt_remembers_its_commands_and_saves_what_is_shown() {
 }
 
 #[test]
+fn regions_and_services_change_at_runtime_and_rows_stay() {
+    use guestlist::app::Replanned;
+    let mut state = loaded();
+    filter_by(&mut state, "service:securityhub");
+    press(&mut state, ":");
+    press(&mut state, "region add ap-northeast-1");
+    let effects = send(&mut state, key(KeyCode::Enter));
+    let [
+        Effect::Replan {
+            regions,
+            services,
+            profiles,
+        },
+    ] = effects.as_slice()
+    else {
+        panic!("{effects:?}");
+    };
+    assert_eq!(regions, &["us-east-1", "eu-west-1", "ap-northeast-1"]);
+    assert_eq!(services.len(), 3);
+    assert_eq!(profiles, &["demo"]);
+    // The runtime planned it: the old sources keep their rows, the new are listed.
+    let mut sources = all_sources();
+    let tokyo: Vec<_> = [SecurityHub, GuardDuty, Detective]
+        .into_iter()
+        .map(|s| source(s, "ap-northeast-1"))
+        .collect();
+    sources.extend(tokyo.clone());
+    let effects = send(
+        &mut state,
+        Msg::Replanned(Ok(Replanned {
+            sources,
+            services: services.clone(),
+            regions: regions.clone(),
+        })),
+    );
+    let [
+        Effect::FetchSome {
+            sources: fetched, ..
+        },
+    ] = effects.as_slice()
+    else {
+        panic!("{effects:?}");
+    };
+    assert_eq!(fetched, &tokyo, "only the new sources are listed");
+    assert_eq!(state.sources.len(), 9);
+    assert_eq!(state.invitations.total(), 6, "the rows already listed stay");
+    assert_eq!(
+        state.invitations.filter(),
+        "service:securityhub",
+        "the filter stays"
+    );
+    assert_eq!(state.invitations.visible_len(), 2);
+    // Removing a region plans without it; what nothing would be left of is refused.
+    press(&mut state, ":");
+    press(&mut state, "region -us-east-1");
+    let effects = send(&mut state, key(KeyCode::Enter));
+    assert!(
+        matches!(effects.as_slice(), [Effect::Replan { regions, .. }] if regions == &["eu-west-1", "ap-northeast-1"])
+    );
+    for service in ["-securityhub", "-gd", "-detective"] {
+        press(&mut state, ":");
+        press(&mut state, &format!("service {service}"));
+        send(&mut state, key(KeyCode::Enter));
+    }
+    // The state did not change (no Replanned came back), so the last one still had two left.
+    press(&mut state, ":");
+    press(&mut state, "profile -demo");
+    assert!(send(&mut state, key(KeyCode::Enter)).is_empty());
+    assert!(
+        state
+            .notice
+            .as_deref()
+            .unwrap()
+            .contains("nothing would be left")
+    );
+    send(
+        &mut state,
+        Msg::Replanned(Err("no region named nowhere-1".into())),
+    );
+    assert!(
+        state
+            .notice
+            .as_deref()
+            .unwrap()
+            .contains("could not plan again")
+    );
+}
+
+#[test]
 fn sorting_and_filtering_follow_the_columns_on_screen() {
     let mut state = loaded();
     send(&mut state, Msg::Resize(80, 24));

@@ -248,6 +248,21 @@ fn read_only_refuses_in_the_dashboard() {
 }
 
 #[test]
+fn a_region_added_at_runtime_is_listed() {
+    let mut session = Session::start("--demo --read-only --region us-east-1", &[]);
+    session.wait_for("3/3 sources");
+    session.type_keys(":region +eu-west-1\r");
+    session.wait_for("now listing 6 sources");
+    session.wait_for("6/6 sources");
+    // The demo member's eu-west-1 invitations are on screen now.
+    session.wait_for("EmailVerificationFailed");
+    session.type_keys(":service -detective\r");
+    session.wait_for("4/4 sources");
+    session.type_keys("q");
+    session.wait_for_output("END-OF-SESSION");
+}
+
+#[test]
 fn save_writes_the_rows_on_screen_and_never_overwrites() {
     let dir = std::env::temp_dir().join(format!("guestlist-save-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();

@@ -125,6 +125,8 @@ pub struct AppState {
     /// A one-line message for the footer, until the next key; kept in `log` too.
     pub notice: Option<String>,
     pub log: log::MessageLog,
+    /// The profiles guestlist started with: `:profile all` brings back those removed.
+    pub planned_profiles: Vec<String>,
     /// Commands run at the `:` prompt, oldest first, and which one ↑/↓ recalled.
     pub prompt_history: Vec<String>,
     pub prompt_recalled: Option<usize>,
@@ -143,6 +145,7 @@ impl AppState {
         now: DateTime<Utc>,
     ) -> Self {
         let ids: Vec<SourceId> = sources.into_iter().collect();
+        let profiles: Vec<String> = profiles.into_iter().collect();
         let source_index = ids
             .iter()
             .enumerate()
@@ -157,9 +160,10 @@ impl AppState {
             services,
             regions,
             identities: profiles
-                .into_iter()
-                .map(|p| (p, IdentityState::Resolving))
+                .iter()
+                .map(|p| (p.clone(), IdentityState::Resolving))
                 .collect(),
+            planned_profiles: profiles,
             invitations: Browser::new(
                 ids.len(),
                 Sort {

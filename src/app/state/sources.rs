@@ -115,6 +115,81 @@ impl SourceState {
 }
 
 impl AppState {
+    /// Looks at other sources from now on (`:region`, `:service`, `:profile` at runtime): the
+    /// sources kept keep their rows and states, the new ones are queued, and how the person
+    /// looks at the tables — filters, sorts, tab, screen, marks aside — stays. Returns the
+    /// generation the new sources (and those whose listing was in flight) are listed as, and
+    /// which they are.
+    pub fn replan(
+        &mut self,
+        sources: Vec<SourceId>,
+        services: Vec<ServiceKind>,
+        regions: Vec<String>,
+    ) -> (u64, Vec<SourceId>) {
+        let profiles: Vec<String> = self
+            .identities
+            .keys()
+            .filter(|p| sources.iter().any(|s| &s.profile == *p))
+            .cloned()
+            .collect();
+        let mut next = AppState::new(
+            sources,
+            profiles,
+            services,
+            regions,
+            self.settings.clone(),
+            self.now,
+        );
+        next.identities = std::mem::take(&mut self.identities);
+        next.identities
+            .retain(|profile, _| next.sources.iter().any(|s| &s.id.profile == profile));
+        next.log = std::mem::take(&mut self.log);
+        next.prompt_history = std::mem::take(&mut self.prompt_history);
+        next.planned_profiles = std::mem::take(&mut self.planned_profiles);
+        next.live = self.live.clone();
+        next.tab = self.tab;
+        next.screen = self.screen;
+        next.size = self.size;
+        next.table_rows = self.table_rows;
+        next.generations_issued = self.generations_issued;
+        next.generation = self.generation;
+        next.dialogs_opened = self.dialogs_opened;
+        let mut fresh = Vec::new();
+        for (group, source) in next.sources.iter_mut().enumerate() {
+            match self.group_of(&source.id) {
+                Some(old) => {
+                    let before = &self.sources[old];
+                    source.phase = before.phase.clone();
+                    source.pages = before.pages;
+                    source.items = before.items;
+                    source.listed = before.listed;
+                    source.listed_at = before.listed_at;
+                    source.generation = before.generation;
+                    let rows = self.invitations.group(old).to_vec();
+                    next.invitations.replace(group, rows, &next.identities);
+                    // A listing in flight stops with the fetch it belongs to: it starts again.
+                    if source.is_busy() {
+                        fresh.push(source.id.clone());
+                    }
+                }
+                None => fresh.push(source.id.clone()),
+            }
+        }
+        next.invitations
+            .set_sort(self.invitations.sort(), &next.identities);
+        next.invitations.set_tab(self.tab);
+        next.invitations
+            .set_filter(self.invitations.filter().to_owned());
+        next.members.table.set_sort(self.members.table.sort(), &());
+        next.members.table.set_tab(self.tab);
+        next.members
+            .table
+            .set_filter(self.members.table.filter().to_owned());
+        *self = next;
+        let generation = self.begin_generation_of(&fresh);
+        (generation, fresh)
+    }
+
     /// The sources, failures first, then what runs, then what is done (those that found
     /// something first), then regions not enabled: as the sources list shows them.
     pub fn sources_by_need(&self) -> Vec<&SourceState> {

@@ -64,6 +64,31 @@ pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
             state.members.listed(source, result);
             Vec::new()
         }
+        Msg::Replanned(Err(error)) => {
+            state.tell(format!("could not plan again: {error}"));
+            Vec::new()
+        }
+        Msg::Replanned(Ok(planned)) => {
+            let count = planned.sources.len();
+            let (generation, fresh) =
+                state.replan(planned.sources, planned.services, planned.regions);
+            state.tell(format!(
+                "now listing {}: {} to list",
+                crate::format::plural(count, "source"),
+                fresh.len()
+            ));
+            let mut effects = Vec::new();
+            if !fresh.is_empty() {
+                effects.push(Effect::FetchSome {
+                    generation,
+                    sources: fresh,
+                });
+            }
+            if state.screen == Screen::Members {
+                effects.extend(members::refresh(state));
+            }
+            effects
+        }
         Msg::Saved { path, result } => {
             match result {
                 Ok(rows) => state.tell(format!(

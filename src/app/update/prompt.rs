@@ -159,7 +159,19 @@ pub(super) fn run(state: &mut AppState) -> Vec<Effect> {
     }
     let mut words = input.split_whitespace();
     let command = words.next().unwrap_or("");
-    let argument = words.next().unwrap_or("");
+    let mut argument = words.next().unwrap_or("").to_owned();
+    // `:region add eu-central-1` is `:region +eu-central-1`; `remove` is `-`.
+    match argument.as_str() {
+        "add" => argument = format!("+{}", words.next().unwrap_or("")),
+        "remove" => argument = format!("-{}", words.next().unwrap_or("")),
+        _ => {}
+    }
+    let argument = argument.as_str();
+    if ["region", "service", "profile"].contains(&command)
+        && (argument.starts_with(['+', '-']) || (argument == "all" && command != "service"))
+    {
+        return replan(state, command, argument);
+    }
     let jump_filter = |state: &mut AppState, text: &str| {
         change_filter(state, |filter| *filter = text.to_owned());
     };
@@ -175,16 +187,20 @@ pub(super) fn run(state: &mut AppState) -> Vec<Effect> {
         ("region", region) if state.regions.iter().any(|r| r == region) => {
             jump_filter(state, region)
         }
-        ("region", region) => {
-            state.tell(format!("{region} is not a region guestlist is looking at"))
-        }
+        ("region", region) => state.tell(format!(
+            "{region} is not a region guestlist is looking at: :region +{region} adds it"
+        )),
         ("profile", profile) if state.identities.contains_key(profile) => {
             jump_filter(state, profile)
         }
         ("profile", profile) => {
             state.tell(format!("{profile} is not a profile guestlist is using"))
         }
-        ("service", "all" | "") => navigation::set_tab(state, ServiceTab::All),
+        ("service", "") => navigation::set_tab(state, ServiceTab::All),
+        ("service", "all") if state.services.len() < ServiceKind::ALL.len() => {
+            return replan(state, command, "all");
+        }
+        ("service", "all") => navigation::set_tab(state, ServiceTab::All),
         ("service", service) => match service.parse::<ServiceKind>() {
             Ok(service) => navigation::set_tab(state, ServiceTab::Only(service)),
             Err(error) => state.tell(error),
@@ -298,4 +314,72 @@ fn save(state: &mut AppState, path: &str) -> Vec<Effect> {
             Vec::new()
         }
     }
+}
+
+/// `:region +R`, `:region -R`, `:region all`; `:service +S`, `-S`, `all`; `:profile -P`,
+/// `:profile all`: what is listed changes, and the sources are planned again.
+fn replan(state: &mut AppState, command: &str, argument: &str) -> Vec<Effect> {
+    let (sign, name) = match argument {
+        "all" => ('=', ""),
+        other => (other.chars().next().unwrap_or('+'), &other[1..]),
+    };
+    let mut regions = state.regions.clone();
+    let mut services = state.services.clone();
+    let mut profiles: Vec<String> = state.identities.keys().cloned().collect();
+    let refused = |state: &mut AppState, why: String| {
+        state.tell(why);
+        Vec::new()
+    };
+    match (command, sign) {
+        ("region", '=') => regions = vec!["all".into()],
+        ("region", sign) => {
+            let region = match crate::plan::parse_region(name) {
+                Ok(region) if region != "all" => region,
+                Ok(_) => return refused(state, ":region all takes no sign".into()),
+                Err(error) => return refused(state, error),
+            };
+            if sign == '+' && !regions.contains(&region) {
+                regions.push(region);
+            } else if sign == '-' {
+                regions.retain(|r| *r != region);
+            }
+        }
+        ("service", '=') => services = ServiceKind::ALL.to_vec(),
+        ("service", sign) => {
+            let service = match alias(name).map_or_else(|| name.parse(), Ok) {
+                Ok(service) => service,
+                Err(error) => return refused(state, error),
+            };
+            if sign == '+' && !services.contains(&service) {
+                services.push(service);
+            } else if sign == '-' {
+                services.retain(|s| *s != service);
+            }
+        }
+        ("profile", '=') => profiles = state.planned_profiles.clone(),
+        ("profile", '-') => profiles.retain(|p| p != name),
+        ("profile", _) => {
+            return refused(
+                state,
+                format!(
+                    "profiles are those guestlist started with ({}): :profile all brings them back",
+                    state.planned_profiles.join(", ")
+                ),
+            );
+        }
+        _ => return Vec::new(),
+    }
+    if regions.is_empty() || services.is_empty() || profiles.is_empty() {
+        return refused(
+            state,
+            format!("nothing would be left to list: :{command} {argument} is not done"),
+        );
+    }
+    services.sort();
+    state.tell(format!("planning again for :{command} {argument}…"));
+    vec![Effect::Replan {
+        profiles,
+        services,
+        regions,
+    }]
 }
