@@ -4,7 +4,7 @@ use std::cmp::Ordering;
 use std::collections::BTreeMap;
 
 use super::IdentityState;
-use super::table::TableRow;
+use super::table::{Haystack, TableRow};
 use crate::model::{Invitation, ServiceKind};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -48,10 +48,10 @@ impl Column {
 pub struct Row {
     pub invitation: Invitation,
     key: String,
-    fields: [String; FIELDS.len()],
+    haystack: Haystack,
 }
 
-/// What the filter can name, in the order of [`Row::fields`].
+/// What the filter can name, in the order of the row's haystack.
 const FIELDS: [&[&str]; 9] = [
     &["service", "svc"],
     &["region"],
@@ -82,12 +82,12 @@ impl Row {
             invited,
             i.status_raw.clone(),
             i.status.label().to_owned(),
-        ]
-        .map(|field| field.to_lowercase());
+        ];
+        let haystack = Haystack::new(fields);
         Row {
             key: invitation.key(),
             invitation,
-            fields,
+            haystack,
         }
     }
 }
@@ -116,8 +116,8 @@ impl TableRow for Row {
 
     const FIELDS: &'static [&'static [&'static str]] = &FIELDS;
 
-    fn field(&self, at: usize) -> &str {
-        &self.fields[at]
+    fn haystack(&self) -> &Haystack {
+        &self.haystack
     }
 
     fn column_field(column: Column) -> usize {

@@ -4,7 +4,7 @@
 use std::cmp::Ordering;
 use std::collections::BTreeMap;
 
-use super::table::{Browser, Sort, TableRow};
+use super::table::{Browser, Haystack, Sort, TableRow};
 use crate::model::AwsError;
 use crate::model::{Member, ServiceKind, SourceId};
 
@@ -91,10 +91,10 @@ impl MemberColumn {
 pub struct MemberRow {
     pub member: Member,
     key: String,
-    fields: [String; FIELDS.len()],
+    haystack: Haystack,
 }
 
-/// What the filter can name, in the order of [`MemberRow::fields`].
+/// What the filter can name, in the order of the row's haystack.
 const FIELDS: [&[&str]; 9] = [
     &["service", "svc"],
     &["region"],
@@ -121,12 +121,12 @@ impl MemberRow {
             m.status.clone(),
             m.normalised().label().to_owned(),
             updated.unwrap_or_default(),
-        ]
-        .map(|field| field.to_lowercase());
+        ];
+        let haystack = Haystack::new(fields);
         Self {
             key: member.key(),
             member,
-            fields,
+            haystack,
         }
     }
 }
@@ -141,8 +141,8 @@ impl TableRow for MemberRow {
 
     const FIELDS: &'static [&'static [&'static str]] = &FIELDS;
 
-    fn field(&self, at: usize) -> &str {
-        &self.fields[at]
+    fn haystack(&self) -> &Haystack {
+        &self.haystack
     }
 
     fn column_field(column: MemberColumn) -> usize {

@@ -23,8 +23,8 @@ pub trait TableRow {
 
     /// Stable across refreshes, unique in the table.
     fn key(&self) -> &str;
-    /// The lowercase text of field `at` (an index into [`TableRow::FIELDS`]).
-    fn field(&self, at: usize) -> &str;
+    /// The lowercase text of every field, in the order of [`TableRow::FIELDS`].
+    fn haystack(&self) -> &Haystack;
     /// The field a column shows.
     fn column_field(column: Self::Column) -> usize;
     fn service(&self) -> ServiceKind;
@@ -37,6 +37,46 @@ pub trait TableRow {
     ) -> Ordering;
     /// A total order among rows `compare` finds equal, so equal rows never swap between frames.
     fn tie_break(&self, other: &Self) -> Ordering;
+}
+
+/// A row's fields, lowercase, in one string: a filter word is looked for once per row, and
+/// where it was found says in which field.
+#[derive(Debug, Clone, Default)]
+pub struct Haystack {
+    text: String,
+    /// Where each field starts in `text`, and where the last ends.
+    bounds: Vec<u32>,
+}
+
+impl Haystack {
+    pub fn new<S: AsRef<str>>(fields: impl IntoIterator<Item = S>) -> Self {
+        let mut text = String::new();
+        let mut bounds = vec![0];
+        for field in fields {
+            if bounds.len() > 1 {
+                // Between fields: no word typed in the filter holds it.
+                text.push('\u{1f}');
+            }
+            text.push_str(&field.as_ref().to_lowercase());
+            bounds.push(text.len() as u32);
+        }
+        Self { text, bounds }
+    }
+
+    /// Field `at`, as searched.
+    pub fn field(&self, at: usize) -> &str {
+        let start = self.bounds[at] as usize + usize::from(at > 0);
+        let end = self.bounds[at + 1] as usize;
+        self.text.get(start.min(end)..end).unwrap_or("")
+    }
+
+    /// Whether `word` is in one of the fields `wanted` picks.
+    fn contains_in(&self, word: &str, wanted: impl Fn(usize) -> bool) -> bool {
+        self.text.match_indices(word).any(|(at, _)| {
+            let field = self.bounds.partition_point(|b| (*b as usize) <= at) - 1;
+            wanted(field.min(self.bounds.len() - 2))
+        })
+    }
 }
 
 /// One word of a filter: text that must (or, after `!`, must not) appear in a shown column,
@@ -85,12 +125,13 @@ impl Query {
 
     /// Whether `row` matches every word, looking at what `columns` show for unnamed words.
     pub fn matches<R: TableRow>(&self, row: &R, columns: &[R::Column]) -> bool {
+        let haystack = row.haystack();
         self.terms.iter().all(|term| {
             let found = match term.field {
-                Some(at) => row.field(at).contains(&term.text),
-                None => columns
-                    .iter()
-                    .any(|c| row.field(R::column_field(*c)).contains(&term.text)),
+                Some(at) => haystack.field(at).contains(&term.text),
+                None => haystack.contains_in(&term.text, |field| {
+                    columns.iter().any(|c| R::column_field(*c) == field)
+                }),
             };
             found != term.negated
         })
