@@ -1183,6 +1183,34 @@ mod administering {
                 && t.contains("create a detector first")),
             "{texts:?}"
         );
+        // An invitation to several places: the footer sums every place, not the last one.
+        state.members.outcome = (0, 0, 2);
+        for (region, ok) in [("us-east-1", true), ("eu-west-1", false)] {
+            let result = if ok {
+                Ok(())
+            } else {
+                Err(AwsError::new(
+                    ErrorKind::NotEnabled,
+                    "NoGraph",
+                    "no behavior graph",
+                ))
+            };
+            send(
+                &mut state,
+                Msg::MembersChanged {
+                    source: source(Detective, region),
+                    action: MemberAction::Invited,
+                    outcomes: vec![Outcome {
+                        key: "299900000003".into(),
+                        result,
+                    }],
+                },
+            );
+        }
+        assert_eq!(
+            state.notice.as_deref(),
+            Some("invited: 1 done, 1 failed — l shows each")
+        );
     }
 
     #[test]

@@ -191,6 +191,9 @@ pub struct MembersView {
     pub listings: BTreeMap<SourceId, Listing>,
     groups: BTreeMap<SourceId, usize>,
     pub table: Browser<MemberRow, MemberNote>,
+    /// What the last change or invitation came to so far, over every source it went to:
+    /// accounts done, accounts failed, sources still to answer.
+    pub outcome: (usize, usize, usize),
 }
 
 impl MembersView {
@@ -202,6 +205,7 @@ impl MembersView {
                 .enumerate()
                 .map(|(i, s)| (s.clone(), i))
                 .collect(),
+            outcome: (0, 0, 0),
             table: Browser::new(
                 sources.len(),
                 // Named, so that the header shows the arrow the tab bar speaks of.

@@ -95,10 +95,11 @@ pub(super) fn confirm(state: &mut AppState, proposal: Proposal) -> Vec<Effect> {
                 table.set_note(member.key(), MemberNote::Working);
                 table.unmark(&member.key());
             }
-            let batches = by_source
+            let batches: Vec<MemberBatch> = by_source
                 .into_iter()
                 .map(|(source, accounts)| batch(state, source, accounts))
                 .collect();
+            state.members.outcome = (0, 0, batches.len());
             vec![Effect::ChangeMembers { change, batches }]
         }
         Proposal::Invite {
@@ -107,10 +108,11 @@ pub(super) fn confirm(state: &mut AppState, proposal: Proposal) -> Vec<Effect> {
             sources,
         } => {
             let accounts: Vec<String> = invitees.iter().map(|i| i.account_id.clone()).collect();
-            let batches = sources
+            let batches: Vec<MemberBatch> = sources
                 .into_iter()
                 .map(|source| batch(state, source, accounts.clone()))
                 .collect();
+            state.members.outcome = (0, 0, batches.len());
             vec![Effect::Invite {
                 invitees,
                 message,
@@ -164,7 +166,27 @@ pub(super) fn changed(
         };
         state.members.table.set_note(key, note);
     }
-    if let Some(summary) = tally.summary(action.past(), "account", &source) {
+    let (done, failed) = tally.counts();
+    let (all_done, all_failed, waiting) = &mut state.members.outcome;
+    *all_done += done;
+    *all_failed += failed;
+    *waiting = waiting.saturating_sub(1);
+    let (all_done, all_failed, waiting) = state.members.outcome;
+    // One source: what it said; several: the totals so far, over every place it went to.
+    let summary = if all_done + all_failed == done + failed && waiting == 0 {
+        tally.summary(action.past(), "account", &source)
+    } else {
+        let more = if waiting > 0 {
+            format!(", {waiting} places to go")
+        } else {
+            String::new()
+        };
+        Some(format!(
+            "{}: {all_done} done, {all_failed} failed{more} — l shows each",
+            action.past()
+        ))
+    };
+    if let Some(summary) = summary {
         state.notice = Some(summary);
     }
     vec![Effect::ListMembers {

@@ -316,6 +316,11 @@ impl Tally {
         self.last = Some(text);
     }
 
+    /// Outcomes done and failed.
+    pub(super) fn counts(&self) -> (usize, usize) {
+        (self.done, self.failed)
+    }
+
     /// One line for the footer: the outcome itself when there was one, else the counts.
     pub(super) fn summary(
         self,
