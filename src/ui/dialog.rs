@@ -52,12 +52,27 @@ fn boxed(area: Rect, buf: &mut Buffer, content: Content) {
             shown += 1;
             lines.push(item);
         }
-        lines.push(Line::styled(
-            format!("  … and {} more", total - shown),
-            theme::dim(),
-        ));
+        let said = match shown {
+            0 => format!("  ({total} not listed: no room)"),
+            _ => format!("  … and {} more", total - shown),
+        };
+        lines.push(Line::styled(said, theme::dim()));
     }
     lines.extend(content.tail);
+    // Still too tall (a tiny terminal, long steps): lines give way from just above the keys,
+    // which always show.
+    let height = usize::from(area.height.saturating_sub(2));
+    if rows(&lines, inner) > height && lines.len() > 2 {
+        let keys = lines.pop().unwrap_or_default();
+        let cut = Line::styled("  … (a taller terminal shows the rest)", theme::dim());
+        while lines.len() > 1
+            && rows(&lines, inner) + rows(&[cut.clone(), keys.clone()], inner) > height
+        {
+            lines.pop();
+        }
+        lines.push(cut);
+        lines.push(keys);
+    }
     let body = Paragraph::new(lines).wrap(Wrap { trim: false });
     let height = (body.line_count(inner) as u16 + 2).min(area.height);
     let popup = Rect {

@@ -283,6 +283,12 @@ mod every_size {
         );
         keys_show(&mut state);
         screen(&mut state, "accept_dialog");
+        // Smaller than anyone should use: the head, the steps and the keys still show.
+        let tiny = render(&mut state, 40, 10).backend().to_string();
+        assert!(
+            tiny.contains("y or Enter accept") && tiny.contains("not listed"),
+            "{tiny}"
+        );
     }
 
     #[test]
