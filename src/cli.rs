@@ -54,6 +54,19 @@ pub struct Selection {
     /// Services to look at: securityhub, guardduty, detective (repeated or comma-separated). Default: all three.
     #[arg(long = "service", value_name = "SERVICE", value_delimiter = ',', value_parser = ServiceParser)]
     pub services: Vec<ServiceKind>,
+    /// Fan out to these accounts, by assuming --assume-role in each: ids separated by commas,
+    /// or a file (one id per line, or a CSV with an AccountId column).
+    #[arg(long = "accounts", value_name = "IDS|FILE", requires = "assume_role")]
+    pub accounts_from: Option<String>,
+    /// The role to assume in each of --accounts: a name, or an ARN with {account} in it.
+    #[arg(long, value_name = "ROLE", requires = "accounts_from")]
+    pub assume_role: Option<String>,
+    /// The external id the role's trust policy asks for.
+    #[arg(long, value_name = "ID", requires = "assume_role")]
+    pub external_id: Option<String>,
+    /// The session name each assumed role carries (CloudTrail shows it).
+    #[arg(long, value_name = "NAME", default_value = "guestlist")]
+    pub role_session_name: String,
     /// Send every request to this endpoint instead of AWS (e.g. a `guestlist sandbox`).
     #[arg(long, value_name = "URL", value_parser = parse_endpoint)]
     pub endpoint_url: Option<String>,
@@ -214,6 +227,10 @@ impl Selection {
             "max_pages" => self.max_pages = other.max_pages,
             "source_timeout" => self.source_timeout = other.source_timeout,
             "concurrency" => self.concurrency = other.concurrency,
+            "accounts_from" => self.accounts_from = other.accounts_from.clone(),
+            "assume_role" => self.assume_role = other.assume_role.clone(),
+            "external_id" => self.external_id = other.external_id.clone(),
+            "role_session_name" => self.role_session_name = other.role_session_name.clone(),
             _ => return false,
         }
         true
@@ -487,6 +504,12 @@ pub struct SandboxArgs {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_command_line_is_well_formed() {
+        use clap::CommandFactory;
+        Cli::command().debug_assert();
+    }
 
     #[test]
     fn every_selection_argument_carries_from_before_a_command_name() {

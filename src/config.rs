@@ -43,6 +43,14 @@ pub const TEMPLATE: &str = r#"# guestlist configuration. Command-line flags win 
 # Ring the terminal bell when a new invitation arrives.
 # bell = false
 
+# Fan out to these accounts, assuming a role in each (as --accounts and --assume-role):
+# ids, or the path of a file (one id per line, or a CSV with an AccountId column).
+# accounts = ["111122223333", "444455556666"]
+# accounts = "accounts.csv"
+# assume_role = "OrganizationAccountAccessRole"
+# external_id = "..."
+# role_session_name = "guestlist"
+
 [display]
 # Times in "local" time or "utc".
 # time = "local"
@@ -60,8 +68,9 @@ pub const TEMPLATE: &str = r#"# guestlist configuration. Command-line flags win 
 # accept = ["a", "ctrl-a"]
 # Actions: move_down, move_up, page_down, page_up, top, bottom, next_view, previous_view,
 # view_all, view_security_hub, view_guard_duty, view_detective, toggle_detail, filter,
-# sort_next, sort_reverse, refresh, toggle_live, toggle_mark, accept, decline, delete, members,
-# invite, remove_member, copy, prompt, help, close, quit.
+# sort_next, sort_reverse, refresh, toggle_live, toggle_mark, mark_range, mark_all,
+# clear_marks, pending_only, accept, decline, delete, members, invite, remove_member, copy,
+# prompt, log, sources, confirm, help, close, quit.
 "#;
 
 /// The settings, resolved.
@@ -78,6 +87,11 @@ pub struct Config {
     pub dates: DateStyle,
     pub color: bool,
     pub keymap: KeyMap,
+    /// `accounts`: ids joined by commas, or a file's path, as `--accounts` takes them.
+    pub accounts: Option<String>,
+    pub assume_role: Option<String>,
+    pub external_id: Option<String>,
+    pub role_session_name: Option<String>,
 }
 
 impl Default for Config {
@@ -93,6 +107,10 @@ impl Default for Config {
             dates: DateStyle::Both,
             color: true,
             keymap: KeyMap::default(),
+            accounts: None,
+            assume_role: None,
+            external_id: None,
+            role_session_name: None,
         }
     }
 }
@@ -123,10 +141,22 @@ struct File {
     services: Option<Vec<Spanned<String>>>,
     refresh: Option<Spanned<String>>,
     bell: Option<bool>,
+    accounts: Option<Accounts>,
+    assume_role: Option<String>,
+    external_id: Option<String>,
+    role_session_name: Option<String>,
     #[serde(default)]
     display: Display,
     #[serde(default)]
     keys: BTreeMap<Spanned<String>, Spanned<toml::Value>>,
+}
+
+/// `accounts`: a list of ids, or a file's path.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum Accounts {
+    Ids(Vec<String>),
+    File(String),
 }
 
 #[derive(Deserialize, Default)]
@@ -197,6 +227,13 @@ impl Config {
         let mut config = Config {
             profiles: file.profiles.unwrap_or_default(),
             bell: file.bell.unwrap_or(false),
+            accounts: file.accounts.map(|accounts| match accounts {
+                Accounts::Ids(ids) => ids.join(","),
+                Accounts::File(path) => path,
+            }),
+            assume_role: file.assume_role,
+            external_id: file.external_id,
+            role_session_name: file.role_session_name,
             ..Config::default()
         };
         for region in file.regions.into_iter().flatten() {
@@ -319,6 +356,27 @@ mod tests {
         let config = Config::parse(TEMPLATE, "template").unwrap();
         assert!(config.profiles.is_empty());
         assert_eq!(config.keymap, KeyMap::default());
+        // It names every action a key can be bound to.
+        for action in crate::app::Action::ALL {
+            let name = serde_json::to_string(&action).unwrap();
+            assert!(
+                TEMPLATE.contains(name.trim_matches('"')),
+                "{name} is missing"
+            );
+        }
+    }
+
+    #[test]
+    fn the_fan_out_can_live_in_the_file() {
+        let text = "accounts = [\"111122223333\", \"444455556666\"]\nassume_role = \"Audit\"\nexternal_id = \"x\"\n";
+        let config = Config::parse(text, "test").unwrap();
+        assert_eq!(
+            config.accounts.as_deref(),
+            Some("111122223333,444455556666")
+        );
+        assert_eq!(config.assume_role.as_deref(), Some("Audit"));
+        let config = Config::parse("accounts = \"accounts.csv\"\n", "test").unwrap();
+        assert_eq!(config.accounts.as_deref(), Some("accounts.csv"));
     }
 
     #[test]

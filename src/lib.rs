@@ -4,6 +4,7 @@
 //! Dependencies run one way: `model` ← `aws` ← `plan`/`fetch`/`answering` ← `app` ← `ui` ←
 //! `tui`/`commands`. `sandbox` depends on none of them.
 
+pub mod accounts;
 pub mod answering;
 pub mod app;
 pub mod audit;

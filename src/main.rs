@@ -102,4 +102,13 @@ fn apply_config(cli: &mut Cli, config: &Config) {
     if selection.services.is_empty() {
         selection.services = config.services.clone();
     }
+    // The fan-out: the command line's, else the file's, as a whole.
+    if selection.accounts_from.is_none() && selection.assume_role.is_none() {
+        selection.accounts_from = config.accounts.clone();
+        selection.assume_role = config.assume_role.clone();
+        selection.external_id = config.external_id.clone();
+        if let Some(name) = &config.role_session_name {
+            selection.role_session_name = name.clone();
+        }
+    }
 }

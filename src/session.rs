@@ -1,6 +1,7 @@
 //! What every command needs before it can list: the sandbox for `--demo`, the identities, and
 //! the plan of sources.
 
+use crate::accounts::{self, AccountSource};
 use crate::aws::AdapterOptions;
 use crate::cli::Selection;
 use crate::demo;
@@ -28,6 +29,7 @@ pub async fn prepare(
         let identities =
             demo::identities(&scenario, &selection.profiles, &sandbox.endpoint_url()).await?;
         let identities = with_timeout(identities, selection);
+        let identities = fan_out(identities, selection).await?;
         let identities = partitions_if_all(identities, &regions).await?;
         // The demo's accounts have no configured region: its own regions are the default.
         let regions = match regions {
@@ -47,6 +49,7 @@ pub async fn prepare(
     let identities =
         plan::aws_identities(&selection.profiles, selection.endpoint_url.as_deref()).await;
     let identities = with_timeout(identities, selection);
+    let identities = fan_out(identities, selection).await?;
     let identities = partitions_if_all(identities, &regions).await?;
     let mut plan = plan::plan(identities, &selection.services, &regions, false, options)?;
     plan.limits = selection.limits();
@@ -60,6 +63,55 @@ pub async fn prepare(
         plan,
         sandbox: None,
     })
+}
+
+/// `--accounts` with `--assume-role`: one identity per account, each reached by assuming the
+/// role as the base identity — except the base identity's own account, reached as itself (a
+/// management account has no `OrganizationAccountAccessRole`). Each is named by its account.
+async fn fan_out(
+    identities: Vec<Identity>,
+    selection: &Selection,
+) -> Result<Vec<Identity>, PlanError> {
+    let (Some(accounts), Some(role)) = (&selection.accounts_from, &selection.assume_role) else {
+        return Ok(identities);
+    };
+    let [base] = identities.as_slice() else {
+        return Err(PlanError(
+            "--accounts fans out from one identity: pass at most one --profile".into(),
+        ));
+    };
+    let accounts = AccountSource::parse(accounts)
+        .and_then(|source| source.read())
+        .map_err(|e| PlanError(format!("--accounts: {e}")))?;
+    let own = crate::aws::caller_account(&base.config)
+        .await
+        .map_err(|e| {
+            PlanError(format!(
+                "the identity to fan out from ({}): {e}",
+                base.profile
+            ))
+        })?;
+    let partition = base.partition.name();
+    let mut fanned = Vec::with_capacity(accounts.len());
+    for account in accounts {
+        let config = if account == own {
+            base.config.clone()
+        } else {
+            let arn = accounts::role_arn(role, &account, partition);
+            crate::aws::assume::assumed(
+                &base.config,
+                &arn,
+                &selection.role_session_name,
+                selection.external_id.as_deref(),
+            )
+            .await
+        };
+        let mut identity = Identity::new(account, config);
+        identity.partition = base.partition;
+        fanned.push(identity);
+    }
+    tracing::info!(accounts = fanned.len(), role = %role, "fanned out");
+    Ok(fanned)
 }
 
 /// `--region all` means the regions of each identity's partition, which STS names.

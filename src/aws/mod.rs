@@ -3,6 +3,7 @@
 //! a request ([`call`]), one batches ([`batch`]), one pages ([`paging`]).
 
 mod adapter;
+pub mod assume;
 mod batch;
 mod call;
 mod config;

@@ -26,6 +26,9 @@ pub enum ErrorKind {
     Network,
     /// No usable credentials.
     Credentials,
+    /// The role could not be assumed in the account: missing, not trusting the caller (or
+    /// its external id), or the account suspended.
+    RoleNotAssumed,
     /// The service sent a `NextToken` it had already sent: following it would never end.
     RepeatedToken,
     /// A bound guestlist sets was reached: too many pages, too long, too large a response.
@@ -72,6 +75,7 @@ impl AwsError {
             ErrorKind::Timeout => "timed out".into(),
             ErrorKind::Network => "network error".into(),
             ErrorKind::Credentials => "no credentials".into(),
+            ErrorKind::RoleNotAssumed => "role not assumed".into(),
             ErrorKind::RepeatedToken => "repeated NextToken".into(),
             ErrorKind::Bound => "bound reached".into(),
             ErrorKind::Malformed => "malformed answer".into(),
@@ -129,6 +133,9 @@ impl AwsError {
             ErrorKind::Network => "could not connect: check the network or --endpoint-url".into(),
             ErrorKind::Credentials => {
                 "no usable credentials: set a profile (--profile) or the AWS_ environment".into()
+            }
+            ErrorKind::RoleNotAssumed => {
+                "the role cannot be assumed in this account: check that it exists there, trusts this identity (and --external-id), and that the account is active".into()
             }
             ErrorKind::RepeatedToken
             | ErrorKind::Bound

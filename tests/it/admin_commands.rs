@@ -430,3 +430,82 @@ async fn remove_disassociates_then_deletes_and_asks_first() {
     assert_eq!(after.len(), before.len() - 1);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// `--accounts` with `--assume-role`: each account is reached by assuming the role as the
+/// base identity (its own account as itself); an account whose role cannot be assumed is one
+/// clear failure for that account, never a failure of the run.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn accounts_are_reached_by_assuming_a_role_in_each() {
+    let sandbox = demo().await;
+    let dir = state_dir();
+    let file = format!("{dir}/accounts.csv");
+    std::fs::create_dir_all(&dir).unwrap();
+    // The multi-account scripts' file, CR line ends and all; 299900000009 is suspended.
+    std::fs::write(
+        &file,
+        format!("AccountId,Email\r{ADMIN},a@example.com\r{MEMBER},b@example.com\r299900000009,c@example.com\r"),
+    )
+    .unwrap();
+    control(
+        &sandbox,
+        "POST",
+        "/_sandbox/faults",
+        r#"{"suspended": ["299900000009"]}"#,
+    )
+    .await;
+    let args = [
+        "list",
+        "--region",
+        "us-east-1",
+        "--accounts",
+        &file,
+        "--assume-role",
+        "OrganizationAccountAccessRole",
+        "--output",
+        "json",
+    ];
+    let output = run(&sandbox, ADMIN_KEY, &dir, &args).await;
+    let stderr = stderr(&output);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    let rows: Vec<serde_json::Value> = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(rows.len(), 3, "the member's three invitations: {rows:?}");
+    assert!(
+        rows.iter()
+            .all(|r| r["account_id"] == MEMBER && r["profile"] == MEMBER)
+    );
+    // The suspended account's sources are named as a role not assumed, with what to do.
+    let notes: Vec<serde_json::Value> = stderr
+        .lines()
+        .filter_map(|l| serde_json::from_str(l).ok())
+        .collect();
+    let failed: Vec<_> = notes
+        .iter()
+        .filter(|n| n["state"] == "role not assumed")
+        .collect();
+    assert_eq!(failed.len(), 3, "{stderr}");
+    assert!(failed.iter().all(|n| n["profile"] == "299900000009"));
+    assert!(
+        failed[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("arn:aws:iam::299900000009:role/OrganizationAccountAccessRole")
+    );
+    // The base identity's own account is reached as itself, and a role assumed once serves
+    // every source of its account.
+    let sandbox = demo().await;
+    let args = [
+        "list",
+        "--region",
+        "us-east-1",
+        "--accounts",
+        &format!("{ADMIN},{MEMBER}"),
+        "--assume-role",
+        "OrganizationAccountAccessRole",
+    ];
+    let output = run(&sandbox, ADMIN_KEY, &dir, &args).await;
+    let said = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(0), "{said}");
+    let stats = control(&sandbox, "GET", "/_sandbox/stats", "").await.json();
+    assert_eq!(stats["requests"]["sts:AssumeRole"], 1, "{stats}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
