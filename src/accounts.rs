@@ -10,12 +10,17 @@ pub enum AccountSource {
     List(Vec<String>),
     /// A file: one id per line, or a CSV with an `AccountId` column.
     File(std::path::PathBuf),
+    /// Every active account of the caller's organization (`org`).
+    Organization,
 }
 
 impl AccountSource {
     /// `--accounts`: ids separated by commas, or else the path of a file.
     pub fn parse(text: &str) -> Result<AccountSource, String> {
         let text = text.trim();
+        if text == "org" {
+            return Ok(AccountSource::Organization);
+        }
         let words: Vec<&str> = text.split(',').map(str::trim).collect();
         if words.iter().all(|w| is_account_id(w)) {
             return Ok(AccountSource::List(
@@ -29,9 +34,12 @@ impl AccountSource {
         Ok(AccountSource::File(text.into()))
     }
 
-    /// The account ids, in order, each once.
+    /// The account ids, in order, each once; `org` is listed by the caller, not read here.
     pub fn read(&self) -> Result<Vec<String>, String> {
         match self {
+            AccountSource::Organization => {
+                Err("the organization's accounts are listed, not read".into())
+            }
             AccountSource::List(ids) => Ok(unique(ids.clone())),
             AccountSource::File(path) => {
                 let text = std::fs::read_to_string(path)

@@ -80,9 +80,22 @@ async fn fan_out(
             "--accounts fans out from one identity: pass at most one --profile".into(),
         ));
     };
-    let accounts = AccountSource::parse(accounts)
-        .and_then(|source| source.read())
-        .map_err(|e| PlanError(format!("--accounts: {e}")))?;
+    let source =
+        AccountSource::parse(accounts).map_err(|e| PlanError(format!("--accounts: {e}")))?;
+    let accounts = match source {
+        // Every active account of the organization, as its management account (or a delegated
+        // administrator) lists them; suspended ones have nothing to list.
+        AccountSource::Organization => crate::aws::organizations::accounts(&base.config)
+            .await
+            .map_err(|e| PlanError(format!("--accounts org: {e}")))?
+            .into_iter()
+            .filter(|a| a.status == "ACTIVE")
+            .map(|a| a.id)
+            .collect(),
+        source => source
+            .read()
+            .map_err(|e| PlanError(format!("--accounts: {e}")))?,
+    };
     let own = crate::aws::caller_account(&base.config)
         .await
         .map_err(|e| {

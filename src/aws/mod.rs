@@ -12,6 +12,7 @@ mod error;
 mod guardduty;
 pub mod http;
 mod identity;
+pub mod organizations;
 pub mod paging;
 pub mod read_only;
 pub mod regions;

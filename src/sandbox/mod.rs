@@ -10,6 +10,7 @@ mod detective;
 mod dialect;
 mod guardduty;
 mod membership;
+mod organizations;
 mod scenario;
 mod securityhub;
 mod state;
@@ -324,6 +325,7 @@ async fn handle(
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Operation {
     Sts(sts::Op),
+    Organizations(organizations::Op),
     Regional(Regional),
     /// Named by the models, not served yet.
     Unserved(Service, &'static str),
@@ -346,6 +348,9 @@ impl Operation {
             Service::GuardDuty => regional(Regional::GuardDuty(guardduty::Op::route(request)?)),
             Service::Detective => regional(Regional::Detective(detective::Op::route(request)?)),
             Service::Sts => sts::Op::route(request).map(Operation::Sts),
+            Service::Organizations if organizations::Op::route(request).is_some() => {
+                organizations::Op::route(request).map(Operation::Organizations)
+            }
             Service::Organizations | Service::CloudTrail | Service::Macie2 => {
                 unserved::route(caller.service, request)
                     .map(|name| Operation::Unserved(caller.service, name))
@@ -356,6 +361,7 @@ impl Operation {
     fn name(self) -> &'static str {
         match self {
             Operation::Sts(op) => op.name(),
+            Operation::Organizations(op) => op.name(),
             Operation::Unserved(_, name) => name,
             Operation::Regional(Regional::SecurityHub(op)) => op.name(),
             Operation::Regional(Regional::GuardDuty(op)) => op.name(),
@@ -375,6 +381,9 @@ fn dispatch(
     let regional = match operation {
         Operation::Sts(op) => {
             return sts::handle(world, caller, op, request, now, &edges.suspended);
+        }
+        Operation::Organizations(op) => {
+            return organizations::handle(world.organization(), caller, op, request);
         }
         Operation::Unserved(service, name) => return Err(ApiError::not_served(service, name)),
         Operation::Regional(regional) => regional,

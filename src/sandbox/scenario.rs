@@ -73,6 +73,34 @@ pub struct AccountSpec {
     pub disabled_regions: Vec<String>,
 }
 
+/// An organization: its management account first among its accounts.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OrganizationSpec {
+    pub id: String,
+    pub management: String,
+    pub accounts: Vec<OrgAccount>,
+}
+
+/// An account of an organization, as `ListAccounts` shows it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OrgAccount {
+    pub id: String,
+    pub name: String,
+    pub email: String,
+    /// `ACTIVE` or `SUSPENDED`.
+    pub status: String,
+}
+
+impl OrganizationSpec {
+    pub fn has(&self, account: &str) -> bool {
+        self.account(account).is_some()
+    }
+
+    pub fn account(&self, id: &str) -> Option<&OrgAccount> {
+        self.accounts.iter().find(|a| a.id == id)
+    }
+}
+
 /// A role in an account, whom it trusts, and the external id it requires.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RoleSpec {
@@ -123,6 +151,8 @@ pub struct Scenario {
     pub accounts: Vec<AccountSpec>,
     /// Roles STS lets callers assume; with none declared, any caller may assume any role.
     pub roles: Vec<RoleSpec>,
+    /// The organization its accounts belong to, if the scenario declares one.
+    pub organization: Option<OrganizationSpec>,
     pub securityhub: Vec<RosterSpec>,
     pub guardduty: Vec<RosterSpec>,
     pub detective: Vec<RosterSpec>,
@@ -168,6 +198,7 @@ impl Scenario {
             description: None,
             accounts: Vec::new(),
             roles: Vec::new(),
+            organization: None,
             securityhub: Vec::new(),
             guardduty: Vec::new(),
             detective: Vec::new(),
@@ -285,6 +316,7 @@ struct ScenarioFile {
     account: Vec<AccountDef>,
     #[serde(default)]
     role: Vec<RoleDef>,
+    organization: Option<OrganizationDef>,
     #[serde(default)]
     securityhub: Vec<RosterDef>,
     #[serde(default)]
@@ -307,6 +339,18 @@ struct AccountDef {
     access_keys: Vec<Spanned<String>>,
     #[serde(default)]
     disabled_regions: Vec<Spanned<String>>,
+}
+
+/// `[organization]`: the management account, and the members by id, or by a range of ids
+/// (`"210000000001..210000000040"`); `suspended` ones are listed as `SUSPENDED`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct OrganizationDef {
+    management: Spanned<String>,
+    #[serde(default)]
+    members: Vec<Spanned<String>>,
+    #[serde(default)]
+    suspended: Vec<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -406,6 +450,72 @@ const INGEST_STATES: [&str; 3] = ["STARTED", "STOPPED", "DISABLED"];
 
 fn is_hex32(id: &str) -> bool {
     id.len() == 32 && id.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+}
+
+/// The organization `def` declares: described accounts keep their names and emails; the
+/// others get ones made from their ids.
+fn organization(
+    def: &OrganizationDef,
+    described: &[AccountSpec],
+) -> Result<OrganizationSpec, Invalid> {
+    let management = account_id(&def.management)?;
+    let mut ids = vec![management.clone()];
+    for member in &def.members {
+        let text = member.get_ref();
+        match text.split_once("..") {
+            Some((from, to)) => {
+                let (Ok(from), Ok(to)) = (from.parse::<u64>(), to.parse::<u64>()) else {
+                    return Err(invalid(
+                        member,
+                        format!("'{text}' is not a range of account ids"),
+                    ));
+                };
+                if from > to || to - from > 10_000 || to > 999_999_999_999 {
+                    return Err(invalid(
+                        member,
+                        format!("'{text}' is not a range of at most 10,000 account ids"),
+                    ));
+                }
+                ids.extend((from..=to).map(|n| format!("{n:012}")));
+            }
+            None => ids.push(account_id(member)?),
+        }
+    }
+    let suspended: Vec<String> = def
+        .suspended
+        .iter()
+        .map(account_id)
+        .collect::<Result<_, _>>()?;
+    let mut seen = HashSet::new();
+    ids.retain(|id| seen.insert(id.clone()));
+    let accounts = ids
+        .into_iter()
+        .map(|id| {
+            let spec = described.iter().find(|a| a.id == id);
+            let name = spec
+                .and_then(|a| a.name.clone())
+                .unwrap_or_else(|| format!("account-{}", &id[8..]));
+            let email = spec
+                .and_then(|a| a.email.clone())
+                .unwrap_or_else(|| format!("aws+{id}@example.com"));
+            let status = if suspended.contains(&id) {
+                "SUSPENDED"
+            } else {
+                "ACTIVE"
+            };
+            OrgAccount {
+                id,
+                name,
+                email,
+                status: status.into(),
+            }
+        })
+        .collect();
+    Ok(OrganizationSpec {
+        id: format!("o-{}", &management[2..12]),
+        management,
+        accounts,
+    })
 }
 
 fn account_id(value: &Spanned<String>) -> Result<String, Invalid> {
@@ -514,11 +624,16 @@ impl ScenarioFile {
                 external_id: def.external_id.clone(),
             });
         }
+        let organization = match &self.organization {
+            None => None,
+            Some(def) => Some(organization(def, &accounts)?),
+        };
         Ok(Scenario {
             name: self.name.unwrap_or_else(|| origin.to_owned()),
             description: self.description,
             accounts,
             roles,
+            organization,
             securityhub: resolve_rosters(&self.securityhub, Kind::SecurityHub)?,
             guardduty: resolve_rosters(&self.guardduty, Kind::GuardDuty)?,
             detective: resolve_rosters(&self.detective, Kind::Detective)?,
@@ -737,6 +852,31 @@ mod tests {
     fn the_demo_scenario_is_valid() {
         let demo = Scenario::demo();
         assert!(demo.securityhub.iter().any(|hub| hub.members.len() >= 120));
+    }
+
+    #[test]
+    fn an_organization_takes_ids_and_ranges_and_names_the_bad_one() {
+        let text = "[[account]]\nid = \"444455556666\"\nname = \"prod\"\n\n[organization]\nmanagement = \"111122223333\"\nmembers = [\"444455556666\", \"210000000001..210000000003\"]\nsuspended = [\"210000000002\"]\n";
+        let org = Scenario::parse(text, "org.toml")
+            .unwrap()
+            .organization
+            .unwrap();
+        let ids: Vec<&str> = org.accounts.iter().map(|a| a.id.as_str()).collect();
+        assert_eq!(
+            ids,
+            [
+                "111122223333",
+                "444455556666",
+                "210000000001",
+                "210000000002",
+                "210000000003"
+            ]
+        );
+        assert_eq!(org.account("444455556666").unwrap().name, "prod");
+        assert_eq!(org.account("210000000002").unwrap().status, "SUSPENDED");
+        let bad = text.replace("210000000001..210000000003", "210000000003..210000000001");
+        let error = Scenario::parse(&bad, "org.toml").unwrap_err();
+        assert_eq!(error.line, Some(7), "{error}");
     }
 
     #[test]

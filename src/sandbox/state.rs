@@ -4,7 +4,7 @@ use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
 
-use super::scenario::{RoleSpec, Scenario};
+use super::scenario::{OrganizationSpec, RoleSpec, Scenario};
 use super::wire::{Caller, Tokens, is_account_id};
 use super::{detective, guardduty, securityhub};
 
@@ -106,6 +106,7 @@ pub struct World {
     key_ids: HashMap<String, String>,
     sessions: HashMap<String, Session>,
     roles: Vec<RoleSpec>,
+    organization: Option<OrganizationSpec>,
     disabled_regions: HashSet<(String, String)>,
     regions: HashMap<String, RegionState>,
     ids: IdGen,
@@ -118,12 +119,18 @@ pub struct World {
 }
 
 impl World {
+    /// The organization the scenario declares, if any.
+    pub fn organization(&self) -> Option<&OrganizationSpec> {
+        self.organization.as_ref()
+    }
+
     pub fn from_scenario(scenario: &Scenario) -> Self {
         let now = Utc::now();
         let mut world = World {
             key_ids: HashMap::new(),
             sessions: HashMap::new(),
             roles: scenario.roles.clone(),
+            organization: scenario.organization.clone(),
             disabled_regions: HashSet::new(),
             regions: HashMap::new(),
             ids: IdGen::new(0x6775_6573_746c_6973),

@@ -154,7 +154,11 @@ fn assume_role(
     };
     let external_id = params.get("ExternalId").map(String::as_str);
     // A suspended account answers as a role that does not trust the caller: AWS does not say.
-    let suspended = suspended.iter().any(|s| s == account);
+    let suspended = suspended.iter().any(|s| s == account)
+        || world
+            .organization()
+            .and_then(|org| org.account(account))
+            .is_some_and(|a| a.status == "SUSPENDED");
     if suspended || !world.may_assume(&caller.account, account, name, external_id) {
         return Err(ApiError::new(
             StatusCode::FORBIDDEN,

@@ -1,18 +1,16 @@
-//! Services whose operations are routed but not served yet: Organizations and CloudTrail
+//! Operations routed but not served yet: Organizations' creating ones and CloudTrail
 //! (awsJson1_1, the operation in `X-Amz-Target`) and Macie (restJson1). A request for one of
 //! their operations is counted by name and answered, in the service's own error shape, as not
 //! served; one that names no operation of theirs is an unknown route.
 
 use super::wire::{Request, Service, operations};
 
-/// Organizations' operations, as `X-Amz-Target: AWSOrganizationsV20161128.NAME` names them.
-const ORGANIZATIONS: [&str; 6] = [
+/// Organizations' operations not served (those that are are in `organizations`), as
+/// `X-Amz-Target: AWSOrganizationsV20161128.NAME` names them.
+const ORGANIZATIONS: [&str; 3] = [
     "CreateOrganization",
-    "DescribeOrganization",
     "CreateAccount",
     "DescribeCreateAccountStatus",
-    "ListAccounts",
-    "DescribeAccount",
 ];
 const ORGANIZATIONS_TARGET: &str = "AWSOrganizationsV20161128.";
 

@@ -509,3 +509,55 @@ async fn accounts_are_reached_by_assuming_a_role_in_each() {
     assert_eq!(stats["requests"]["sts:AssumeRole"], 1, "{stats}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// `--accounts org`: every active account of the caller's organization, listed as its
+/// management account, each reached through the role; a suspended account is left out.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_organizations_accounts_are_listed_and_fanned_out_to() {
+    let sandbox = demo().await;
+    let dir = state_dir();
+    let args = [
+        "list",
+        "--region",
+        "us-east-1",
+        "--accounts",
+        "org",
+        "--assume-role",
+        "OrganizationAccountAccessRole",
+        "--output",
+        "json",
+    ];
+    let output = run(&sandbox, ADMIN_KEY, &dir, &args).await;
+    let said = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(0), "{said}");
+    let rows: Vec<serde_json::Value> = serde_json::from_slice(&output.stdout).unwrap();
+    let mut accounts: Vec<&str> = rows
+        .iter()
+        .map(|r| r["account_id"].as_str().unwrap())
+        .collect();
+    accounts.sort();
+    accounts.dedup();
+    assert!(accounts.contains(&MEMBER), "{accounts:?}");
+    assert!(
+        accounts.len() > 10,
+        "invitations from many of the organization's accounts: {accounts:?}"
+    );
+    assert!(!accounts.contains(&"299900000009"), "suspended: not listed");
+    let stats = control(&sandbox, "GET", "/_sandbox/stats", "").await.json();
+    assert_eq!(
+        stats["requests"]["organizations:ListAccounts"], 3,
+        "{stats}"
+    );
+    // 41 active accounts besides the management account, each assumed once.
+    assert_eq!(stats["requests"]["sts:AssumeRole"], 41, "{stats}");
+
+    // A member account cannot list the organization: one clear line, exit 1, nothing listed.
+    let output = run(&sandbox, MEMBER_KEY, &dir, &args).await;
+    assert_eq!(output.status.code(), Some(1));
+    let said = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        said.contains("--accounts org") && said.contains("AccessDenied"),
+        "{said}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -18,6 +18,7 @@ mod properties;
 mod safety;
 mod sandbox_detective;
 mod sandbox_guardduty;
+mod sandbox_organizations;
 mod sandbox_protocol;
 mod sandbox_securityhub;
 mod sandbox_time;

@@ -778,7 +778,10 @@ async fn operations_not_served_yet_are_routed_and_answer_in_their_services_shape
                 "Authorization",
                 &authorization(ADMIN_KEY, "us-east-1", "organizations"),
             ),
-            ("X-Amz-Target", "AWSOrganizationsV20161128.ListAccounts"),
+            (
+                "X-Amz-Target",
+                "AWSOrganizationsV20161128.CreateOrganization",
+            ),
             ("Content-Type", "application/x-amz-json-1.1"),
         ],
         b"{}",
@@ -832,7 +835,7 @@ async fn operations_not_served_yet_are_routed_and_answer_in_their_services_shape
     );
 
     for operation in [
-        "organizations:ListAccounts",
+        "organizations:CreateOrganization",
         "cloudtrail:LookupEvents",
         "macie2:ListInvitations",
     ] {
