@@ -21,6 +21,8 @@ pub struct Identity {
     pub config: SdkConfig,
     /// Whose regions `--region all` means: from the configured region until STS says.
     pub partition: Partition,
+    /// The account's name, where it is known (its organization lists it).
+    pub name: Option<String>,
 }
 
 impl Identity {
@@ -32,6 +34,7 @@ impl Identity {
             profile,
             config,
             partition,
+            name: None,
         }
     }
 }

@@ -82,19 +82,22 @@ async fn fan_out(
     };
     let source =
         AccountSource::parse(accounts).map_err(|e| PlanError(format!("--accounts: {e}")))?;
-    let accounts = match source {
+    let accounts: Vec<(String, Option<String>)> = match source {
         // Every active account of the organization, as its management account (or a delegated
-        // administrator) lists them; suspended ones have nothing to list.
+        // administrator) lists them, with their names; suspended ones have nothing to list.
         AccountSource::Organization => crate::aws::organizations::accounts(&base.config)
             .await
             .map_err(|e| PlanError(format!("--accounts org: {e}")))?
             .into_iter()
             .filter(|a| a.status == "ACTIVE")
-            .map(|a| a.id)
+            .map(|a| (a.id, Some(a.name).filter(|n| !n.is_empty())))
             .collect(),
         source => source
             .read()
-            .map_err(|e| PlanError(format!("--accounts: {e}")))?,
+            .map_err(|e| PlanError(format!("--accounts: {e}")))?
+            .into_iter()
+            .map(|id| (id, None))
+            .collect(),
     };
     let own = crate::aws::caller_account(&base.config)
         .await
@@ -106,7 +109,7 @@ async fn fan_out(
         })?;
     let partition = base.partition.name();
     let mut fanned = Vec::with_capacity(accounts.len());
-    for account in accounts {
+    for (account, name) in accounts {
         let config = if account == own {
             base.config.clone()
         } else {
@@ -121,6 +124,7 @@ async fn fan_out(
         };
         let mut identity = Identity::new(account, config);
         identity.partition = base.partition;
+        identity.name = name;
         fanned.push(identity);
     }
     tracing::info!(accounts = fanned.len(), role = %role, "fanned out");

@@ -27,6 +27,8 @@ pub struct Listing {
     pub sources: usize,
     pub regions: usize,
     pub services: usize,
+    /// Each identity's account name, where known (`--accounts org`).
+    pub names: BTreeMap<String, String>,
     /// The states `--status` kept; empty for all.
     pub states: Vec<crate::model::Status>,
 }
@@ -49,6 +51,11 @@ pub async fn collect(plan: &Plan, concurrency: u16) -> Listing {
         plan.limits,
     );
     let mut listing = Listing {
+        names: plan
+            .identities
+            .iter()
+            .filter_map(|i| Some((i.profile.clone(), i.name.clone()?)))
+            .collect(),
         sources: plan.sources.len(),
         regions: plan.regions.len(),
         services: plan.services.len(),
@@ -206,7 +213,10 @@ pub fn print(listing: &Listing, output: OutputFormat, out: &mut impl Write) -> i
     let records: Vec<InvitationRecord> = listing
         .invitations
         .iter()
-        .map(|i| InvitationRecord::new(i, listing.accounts.get(&i.profile).map(String::as_str)))
+        .map(|i| InvitationRecord {
+            account_name: listing.names.get(&i.profile).map(String::as_str),
+            ..InvitationRecord::new(i, listing.accounts.get(&i.profile).map(String::as_str))
+        })
         .collect();
     let format = match output {
         OutputFormat::Json => Format::Json,

@@ -293,6 +293,8 @@ pub struct InvitationRecord<'a> {
     pub region: &'a str,
     pub profile: &'a str,
     pub account_id: Option<&'a str>,
+    /// The account's name, where its organization names it.
+    pub account_name: Option<&'a str>,
     pub administrator_id: &'a str,
     pub invitation_id: Option<&'a str>,
     pub graph_arn: Option<&'a str>,
@@ -312,6 +314,7 @@ impl<'a> InvitationRecord<'a> {
             region: &invitation.region,
             profile: &invitation.profile,
             account_id: invitation.account_id.as_deref().or(identity_account),
+            account_name: None,
             administrator_id: &invitation.administrator_id,
             invitation_id: invitation.invitation_id.as_deref(),
             graph_arn: invitation.graph_arn.as_deref(),

@@ -543,6 +543,9 @@ async fn the_organizations_accounts_are_listed_and_fanned_out_to() {
         "invitations from many of the organization's accounts: {accounts:?}"
     );
     assert!(!accounts.contains(&"299900000009"), "suspended: not listed");
+    // Each row names its account, as the organization names it.
+    let prod = rows.iter().find(|r| r["account_id"] == MEMBER).unwrap();
+    assert_eq!(prod["account_name"], "workload-prod");
     let stats = control(&sandbox, "GET", "/_sandbox/stats", "").await.json();
     assert_eq!(
         stats["requests"]["organizations:ListAccounts"], 3,

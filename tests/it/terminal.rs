@@ -275,7 +275,7 @@ fn save_writes_the_rows_on_screen_and_never_overwrites() {
     session.wait_for("saved 3 rows to");
     let csv = std::fs::read_to_string(&path).unwrap();
     assert!(
-        csv.starts_with("service,region,profile,account_id,administrator_id"),
+        csv.starts_with("service,region,profile,account_id,account_name,administrator_id"),
         "{csv}"
     );
     assert_eq!(
