@@ -564,3 +564,68 @@ async fn the_organizations_accounts_are_listed_and_fanned_out_to() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Where a scenario declares roles, only those exist: an account without the role, or whose
+/// role wants an external id not given, is a "role not assumed" failure of its own sources.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_role_missing_in_some_accounts_fails_only_those() {
+    let text = r#"
+[[role]]
+account = "210000000001"
+name = "Audit"
+trusts = ["111122223333"]
+
+[[role]]
+account = "210000000002"
+name = "Audit"
+trusts = ["111122223333"]
+external_id = "guestlist-example"
+"#;
+    let scenario = guestlist::sandbox::Scenario::parse(text, "roles.toml").unwrap();
+    let sandbox = start(scenario).await;
+    let dir = state_dir();
+    let url = sandbox.endpoint_url();
+    let list = |extra: &'static [&'static str]| {
+        let mut args = vec![
+            "--endpoint-url",
+            url.as_str(),
+            "list",
+            "--region",
+            "us-east-1",
+            "--service",
+            "securityhub",
+            "--accounts",
+            "210000000001,210000000002,210000000003",
+            "--assume-role",
+            "Audit",
+            "--output",
+            "json",
+        ];
+        args.extend_from_slice(extra);
+        args
+    };
+    let env = [
+        ("AWS_ACCESS_KEY_ID", "111122223333"),
+        ("AWS_SECRET_ACCESS_KEY", "anything"),
+        ("AWS_REGION", "us-east-1"),
+        ("AWS_MAX_ATTEMPTS", "2"),
+        ("GUESTLIST_STATE_DIR", dir.as_str()),
+    ];
+    let failed = |output: &Output| -> Vec<String> {
+        let said = String::from_utf8_lossy(&output.stderr);
+        let mut accounts: Vec<String> = said
+            .lines()
+            .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+            .filter(|n| n["state"] == "role not assumed")
+            .map(|n| n["profile"].as_str().unwrap().to_owned())
+            .collect();
+        accounts.sort();
+        accounts
+    };
+    let output = guestlist(&list(&[]), &env).await;
+    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(failed(&output), ["210000000002", "210000000003"]);
+    let output = guestlist(&list(&["--external-id", "guestlist-example"]), &env).await;
+    assert_eq!(failed(&output), ["210000000003"], "the external id opens the second");
+    let _ = std::fs::remove_dir_all(&dir);
+}
