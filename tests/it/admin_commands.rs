@@ -626,6 +626,10 @@ external_id = "guestlist-example"
     assert_eq!(output.status.code(), Some(2));
     assert_eq!(failed(&output), ["210000000002", "210000000003"]);
     let output = guestlist(&list(&["--external-id", "guestlist-example"]), &env).await;
-    assert_eq!(failed(&output), ["210000000003"], "the external id opens the second");
+    assert_eq!(
+        failed(&output),
+        ["210000000003"],
+        "the external id opens the second"
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -912,3 +912,53 @@ async fn a_suspended_account_cannot_be_assumed_into() {
     control(&sandbox, "POST", "/_sandbox/faults", r#"{"suspended": []}"#).await;
     assert!(assume().await.is_ok());
 }
+
+/// A clock the test moves, for the SDK: it decides when cached credentials are renewed.
+#[derive(Debug, Clone)]
+struct TestClock(std::sync::Arc<std::sync::Mutex<std::time::SystemTime>>);
+
+impl aws_types::sdk_config::TimeSource for TestClock {
+    fn now(&self) -> std::time::SystemTime {
+        *self.0.lock().unwrap()
+    }
+}
+
+/// An assumed role's credentials are cached and renewed before they expire: with the SDK's
+/// clock and the sandbox's moved together past the first credentials' hour, the next request
+/// assumes the role again instead of failing on expired credentials.
+#[tokio::test]
+async fn assumed_credentials_are_renewed_before_they_expire() {
+    let sandbox = demo().await;
+    control(&sandbox, "POST", "/_sandbox/clock", r#"{"frozen": true}"#).await;
+    let clock = TestClock(std::sync::Arc::new(std::sync::Mutex::new(
+        std::time::SystemTime::now(),
+    )));
+    let base = guestlist::aws::sandbox_config(&sandbox.endpoint_url(), ADMIN_KEY, "us-east-1")
+        .await
+        .to_builder()
+        .time_source(clock.clone())
+        .build();
+    let arn = format!("arn:aws:iam::{MEMBER}:role/OrganizationAccountAccessRole");
+    let assumed = guestlist::aws::assume::assumed(&base, &arn, "guestlist", None).await;
+    let who = || async {
+        aws_sdk_sts::Client::new(&assumed)
+            .get_caller_identity()
+            .send()
+            .await
+            .map(|me| me.account().unwrap_or_default().to_owned())
+    };
+    assert_eq!(who().await.unwrap(), MEMBER);
+    assert_eq!(who().await.unwrap(), MEMBER);
+    assert_eq!(request_count(&sandbox, "sts:AssumeRole").await, 1, "cached");
+    // Both clocks move 59 minutes 55 seconds: within the SDK's margin before the hour ends.
+    let step = std::time::Duration::from_secs(3595);
+    *clock.0.lock().unwrap() += step;
+    let advance = format!(r#"{{"advance_seconds": {}}}"#, step.as_secs());
+    control(&sandbox, "POST", "/_sandbox/clock", &advance).await;
+    assert_eq!(who().await.unwrap(), MEMBER, "renewed, not expired");
+    assert_eq!(
+        request_count(&sandbox, "sts:AssumeRole").await,
+        2,
+        "assumed again"
+    );
+}
