@@ -84,7 +84,10 @@ async fn answer(
         .await
         .map_err(|e| fail(e.to_string()))?;
     let accounts = session.plan.accounts().await;
-    let mut failed = 0;
+    // Across a fan-out, an account without the invitation is no failure: it is said, and the
+    // run fails only when no account had it.
+    let fanned_out = selection.accounts_from.is_some();
+    let (mut failed, mut missing) = (0, 0);
     for source in &session.plan.sources {
         let account = accounts.get(&source.id.profile).cloned();
         let whom = format!(
@@ -103,6 +106,15 @@ async fn answer(
         let found = fetch::find_invitation(source, session.plan.limits, |i| named(args, i));
         let invitation = match found.await {
             Ok(Some(invitation)) => invitation,
+            Ok(None) if fanned_out => {
+                output::warn(format_args!(
+                    "note: no {} invitation from {wanted} in {} for {whom}",
+                    service.display_name(),
+                    source.id.region
+                ));
+                missing += 1;
+                continue;
+            }
             Ok(None) => {
                 output::warn(format_args!(
                     "error: no {} invitation from {wanted} in {} for {whom}",
@@ -177,7 +189,13 @@ async fn answer(
             }
         }
     }
-    match output::exit_code(failed, session.plan.sources.len()) {
+    // When no account had it, nothing was there to answer: that is a failure after all.
+    let sources = session.plan.sources.len();
+    let code = match missing == sources {
+        true => 1,
+        false => output::exit_code(failed, sources - missing),
+    };
+    match code {
         0 => Ok(()),
         code => Err(Failure {
             message: String::new(),

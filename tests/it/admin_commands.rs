@@ -633,3 +633,43 @@ external_id = "guestlist-example"
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Answering across a fan-out: every account that has the invitation answers it; those
+/// without it are said, and are no failure.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn accepting_across_the_accounts_answers_where_the_invitation_is() {
+    let sandbox = demo().await;
+    let dir = state_dir();
+    let args = [
+        "accept",
+        "--service",
+        "securityhub",
+        "--region",
+        "us-east-1",
+        "--administrator",
+        ADMIN,
+        "--accounts",
+        &format!("{ADMIN},{MEMBER}"),
+        "--assume-role",
+        "OrganizationAccountAccessRole",
+        "--yes",
+    ];
+    let output = run(&sandbox, ADMIN_KEY, &dir, &args).await;
+    let said = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(0), "{said}");
+    assert!(
+        said.contains(&format!("note: no Security Hub invitation from {ADMIN}")),
+        "{said}"
+    );
+    let out = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        out.contains(&format!(
+            "accepted: Security Hub invitation from {ADMIN} in us-east-1 for profile {MEMBER}"
+        )),
+        "{out}"
+    );
+    // Again: now no account has it, and that is a failure.
+    let output = run(&sandbox, ADMIN_KEY, &dir, &args).await;
+    assert_eq!(output.status.code(), Some(1));
+    let _ = std::fs::remove_dir_all(&dir);
+}
