@@ -173,10 +173,14 @@ pub fn report_problems(listing: &Listing, err: &mut impl Write) -> io::Result<()
             source.profile
         )?;
     }
-    // Rejected credentials are said once per identity: every source of it failed the same way.
+    // Rejected credentials, and a role that cannot be assumed, are said once per identity:
+    // every source of it failed the same way.
     let mut rejected: BTreeMap<&str, (usize, &AwsError)> = BTreeMap::new();
     for (source, error) in &listing.failures {
-        if error.kind == ErrorKind::CredentialsRejected {
+        if matches!(
+            error.kind,
+            ErrorKind::CredentialsRejected | ErrorKind::RoleNotAssumed
+        ) {
             let entry = rejected.entry(&source.profile).or_insert((0, error));
             entry.0 += 1;
             continue;
@@ -199,11 +203,18 @@ pub fn report_problems(listing: &Listing, err: &mut impl Write) -> io::Result<()
         let step = error
             .next_step(crate::model::ServiceKind::SecurityHub)
             .unwrap_or_default();
-        let line = format!(
-            "error: profile {profile}: credentials rejected, so none of its {} could be listed: {step} ({})",
-            format::plural(sources, "source"),
-            error.code
-        );
+        let line = match error.kind {
+            ErrorKind::RoleNotAssumed => format!(
+                "error: account {profile}: role not assumed, so none of its {} could be listed: {step} ({})",
+                format::plural(sources, "source"),
+                error.message
+            ),
+            _ => format!(
+                "error: profile {profile}: credentials rejected, so none of its {} could be listed: {step} ({})",
+                format::plural(sources, "source"),
+                error.code
+            ),
+        };
         writeln!(err, "{}", format::terminal_safe(&line))?;
     }
     Ok(())

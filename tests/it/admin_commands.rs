@@ -490,6 +490,20 @@ async fn accounts_are_reached_by_assuming_a_role_in_each() {
             .unwrap()
             .contains("arn:aws:iam::299900000009:role/OrganizationAccountAccessRole")
     );
+    // As a table, the account whose role was not assumed is said once, not once per source.
+    let table: Vec<&str> = args.iter().copied().take(args.len() - 2).collect();
+    let output = run(&sandbox, ADMIN_KEY, &dir, &table).await;
+    let said = String::from_utf8_lossy(&output.stderr);
+    let lines: Vec<&str> = said
+        .lines()
+        .filter(|l| l.contains("299900000009"))
+        .collect();
+    assert_eq!(lines.len(), 1, "{said}");
+    assert!(
+        lines[0]
+            .starts_with("error: account 299900000009: role not assumed, so none of its 3 sources"),
+        "{said}"
+    );
     // The base identity's own account is reached as itself, and a role assumed once serves
     // every source of its account.
     let sandbox = demo().await;

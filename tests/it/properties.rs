@@ -292,3 +292,97 @@ proptest! {
         })?;
     }
 }
+
+/// What one source of a fan-out does: lists this many rows over some pages, or fails after
+/// some of them.
+#[derive(Debug, Clone)]
+struct SourcePlan {
+    rows: usize,
+    pages: usize,
+    fails: bool,
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    /// However the accounts of a fan-out fail, and in whatever order their pages and failures
+    /// arrive, every row of a source that answered is shown, and none of one that failed
+    /// half way is lost either (rows stream in until the first listing completes).
+    #[test]
+    fn no_mix_of_failing_accounts_loses_a_row(
+        accounts in 1usize..6,
+        outcomes in prop::collection::vec((0usize..4, 1usize..3, any::<bool>()), 24),
+        order in prop::collection::vec(any::<u16>(), 64),
+    ) {
+        use guestlist::fetch::FetchEvent;
+        use guestlist::model::ServiceKind;
+        let profiles: Vec<String> = (0..accounts).map(|a| format!("21000000000{a}")).collect();
+        let mut sources = Vec::new();
+        for profile in &profiles {
+            for service in ServiceKind::ALL {
+                for region in ["us-east-1", "eu-west-1"] {
+                    sources.push(SourceId { profile: profile.clone(), region: region.into(), service });
+                }
+            }
+        }
+        let plans: Vec<SourcePlan> = sources
+            .iter()
+            .zip(outcomes.iter().cycle())
+            .map(|(_, (rows, pages, fails))| SourcePlan { rows: *rows, pages: *pages, fails: *fails })
+            .collect();
+        let mut state = AppState::new(
+            sources.clone(),
+            profiles.clone(),
+            ServiceKind::ALL.to_vec(),
+            vec!["us-east-1".into(), "eu-west-1".into()],
+            guestlist::app::Settings::default(),
+            now(),
+        );
+        // Every source's events, in its own order; the sources interleaved as `order` says.
+        let mut queues: Vec<Vec<Msg>> = sources
+            .iter()
+            .zip(&plans)
+            .map(|(id, plan)| {
+                let mut events = Vec::new();
+                let mut made = 0;
+                for page in 0..plan.pages {
+                    let count = if page + 1 == plan.pages { plan.rows - made.min(plan.rows) } else { plan.rows / plan.pages };
+                    let invitations = (made..made + count)
+                        .map(|n| {
+                            let mut i = invitation(id.service, &id.region, &format!("1000000000{n:02}"), n as i64);
+                            i.profile = id.profile.clone();
+                            i
+                        })
+                        .collect();
+                    made += count;
+                    events.push(Msg::Fetch(FetchEvent::Page { generation: 1, source: id.clone(), invitations }));
+                }
+                events.push(Msg::Fetch(if plan.fails {
+                    FetchEvent::Failed {
+                        generation: 1,
+                        source: id.clone(),
+                        error: AwsError::new(ErrorKind::RoleNotAssumed, "RoleNotAssumed", "cannot assume"),
+                        elapsed: std::time::Duration::from_millis(1),
+                    }
+                } else {
+                    FetchEvent::Finished { generation: 1, source: id.clone(), elapsed: std::time::Duration::from_millis(1) }
+                }));
+                events.reverse();
+                events
+            })
+            .collect();
+        let mut turn = order.iter().cycle();
+        while queues.iter().any(|q| !q.is_empty()) {
+            let pick = usize::from(*turn.next().unwrap()) % queues.len();
+            let at = (pick..queues.len()).chain(0..pick).find(|&q| !queues[q].is_empty()).unwrap();
+            let msg = queues[at].pop().unwrap();
+            guestlist::app::update(&mut state, msg);
+        }
+        for (id, plan) in sources.iter().zip(&plans) {
+            let shown = state.shown(id).len();
+            prop_assert_eq!(shown, plan.rows, "{:?} ({:?}) shows {} of its rows", id, plan, shown);
+        }
+        let total: usize = plans.iter().map(|p| p.rows).sum();
+        prop_assert_eq!(state.invitations.visible_len(), total);
+    }
+}
