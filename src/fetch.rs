@@ -131,6 +131,7 @@ async fn list_source(
     limits: Limits,
 ) {
     let started = Instant::now();
+    let adapter = source.adapter();
     let id = source.id;
     if events
         .send(FetchEvent::Started {
@@ -142,9 +143,8 @@ async fn list_source(
     {
         return;
     }
-    let mut listing = std::pin::pin!(paging::pages(limits, |token| source
-        .adapter
-        .list_invitations(token)));
+    let mut listing =
+        std::pin::pin!(paging::pages(limits, |token| adapter.list_invitations(token)));
     let mut pages = 0usize;
     let outcome = loop {
         match listing.next().await {
@@ -228,7 +228,8 @@ pub async fn all_members(
     identity: Option<&SdkConfig>,
     limits: Limits,
 ) -> Result<Vec<Member>, AwsError> {
-    let listed = paging::pages(limits, |token| source.adapter.list_members(token))
+    let adapter = source.adapter();
+    let listed = paging::pages(limits, |token| adapter.list_members(token))
         .try_fold(Vec::new(), |mut members, page| async move {
             members.extend(page.members);
             Ok(members)
@@ -246,9 +247,9 @@ pub async fn find_invitation(
     limits: Limits,
     wanted: impl Fn(&Invitation) -> bool,
 ) -> Result<Option<Invitation>, AwsError> {
-    let mut listing = std::pin::pin!(paging::pages(limits, |token| source
-        .adapter
-        .list_invitations(token)));
+    let adapter = source.adapter();
+    let mut listing =
+        std::pin::pin!(paging::pages(limits, |token| adapter.list_invitations(token)));
     while let Some(page) = listing.next().await {
         if let Some(found) = page?.invitations.into_iter().find(&wanted) {
             return Ok(Some(found));

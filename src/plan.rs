@@ -64,11 +64,48 @@ pub async fn with_partitions(identities: Vec<Identity>) -> Result<Vec<Identity>,
         .collect()
 }
 
-/// A source and the adapter that lists it.
+/// A source and how its adapter is had.
 #[derive(Clone)]
 pub struct PlannedSource {
     pub id: SourceId,
-    pub adapter: Arc<dyn ServiceAdapter>,
+    adapter: AdapterSource,
+}
+
+/// An adapter holds an SDK client, tens of kilobytes: a plan of many thousand sources builds
+/// each when it is used and lets it go after, so memory follows what is in flight, not the plan.
+#[derive(Clone)]
+enum AdapterSource {
+    Built(Arc<dyn ServiceAdapter>),
+    OnUse(Box<(SdkConfig, AdapterOptions)>),
+}
+
+impl PlannedSource {
+    /// A source listed through `adapter` (a test's, say).
+    pub fn with_adapter(id: SourceId, adapter: Arc<dyn ServiceAdapter>) -> Self {
+        Self {
+            id,
+            adapter: AdapterSource::Built(adapter),
+        }
+    }
+
+    /// A source whose adapter is built from `config` each time it is asked for.
+    pub fn on_use(id: SourceId, config: SdkConfig, options: AdapterOptions) -> Self {
+        Self {
+            id,
+            adapter: AdapterSource::OnUse(Box::new((config, options))),
+        }
+    }
+
+    /// Its adapter: hold it for as long as the work that needs it.
+    pub fn adapter(&self) -> Arc<dyn ServiceAdapter> {
+        match &self.adapter {
+            AdapterSource::Built(adapter) => adapter.clone(),
+            AdapterSource::OnUse(how) => {
+                let (config, options) = &**how;
+                aws::adapter_for(self.id.service, config, &self.id.profile, options)
+            }
+        }
+    }
 }
 /// Which regions to look in.
 #[derive(Debug, Clone, PartialEq)]
@@ -227,14 +264,12 @@ pub fn plan(
                     all_regions.push(region.clone());
                 }
                 let config = aws::with_region(&identity.config, &region);
-                sources.push(PlannedSource {
-                    id: SourceId {
-                        profile: identity.profile.clone(),
-                        region,
-                        service,
-                    },
-                    adapter: aws::adapter_for(service, &config, &identity.profile, options),
-                });
+                let id = SourceId {
+                    profile: identity.profile.clone(),
+                    region,
+                    service,
+                };
+                sources.push(PlannedSource::on_use(id, config, options.clone()));
             }
         }
     }

@@ -153,11 +153,20 @@ fn install_restore_hook() {
     }));
 }
 
+fn source_index(plan: &Plan) -> HashMap<SourceId, usize> {
+    plan.sources
+        .iter()
+        .enumerate()
+        .map(|(at, s)| (s.id.clone(), at))
+        .collect()
+}
+
 /// Carries out the effects `update` asks for: starts work in the background, and holds the
 /// channels its results come back on.
 struct Executor {
     plan: Plan,
-    adapters: HashMap<SourceId, Arc<dyn ServiceAdapter>>,
+    /// Where each source is in the plan; its adapter is built when an action needs it.
+    sources: HashMap<SourceId, usize>,
     fetch_events: mpsc::Sender<FetchEvent>,
     results: mpsc::UnboundedSender<Msg>,
     concurrency: u16,
@@ -169,7 +178,8 @@ struct Executor {
 
 impl Executor {
     fn adapter(&self, source: &SourceId) -> Option<Arc<dyn ServiceAdapter>> {
-        self.adapters.get(source).cloned()
+        let at = *self.sources.get(source)?;
+        Some(self.plan.sources[at].adapter())
     }
 
     fn fetch_all(&mut self, generation: u64) {
@@ -226,11 +236,7 @@ impl Executor {
             } => {
                 let result = match self.plan.again(&profiles, &services, &regions) {
                     Ok(plan) => {
-                        self.adapters = plan
-                            .sources
-                            .iter()
-                            .map(|s| (s.id.clone(), s.adapter.clone()))
-                            .collect();
+                        self.sources = source_index(&plan);
                         let planned = crate::app::Replanned {
                             sources: plan.sources.iter().map(|s| s.id.clone()).collect(),
                             services: plan.services.clone(),
@@ -437,11 +443,7 @@ async fn event_loop(
     let (fetch_events, mut fetched) = mpsc::channel::<FetchEvent>(1024);
     let (results, mut finished) = mpsc::unbounded_channel::<Msg>();
     let mut executor = Executor {
-        adapters: plan
-            .sources
-            .iter()
-            .map(|s| (s.id.clone(), s.adapter.clone()))
-            .collect(),
+        sources: source_index(&plan),
         plan,
         fetch_events,
         results,

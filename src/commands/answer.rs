@@ -139,7 +139,11 @@ async fn answer(
             failed += 1;
             continue;
         }
-        let readiness = source.adapter.readiness(response).await.unwrap_or_default();
+        let readiness = source
+            .adapter()
+            .readiness(response)
+            .await
+            .unwrap_or_default();
         if !readiness.steps.is_empty() && !args.prepare {
             let steps: Vec<String> = readiness.steps.iter().map(|s| s.describe()).collect();
             output::warn(format_args!(
@@ -168,7 +172,7 @@ async fn answer(
         }
         let batch = Batch {
             source: source.id.clone(),
-            adapter: source.adapter.clone(),
+            adapter: source.adapter(),
             steps: readiness.steps,
             targets: vec![Target::of(&invitation)],
             actor: Actor { account },

@@ -52,7 +52,7 @@ pub async fn invite(plan: &Plan, invitees: &[Invitee], message: Option<&str>) ->
             account: accounts.get(&source.id.profile).cloned(),
         };
         for outcome in source
-            .adapter
+            .adapter()
             .invite(crate::model::Invites { invitees, message }, &actor)
             .await
         {

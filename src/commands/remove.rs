@@ -37,7 +37,7 @@ pub async fn remove(plan: &Plan, accounts: &[String]) -> u8 {
         let actor = Actor {
             account: identities.get(&source.id.profile).cloned(),
         };
-        for outcome in source.adapter.remove_members(accounts, &actor).await {
+        for outcome in source.adapter().remove_members(accounts, &actor).await {
             let place = format!(
                 "{} {} (profile {})",
                 source.id.service, source.id.region, source.id.profile

@@ -315,14 +315,14 @@ fn repeating_source() -> (Arc<RepeatingTokens>, PlannedSource) {
     let adapter = Arc::new(RepeatingTokens {
         calls: AtomicUsize::new(0),
     });
-    let source = PlannedSource {
-        id: SourceId {
+    let source = PlannedSource::with_adapter(
+        SourceId {
             profile: "p".into(),
             region: "us-east-1".into(),
             service: ServiceKind::GuardDuty,
         },
-        adapter: adapter.clone(),
-    };
+        adapter.clone(),
+    );
     (adapter, source)
 }
 

@@ -159,14 +159,14 @@ impl Members for Pages {}
 
 async fn listing_of(pages: Pages, limits: Limits) -> (Vec<FetchEvent>, Arc<Pages>) {
     let adapter = Arc::new(pages);
-    let source = PlannedSource {
-        id: SourceId {
+    let source = PlannedSource::with_adapter(
+        SourceId {
             profile: "p".into(),
             region: "us-east-1".into(),
             service: ServiceKind::GuardDuty,
         },
-        adapter: adapter.clone(),
-    };
+        adapter.clone(),
+    );
     let (tx, mut rx) = mpsc::channel(64);
     let listing = fetch::start(1, &[source], &[], tx, 1, limits);
     let mut events = Vec::new();
