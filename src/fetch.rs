@@ -4,10 +4,11 @@
 //! Every event carries the generation of the fetch that produced it, so the app can drop what a
 //! superseded refresh still delivers; dropping the [`Fetch`] aborts its tasks.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use tokio::sync::{Semaphore, mpsc};
+use tokio::sync::mpsc;
 use tokio::task::JoinSet;
 
 use futures_util::{StreamExt, TryStreamExt};
@@ -102,23 +103,36 @@ pub fn start(
                 .await;
         });
     }
-    let slots = Arc::new(Semaphore::new(usize::from(concurrency.max(1))));
-    for source in sources {
-        let events = events.clone();
-        let source = source.clone();
-        let slots = slots.clone();
-        // Its identity, to ask STS what a rejected token means.
-        let identity = identities
-            .iter()
-            .find(|i| i.profile == source.id.profile)
-            .map(|i| i.config.clone());
-        tasks.spawn(async move {
-            let Ok(_slot) = slots.acquire_owned().await else {
-                return;
-            };
-            list_source(generation, source, identity, events, limits).await;
-        });
-    }
+    // Each identity's configuration once, shared by its sources: to ask STS what a rejected
+    // token means.
+    let configs: HashMap<&str, Arc<SdkConfig>> = identities
+        .iter()
+        .map(|i| (i.profile.as_str(), Arc::new(i.config.clone())))
+        .collect();
+    let work: Vec<(PlannedSource, Option<Arc<SdkConfig>>)> = sources
+        .iter()
+        .map(|s| (s.clone(), configs.get(s.id.profile.as_str()).cloned()))
+        .collect();
+    // One task starts the listings, at most `concurrency` at a time: a source waiting for its
+    // turn is a line in a list, not a task, so fifty thousand sources cost little until they
+    // run. Dropping the fetch drops this task, and with it every listing it started.
+    let most = usize::from(concurrency.max(1));
+    tasks.spawn(async move {
+        let mut running = JoinSet::new();
+        for (source, identity) in work {
+            while running.len() >= most {
+                running.join_next().await;
+            }
+            running.spawn(list_source(
+                generation,
+                source,
+                identity,
+                events.clone(),
+                limits,
+            ));
+        }
+        while running.join_next().await.is_some() {}
+    });
     Fetch { tasks }
 }
 
@@ -126,7 +140,7 @@ pub fn start(
 async fn list_source(
     generation: u64,
     source: PlannedSource,
-    identity: Option<SdkConfig>,
+    identity: Option<Arc<SdkConfig>>,
     events: mpsc::Sender<FetchEvent>,
     limits: Limits,
 ) {
@@ -166,7 +180,7 @@ async fn list_source(
         }
     };
     let outcome = match outcome {
-        Err(error) => Err(explained(error, identity.as_ref(), &id.region).await),
+        Err(error) => Err(explained(error, identity.as_deref(), &id.region).await),
         ok => ok,
     };
     let elapsed = started.elapsed();

@@ -76,7 +76,8 @@ pub struct PlannedSource {
 #[derive(Clone)]
 enum AdapterSource {
     Built(Arc<dyn ServiceAdapter>),
-    OnUse(Box<(SdkConfig, AdapterOptions)>),
+    /// The identity's configuration, shared by all its sources; the region is the source's.
+    OnUse(Arc<(SdkConfig, AdapterOptions)>),
 }
 
 impl PlannedSource {
@@ -88,11 +89,12 @@ impl PlannedSource {
         }
     }
 
-    /// A source whose adapter is built from `config` each time it is asked for.
-    pub fn on_use(id: SourceId, config: SdkConfig, options: AdapterOptions) -> Self {
+    /// A source whose adapter is built, from its identity's configuration in its own region,
+    /// each time it is asked for.
+    pub fn on_use(id: SourceId, identity: Arc<(SdkConfig, AdapterOptions)>) -> Self {
         Self {
             id,
-            adapter: AdapterSource::OnUse(Box::new((config, options))),
+            adapter: AdapterSource::OnUse(identity),
         }
     }
 
@@ -100,9 +102,10 @@ impl PlannedSource {
     pub fn adapter(&self) -> Arc<dyn ServiceAdapter> {
         match &self.adapter {
             AdapterSource::Built(adapter) => adapter.clone(),
-            AdapterSource::OnUse(how) => {
-                let (config, options) = &**how;
-                aws::adapter_for(self.id.service, config, &self.id.profile, options)
+            AdapterSource::OnUse(identity) => {
+                let (config, options) = &**identity;
+                let config = aws::with_region(config, &self.id.region);
+                aws::adapter_for(self.id.service, &config, &self.id.profile, options)
             }
         }
     }
@@ -241,6 +244,7 @@ pub fn plan(
     let mut sources = Vec::new();
     let mut all_regions: Vec<String> = Vec::new();
     for identity in &identities {
+        let shared = Arc::new((identity.config.clone(), options.clone()));
         for &service in &services {
             let regions: Vec<String> = match regions {
                 RegionChoice::All => regions::all(identity.partition, service)
@@ -263,13 +267,12 @@ pub fn plan(
                 if !all_regions.contains(&region) {
                     all_regions.push(region.clone());
                 }
-                let config = aws::with_region(&identity.config, &region);
                 let id = SourceId {
                     profile: identity.profile.clone(),
                     region,
                     service,
                 };
-                sources.push(PlannedSource::on_use(id, config, options.clone()));
+                sources.push(PlannedSource::on_use(id, shared.clone()));
             }
         }
     }
