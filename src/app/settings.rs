@@ -23,6 +23,8 @@ pub struct Settings {
     pub refresh: Option<Duration>,
     /// Ring the terminal bell when a new invitation arrives.
     pub bell: bool,
+    /// Fanned out to accounts by assuming a role in each: identities are accounts.
+    pub fan_out: bool,
 }
 
 impl Default for Settings {
@@ -38,6 +40,7 @@ impl Default for Settings {
             color: true,
             refresh: None,
             bell: false,
+            fan_out: false,
         }
     }
 }

@@ -41,6 +41,7 @@ pub async fn run(
             color: config.color && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
             refresh: dashboard.refresh.and_then(|r| r.0),
             bell: dashboard.bell,
+            fan_out: selection.accounts_from.is_some(),
         };
         let state = AppState::new(
             plan.sources.iter().map(|s| s.id.clone()),

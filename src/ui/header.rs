@@ -30,7 +30,9 @@ impl Widget for Header<'_> {
                 })
                 .collect();
             // Several identities are named in the sources panel; one line cannot hold them.
-            if identities.len() > 2 {
+            if state.settings.fan_out {
+                format::plural(identities.len(), "account")
+            } else if identities.len() > 2 {
                 format!("{} identities", identities.len())
             } else {
                 identities.join(", ")

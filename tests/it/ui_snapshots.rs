@@ -411,6 +411,28 @@ fn the_detail_scrolls_when_it_does_not_fit() {
 }
 
 #[test]
+fn a_fan_out_counts_accounts_in_the_header() {
+    let mut state = loaded();
+    state.settings.fan_out = true;
+    let drawn = render(&mut state, 100, 24).backend().to_string();
+    assert!(
+        drawn.lines().next().unwrap().contains(" 1 account │"),
+        "{drawn}"
+    );
+    for profile in ["210000000001", "210000000002"] {
+        state.identities.insert(
+            profile.to_owned(),
+            guestlist::app::IdentityState::Account(profile.to_owned()),
+        );
+    }
+    let drawn = render(&mut state, 100, 24).backend().to_string();
+    assert!(
+        drawn.lines().next().unwrap().contains("3 accounts"),
+        "{drawn}"
+    );
+}
+
+#[test]
 fn message_log() {
     use guestlist::model::{Outcome, Response};
     let mut state = loaded();
