@@ -43,7 +43,7 @@ pub async fn run(
             bell: dashboard.bell,
             fan_out: selection.accounts_from.is_some(),
         };
-        let state = AppState::new(
+        let mut state = AppState::new(
             plan.sources.iter().map(|s| s.id.clone()),
             plan.identities.iter().map(|i| i.profile.clone()),
             plan.services.clone(),
@@ -51,6 +51,11 @@ pub async fn run(
             settings,
             chrono::Utc::now(),
         );
+        state.account_names = plan
+            .identities
+            .iter()
+            .filter_map(|i| Some((i.profile.clone(), i.name.clone()?)))
+            .collect();
         Ok((session, plan, state))
     };
     match tui::run(prepare, selection.concurrency).await? {

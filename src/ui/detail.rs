@@ -41,7 +41,13 @@ fn lines<'a>(state: &'a AppState, invitation: &'a Invitation, width: u16) -> Vec
         field("Service", invitation.service.display_name().to_owned()),
         field("Region", invitation.region.clone()),
         field("Profile", invitation.profile.clone()),
-        field("Account", state.account_label(invitation).to_owned()),
+        field(
+            "Account",
+            match state.account_names.get(&invitation.profile) {
+                Some(name) => format!("{} ({name})", state.account_label(invitation)),
+                None => state.account_label(invitation).to_owned(),
+            },
+        ),
         field("Administrator", invitation.administrator_id.clone()),
     ];
     if let Some(id) = &invitation.invitation_id {

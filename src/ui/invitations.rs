@@ -50,7 +50,7 @@ impl Cells for Row {
         let text = match column {
             Column::Service => invitation.service.display_name().to_owned(),
             Column::Region => invitation.region.clone(),
-            Column::Account => state.account_label(invitation).to_owned(),
+            Column::Account => format::truncate(state.account_shown(invitation), width.into()),
             Column::From => invitation.administrator_id.clone(),
             Column::Invitation => {
                 let reference = invitation.reference();

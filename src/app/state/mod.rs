@@ -127,6 +127,8 @@ pub struct AppState {
     pub log: log::MessageLog,
     /// The profiles guestlist started with: `:profile all` brings back those removed.
     pub planned_profiles: Vec<String>,
+    /// Account names by profile, where the organization names them (`--accounts org`).
+    pub account_names: BTreeMap<String, String>,
     /// Commands run at the `:` prompt, oldest first, and which one ↑/↓ recalled.
     pub prompt_history: Vec<String>,
     pub prompt_recalled: Option<usize>,
@@ -164,6 +166,7 @@ impl AppState {
                 .map(|p| (p.clone(), IdentityState::Resolving))
                 .collect(),
             planned_profiles: profiles,
+            account_names: BTreeMap::new(),
             invitations: Browser::new(
                 ids.len(),
                 Sort {
@@ -263,6 +266,14 @@ impl AppState {
     /// The account an invitation was received by, or its profile name while unknown.
     pub fn account_label<'a>(&'a self, invitation: &'a Invitation) -> &'a str {
         invitations::account_label(&self.identities, invitation)
+    }
+
+    /// The account's name, where known, else its id: what the Account column shows.
+    pub fn account_shown<'a>(&'a self, invitation: &'a Invitation) -> &'a str {
+        match self.account_names.get(&invitation.profile) {
+            Some(name) => name,
+            None => self.account_label(invitation),
+        }
     }
 
     fn new_generation(&mut self) -> u64 {

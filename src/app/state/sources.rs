@@ -146,6 +146,7 @@ impl AppState {
         next.log = std::mem::take(&mut self.log);
         next.prompt_history = std::mem::take(&mut self.prompt_history);
         next.planned_profiles = std::mem::take(&mut self.planned_profiles);
+        next.account_names = std::mem::take(&mut self.account_names);
         next.live = self.live.clone();
         next.tab = self.tab;
         next.screen = self.screen;
