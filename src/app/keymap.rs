@@ -489,44 +489,30 @@ impl KeyMap {
                 KeyCodeOrd::Named(NamedKey::Enter) => Some(Action::Confirm),
                 _ => None,
             },
-            Mode::Help => match self.bindings.get(&key) {
-                Some(Action::Quit | Action::Help | Action::Close) => Some(Action::Close),
-                Some(
-                    action @ (Action::MoveDown
-                    | Action::MoveUp
-                    | Action::PageDown
-                    | Action::PageUp
-                    | Action::Top),
-                ) => Some(*action),
-                _ => None,
-            },
-            Mode::Sources => match self.bindings.get(&key) {
-                Some(Action::Quit | Action::Sources | Action::Close) => Some(Action::Close),
-                Some(
-                    action @ (Action::MoveDown
-                    | Action::MoveUp
-                    | Action::PageDown
-                    | Action::PageUp
-                    | Action::Top
-                    | Action::Bottom
-                    | Action::ToggleDetail
-                    | Action::Copy),
-                ) => Some(*action),
-                _ => None,
-            },
-            Mode::Log => match self.bindings.get(&key) {
-                Some(Action::Quit | Action::Log | Action::Close) => Some(Action::Close),
-                Some(
-                    action @ (Action::MoveDown
-                    | Action::MoveUp
-                    | Action::PageDown
-                    | Action::PageUp
-                    | Action::Top
-                    | Action::Bottom),
-                ) => Some(*action),
-                _ => None,
-            },
+            Mode::Help => self.pager(&key, Action::Help, &[]),
+            Mode::Log => self.pager(&key, Action::Log, &[Action::Bottom]),
+            Mode::Sources => self.pager(
+                &key,
+                Action::Sources,
+                &[Action::Bottom, Action::ToggleDetail, Action::Copy],
+            ),
             Mode::Table | Mode::Detail => self.bindings.get(&key).copied(),
+        }
+    }
+
+    /// A list over the table (help, the log, the sources): `q`, Esc and its own key close
+    /// it, moves scroll or select in it, and `more` do what they say; nothing else acts.
+    fn pager(&self, key: &Key, own: Action, more: &[Action]) -> Option<Action> {
+        match self.bindings.get(key).copied()? {
+            Action::Quit | Action::Close => Some(Action::Close),
+            action if action == own => Some(Action::Close),
+            action @ (Action::MoveDown
+            | Action::MoveUp
+            | Action::PageDown
+            | Action::PageUp
+            | Action::Top) => Some(action),
+            action if more.contains(&action) => Some(action),
+            _ => None,
         }
     }
 

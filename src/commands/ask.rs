@@ -22,3 +22,32 @@ pub fn yes(question: &str) -> Result<bool, String> {
         "y" | "yes"
     ))
 }
+
+/// Before `command` changes members in every source of `plan`: asks `what … in PLACES?` unless
+/// `yes`. None to go on; the exit code when it must not (cancelled, or no terminal to ask on).
+pub fn before_changing(
+    command: &str,
+    what: &str,
+    plan: &crate::plan::Plan,
+    yes: bool,
+) -> Option<std::process::ExitCode> {
+    if yes {
+        return None;
+    }
+    let places: Vec<String> = plan
+        .sources
+        .iter()
+        .map(|s| format!("{} {} ({})", s.id.service, s.id.region, s.id.profile))
+        .collect();
+    match self::yes(&format!("{what} in {}?", places.join(", "))) {
+        Ok(true) => None,
+        Ok(false) => {
+            super::output::warn(format_args!("cancelled: nothing was sent"));
+            Some(std::process::ExitCode::from(1))
+        }
+        Err(error) => {
+            super::output::warn(format_args!("guestlist {command}: {error}"));
+            Some(std::process::ExitCode::from(1))
+        }
+    }
+}

@@ -104,29 +104,9 @@ pub async fn run(selection: &Selection, args: &InviteArgs) -> ExitCode {
         Ok(session) => session,
         Err(error) => return output::refuse(error),
     };
-    let places: Vec<String> = session
-        .plan
-        .sources
-        .iter()
-        .map(|s| format!("{} {} ({})", s.id.service, s.id.region, s.id.profile))
-        .collect();
-    let question = format!(
-        "Invite {} account(s) as members in {}?",
-        invitees.len(),
-        places.join(", ")
-    );
-    if !args.yes {
-        match ask::yes(&question) {
-            Ok(true) => {}
-            Ok(false) => {
-                output::warn(format_args!("cancelled: nothing was sent"));
-                return ExitCode::from(1);
-            }
-            Err(error) => {
-                output::warn(format_args!("guestlist invite: {error}"));
-                return ExitCode::from(1);
-            }
-        }
+    let what = format!("Invite {} account(s) as members", invitees.len());
+    if let Some(code) = ask::before_changing("invite", &what, &session.plan, args.yes) {
+        return code;
     }
     ExitCode::from(invite(&session.plan, &invitees, args.message.as_deref()).await)
 }

@@ -90,29 +90,12 @@ pub async fn run(selection: &Selection, args: &RemoveArgs) -> ExitCode {
         Ok(session) => session,
         Err(error) => return output::refuse(error),
     };
-    let places: Vec<String> = session
-        .plan
-        .sources
-        .iter()
-        .map(|s| format!("{} {} ({})", s.id.service, s.id.region, s.id.profile))
-        .collect();
-    let question = format!(
-        "Remove {} as member(s) (disassociate, then delete) in {}?",
-        accounts.join(", "),
-        places.join(", ")
+    let what = format!(
+        "Remove {} as member(s) (disassociate, then delete)",
+        accounts.join(", ")
     );
-    if !args.yes {
-        match ask::yes(&question) {
-            Ok(true) => {}
-            Ok(false) => {
-                output::warn(format_args!("cancelled: nothing was sent"));
-                return ExitCode::from(1);
-            }
-            Err(error) => {
-                output::warn(format_args!("guestlist remove: {error}"));
-                return ExitCode::from(1);
-            }
-        }
+    if let Some(code) = ask::before_changing("remove", &what, &session.plan, args.yes) {
+        return code;
     }
     ExitCode::from(remove(&session.plan, &accounts).await)
 }

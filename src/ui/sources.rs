@@ -148,7 +148,9 @@ impl Widget for SourcesPanel<'_> {
         };
         let mut lines = vec![Line::from(summary(state))];
         // The first failure, named: the rest are one key away.
-        if let Some(first) = state.sources_by_need().first().filter(|s| s.need() == 0) {
+        // Drawn every frame: found in one pass, not by sorting every source.
+        let failures = state.sources.iter().filter(|s| s.need() == 0);
+        if let Some(first) = failures.min_by_key(|s| std::cmp::Reverse(s.items)) {
             lines.push(line(state, first));
         }
         Paragraph::new(lines)

@@ -155,27 +155,27 @@ impl AppState {
         next.generations_issued = self.generations_issued;
         next.generation = self.generation;
         next.dialogs_opened = self.dialogs_opened;
+        // Kept sources keep their state and rows, put in place at once: one sort, not one
+        // per source.
         let mut fresh = Vec::new();
-        for (group, source) in next.sources.iter_mut().enumerate() {
+        let mut groups = Vec::with_capacity(next.sources.len());
+        for source in next.sources.iter_mut() {
             match self.group_of(&source.id) {
                 Some(old) => {
-                    let before = &self.sources[old];
-                    source.phase = before.phase.clone();
-                    source.pages = before.pages;
-                    source.items = before.items;
-                    source.listed = before.listed;
-                    source.listed_at = before.listed_at;
-                    source.generation = before.generation;
-                    let rows = self.invitations.group(old).to_vec();
-                    next.invitations.replace(group, rows, &next.identities);
+                    *source = self.sources[old].clone();
+                    groups.push(self.invitations.group(old).to_vec());
                     // A listing in flight stops with the fetch it belongs to: it starts again.
                     if source.is_busy() {
                         fresh.push(source.id.clone());
                     }
                 }
-                None => fresh.push(source.id.clone()),
+                None => {
+                    groups.push(Vec::new());
+                    fresh.push(source.id.clone());
+                }
             }
         }
+        next.invitations.replace_all(groups, &next.identities);
         next.invitations
             .set_sort(self.invitations.sort(), &next.identities);
         next.invitations.set_tab(self.tab);

@@ -321,17 +321,11 @@ impl<R: TableRow, N> Browser<R, N> {
 
     /// Marked rows the tab or filter hides: they are not acted on.
     pub fn hidden_marks(&self) -> usize {
-        let shown: HashSet<&str> = self
-            .visible_rows()
-            .map(|r| r.key())
-            .filter(|key| self.marked.contains(*key))
-            .collect();
-        let hidden: HashSet<&str> = self
-            .all_rows()
-            .map(|r| r.key())
-            .filter(|key| self.marked.contains(*key) && !shown.contains(key))
-            .collect();
-        hidden.len()
+        // Keys are unique in the table: marked rows, less those on screen.
+        let marked = |rows: &mut dyn Iterator<Item = &R>| {
+            rows.filter(|r| self.marked.contains(r.key())).count()
+        };
+        marked(&mut self.all_rows()) - marked(&mut self.visible_rows())
     }
 
     /// The marked rows on screen, or the selected one when none of them is marked: what is
@@ -560,6 +554,13 @@ impl<R: TableRow, N> Browser<R, N> {
             }
         }
         self.clamp_selection();
+    }
+
+    /// Replaces every group's rows at once, sorting once.
+    pub fn replace_all(&mut self, groups: Vec<Vec<R>>, context: &R::Context) {
+        let keep = self.selected_key();
+        self.groups = groups;
+        self.rebuild_keeping(keep, context);
     }
 
     /// Replaces a group's rows, returning the old ones; the selected row stays selected.
