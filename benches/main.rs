@@ -1,19 +1,21 @@
 //! Every benchmark in one binary, so the SDK is linked once: `cargo bench` runs every group,
-//! `cargo bench -- GROUP` one of them (sandbox, ui, fetch, footprint).
+//! `cargo bench -- GROUP` one of them (sandbox, ui, fetch, footprint, organization).
 
 // Measuring code: a failed setup should stop the run where it failed.
 #![allow(clippy::unwrap_used)]
 
 mod fetch;
 mod footprint;
+mod organization;
 mod sandbox;
 mod ui;
 
-const GROUPS: [(&str, fn()); 4] = [
+const GROUPS: [(&str, fn()); 5] = [
     ("sandbox", sandbox::run),
     ("ui", ui::run),
     ("fetch", fetch::run),
     ("footprint", footprint::run),
+    ("organization", organization::run),
 ];
 
 fn main() {

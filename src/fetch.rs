@@ -1,5 +1,5 @@
-//! The background fetcher: one task per source (identity × region × service), all in flight at
-//! once within a bound, each streaming its pages over a channel as they arrive.
+//! The background fetcher: one task per source (identity × region × service), in flight at
+//! once within a window that adapts, each streaming its pages over a channel as they arrive.
 //!
 //! Every event carries the generation of the fetch that produced it, so the app can drop what a
 //! superseded refresh still delivers; dropping the [`Fetch`] aborts its tasks.
@@ -20,8 +20,14 @@ use aws_config::SdkConfig;
 use crate::model::{AwsError, ErrorKind, Invitation, Member, SourceId};
 use crate::plan::{Identity, PlannedSource};
 
-/// Enough for 3 services in every region of one identity to run together.
-pub const DEFAULT_CONCURRENCY: u16 = 128;
+/// The most listings in flight at once: a fan-out of a thousand accounts, at a tenth of a
+/// second a request, needs hundreds to finish in seconds.
+pub const DEFAULT_CONCURRENCY: u16 = 1024;
+
+/// Where the window of listings in flight starts before it grows.
+const FIRST_WINDOW: usize = 32;
+/// The narrowest it shrinks to when services throttle.
+const NARROWEST_WINDOW: usize = 4;
 
 #[derive(Debug, Clone)]
 pub enum FetchEvent {
@@ -66,6 +72,12 @@ impl FetchEvent {
 /// A fetch in flight; dropping it cancels every task.
 pub struct Fetch {
     tasks: JoinSet<()>,
+    generation: u64,
+    /// `None` once closed: no more sources, and the channel ends when the last task does.
+    events: Option<mpsc::Sender<FetchEvent>>,
+    limits: Limits,
+    /// Listings in flight, shared by every batch of sources the fetch was given.
+    slots: Arc<Slots>,
 }
 
 impl Fetch {
@@ -73,13 +85,82 @@ impl Fetch {
         self.tasks.is_empty()
     }
 
+    /// The generation its events carry.
+    pub fn generation(&self) -> u64 {
+        self.generation
+    }
+
     /// Waits until every task has ended (for `list`, which wants everything).
     pub async fn finish(mut self) {
+        self.close();
         while self.tasks.join_next().await.is_some() {}
+    }
+
+    /// No more sources will be added: the events channel closes when the last listing ends.
+    pub fn close(&mut self) {
+        self.events = None;
+    }
+
+    /// Lists `sources` too, in the same generation and within the same bound, and asks STS who
+    /// `identities` are: accounts that arrived after the fetch started.
+    pub fn extend(&mut self, sources: &[PlannedSource], identities: &[Identity]) {
+        let generation = self.generation;
+        let Some(events) = self.events.clone() else {
+            debug_assert!(false, "sources added to a closed fetch");
+            return;
+        };
+        for identity in identities {
+            let events = events.clone();
+            let identity = identity.clone();
+            self.tasks.spawn(async move {
+                let outcome = aws::caller_account(&identity.config).await;
+                let _ = events
+                    .send(FetchEvent::Identity {
+                        generation,
+                        profile: identity.profile,
+                        outcome,
+                    })
+                    .await;
+            });
+        }
+        if sources.is_empty() {
+            return;
+        }
+        // Each identity's configuration once, shared by its sources: to ask STS what a
+        // rejected token means.
+        let configs: HashMap<&str, Arc<SdkConfig>> = identities
+            .iter()
+            .map(|i| (i.profile.as_str(), Arc::new(i.config.clone())))
+            .collect();
+        let work: Vec<(PlannedSource, Option<Arc<SdkConfig>>)> = sources
+            .iter()
+            .map(|s| (s.clone(), configs.get(s.id.profile.as_str()).cloned()))
+            .collect();
+        // One task starts the listings as slots free up: a source waiting for its turn is a
+        // line in a list, not a task, so fifty thousand sources cost little until they run.
+        // Dropping the fetch drops this task, and with it every listing it started.
+        let limits = self.limits;
+        let slots = self.slots.clone();
+        self.tasks.spawn(async move {
+            let mut running = JoinSet::new();
+            for (source, identity) in work {
+                let slot = slots.take().await;
+                let events = events.clone();
+                let slots = slots.clone();
+                running.spawn(async move {
+                    let outcome = list_source(generation, source, identity, events, limits).await;
+                    slots.give_back(slot, outcome);
+                });
+                // Reap what ended, so a long batch holds only what is in flight.
+                while running.try_join_next().is_some() {}
+            }
+            while running.join_next().await.is_some() {}
+        });
     }
 }
 
-/// Starts listing every source, and asking STS who each identity is.
+/// Starts listing every source, and asking STS who each identity is; the events channel
+/// ends when they all have.
 pub fn start(
     generation: u64,
     sources: &[PlannedSource],
@@ -88,52 +169,118 @@ pub fn start(
     concurrency: u16,
     limits: Limits,
 ) -> Fetch {
-    let mut tasks = JoinSet::new();
-    for identity in identities {
-        let events = events.clone();
-        let identity = identity.clone();
-        tasks.spawn(async move {
-            let outcome = aws::caller_account(&identity.config).await;
-            let _ = events
-                .send(FetchEvent::Identity {
-                    generation,
-                    profile: identity.profile,
-                    outcome,
-                })
-                .await;
-        });
-    }
-    // Each identity's configuration once, shared by its sources: to ask STS what a rejected
-    // token means.
-    let configs: HashMap<&str, Arc<SdkConfig>> = identities
-        .iter()
-        .map(|i| (i.profile.as_str(), Arc::new(i.config.clone())))
-        .collect();
-    let work: Vec<(PlannedSource, Option<Arc<SdkConfig>>)> = sources
-        .iter()
-        .map(|s| (s.clone(), configs.get(s.id.profile.as_str()).cloned()))
-        .collect();
-    // One task starts the listings, at most `concurrency` at a time: a source waiting for its
-    // turn is a line in a list, not a task, so fifty thousand sources cost little until they
-    // run. Dropping the fetch drops this task, and with it every listing it started.
-    let most = usize::from(concurrency.max(1));
-    tasks.spawn(async move {
-        let mut running = JoinSet::new();
-        for (source, identity) in work {
-            while running.len() >= most {
-                running.join_next().await;
-            }
-            running.spawn(list_source(
-                generation,
-                source,
-                identity,
-                events.clone(),
-                limits,
-            ));
+    let mut fetch = start_open(generation, sources, identities, events, concurrency, limits);
+    fetch.close();
+    fetch
+}
+
+/// [`start`], open for more sources ([`Fetch::extend`]) until [`Fetch::close`].
+pub fn start_open(
+    generation: u64,
+    sources: &[PlannedSource],
+    identities: &[Identity],
+    events: mpsc::Sender<FetchEvent>,
+    concurrency: u16,
+    limits: Limits,
+) -> Fetch {
+    let mut fetch = Fetch {
+        tasks: JoinSet::new(),
+        generation,
+        events: Some(events),
+        limits,
+        slots: Arc::new(Slots::new(usize::from(concurrency.max(1)))),
+    };
+    fetch.extend(sources, identities);
+    fetch
+}
+
+/// How a listing ended, for the window of listings in flight.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ended {
+    Listed,
+    /// Throttled still after the SDK's retries: too much is in flight.
+    Throttled,
+    /// Failed otherwise, or stopped because nobody listens any more.
+    Other,
+}
+
+/// How many listings may be in flight. The window starts narrow and grows by one with each
+/// listing that ends well — doubling every round trip, as TCP's slow start does — up to a
+/// ceiling; a listing throttled to the end halves it. So a fan-out runs as wide as latency
+/// allows and backs off when a service pushes back, with no latency figure to tune.
+pub struct Slots {
+    permits: Arc<tokio::sync::Semaphore>,
+    window: std::sync::Mutex<Window>,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Window {
+    size: usize,
+    ceiling: usize,
+    /// Permits to take out of circulation as they come back, after the window shrank.
+    owed: usize,
+}
+
+/// A place in the window, held while a listing runs.
+pub type Slot = tokio::sync::OwnedSemaphorePermit;
+
+impl Slots {
+    pub fn new(ceiling: usize) -> Self {
+        let size = FIRST_WINDOW.min(ceiling).max(1);
+        Self {
+            permits: Arc::new(tokio::sync::Semaphore::new(size)),
+            window: std::sync::Mutex::new(Window {
+                size,
+                ceiling,
+                owed: 0,
+            }),
         }
-        while running.join_next().await.is_some() {}
-    });
-    Fetch { tasks }
+    }
+
+    /// Waits for a place in the window.
+    pub async fn take(&self) -> Slot {
+        match self.permits.clone().acquire_owned().await {
+            Ok(slot) => slot,
+            // Never closed while `self` lives.
+            Err(_) => unreachable!("the window's semaphore is never closed"),
+        }
+    }
+
+    /// Gives a place back, widening or narrowing the window by how the listing ended.
+    pub fn give_back(&self, slot: Slot, ended: Ended) {
+        let mut window = self
+            .window
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        match ended {
+            Ended::Listed if window.size < window.ceiling => {
+                window.size += 1;
+                if window.owed > 0 {
+                    window.owed -= 1;
+                } else {
+                    self.permits.add_permits(1);
+                }
+            }
+            Ended::Throttled => {
+                let narrower = (window.size / 2).max(NARROWEST_WINDOW.min(window.ceiling));
+                window.owed += window.size.saturating_sub(narrower);
+                window.size = narrower.min(window.size);
+            }
+            Ended::Listed | Ended::Other => {}
+        }
+        if window.owed > 0 {
+            window.owed -= 1;
+            slot.forget();
+        }
+    }
+
+    /// How many listings may be in flight now.
+    pub fn size(&self) -> usize {
+        self.window
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .size
+    }
 }
 
 /// Pages through one source until the end, an error, or a token seen before.
@@ -143,7 +290,7 @@ async fn list_source(
     identity: Option<Arc<SdkConfig>>,
     events: mpsc::Sender<FetchEvent>,
     limits: Limits,
-) {
+) -> Ended {
     let started = Instant::now();
     let adapter = source.adapter();
     let id = source.id;
@@ -155,7 +302,7 @@ async fn list_source(
         .await
         .is_err()
     {
-        return;
+        return Ended::Other;
     }
     let mut listing =
         std::pin::pin!(paging::pages(limits, |token| adapter.list_invitations(token)));
@@ -174,7 +321,7 @@ async fn list_source(
                     })
                     .await;
                 if sent.is_err() {
-                    return;
+                    return Ended::Other;
                 }
             }
         }
@@ -188,20 +335,31 @@ async fn list_source(
         Ok(()) => tracing::debug!(source = %id, pages, ?elapsed, "listed"),
         Err(error) => tracing::warn!(source = %id, pages, ?elapsed, %error, "listing failed"),
     }
-    let event = match outcome {
-        Ok(()) => FetchEvent::Finished {
-            generation,
-            source: id,
-            elapsed,
-        },
-        Err(error) => FetchEvent::Failed {
-            generation,
-            source: id,
-            error,
-            elapsed,
-        },
+    let (event, ended) = match outcome {
+        Ok(()) => (
+            FetchEvent::Finished {
+                generation,
+                source: id,
+                elapsed,
+            },
+            Ended::Listed,
+        ),
+        Err(error) => {
+            let ended = match error.kind {
+                ErrorKind::Throttled => Ended::Throttled,
+                _ => Ended::Other,
+            };
+            let event = FetchEvent::Failed {
+                generation,
+                source: id,
+                error,
+                elapsed,
+            };
+            (event, ended)
+        }
     };
     let _ = events.send(event).await;
+    ended
 }
 
 /// A service's error, with a rejected token explained by asking STS as `identity`.
@@ -270,4 +428,64 @@ pub async fn find_invitation(
         }
     }
     Ok(None)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Takes every place the window has free now, without waiting.
+    fn take_free(slots: &Slots) -> Vec<Slot> {
+        std::iter::from_fn(|| slots.permits.clone().try_acquire_owned().ok()).collect()
+    }
+
+    #[tokio::test]
+    async fn the_window_grows_with_each_listing_and_stops_at_its_ceiling() {
+        let slots = Slots::new(100);
+        let first = take_free(&slots);
+        assert_eq!(first.len(), FIRST_WINDOW);
+        for slot in first {
+            slots.give_back(slot, Ended::Listed);
+        }
+        // Each listing that ended well made room for two: the window doubled.
+        assert_eq!(slots.size(), 2 * FIRST_WINDOW);
+        assert_eq!(take_free(&slots).len(), 2 * FIRST_WINDOW);
+
+        let slots = Slots::new(40);
+        for _ in 0..5 {
+            for slot in take_free(&slots) {
+                slots.give_back(slot, Ended::Listed);
+            }
+        }
+        assert_eq!(slots.size(), 40);
+        assert_eq!(take_free(&slots).len(), 40, "never more than the ceiling");
+    }
+
+    #[tokio::test]
+    async fn throttling_halves_the_window_and_failures_leave_it() {
+        let slots = Slots::new(1000);
+        let mut held = take_free(&slots);
+        assert_eq!(held.len(), 32);
+        slots.give_back(
+            held.pop().unwrap_or_else(|| unreachable!()),
+            Ended::Throttled,
+        );
+        assert_eq!(slots.size(), 16);
+        // The 31 still out come back; only as many return to circulation as the window has.
+        for slot in held {
+            slots.give_back(slot, Ended::Other);
+        }
+        assert_eq!(take_free(&slots).len(), 16);
+
+        let slots = Slots::new(1000);
+        for _ in 0..10 {
+            let held = take_free(&slots);
+            let mut held = held.into_iter();
+            if let Some(slot) = held.next() {
+                slots.give_back(slot, Ended::Throttled);
+            }
+            drop(held);
+        }
+        assert_eq!(slots.size(), NARROWEST_WINDOW, "never narrower than this");
+    }
 }

@@ -146,6 +146,8 @@ pub struct Plan {
     pub sources: Vec<PlannedSource>,
     pub services: Vec<ServiceKind>,
     pub regions: Vec<String>,
+    /// The regions as chosen, for identities that arrive later.
+    pub choice: RegionChoice,
     pub demo: bool,
     /// How far each source's listing may go.
     pub limits: Limits,
@@ -240,51 +242,62 @@ pub fn plan(
     demo: bool,
     options: &AdapterOptions,
 ) -> Result<Plan, PlanError> {
-    let services = services_or_all(services);
-    let mut sources = Vec::new();
-    let mut all_regions: Vec<String> = Vec::new();
-    for identity in &identities {
-        let shared = Arc::new((identity.config.clone(), options.clone()));
-        for &service in &services {
-            let regions: Vec<String> = match regions {
-                RegionChoice::All => regions::all(identity.partition, service)
-                    .map_err(PlanError)?
-                    .into_iter()
-                    .map(str::to_owned)
-                    .collect(),
-                RegionChoice::These(regions) => regions.clone(),
-                RegionChoice::Default => match identity.config.region() {
-                    Some(region) => vec![region.to_string()],
-                    None => {
-                        return Err(PlanError(format!(
-                            "no region for profile '{}': pass --region (e.g. --region us-east-1 or --region all) or set one in the profile or AWS_REGION",
-                            identity.profile
-                        )));
-                    }
-                },
-            };
-            for region in regions {
-                if !all_regions.contains(&region) {
-                    all_regions.push(region.clone());
-                }
-                let id = SourceId {
-                    profile: identity.profile.clone(),
-                    region,
-                    service,
-                };
-                sources.push(PlannedSource::on_use(id, shared.clone()));
-            }
-        }
-    }
-    Ok(Plan {
-        identities,
-        sources,
-        services,
-        regions: all_regions,
+    let mut plan = Plan {
+        identities: Vec::new(),
+        sources: Vec::new(),
+        services: services_or_all(services),
+        regions: Vec::new(),
+        choice: regions.clone(),
         demo,
         limits: Limits::default(),
         options: options.clone(),
-    })
+    };
+    plan.extend(identities)?;
+    Ok(plan)
+}
+
+impl Plan {
+    /// Adds `identities` and their sources, planned as the rest were (accounts of an
+    /// organization arrive a page at a time); returns the sources added.
+    pub fn extend(&mut self, identities: Vec<Identity>) -> Result<Vec<PlannedSource>, PlanError> {
+        let mut added = Vec::new();
+        for identity in &identities {
+            let shared = Arc::new((identity.config.clone(), self.options.clone()));
+            for &service in &self.services {
+                let regions: Vec<String> = match &self.choice {
+                    RegionChoice::All => regions::all(identity.partition, service)
+                        .map_err(PlanError)?
+                        .into_iter()
+                        .map(str::to_owned)
+                        .collect(),
+                    RegionChoice::These(regions) => regions.clone(),
+                    RegionChoice::Default => match identity.config.region() {
+                        Some(region) => vec![region.to_string()],
+                        None => {
+                            return Err(PlanError(format!(
+                                "no region for profile '{}': pass --region (e.g. --region us-east-1 or --region all) or set one in the profile or AWS_REGION",
+                                identity.profile
+                            )));
+                        }
+                    },
+                };
+                for region in regions {
+                    if !self.regions.contains(&region) {
+                        self.regions.push(region.clone());
+                    }
+                    let id = SourceId {
+                        profile: identity.profile.clone(),
+                        region,
+                        service,
+                    };
+                    added.push(PlannedSource::on_use(id, shared.clone()));
+                }
+            }
+        }
+        self.sources.extend(added.iter().cloned());
+        self.identities.extend(identities);
+        Ok(added)
+    }
 }
 
 /// `--region` values: `all`, or well-formed region names, comma-separated or repeated.

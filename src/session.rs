@@ -7,11 +7,14 @@ use crate::cli::Selection;
 use crate::demo;
 use crate::plan::{self, Identity, Plan, PlanError, RegionChoice};
 use crate::sandbox::SandboxHandle;
+use tokio::sync::mpsc;
 
 pub struct Session {
     pub plan: Plan,
     /// Serving while the session lives, for `--demo`.
     pub sandbox: Option<SandboxHandle>,
+    /// The organization's accounts not listed yet; [`Session::complete`] waits for them.
+    pub arriving: Option<Arriving>,
 }
 
 pub async fn prepare(
@@ -29,8 +32,8 @@ pub async fn prepare(
         let identities =
             demo::identities(&scenario, &selection.profiles, &sandbox.endpoint_url()).await?;
         let identities = with_timeout(identities, selection);
-        let identities = fan_out(identities, selection).await?;
         let identities = partitions_if_all(identities, &regions).await?;
+        let (identities, arriving) = fan_out(identities, selection).await?;
         // The demo's accounts have no configured region: its own regions are the default.
         let regions = match regions {
             RegionChoice::Default => {
@@ -44,13 +47,14 @@ pub async fn prepare(
         return Ok(Session {
             plan,
             sandbox: Some(sandbox),
+            arriving,
         });
     }
     let identities =
         plan::aws_identities(&selection.profiles, selection.endpoint_url.as_deref()).await;
     let identities = with_timeout(identities, selection);
-    let identities = fan_out(identities, selection).await?;
     let identities = partitions_if_all(identities, &regions).await?;
+    let (identities, arriving) = fan_out(identities, selection).await?;
     let mut plan = plan::plan(identities, &selection.services, &regions, false, options)?;
     plan.limits = selection.limits();
     tracing::info!(
@@ -62,18 +66,96 @@ pub async fn prepare(
     Ok(Session {
         plan,
         sandbox: None,
+        arriving,
     })
+}
+
+/// Accounts still being listed when the session starts (`--accounts org`): each page's
+/// identities as the page arrives, or why the listing stopped.
+pub type Arriving = mpsc::Receiver<Result<Vec<Identity>, PlanError>>;
+
+impl Session {
+    /// Waits for every account still arriving and plans them: for commands that act on all
+    /// of them at once.
+    pub async fn complete(&mut self) -> Result<(), PlanError> {
+        if let Some(mut arriving) = self.arriving.take() {
+            while let Some(identities) = arriving.recv().await {
+                self.plan.extend(identities?)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// How the accounts of a fan-out are reached: as the base identity in its own account, by
+/// assuming the role in every other.
+struct Reach {
+    base: Identity,
+    /// The base identity's configuration with a region to sign STS calls for.
+    sts: aws_config::SdkConfig,
+    own: String,
+    role: String,
+    session_name: String,
+    external_id: Option<String>,
+}
+
+impl Reach {
+    async fn identities(&self, accounts: Vec<(String, Option<String>)>) -> Vec<Identity> {
+        let mut fanned = Vec::with_capacity(accounts.len());
+        for (account, name) in accounts {
+            let config = if account == self.own {
+                self.base.config.clone()
+            } else {
+                let arn = accounts::role_arn(&self.role, &account, self.base.partition.name());
+                crate::aws::assume::assumed(
+                    &self.base.config,
+                    &self.sts,
+                    &arn,
+                    &self.session_name,
+                    self.external_id.as_deref(),
+                )
+                .await
+            };
+            let mut identity = Identity::new(account, config);
+            identity.partition = self.base.partition;
+            identity.name = name;
+            fanned.push(identity);
+        }
+        fanned
+    }
+}
+
+/// The active accounts of a page, with their names; suspended ones have nothing to list.
+fn active(accounts: Vec<crate::aws::organizations::OrgAccount>) -> Vec<(String, Option<String>)> {
+    accounts
+        .into_iter()
+        .filter(|a| a.status == "ACTIVE")
+        .map(|a| (a.id, Some(a.name).filter(|n| !n.is_empty())))
+        .collect()
+}
+
+/// [`prepare`], with every account of an organization arrived and planned: for commands that
+/// act on all of them at once.
+pub async fn prepare_whole(
+    selection: &Selection,
+    options: &AdapterOptions,
+) -> Result<Session, PlanError> {
+    let mut session = prepare(selection, options).await?;
+    session.complete().await?;
+    Ok(session)
 }
 
 /// `--accounts` with `--assume-role`: one identity per account, each reached by assuming the
 /// role as the base identity — except the base identity's own account, reached as itself (a
 /// management account has no `OrganizationAccountAccessRole`). Each is named by its account.
+/// The organization's first page of accounts is waited for (a caller who may not list them
+/// learns it at once); the rest arrive as they are listed.
 async fn fan_out(
     identities: Vec<Identity>,
     selection: &Selection,
-) -> Result<Vec<Identity>, PlanError> {
+) -> Result<(Vec<Identity>, Option<Arriving>), PlanError> {
     let (Some(accounts), Some(role)) = (&selection.accounts_from, &selection.assume_role) else {
-        return Ok(identities);
+        return Ok((identities, None));
     };
     let [base] = identities.as_slice() else {
         return Err(PlanError(
@@ -82,53 +164,74 @@ async fn fan_out(
     };
     let source =
         AccountSource::parse(accounts).map_err(|e| PlanError(format!("--accounts: {e}")))?;
-    let accounts: Vec<(String, Option<String>)> = match source {
-        // Every active account of the organization, as its management account (or a delegated
-        // administrator) lists them, with their names; suspended ones have nothing to list.
-        AccountSource::Organization => crate::aws::organizations::accounts(&base.config)
-            .await
-            .map_err(|e| PlanError(format!("--accounts org: {e}")))?
-            .into_iter()
-            .filter(|a| a.status == "ACTIVE")
-            .map(|a| (a.id, Some(a.name).filter(|n| !n.is_empty())))
-            .collect(),
-        source => source
+    // STS and Organizations need a region to sign for, even where the profile names none.
+    let calls = match base.config.region() {
+        Some(_) => base.config.clone(),
+        None => {
+            let first = selection.regions.iter().find(|r| *r != "all");
+            crate::aws::with_region(&base.config, first.map_or("us-east-1", |r| r.as_str()))
+        }
+    };
+    let mut pages = crate::aws::organizations::AccountPages::new(&calls);
+    let organization = matches!(source, AccountSource::Organization);
+    let (own, first) = tokio::join!(crate::aws::caller_account(&calls), async {
+        if organization {
+            pages.next().await
+        } else {
+            None
+        }
+    });
+    let own = own.map_err(|e| {
+        PlanError(format!(
+            "the identity to fan out from ({}): {e}",
+            base.profile
+        ))
+    })?;
+    let reach = Reach {
+        base: base.clone(),
+        sts: calls,
+        own,
+        role: role.clone(),
+        session_name: selection.role_session_name.clone(),
+        external_id: selection.external_id.clone(),
+    };
+    if !organization {
+        let listed = source
             .read()
             .map_err(|e| PlanError(format!("--accounts: {e}")))?
             .into_iter()
             .map(|id| (id, None))
-            .collect(),
-    };
-    let own = crate::aws::caller_account(&base.config)
-        .await
-        .map_err(|e| {
-            PlanError(format!(
-                "the identity to fan out from ({}): {e}",
-                base.profile
-            ))
-        })?;
-    let partition = base.partition.name();
-    let mut fanned = Vec::with_capacity(accounts.len());
-    for (account, name) in accounts {
-        let config = if account == own {
-            base.config.clone()
-        } else {
-            let arn = accounts::role_arn(role, &account, partition);
-            crate::aws::assume::assumed(
-                &base.config,
-                &arn,
-                &selection.role_session_name,
-                selection.external_id.as_deref(),
-            )
-            .await
-        };
-        let mut identity = Identity::new(account, config);
-        identity.partition = base.partition;
-        identity.name = name;
-        fanned.push(identity);
+            .collect();
+        let fanned = reach.identities(listed).await;
+        tracing::info!(accounts = fanned.len(), role = %role, "fanned out");
+        return Ok((fanned, None));
     }
-    tracing::info!(accounts = fanned.len(), role = %role, "fanned out");
-    Ok(fanned)
+    let first = first
+        .unwrap_or(Ok(Vec::new()))
+        .map_err(|e| PlanError(format!("--accounts org: {e}")))?;
+    let fanned = reach.identities(active(first)).await;
+    let (more, arriving) = mpsc::channel(64);
+    let mut listed = fanned.len();
+    tokio::spawn(async move {
+        while let Some(page) = pages.next().await {
+            let identities = match page {
+                Ok(accounts) => Ok(reach.identities(active(accounts)).await),
+                Err(e) => Err(PlanError(format!(
+                    "--accounts org: the organization's accounts stopped arriving after {listed}: {e}"
+                ))),
+            };
+            listed += identities.as_ref().map_or(0, Vec::len);
+            if more.send(identities).await.is_err() {
+                return;
+            }
+        }
+        tracing::info!(
+            accounts = listed,
+            "every account of the organization listed"
+        );
+    });
+    tracing::info!(accounts = fanned.len(), role = %role, "fanning out as accounts arrive");
+    Ok((fanned, Some(arriving)))
 }
 
 /// `--region all` means the regions of each identity's partition, which STS names.

@@ -24,6 +24,7 @@ use crate::fetch::{self, Fetch, FetchEvent};
 
 use crate::model::SourceId;
 use crate::plan::Plan;
+use crate::session::Arriving;
 use crate::ui;
 
 /// Spinners turn at this rate while anything loads.
@@ -82,12 +83,21 @@ impl Endings {
     }
 }
 
+/// What the dashboard starts from: the plan, the accounts still arriving, the state, and what
+/// must live as long as it runs (`keep`: the demo's sandbox).
+pub struct Prepared<K> {
+    pub keep: K,
+    pub plan: Plan,
+    pub arriving: Option<Arriving>,
+    pub state: AppState,
+}
+
 /// Sets up the terminal and draws a first frame before `prepare` — which may resolve regions
 /// over the network — then runs the dashboard it returns. `keep` lives as long as the loop (the
 /// demo's sandbox).
 pub async fn run<K, F>(prepare: F, concurrency: u16) -> Result<std::result::Result<(), Stopped>>
 where
-    F: std::future::Future<Output = std::result::Result<(K, Plan, AppState), String>>,
+    F: std::future::Future<Output = std::result::Result<Prepared<K>, String>>,
 {
     // Registered before the terminal changes, so no signal finds it changed and unhandled.
     let mut endings = Endings::new()?;
@@ -107,7 +117,7 @@ async fn prepare_then_loop<K, F>(
     endings: &mut Endings,
 ) -> Result<std::result::Result<(), Stopped>>
 where
-    F: std::future::Future<Output = std::result::Result<(K, Plan, AppState), String>>,
+    F: std::future::Future<Output = std::result::Result<Prepared<K>, String>>,
 {
     terminal.draw(ui::render_starting)?;
     let mut events = EventStream::new();
@@ -127,11 +137,26 @@ where
             },
         }
     };
-    let (_keep, plan, state) = match prepared {
+    let Prepared {
+        keep: _keep,
+        plan,
+        arriving,
+        state,
+    } = match prepared {
         Ok(prepared) => prepared,
         Err(message) => return Ok(Err(Stopped::Refused(message))),
     };
-    match event_loop(terminal, plan, state, concurrency, events, endings).await? {
+    match event_loop(
+        terminal,
+        plan,
+        arriving,
+        state,
+        concurrency,
+        events,
+        endings,
+    )
+    .await?
+    {
         None => Ok(Ok(())),
         Some(signal) => Ok(Err(Stopped::Signal(signal))),
     }
@@ -182,6 +207,28 @@ impl Executor {
         Some(self.plan.sources[at].adapter())
     }
 
+    /// Plans accounts that arrived, and says which sources and names they brought.
+    fn arrive(
+        &mut self,
+        identities: Vec<crate::plan::Identity>,
+    ) -> Result<crate::app::Arrived, String> {
+        let names = identities
+            .iter()
+            .filter_map(|i| Some((i.profile.clone(), i.name.clone()?)))
+            .collect();
+        let profiles = identities.iter().map(|i| i.profile.clone()).collect();
+        let added = self.plan.extend(identities).map_err(|e| e.to_string())?;
+        let at = self.plan.sources.len() - added.len();
+        for (offset, source) in added.iter().enumerate() {
+            self.sources.insert(source.id.clone(), at + offset);
+        }
+        Ok(crate::app::Arrived {
+            sources: added.into_iter().map(|s| s.id).collect(),
+            profiles,
+            names,
+        })
+    }
+
     fn fetch_all(&mut self, generation: u64) {
         let all = self.plan.sources.clone();
         self.fetch(generation, &all);
@@ -193,7 +240,7 @@ impl Executor {
         // The new listing of these sources supersedes their re-listings.
         self.refetches
             .retain(|source, _| !sources.iter().any(|s| &s.id == source));
-        self.in_flight = Some(fetch::start(
+        self.in_flight = Some(fetch::start_open(
             generation,
             sources,
             &self.plan.identities,
@@ -208,6 +255,37 @@ impl Executor {
         match effect {
             Effect::Quit => return true,
             Effect::Fetch { generation } => self.fetch_all(generation),
+            Effect::FetchMore {
+                generation,
+                sources,
+            } => {
+                let more: Vec<_> = sources
+                    .iter()
+                    .filter_map(|s| self.sources.get(s).map(|&at| self.plan.sources[at].clone()))
+                    .collect();
+                let identities: Vec<_> = self
+                    .plan
+                    .identities
+                    .iter()
+                    .filter(|i| sources.iter().any(|s| s.profile == i.profile))
+                    .cloned()
+                    .collect();
+                match &mut self.in_flight {
+                    Some(fetch) if fetch.generation() == generation => {
+                        fetch.extend(&more, &identities);
+                    }
+                    _ => {
+                        self.in_flight = Some(fetch::start_open(
+                            generation,
+                            &more,
+                            &identities,
+                            self.fetch_events.clone(),
+                            self.concurrency,
+                            self.plan.limits,
+                        ));
+                    }
+                }
+            }
             Effect::FetchSome {
                 generation,
                 sources,
@@ -427,6 +505,7 @@ impl Executor {
 async fn event_loop(
     terminal: &mut DefaultTerminal,
     plan: Plan,
+    mut arriving: Option<Arriving>,
     mut state: AppState,
     concurrency: u16,
     mut events: EventStream,
@@ -482,6 +561,16 @@ async fn event_loop(
             signal = endings.recv() => return Ok(Some(signal)),
             Some(event) = fetched.recv() => Msg::Fetch(event),
             Some(msg) = finished.recv() => msg,
+            arrived = async { arriving.as_mut()?.recv().await }, if arriving.is_some() => {
+                match arrived {
+                    Some(Ok(identities)) => Msg::Arrived(Some(executor.arrive(identities))),
+                    Some(Err(error)) => Msg::Arrived(Some(Err(error.to_string()))),
+                    None => {
+                        arriving = None;
+                        Msg::Arrived(None)
+                    }
+                }
+            }
             _ = spin.tick(), if animating => Msg::Tick(chrono::Utc::now()),
             _ = countdown.tick(), if counting && !animating => Msg::Tick(chrono::Utc::now()),
             _ = clock.tick() => Msg::Tick(chrono::Utc::now()),

@@ -32,6 +32,11 @@ pub enum Effect {
         generation: u64,
         sources: Vec<SourceId>,
     },
+    /// List these sources too, in the fetch in flight (accounts that arrived later).
+    FetchMore {
+        generation: u64,
+        sources: Vec<SourceId>,
+    },
     /// Ring the terminal bell: a new invitation arrived.
     Bell,
     /// Put this text on the clipboard (OSC 52: the terminal does it, over SSH too).

@@ -11,7 +11,7 @@ mod update;
 
 pub use effect::{Answer, Effect, MemberBatch};
 pub use keymap::{Action, Key, KeyMap, Mode};
-pub use msg::{Msg, Replanned};
+pub use msg::{Arrived, Msg, Replanned};
 pub use settings::Settings;
 pub use state::columns::{BOTH_WIDTH, invitation_columns, member_columns};
 pub use state::dialogs::{Dialog, MemberChange, Note, Proposal};

@@ -38,6 +38,9 @@ pub enum Msg {
     },
     /// The sources as planned again, or why they could not be.
     Replanned(Result<Replanned, String>),
+    /// Accounts of the organization that arrived after the dashboard started, or why no more
+    /// will; `None` once every account has.
+    Arrived(Option<Result<Arrived, String>>),
     /// What came of `:save`: the rows written, or why not.
     Saved {
         path: std::path::PathBuf,
@@ -49,6 +52,16 @@ pub enum Msg {
         action: MemberAction,
         outcomes: Vec<Outcome>,
     },
+}
+
+/// Accounts that arrived, as the state needs them.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Arrived {
+    pub sources: Vec<SourceId>,
+    /// The accounts (profiles) they belong to.
+    pub profiles: Vec<String>,
+    /// Their names, where the organization gave them.
+    pub names: Vec<(String, String)>,
 }
 
 /// A plan made again at runtime, as the state needs it.

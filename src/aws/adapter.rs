@@ -201,11 +201,13 @@ pub trait ServiceAdapter: Invitations + Members {}
 
 impl<T: Invitations + Members> ServiceAdapter for T {}
 
-/// How adapters are built: read-only, and where changes are recorded.
+/// How adapters are built: read-only, where changes are recorded, and the request rate
+/// every adapter of a run keeps to.
 #[derive(Debug, Clone, Default)]
 pub struct AdapterOptions {
     pub read_only: bool,
     pub audit: Option<Arc<AuditLog>>,
+    pub pace: Arc<super::pace::Pace>,
 }
 
 /// The adapter for `service`, with clients built from `config` (whose region it lists).

@@ -38,9 +38,11 @@ impl ProvideCredentials for Assumed {
     }
 }
 
-/// `base`, acting in another account through `role_arn`.
+/// `base`, acting in another account through `role_arn`, assumed by calling STS as `sts` (the
+/// same identity, with a region to sign for).
 pub async fn assumed(
     base: &SdkConfig,
+    sts: &SdkConfig,
     role_arn: &str,
     session_name: &str,
     external_id: Option<&str>,
@@ -49,7 +51,7 @@ pub async fn assumed(
     if let Some(id) = external_id {
         builder = builder.external_id(id);
     }
-    let inner = builder.configure(base).build().await;
+    let inner = builder.configure(sts).build().await;
     let provider = Assumed {
         role_arn: role_arn.to_owned(),
         inner,

@@ -66,7 +66,16 @@ impl Scope {
         E: ProvideErrorMetadata + std::error::Error + 'static,
         R: std::fmt::Debug,
     {
+        self.paced().await;
         request.await.map_err(AwsError::from_sdk)
+    }
+
+    /// Waits for this account's turn in this region, within the service's documented rate.
+    async fn paced(&self) {
+        self.options
+            .pace
+            .wait(&self.profile, &self.region, self.service)
+            .await;
     }
 
     /// Sends a request that changes something, as `actor`, recording its intent first and

@@ -66,7 +66,25 @@ pub async fn profile_config(profile: Option<&str>, endpoint_url: Option<&str>) -
     if let Some(url) = endpoint_url {
         loader = loader.endpoint_url(url);
     }
-    loader.load().await
+    let config = loader.load().await;
+    let Some(profile) = profile else {
+        return config;
+    };
+    // A profile named on the command line is the identity, as the AWS CLI has it: the default
+    // chain would let AWS_ACCESS_KEY_ID in the environment win over it, unseen.
+    let provider_config = aws_config::provider_config::ProviderConfig::without_region()
+        .with_region(config.region().cloned())
+        .with_http_client(super::http::client());
+    let credentials = aws_config::profile::ProfileFileCredentialsProvider::builder()
+        .profile_name(profile)
+        .configure(&provider_config)
+        .build();
+    config
+        .to_builder()
+        .credentials_provider(
+            aws_credential_types::provider::SharedCredentialsProvider::new(credentials),
+        )
+        .build()
 }
 
 /// The same identity, giving up on a request attempt after `timeout` (it is then retried).

@@ -13,6 +13,7 @@ mod guardduty;
 pub mod http;
 mod identity;
 pub mod organizations;
+pub mod pace;
 pub mod paging;
 pub mod read_only;
 pub mod regions;

@@ -80,7 +80,7 @@ async fn answer(
     options: &AdapterOptions,
 ) -> Result<(), Failure> {
     let service = validate(selection, response, args)?;
-    let session = session::prepare(selection, options)
+    let session = session::prepare_whole(selection, options)
         .await
         .map_err(|e| fail(e.to_string()))?;
     let accounts = session.plan.accounts().await;

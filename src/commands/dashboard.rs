@@ -25,9 +25,10 @@ pub async fn run(
     };
     // Resolving profiles and regions may ask the network: the first frame does not wait for it.
     let prepare = async {
-        let session = session::prepare(selection, &options)
+        let mut session = session::prepare(selection, &options)
             .await
             .map_err(|e| e.to_string())?;
+        let arriving = session.arriving.take();
         let plan = session.plan.clone();
         let settings = Settings {
             demo: plan.demo,
@@ -56,7 +57,12 @@ pub async fn run(
             .iter()
             .filter_map(|i| Some((i.profile.clone(), i.name.clone()?)))
             .collect();
-        Ok((session, plan, state))
+        Ok(tui::Prepared {
+            keep: session,
+            plan,
+            arriving,
+            state,
+        })
     };
     match tui::run(prepare, selection.concurrency).await? {
         Ok(()) | Err(tui::Stopped::Quit) => Ok(ExitCode::SUCCESS),

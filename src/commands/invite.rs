@@ -100,7 +100,7 @@ pub async fn run(selection: &Selection, args: &InviteArgs) -> ExitCode {
         Ok(options) => options,
         Err(error) => return output::refuse(error),
     };
-    let session = match session::prepare(selection, &options).await {
+    let session = match session::prepare_whole(selection, &options).await {
         Ok(session) => session,
         Err(error) => return output::refuse(error),
     };

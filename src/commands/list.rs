@@ -15,7 +15,7 @@ use crate::fetch::{self, FetchEvent};
 use crate::format;
 use crate::model::{AwsError, ErrorKind, Invitation, InvitationRecord, SourceId};
 use crate::plan::Plan;
-use crate::session;
+use crate::session::{self, Arriving};
 
 /// What a whole listing found.
 #[derive(Debug, Default)]
@@ -31,18 +31,34 @@ pub struct Listing {
     pub names: BTreeMap<String, String>,
     /// The states `--status` kept; empty for all.
     pub states: Vec<crate::model::Status>,
+    /// Why the organization's accounts stopped arriving before the last, if they did.
+    pub stopped: Option<String>,
 }
 
 impl Listing {
     pub fn exit_code(&self) -> u8 {
-        output::exit_code(self.failures.len(), self.sources)
+        match output::exit_code(self.failures.len(), self.sources) {
+            // Accounts never listed are sources never looked at: partial at best.
+            0 if self.stopped.is_some() => 2,
+            code => code,
+        }
     }
 }
 
 /// Lists every source of `plan` to the end.
 pub async fn collect(plan: &Plan, concurrency: u16) -> Listing {
+    collect_arriving(plan.clone(), None, concurrency).await
+}
+
+/// Lists every source of `plan`, and of the accounts still `arriving`, each as soon as its
+/// account is known, to the end.
+pub async fn collect_arriving(
+    mut plan: Plan,
+    mut arriving: Option<Arriving>,
+    concurrency: u16,
+) -> Listing {
     let (tx, mut rx) = mpsc::channel(256);
-    let fetch = fetch::start(
+    let mut fetch = fetch::start_open(
         1,
         &plan.sources,
         &plan.identities,
@@ -61,7 +77,41 @@ pub async fn collect(plan: &Plan, concurrency: u16) -> Listing {
         services: plan.services.len(),
         ..Listing::default()
     };
-    while let Some(event) = rx.recv().await {
+    if arriving.is_none() {
+        fetch.close();
+    }
+    loop {
+        let event = tokio::select! {
+            arrived = async { arriving.as_mut()?.recv().await }, if arriving.is_some() => {
+                match arrived {
+                    Some(arrived) => match arrived.and_then(|identities| {
+                        let sources = plan.extend(identities.clone())?;
+                        Ok((identities, sources))
+                    }) {
+                        Ok((identities, sources)) => {
+                            listing.sources += sources.len();
+                            listing.names.extend(
+                                identities
+                                    .iter()
+                                    .filter_map(|i| Some((i.profile.clone(), i.name.clone()?))),
+                            );
+                            fetch.extend(&sources, &identities);
+                        }
+                        Err(error) => listing.stopped = Some(error.to_string()),
+                    },
+                    // Every account has arrived: the fetch ends with its last listing.
+                    None => {
+                        arriving = None;
+                        fetch.close();
+                    }
+                }
+                continue;
+            }
+            event = rx.recv() => match event {
+                Some(event) => event,
+                None => break,
+            },
+        };
         match event {
             FetchEvent::Identity {
                 profile,
@@ -317,15 +367,23 @@ pub async fn run(selection: &Selection, args: &ListArgs) -> std::io::Result<Exit
     let options = AdapterOptions {
         read_only: true,
         audit: None,
+        ..AdapterOptions::default()
     };
     let session = match session::prepare(selection, &options).await {
         Ok(session) => session,
         Err(error) => return Ok(output::refuse(error)),
     };
-    let mut listing = collect(&session.plan, selection.concurrency).await;
+    let mut listing = collect_arriving(session.plan, session.arriving, selection.concurrency).await;
     listing.invitations.retain(|i| args.shows(i.status));
     listing.states = args.states.clone();
     let mut stderr = std::io::stderr().lock();
+    if let Some(stopped) = &listing.stopped {
+        writeln!(
+            stderr,
+            "error: {}; the accounts after them were not listed",
+            format::terminal_safe(stopped)
+        )?;
+    }
     match args.output {
         OutputFormat::Table => report_problems(&listing, &mut stderr)?,
         OutputFormat::Json | OutputFormat::Csv => {

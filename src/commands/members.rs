@@ -116,8 +116,9 @@ pub async fn run(selection: &Selection, args: &ListArgs) -> io::Result<ExitCode>
     let options = AdapterOptions {
         read_only: true,
         audit: None,
+        ..AdapterOptions::default()
     };
-    let session = match session::prepare(selection, &options).await {
+    let session = match session::prepare_whole(selection, &options).await {
         Ok(session) => session,
         Err(error) => return Ok(output::refuse(error)),
     };

@@ -25,6 +25,7 @@ fn adapter_options(selection: &Selection) -> Result<AdapterOptions, String> {
         return Ok(AdapterOptions {
             read_only: true,
             audit: None,
+            ..AdapterOptions::default()
         });
     }
     let path = audit::default_path();
@@ -32,6 +33,7 @@ fn adapter_options(selection: &Selection) -> Result<AdapterOptions, String> {
         Ok(log) => Ok(AdapterOptions {
             read_only: false,
             audit: Some(Arc::new(log)),
+            ..AdapterOptions::default()
         }),
         Err(error) => Err(format!(
             "cannot open the audit log {}: {error}; run with --read-only to change nothing",

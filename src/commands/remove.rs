@@ -86,7 +86,7 @@ pub async fn run(selection: &Selection, args: &RemoveArgs) -> ExitCode {
         Ok(options) => options,
         Err(error) => return output::refuse(error),
     };
-    let session = match session::prepare(selection, &options).await {
+    let session = match session::prepare_whole(selection, &options).await {
         Ok(session) => session,
         Err(error) => return output::refuse(error),
     };

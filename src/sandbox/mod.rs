@@ -383,7 +383,7 @@ fn dispatch(
             return sts::handle(world, caller, op, request, now, &edges.suspended);
         }
         Operation::Organizations(op) => {
-            return organizations::handle(world.organization(), caller, op, request);
+            return organizations::handle(world, caller, op, request, now, edges.repeat_tokens);
         }
         Operation::Unserved(service, name) => return Err(ApiError::not_served(service, name)),
         Operation::Regional(regional) => regional,

@@ -238,6 +238,64 @@ impl Scenario {
         scenario
     }
 
+    /// An organization of `accounts` member accounts besides its management account, each
+    /// invited by the same `per_source` administrators in the three services in each region:
+    /// the fan-out at scale, for benchmarks. Member `i` is account `3` followed by `i` in 11
+    /// digits, administrator `i` account `1` followed by `i`; any caller may assume any role.
+    pub fn organization_crowd(
+        management: &str,
+        accounts: usize,
+        regions: &[&str],
+        per_source: usize,
+    ) -> Self {
+        let mut scenario = Self::empty();
+        scenario.name = "organization crowd".into();
+        let members: Vec<String> = (1..=accounts).map(|i| format!("3{i:011}")).collect();
+        let mut listed = vec![OrgAccount {
+            id: management.to_owned(),
+            name: "management".into(),
+            email: "management@example.com".into(),
+            status: "ACTIVE".into(),
+        }];
+        listed.extend(members.iter().enumerate().map(|(i, id)| OrgAccount {
+            id: id.clone(),
+            name: format!("account-{}", i + 1),
+            email: format!("account-{}@example.com", i + 1),
+            status: "ACTIVE".into(),
+        }));
+        scenario.organization = Some(OrganizationSpec {
+            id: "o-crowd00000".into(),
+            management: management.to_owned(),
+            accounts: listed,
+        });
+        for region in regions {
+            for i in 0..per_source {
+                let roster = |status: &str| RosterSpec {
+                    region: (*region).to_owned(),
+                    account: format!("1{i:011}"),
+                    since: TimeSpec::Ago(Duration::days(30)),
+                    resource_id: None,
+                    members: members
+                        .iter()
+                        .map(|account| MemberSpec {
+                            account: account.clone(),
+                            email: Some("member@example.com".into()),
+                            status: status.into(),
+                            invitation_id: None,
+                            invited_at: Some(TimeSpec::Ago(Duration::hours(i as i64))),
+                            updated_at: None,
+                            usage: DetectiveUsage::default(),
+                        })
+                        .collect(),
+                };
+                scenario.securityhub.push(roster("Invited"));
+                scenario.guardduty.push(roster("Invited"));
+                scenario.detective.push(roster("INVITED"));
+            }
+        }
+        scenario
+    }
+
     /// `demo`, `empty`, or the path of a scenario file.
     pub fn named_or_path(name: &str) -> Result<Self, ScenarioError> {
         match name {

@@ -116,9 +116,44 @@ pub struct World {
     /// The scenario's delays, unless `/_sandbox/faults` sets others.
     verification_delay: chrono::TimeDelta,
     propagation_delay: chrono::TimeDelta,
+    /// Organizations `CreateAccount` requests, in the order made.
+    creations: Vec<super::organizations::Creation>,
 }
 
 impl World {
+    pub fn set_organization(&mut self, organization: OrganizationSpec) {
+        self.organization = Some(organization);
+    }
+
+    pub fn creations(&self) -> &[super::organizations::Creation] {
+        &self.creations
+    }
+
+    pub fn add_creation(&mut self, creation: super::organizations::Creation) {
+        self.creations.push(creation);
+    }
+
+    pub fn creation_mut(&mut self, at: usize) -> &mut super::organizations::Creation {
+        &mut self.creations[at]
+    }
+
+    pub fn add_org_account(&mut self, account: super::scenario::OrgAccount) {
+        if let Some(org) = &mut self.organization {
+            org.accounts.push(account);
+        }
+    }
+
+    pub fn set_email(&mut self, account: &str, email: &str) {
+        self.emails.insert(account.to_owned(), email.to_owned());
+    }
+
+    /// A role only matters where roles are declared: with none, any role may be assumed.
+    pub fn add_role(&mut self, role: RoleSpec) {
+        if !self.roles.is_empty() {
+            self.roles.push(role);
+        }
+    }
+
     /// The organization the scenario declares, if any.
     pub fn organization(&self) -> Option<&OrganizationSpec> {
         self.organization.as_ref()
@@ -138,6 +173,7 @@ impl World {
             emails: HashMap::new(),
             verification_delay: chrono::TimeDelta::seconds(scenario.verification_seconds.into()),
             propagation_delay: chrono::TimeDelta::seconds(scenario.propagation_seconds.into()),
+            creations: Vec::new(),
         };
         for account in &scenario.accounts {
             if let Some(email) = &account.email {

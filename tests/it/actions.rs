@@ -84,6 +84,7 @@ async fn accepting_in_security_hub_offers_enabling_it_first_and_is_audited() {
     let options = AdapterOptions {
         read_only: false,
         audit: Some(log),
+        ..AdapterOptions::default()
     };
     let sh = adapter(
         &sandbox,
@@ -429,6 +430,7 @@ async fn read_only_refuses_every_change_before_it_is_sent() {
     let options = AdapterOptions {
         read_only: true,
         audit: None,
+        ..AdapterOptions::default()
     };
     for (service, region) in [
         (ServiceKind::SecurityHub, "eu-west-1"),
@@ -466,6 +468,7 @@ async fn a_batch_is_audited_per_account_not_as_ok_when_some_were_not_processed()
     let options = AdapterOptions {
         read_only: false,
         audit: Some(log),
+        ..AdapterOptions::default()
     };
     let gd = adapter(
         &sandbox,
@@ -516,6 +519,7 @@ async fn a_policy_that_allows_only_the_older_accept_still_accepts_and_says_so() 
     let options = AdapterOptions {
         read_only: false,
         audit: Some(log),
+        ..AdapterOptions::default()
     };
     for (service, region) in [
         (ServiceKind::SecurityHub, "us-east-1"),

@@ -579,6 +579,46 @@ async fn the_organizations_accounts_are_listed_and_fanned_out_to() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// Accounts are listed as their page arrives; when Organizations stops answering part way,
+/// the accounts already listed are, the run is partial (exit 2), and stderr says why.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn accounts_that_stop_arriving_make_a_partial_listing_not_a_short_one() {
+    let sandbox = demo().await;
+    let dir = state_dir();
+    // A broken paginator: the second page answers the token it was given.
+    control(
+        &sandbox,
+        "POST",
+        "/_sandbox/faults",
+        r#"{"repeat_tokens": true}"#,
+    )
+    .await;
+    let args = [
+        "list",
+        "--region",
+        "us-east-1",
+        "--accounts",
+        "org",
+        "--assume-role",
+        "OrganizationAccountAccessRole",
+        "--output",
+        "json",
+    ];
+    let output = run(&sandbox, ADMIN_KEY, &dir, &args).await;
+    let said = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{said}");
+    assert!(
+        said.contains("stopped arriving after 20") && said.contains("NextToken"),
+        "{said}"
+    );
+    let rows: Vec<serde_json::Value> = serde_json::from_slice(&output.stdout).unwrap();
+    assert!(
+        rows.iter().any(|r| r["account_id"] == MEMBER),
+        "the first page's accounts are listed"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 /// Where a scenario declares roles, only those exist: an account without the role, or whose
 /// role wants an external id not given, is a "role not assumed" failure of its own sources.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

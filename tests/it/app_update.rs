@@ -1466,3 +1466,87 @@ mod administering {
         assert_eq!(state.mode(), Mode::Table);
     }
 }
+
+/// An organization's accounts arrive a page at a time while the dashboard runs: their sources
+/// are queued and fetched in the fetch in flight, their rows found by the accounts' names, and
+/// the end of the list is said.
+#[test]
+fn accounts_that_arrive_later_join_the_dashboard_and_are_found_by_name() {
+    let mut state = state();
+    let sources_before = state.sources.len();
+    let arrived = |account: &str| guestlist::model::SourceId {
+        profile: account.into(),
+        region: "us-east-1".into(),
+        service: GuardDuty,
+    };
+    let effects = send(
+        &mut state,
+        Msg::Arrived(Some(Ok(guestlist::app::Arrived {
+            sources: vec![arrived("210000000001"), arrived("210000000002")],
+            profiles: vec!["210000000001".into(), "210000000002".into()],
+            names: vec![("210000000001".into(), "payments-prod".into())],
+        }))),
+    );
+    assert_eq!(
+        effects,
+        [Effect::FetchMore {
+            generation: state.generation,
+            sources: vec![arrived("210000000001"), arrived("210000000002")],
+        }],
+        "listed in the fetch in flight, not a new one"
+    );
+    assert_eq!(state.sources.len(), sources_before + 2);
+    assert_eq!(
+        state.identities.get("210000000001"),
+        Some(&IdentityState::Resolving)
+    );
+    assert!(state.is_loading());
+
+    for account in ["210000000001", "210000000002"] {
+        let mut row = invitation(GuardDuty, "us-east-1", "111122223333", 2);
+        row.profile = account.into();
+        page(&mut state, &arrived(account), vec![row]);
+    }
+    page(
+        &mut state,
+        &source(GuardDuty, "eu-west-1"),
+        vec![invitation(GuardDuty, "eu-west-1", "555566667777", 1)],
+    );
+    assert_eq!(state.invitations.visible_len(), 3);
+    filter_by(&mut state, "payments");
+    let found: Vec<&str> = state
+        .invitations
+        .visible_rows()
+        .map(|r| r.invitation.profile.as_str())
+        .collect();
+    assert_eq!(found, ["210000000001"], "found by the account's name");
+    filter_by(&mut state, "account:payments-prod");
+    assert_eq!(state.invitations.visible_len(), 1);
+
+    // An arrival that fails is said, and what arrived stays.
+    send(
+        &mut state,
+        Msg::Arrived(Some(Err(
+            "--accounts org: the organization's accounts stopped arriving after 20: throttled"
+                .into(),
+        ))),
+    );
+    assert!(
+        state
+            .notice
+            .as_deref()
+            .unwrap_or_default()
+            .contains("stopped arriving")
+    );
+    assert_eq!(state.sources.len(), sources_before + 2);
+    send(&mut state, Msg::Arrived(None));
+    assert!(
+        state
+            .notice
+            .as_deref()
+            .unwrap_or_default()
+            .contains("every account has arrived: 3 accounts"),
+        "{:?}",
+        state.notice
+    );
+}

@@ -295,6 +295,39 @@ async fn security_hub_rate_limit_refills_with_the_sandbox_clock() {
     assert_eq!(bad.status, 400);
 }
 
+/// Security Hub's documented rate, kept by guestlist itself: with the SDK's retries off, 45
+/// requests at once from one account and region all pass the sandbox's limit (which refuses
+/// the 31st of a burst, as above), because the adapters wait their turn.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn adapters_keep_each_account_within_security_hubs_rate() {
+    let sandbox = empty().await;
+    let config = config(&sandbox, INVITEE, "us-east-1")
+        .await
+        .to_builder()
+        .retry_config(aws_config::retry::RetryConfig::disabled())
+        .build();
+    control(
+        &sandbox,
+        "POST",
+        "/_sandbox/faults",
+        r#"{"rate_limit": true}"#,
+    )
+    .await;
+    let options = guestlist::aws::AdapterOptions::default();
+    let calls = (0..45).map(|_| {
+        let adapter = guestlist::aws::adapter_for(
+            guestlist::model::ServiceKind::SecurityHub,
+            &config,
+            INVITEE,
+            &options,
+        );
+        async move { adapter.list_invitations(None).await.map(|_| ()) }
+    });
+    let results = futures_util::future::join_all(calls).await;
+    let refused: Vec<_> = results.iter().filter_map(|r| r.as_ref().err()).collect();
+    assert!(refused.is_empty(), "{refused:?}");
+}
+
 /// A service whose paginator answers the token it was given: every service's real adapter
 /// stops at the repeat, on the second page, and says so, instead of listing forever.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -93,14 +93,143 @@ async fn members_and_strangers_are_refused_as_aws_refuses_them() {
     let stranger = organizations(&sandbox, "777788889999").await;
     let none = stranger.describe_organization().send().await.unwrap_err();
     assert_eq!(none.code(), Some("AWSOrganizationsNotInUseException"));
-    // Creating is routed, and answered as not served.
-    let create = organizations(&sandbox, ADMIN_KEY)
-        .await
+    // Only the management account creates accounts.
+    let create = member
         .create_account()
         .account_name("new")
         .email("new@example.com")
         .send()
         .await
         .unwrap_err();
-    assert_eq!(create.code(), Some("UnsupportedAPIEndpointException"));
+    assert_eq!(create.code(), Some("AccessDeniedException"));
+    // A bad email is refused at once, not in the request's status.
+    let bad = organizations(&sandbox, ADMIN_KEY)
+        .await
+        .create_account()
+        .account_name("new")
+        .email("not-an-email")
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(bad.code(), Some("ConstraintViolationException"));
+}
+
+/// An organization made from nothing, through the real SDK: `CreateOrganization`, then
+/// `CreateAccount`, which succeeds some seconds later on the sandbox clock (polled with
+/// `DescribeCreateAccountStatus`), and the new account has `OrganizationAccountAccessRole`
+/// trusting the management account — and no other role, and no other truster.
+#[tokio::test]
+async fn accounts_are_created_a_few_seconds_later_with_the_access_role() {
+    // Roles declared: only those exist, so the new account's role is the one it was given.
+    let text =
+        "[[role]]\naccount = \"999999999999\"\nname = \"Other\"\ntrusts = [\"111122223333\"]\n";
+    let sandbox = start(guestlist::sandbox::Scenario::parse(text, "roles.toml").unwrap()).await;
+    let client = organizations(&sandbox, ADMIN).await;
+
+    let refused = client
+        .create_account()
+        .email("new@example.com")
+        .account_name("new")
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(refused.code(), Some("AWSOrganizationsNotInUseException"));
+    let org = client.create_organization().send().await.unwrap();
+    assert_eq!(org.organization().unwrap().master_account_id(), Some(ADMIN));
+    let again = client.create_organization().send().await.unwrap_err();
+    assert_eq!(again.code(), Some("AlreadyInOrganizationException"));
+
+    let created = client
+        .create_account()
+        .email("payments@example.com")
+        .account_name("payments-prod")
+        .send()
+        .await
+        .unwrap();
+    let status = created.create_account_status().unwrap();
+    assert_eq!(status.state().unwrap().as_str(), "IN_PROGRESS");
+    let request = status.id().unwrap().to_owned();
+    let described = client
+        .describe_create_account_status()
+        .create_account_request_id(&request)
+        .send()
+        .await
+        .unwrap();
+    let status = described.create_account_status().unwrap();
+    assert_eq!(status.state().unwrap().as_str(), "IN_PROGRESS");
+    assert_eq!(status.account_id(), None);
+
+    control(
+        &sandbox,
+        "POST",
+        "/_sandbox/clock",
+        r#"{"advance_seconds": 6}"#,
+    )
+    .await;
+    let described = client
+        .describe_create_account_status()
+        .create_account_request_id(&request)
+        .send()
+        .await
+        .unwrap();
+    let status = described.create_account_status().unwrap();
+    assert_eq!(status.state().unwrap().as_str(), "SUCCEEDED");
+    let account = status.account_id().unwrap().to_owned();
+    assert_eq!(account.len(), 12);
+    let listed = client.list_accounts().send().await.unwrap();
+    let names: Vec<_> = listed
+        .accounts()
+        .iter()
+        .map(|a| a.name().unwrap())
+        .collect();
+    assert!(names.contains(&"payments-prod"), "{names:?}");
+
+    // The management account reaches it through the role; another role, or another caller,
+    // does not.
+    let base = guestlist::aws::sandbox_config(&sandbox.endpoint_url(), ADMIN, "us-east-1").await;
+    let assume = |role: &str, base: &aws_config::SdkConfig| {
+        let arn = format!("arn:aws:iam::{account}:role/{role}");
+        let base = base.clone();
+        async move {
+            let config =
+                guestlist::aws::assume::assumed(&base, &base, &arn, "guestlist", None).await;
+            guestlist::aws::caller_account(&config).await
+        }
+    };
+    assert_eq!(
+        assume("OrganizationAccountAccessRole", &base)
+            .await
+            .unwrap(),
+        account
+    );
+    assert!(assume("Audit", &base).await.is_err());
+    let stranger =
+        guestlist::aws::sandbox_config(&sandbox.endpoint_url(), "444455556666", "us-east-1").await;
+    assert!(
+        assume("OrganizationAccountAccessRole", &stranger)
+            .await
+            .is_err()
+    );
+
+    // An email in use fails the request, in its status.
+    let taken = client
+        .create_account()
+        .email("payments@example.com")
+        .account_name("payments-again")
+        .send()
+        .await
+        .unwrap();
+    let status = taken.create_account_status().unwrap();
+    assert_eq!(status.state().unwrap().as_str(), "FAILED");
+    assert_eq!(
+        status.failure_reason().unwrap().as_str(),
+        "EMAIL_ALREADY_EXISTS"
+    );
+    let unknown = client
+        .describe_create_account_status()
+        .create_account_request_id("car-00000000000000000000000000000099")
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(unknown.code(), Some("CreateAccountStatusNotFoundException"));
 }

@@ -793,9 +793,11 @@ async fn operations_not_served_yet_are_routed_and_answer_in_their_services_shape
             .header("content-type")
             .is_some_and(|t| t.contains("x-amz-json-1.1"))
     );
+    // Every Organizations operation of the model is served: this one as AWS answers an
+    // account already in an organization.
     assert_eq!(
         organizations.json()["__type"],
-        "UnsupportedAPIEndpointException"
+        "AlreadyInOrganizationException"
     );
 
     let cloudtrail = raw(
@@ -939,7 +941,7 @@ async fn assumed_credentials_are_renewed_before_they_expire() {
         .time_source(clock.clone())
         .build();
     let arn = format!("arn:aws:iam::{MEMBER}:role/OrganizationAccountAccessRole");
-    let assumed = guestlist::aws::assume::assumed(&base, &arn, "guestlist", None).await;
+    let assumed = guestlist::aws::assume::assumed(&base, &base, &arn, "guestlist", None).await;
     let who = || async {
         aws_sdk_sts::Client::new(&assumed)
             .get_caller_identity()

@@ -66,6 +66,11 @@ const FIELDS: [&[&str]; 9] = [
 
 impl Row {
     pub fn new(invitation: Invitation) -> Self {
+        Self::named(invitation, None)
+    }
+
+    /// A row whose account the organization names `name`: the filter finds it by that too.
+    pub fn named(invitation: Invitation, name: Option<&str>) -> Self {
         let i = &invitation;
         let invited = i
             .invited_at
@@ -74,8 +79,13 @@ impl Row {
         let fields = [
             format!("{} {}", i.service.display_name(), i.service.id()),
             i.region.clone(),
-            // Shown as the account, or the profile while the account is unknown.
-            format!("{} {}", i.account_id.as_deref().unwrap_or(""), i.profile),
+            // Shown as the account (or its name), or the profile while the account is unknown.
+            format!(
+                "{} {} {}",
+                i.account_id.as_deref().unwrap_or(""),
+                i.profile,
+                name.unwrap_or("")
+            ),
             i.profile.clone(),
             i.administrator_id.clone(),
             i.reference().to_owned(),

@@ -217,6 +217,15 @@ impl MembersView {
         }
     }
 
+    /// Room for sources that arrived later, listed when the screen is next refreshed.
+    pub fn add_sources(&mut self, sources: &[SourceId]) {
+        for source in sources {
+            let at = self.groups.len();
+            self.groups.insert(source.clone(), at);
+        }
+        self.table.add_groups(sources.len());
+    }
+
     pub fn opened(&self) -> bool {
         !self.listings.is_empty()
     }

@@ -197,7 +197,6 @@ impl AppState {
         }
     }
 
-    /// How keys are resolved now.
     /// Says `text` in the footer, and keeps it in the message log.
     pub fn tell(&mut self, text: impl Into<String>) {
         let text = text.into();

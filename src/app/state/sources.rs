@@ -115,6 +115,35 @@ impl SourceState {
 }
 
 impl AppState {
+    /// Adds the sources of accounts that arrived after the dashboard started (an
+    /// organization's, a page at a time), queued; everything else stays as it is.
+    pub fn add_sources(&mut self, arrived: crate::app::Arrived) {
+        let fresh: Vec<SourceId> = arrived
+            .sources
+            .into_iter()
+            .filter(|s| !self.source_index.contains_key(s))
+            .collect();
+        for source in &fresh {
+            self.source_index.insert(source.clone(), self.sources.len());
+            self.sources.push(SourceState::new(source.clone()));
+            if !self.regions.contains(&source.region) {
+                self.regions.push(source.region.clone());
+            }
+        }
+        self.invitations.add_groups(fresh.len());
+        self.members.add_sources(&fresh);
+        for (profile, name) in arrived.names {
+            self.account_names.insert(profile, name);
+        }
+        for profile in arrived.profiles {
+            if !self.identities.contains_key(&profile) {
+                self.identities
+                    .insert(profile.clone(), crate::app::IdentityState::Resolving);
+                self.planned_profiles.push(profile);
+            }
+        }
+    }
+
     /// Looks at other sources from now on (`:region`, `:service`, `:profile` at runtime): the
     /// sources kept keep their rows and states, the new ones are queued, and how the person
     /// looks at the tables — filters, sorts, tab, screen, marks aside — stays. Returns the
@@ -266,7 +295,8 @@ impl AppState {
         source.phase = Phase::Loading;
         source.pages += 1;
         source.items += invitations.len();
-        let rows = invitations.into_iter().map(Row::new);
+        let name = self.account_names.get(&id.profile).map(String::as_str);
+        let rows = invitations.into_iter().map(|i| Row::named(i, name));
         if source.listed {
             source.incoming.extend(rows);
         } else {
@@ -378,6 +408,7 @@ impl AppState {
         let Some(group) = self.group_of(source) else {
             return;
         };
+        let names = &self.account_names;
         self.invitations
             .edit(group, &self.identities, |rows| match response {
                 Response::Accept => {
@@ -388,7 +419,8 @@ impl AppState {
                             ServiceKind::Detective => "ENABLED".into(),
                             _ => "Enabled".into(),
                         };
-                        *row = Row::new(invitation);
+                        let name = names.get(&invitation.profile).map(String::as_str);
+                        *row = Row::named(invitation, name);
                     }
                 }
                 Response::Decline | Response::Delete => rows.retain(|r| r.key() != key),

@@ -178,6 +178,11 @@ pub struct Browser<R: TableRow, N> {
 }
 
 impl<R: TableRow, N> Browser<R, N> {
+    /// Room for `more` groups after the last: sources that arrived later.
+    pub fn add_groups(&mut self, more: usize) {
+        self.groups.extend((0..more).map(|_| Vec::new()));
+    }
+
     pub fn new(groups: usize, sort: Sort<R::Column>) -> Self {
         Self {
             groups: (0..groups).map(|_| Vec::new()).collect(),

@@ -89,6 +89,27 @@ pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
             }
             effects
         }
+        Msg::Arrived(Some(Ok(arrived))) => {
+            let sources = arrived.sources.clone();
+            state.add_sources(arrived);
+            vec![Effect::FetchMore {
+                generation: state.generation,
+                sources,
+            }]
+        }
+        Msg::Arrived(Some(Err(error))) => {
+            let text = format!("{error}; the accounts after them are not shown");
+            state.record(crate::app::state::log::Level::Failed, text.clone());
+            state.notice = Some(text);
+            Vec::new()
+        }
+        Msg::Arrived(None) => {
+            state.tell(format!(
+                "every account has arrived: {}",
+                crate::format::plural(state.identities.len(), "account")
+            ));
+            Vec::new()
+        }
         Msg::Saved { path, result } => {
             match result {
                 Ok(rows) => state.tell(format!(
