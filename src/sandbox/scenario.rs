@@ -213,6 +213,13 @@ impl Scenario {
     pub fn crowd(member: &str, regions: &[&str], per_source: usize) -> Self {
         let mut scenario = Self::empty();
         scenario.name = "crowd".into();
+        scenario.invite_in_every_service(&[member.to_owned()], regions, per_source);
+        scenario
+    }
+
+    /// `members` invited by `per_source` administrators (`1` followed by `i` in 11 digits,
+    /// invitation `i` being `i` hours old) in each of the three services in each region.
+    fn invite_in_every_service(&mut self, members: &[String], regions: &[&str], per_source: usize) {
         for region in regions {
             for i in 0..per_source {
                 let roster = |status: &str| RosterSpec {
@@ -220,22 +227,24 @@ impl Scenario {
                     account: format!("1{i:011}"),
                     since: TimeSpec::Ago(Duration::days(30)),
                     resource_id: None,
-                    members: vec![MemberSpec {
-                        account: member.to_owned(),
-                        email: Some("member@example.com".into()),
-                        status: status.into(),
-                        invitation_id: None,
-                        invited_at: Some(TimeSpec::Ago(Duration::hours(i as i64))),
-                        updated_at: None,
-                        usage: DetectiveUsage::default(),
-                    }],
+                    members: members
+                        .iter()
+                        .map(|account| MemberSpec {
+                            account: account.clone(),
+                            email: Some("member@example.com".into()),
+                            status: status.into(),
+                            invitation_id: None,
+                            invited_at: Some(TimeSpec::Ago(Duration::hours(i as i64))),
+                            updated_at: None,
+                            usage: DetectiveUsage::default(),
+                        })
+                        .collect(),
                 };
-                scenario.securityhub.push(roster("Invited"));
-                scenario.guardduty.push(roster("Invited"));
-                scenario.detective.push(roster("INVITED"));
+                self.securityhub.push(roster("Invited"));
+                self.guardduty.push(roster("Invited"));
+                self.detective.push(roster("INVITED"));
             }
         }
-        scenario
     }
 
     /// An organization of `accounts` member accounts besides its management account, each
@@ -268,31 +277,7 @@ impl Scenario {
             management: management.to_owned(),
             accounts: listed,
         });
-        for region in regions {
-            for i in 0..per_source {
-                let roster = |status: &str| RosterSpec {
-                    region: (*region).to_owned(),
-                    account: format!("1{i:011}"),
-                    since: TimeSpec::Ago(Duration::days(30)),
-                    resource_id: None,
-                    members: members
-                        .iter()
-                        .map(|account| MemberSpec {
-                            account: account.clone(),
-                            email: Some("member@example.com".into()),
-                            status: status.into(),
-                            invitation_id: None,
-                            invited_at: Some(TimeSpec::Ago(Duration::hours(i as i64))),
-                            updated_at: None,
-                            usage: DetectiveUsage::default(),
-                        })
-                        .collect(),
-                };
-                scenario.securityhub.push(roster("Invited"));
-                scenario.guardduty.push(roster("Invited"));
-                scenario.detective.push(roster("INVITED"));
-            }
-        }
+        scenario.invite_in_every_service(&members, regions, per_source);
         scenario
     }
 
