@@ -67,6 +67,13 @@ pub struct Selection {
     /// The session name each assumed role carries (CloudTrail shows it).
     #[arg(long, value_name = "NAME", default_value = "guestlist")]
     pub role_session_name: String,
+    /// The MFA device the role's trust policy asks for (its ARN, or a hardware serial); its
+    /// code is asked once, before anything starts, and sent with every AssumeRole.
+    #[arg(long, value_name = "ARN", requires = "assume_role")]
+    pub mfa_serial: Option<String>,
+    /// The code of --mfa-serial, as asked for: never an argument.
+    #[arg(skip)]
+    pub mfa_code: Option<String>,
     /// Send every request to this endpoint instead of AWS (e.g. a `guestlist sandbox`).
     #[arg(long, value_name = "URL", value_parser = parse_endpoint)]
     pub endpoint_url: Option<String>,
@@ -231,6 +238,7 @@ impl Selection {
             "assume_role" => self.assume_role = other.assume_role.clone(),
             "external_id" => self.external_id = other.external_id.clone(),
             "role_session_name" => self.role_session_name = other.role_session_name.clone(),
+            "mfa_serial" => self.mfa_serial = other.mfa_serial.clone(),
             _ => return false,
         }
         true

@@ -50,6 +50,7 @@ pub const TEMPLATE: &str = r#"# guestlist configuration. Command-line flags win 
 # assume_role = "OrganizationAccountAccessRole"
 # external_id = "..."
 # role_session_name = "guestlist"
+# mfa_serial = "arn:aws:iam::111122223333:mfa/me"
 
 [display]
 # Times in "local" time or "utc".
@@ -92,6 +93,7 @@ pub struct Config {
     pub assume_role: Option<String>,
     pub external_id: Option<String>,
     pub role_session_name: Option<String>,
+    pub mfa_serial: Option<String>,
 }
 
 impl Default for Config {
@@ -111,6 +113,7 @@ impl Default for Config {
             assume_role: None,
             external_id: None,
             role_session_name: None,
+            mfa_serial: None,
         }
     }
 }
@@ -145,6 +148,7 @@ struct File {
     assume_role: Option<String>,
     external_id: Option<String>,
     role_session_name: Option<String>,
+    mfa_serial: Option<String>,
     #[serde(default)]
     display: Display,
     #[serde(default)]
@@ -234,6 +238,7 @@ impl Config {
             assume_role: file.assume_role,
             external_id: file.external_id,
             role_session_name: file.role_session_name,
+            mfa_serial: file.mfa_serial,
             ..Config::default()
         };
         for region in file.regions.into_iter().flatten() {

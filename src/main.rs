@@ -48,6 +48,16 @@ fn main() -> Result<ExitCode> {
     };
     let mut cli = cli;
     apply_config(&mut cli, &config);
+    // The MFA code is asked before anything starts (the dashboard takes the terminal), once.
+    let selection = selection_mut(&mut cli);
+    if let Some(serial) = selection.mfa_serial.clone()
+        && selection.accounts_from.is_some()
+    {
+        match commands::ask::mfa_code(&serial) {
+            Ok(code) => selection.mfa_code = Some(code),
+            Err(error) => return Ok(output::refuse(error)),
+        }
+    }
     // Logging is a help, not a requirement: a log that cannot be opened is said once, and ignored.
     let log_path = match guestlist::logging::init(cli.selection().log_level) {
         Ok(path) => path,
@@ -86,6 +96,14 @@ fn main() -> Result<ExitCode> {
     })
 }
 
+/// The selection the command acts on: its own, or the dashboard's.
+fn selection_mut(cli: &mut Cli) -> &mut Selection {
+    match cli.command.as_mut().and_then(Command::selection_mut) {
+        Some(selection) => selection,
+        None => &mut cli.selection,
+    }
+}
+
 /// Where the command line says nothing, the configuration file does.
 fn apply_config(cli: &mut Cli, config: &Config) {
     let dashboard: &mut DashboardArgs = &mut cli.dashboard;
@@ -93,10 +111,7 @@ fn apply_config(cli: &mut Cli, config: &Config) {
         dashboard.refresh = config.refresh.map(guestlist::cli::Refresh);
     }
     dashboard.bell |= config.bell;
-    let selection: &mut Selection = match cli.command.as_mut().and_then(Command::selection_mut) {
-        Some(selection) => selection,
-        None => &mut cli.selection,
-    };
+    let selection = selection_mut(cli);
     if selection.profiles.is_empty() {
         selection.profiles = config.profiles.clone();
     }
@@ -114,5 +129,6 @@ fn apply_config(cli: &mut Cli, config: &Config) {
         if let Some(name) = &config.role_session_name {
             selection.role_session_name = name.clone();
         }
+        selection.mfa_serial = config.mfa_serial.clone();
     }
 }

@@ -97,6 +97,7 @@ struct Reach {
     role: String,
     session_name: String,
     external_id: Option<String>,
+    mfa: Option<crate::aws::assume::Mfa>,
 }
 
 impl Reach {
@@ -107,12 +108,13 @@ impl Reach {
                 self.base.config.clone()
             } else {
                 let arn = accounts::role_arn(&self.role, &account, self.base.partition.name());
-                crate::aws::assume::assumed(
+                crate::aws::assume::assumed_with(
                     &self.base.config,
                     &self.sts,
                     &arn,
                     &self.session_name,
                     self.external_id.as_deref(),
+                    self.mfa.as_ref(),
                 )
                 .await
             };
@@ -194,6 +196,11 @@ async fn fan_out(
         role: role.clone(),
         session_name: selection.role_session_name.clone(),
         external_id: selection.external_id.clone(),
+        mfa: selection
+            .mfa_serial
+            .clone()
+            .zip(selection.mfa_code.clone())
+            .map(|(serial, code)| crate::aws::assume::Mfa { serial, code }),
     };
     if !organization {
         let listed = source

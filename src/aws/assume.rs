@@ -13,7 +13,64 @@ pub const NOT_ASSUMED: &str = "cannot assume";
 #[derive(Debug)]
 struct Assumed {
     role_arn: String,
-    inner: AssumeRoleProvider,
+    inner: Inner,
+}
+
+#[derive(Debug)]
+enum Inner {
+    Sdk(Box<AssumeRoleProvider>),
+    /// The SDK's provider takes no MFA code: this one sends the code asked for at the start.
+    WithMfa {
+        sts: aws_sdk_sts::Client,
+        session_name: String,
+        external_id: Option<String>,
+        mfa: Mfa,
+    },
+}
+
+/// An MFA device and the code it showed.
+#[derive(Debug, Clone)]
+pub struct Mfa {
+    pub serial: String,
+    pub code: String,
+}
+
+impl Assumed {
+    async fn credentials(&self) -> provider::Result {
+        match &self.inner {
+            Inner::Sdk(provider) => provider.provide_credentials().await,
+            Inner::WithMfa {
+                sts,
+                session_name,
+                external_id,
+                mfa,
+            } => {
+                let answer = sts
+                    .assume_role()
+                    .role_arn(&self.role_arn)
+                    .role_session_name(session_name)
+                    .set_external_id(external_id.clone())
+                    .serial_number(&mfa.serial)
+                    .token_code(&mfa.code)
+                    .send()
+                    .await
+                    .map_err(CredentialsError::provider_error)?;
+                let Some(given) = answer.credentials() else {
+                    return Err(CredentialsError::provider_error(
+                        "AssumeRole answered without credentials",
+                    ));
+                };
+                let expires = std::time::SystemTime::try_from(*given.expiration()).ok();
+                Ok(aws_credential_types::Credentials::new(
+                    given.access_key_id(),
+                    given.secret_access_key(),
+                    Some(given.session_token().to_owned()),
+                    expires,
+                    "guestlist-mfa",
+                ))
+            }
+        }
+    }
 }
 
 impl ProvideCredentials for Assumed {
@@ -22,7 +79,7 @@ impl ProvideCredentials for Assumed {
         Self: 'a,
     {
         provider::future::ProvideCredentials::new(async move {
-            self.inner.provide_credentials().await.map_err(|error| {
+            self.credentials().await.map_err(|error| {
                 let mut detail = error.to_string();
                 let mut source = std::error::Error::source(&error);
                 while let Some(cause) = source {
@@ -47,11 +104,34 @@ pub async fn assumed(
     session_name: &str,
     external_id: Option<&str>,
 ) -> SdkConfig {
-    let mut builder = AssumeRoleProvider::builder(role_arn).session_name(session_name);
-    if let Some(id) = external_id {
-        builder = builder.external_id(id);
-    }
-    let inner = builder.configure(sts).build().await;
+    assumed_with(base, sts, role_arn, session_name, external_id, None).await
+}
+
+/// [`assumed`], with the code of an MFA device where the role asks for one. Its session lasts
+/// as long as the role allows; the code is not asked again, so it is not renewed after.
+pub async fn assumed_with(
+    base: &SdkConfig,
+    sts: &SdkConfig,
+    role_arn: &str,
+    session_name: &str,
+    external_id: Option<&str>,
+    mfa: Option<&Mfa>,
+) -> SdkConfig {
+    let inner = match mfa {
+        Some(mfa) => Inner::WithMfa {
+            sts: aws_sdk_sts::Client::new(sts),
+            session_name: session_name.to_owned(),
+            external_id: external_id.map(str::to_owned),
+            mfa: mfa.clone(),
+        },
+        None => {
+            let mut builder = AssumeRoleProvider::builder(role_arn).session_name(session_name);
+            if let Some(id) = external_id {
+                builder = builder.external_id(id);
+            }
+            Inner::Sdk(Box::new(builder.configure(sts).build().await))
+        }
+    };
     let provider = Assumed {
         role_arn: role_arn.to_owned(),
         inner,

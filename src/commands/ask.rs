@@ -51,3 +51,32 @@ pub fn before_changing(
         }
     }
 }
+
+/// The current code of the MFA device `serial`, asked once on stderr and read from stdin (a
+/// terminal, or a pipe from a script). Six digits, as STS takes them.
+pub fn mfa_code(serial: &str) -> Result<String, String> {
+    let mut stderr = std::io::stderr();
+    let _ = write!(stderr, "MFA code for {serial}: ");
+    let _ = stderr.flush();
+    let mut code = String::new();
+    let read = std::io::stdin()
+        .lock()
+        .read_line(&mut code)
+        .map_err(|e| format!("cannot read the MFA code: {e}"))?;
+    if !std::io::stdin().is_terminal() {
+        // Piped: the prompt's line has no echo to end it.
+        let _ = writeln!(stderr);
+    }
+    let code = code.trim();
+    if read == 0 {
+        return Err(format!(
+            "--mfa-serial {serial}: no MFA code was given (type it, or pipe it on stdin)"
+        ));
+    }
+    if code.len() != 6 || !code.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(format!(
+            "--mfa-serial {serial}: '{code}' is not an MFA code: six digits, as the device shows"
+        ));
+    }
+    Ok(code.to_owned())
+}

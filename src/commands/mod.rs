@@ -1,7 +1,7 @@
 //! One file per subcommand, each `run(...) -> ExitCode`; `main` only dispatches.
 
 pub mod answer;
-mod ask;
+pub mod ask;
 pub mod completions;
 pub mod config;
 pub mod dashboard;

@@ -326,6 +326,7 @@ impl World {
                 name: role,
                 trusts: vec![management.clone()],
                 external_id: None,
+                mfa: false,
             });
         }
     }

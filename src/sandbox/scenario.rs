@@ -109,6 +109,8 @@ pub struct RoleSpec {
     /// Accounts whose callers may assume it.
     pub trusts: Vec<String>,
     pub external_id: Option<String>,
+    /// Assumed only with an MFA device's serial and code.
+    pub mfa: bool,
 }
 
 /// Detective's per-member usage fields, reported once a member has accepted.
@@ -404,6 +406,9 @@ struct RoleDef {
     #[serde(default)]
     trusts: Vec<Spanned<String>>,
     external_id: Option<String>,
+    /// Its trust policy asks for MFA (`aws:MultiFactorAuthPresent`).
+    #[serde(default)]
+    mfa: bool,
 }
 
 #[derive(Deserialize)]
@@ -665,6 +670,7 @@ impl ScenarioFile {
                     .map(account_id)
                     .collect::<Result<_, _>>()?,
                 external_id: def.external_id.clone(),
+                mfa: def.mfa,
             });
         }
         let organization = match &self.organization {

@@ -241,6 +241,7 @@ impl World {
         account: &str,
         role: &str,
         external_id: Option<&str>,
+        mfa: bool,
     ) -> bool {
         if self.roles.is_empty() {
             return true;
@@ -252,6 +253,7 @@ impl World {
                 && r.external_id
                     .as_deref()
                     .is_none_or(|id| Some(id) == external_id)
+                && (mfa || !r.mfa)
         })
     }
 

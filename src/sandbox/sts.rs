@@ -153,13 +153,30 @@ fn assume_role(
         _ => return Err(validation(format!("'{role_arn}' is not a role ARN"))),
     };
     let external_id = params.get("ExternalId").map(String::as_str);
+    // A code is six digits, and means something only with the device it came from.
+    let mfa = match (params.get("SerialNumber"), params.get("TokenCode")) {
+        (None, None) => false,
+        (Some(serial), Some(code)) => {
+            if code.len() != 6 || !code.bytes().all(|b| b.is_ascii_digit()) {
+                return Err(validation(format!(
+                    "1 validation error detected: Value '{code}' at 'tokenCode' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\d]*"
+                )));
+            }
+            (9..=256).contains(&serial.len())
+        }
+        (Some(_), None) | (None, Some(_)) => {
+            return Err(validation(
+                "SerialNumber and TokenCode go together".to_owned(),
+            ));
+        }
+    };
     // A suspended account answers as a role that does not trust the caller: AWS does not say.
     let suspended = suspended.iter().any(|s| s == account)
         || world
             .organization()
             .and_then(|org| org.account(account))
             .is_some_and(|a| a.status == "SUSPENDED");
-    if suspended || !world.may_assume(&caller.account, account, name, external_id) {
+    if suspended || !world.may_assume(&caller.account, account, name, external_id, mfa) {
         return Err(ApiError::new(
             StatusCode::FORBIDDEN,
             "AccessDenied",

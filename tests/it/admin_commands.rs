@@ -619,6 +619,84 @@ async fn accounts_that_stop_arriving_make_a_partial_listing_not_a_short_one() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// `--mfa-serial`: the code is asked once, before anything starts, and sent with every
+/// AssumeRole; a role whose trust asks for MFA is assumed only so. A code that is not one is
+/// refused at once, with nothing sent.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_mfa_code_is_asked_once_and_sent_with_every_assumed_role() {
+    let text = r#"
+[[role]]
+account = "210000000001"
+name = "Audit"
+trusts = ["111122223333"]
+mfa = true
+
+[[role]]
+account = "210000000002"
+name = "Audit"
+trusts = ["111122223333"]
+"#;
+    let scenario = guestlist::sandbox::Scenario::parse(text, "mfa.toml").unwrap();
+    let sandbox = start(scenario).await;
+    let dir = state_dir();
+    let url = sandbox.endpoint_url();
+    let list = |mfa: bool, typed: &'static str| {
+        let mut args = vec![
+            "--endpoint-url",
+            url.as_str(),
+            "list",
+            "--region",
+            "us-east-1",
+            "--service",
+            "securityhub",
+            "--accounts",
+            "210000000001,210000000002",
+            "--assume-role",
+            "Audit",
+        ];
+        if mfa {
+            args.extend(["--mfa-serial", "arn:aws:iam::111122223333:mfa/security"]);
+        }
+        let env = [
+            ("AWS_ACCESS_KEY_ID", ADMIN),
+            ("AWS_SECRET_ACCESS_KEY", "anything"),
+            ("AWS_REGION", "us-east-1"),
+            ("GUESTLIST_STATE_DIR", dir.as_str()),
+        ];
+        async move { guestlist_reading(&args, &env, typed).await }
+    };
+    let output = list(true, "123456\n").await;
+    let said = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(0), "{said}");
+    assert!(
+        said.contains("MFA code for arn:aws:iam::111122223333:mfa/security"),
+        "{said}"
+    );
+    let stats = control(&sandbox, "GET", "/_sandbox/stats", "").await.json();
+    assert_eq!(stats["requests"]["sts:AssumeRole"], 2, "{stats}");
+
+    // Without it, the account whose role asks for MFA is the one that fails.
+    let output = list(false, "").await;
+    let said = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{said}");
+    assert!(
+        said.contains("account 210000000001: role not assumed") && !said.contains("210000000002"),
+        "{said}"
+    );
+
+    // Not a code, or none: one line, exit 1, nothing asked of AWS.
+    let before = control(&sandbox, "GET", "/_sandbox/stats", "").await.json();
+    for typed in ["12ab56\n", ""] {
+        let output = list(true, typed).await;
+        let said = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(1), "{said}");
+        assert!(said.contains("--mfa-serial"), "{said}");
+    }
+    let after = control(&sandbox, "GET", "/_sandbox/stats", "").await.json();
+    assert_eq!(before, after);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 /// Where a scenario declares roles, only those exist: an account without the role, or whose
 /// role wants an external id not given, is a "role not assumed" failure of its own sources.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -113,7 +113,19 @@ async fn throttling_is_retried_by_the_sdk_and_a_failing_service_surfaces_its_err
     )
     .await;
     assert_eq!(response.status, 200);
-    let member = securityhub(&sandbox, MEMBER_KEY, "us-east-1").await;
+    // guestlist's 10 attempts leave a 20 × 2⁻¹⁰ (2%) chance that one of 20 calls is throttled
+    // every time; with 40 the chance is nil, and what is tested is that the SDK retries.
+    let config = config(&sandbox, MEMBER_KEY, "us-east-1")
+        .await
+        .to_builder()
+        .retry_config(
+            aws_config::retry::RetryConfig::standard()
+                .with_max_attempts(40)
+                .with_initial_backoff(std::time::Duration::from_millis(1))
+                .with_max_backoff(std::time::Duration::from_millis(20)),
+        )
+        .build();
+    let member = aws_sdk_securityhub::Client::new(&config);
     for _ in 0..20 {
         let listed = member.list_invitations().send().await.unwrap();
         assert_eq!(listed.invitations().len(), 1);
@@ -140,6 +152,7 @@ async fn throttling_is_retried_by_the_sdk_and_a_failing_service_surfaces_its_err
     .await;
     assert_eq!(response.json()["faults"]["securityhub"]["error_rate"], 1.0);
     assert_eq!(response.json()["faults"]["guardduty"]["error_rate"], 0.0);
+    let member = securityhub(&sandbox, MEMBER_KEY, "us-east-1").await;
     let error = member.list_invitations().send().await.unwrap_err();
     assert_eq!(code(&error), "InternalException");
     let gd = guardduty(&sandbox, MEMBER_KEY, "us-east-1").await;
@@ -730,6 +743,7 @@ async fn declared_roles_are_assumed_only_as_their_trust_says() {
         name: "Audit".into(),
         trusts: vec![ADMIN.into()],
         external_id: Some("x-123".into()),
+        mfa: false,
     });
     let sandbox = start(scenario).await;
     let assume = |key: &'static str, role: &'static str, external: Option<&'static str>| {

@@ -157,6 +157,16 @@ pub async fn total_requests(sandbox: &SandboxHandle) -> u64 {
 
 /// Runs the binary with only the environment given: no profile or credentials of the machine's.
 pub async fn guestlist(args: &[&str], env: &[(&str, &str)]) -> std::process::Output {
+    guestlist_reading(args, env, "").await
+}
+
+/// [`guestlist`], with `stdin` on its standard input (what a person would type).
+pub async fn guestlist_reading(
+    args: &[&str],
+    env: &[(&str, &str)],
+    stdin: &str,
+) -> std::process::Output {
+    use std::io::Write;
     let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_guestlist"));
     command
         .args(args)
@@ -168,7 +178,18 @@ pub async fn guestlist(args: &[&str], env: &[(&str, &str)]) -> std::process::Out
     for (name, value) in env {
         command.env(name, value);
     }
-    tokio::task::spawn_blocking(move || command.output().unwrap())
-        .await
-        .unwrap()
+    let stdin = stdin.to_owned();
+    tokio::task::spawn_blocking(move || {
+        let mut child = command
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        // Whatever it does not read is dropped with the pipe.
+        let _ = child.stdin.take().unwrap().write_all(stdin.as_bytes());
+        child.wait_with_output().unwrap()
+    })
+    .await
+    .unwrap()
 }
