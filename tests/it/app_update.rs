@@ -1523,6 +1523,18 @@ fn accounts_that_arrive_later_join_the_dashboard_and_are_found_by_name() {
     filter_by(&mut state, "account:payments-prod");
     assert_eq!(state.invitations.visible_len(), 1);
 
+    // The Account column sorts as it shows: by name where there is one, else by account.
+    filter_by(&mut state, "");
+    press(&mut state, ":");
+    press(&mut state, "sort account");
+    send(&mut state, key(KeyCode::Enter));
+    let order: Vec<&str> = state
+        .invitations
+        .visible_rows()
+        .map(|r| r.invitation.profile.as_str())
+        .collect();
+    assert_eq!(order, ["210000000002", "demo", "210000000001"]);
+
     // An arrival that fails is said, and what arrived stays.
     send(
         &mut state,

@@ -167,6 +167,20 @@ fn check(state: &AppState) {
         len,
         "the view's count is what is shown"
     );
+    // Pages merged one by one leave the rows where one sort of them all would.
+    let mut resorted = state.invitations.clone();
+    resorted.resort(&state.identities);
+    let keys = |table: &guestlist::app::state::table::Browser<guestlist::app::Row, _>| {
+        table
+            .visible_rows()
+            .map(|r| r.invitation.key())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        keys(&state.invitations),
+        keys(&resorted),
+        "rows in sort order"
+    );
     let members = state.members.table.visible_len();
     if members > 0 {
         assert!(state.members.table.selected() < members);

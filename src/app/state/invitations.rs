@@ -49,6 +49,8 @@ pub struct Row {
     pub invitation: Invitation,
     key: String,
     haystack: Haystack,
+    /// The account's name, where its organization gives one: the Account column sorts by it.
+    name: Option<std::sync::Arc<str>>,
 }
 
 /// What the filter can name, in the order of the row's haystack.
@@ -65,12 +67,21 @@ const FIELDS: [&[&str]; 9] = [
 ];
 
 impl Row {
+    /// The account as the Account column shows it: its name where there is one.
+    fn account<'a>(&'a self, identities: &'a BTreeMap<String, IdentityState>) -> &'a str {
+        match &self.name {
+            Some(name) => name,
+            None => account_label(identities, &self.invitation),
+        }
+    }
+
     pub fn new(invitation: Invitation) -> Self {
         Self::named(invitation, None)
     }
 
-    /// A row whose account the organization names `name`: the filter finds it by that too.
-    pub fn named(invitation: Invitation, name: Option<&str>) -> Self {
+    /// A row whose account the organization names `name`: the filter finds it by that too,
+    /// and the Account column sorts by it.
+    pub fn named(invitation: Invitation, name: Option<std::sync::Arc<str>>) -> Self {
         let i = &invitation;
         let invited = i
             .invited_at
@@ -84,7 +95,7 @@ impl Row {
                 "{} {} {}",
                 i.account_id.as_deref().unwrap_or(""),
                 i.profile,
-                name.unwrap_or("")
+                name.as_deref().unwrap_or("")
             ),
             i.profile.clone(),
             i.administrator_id.clone(),
@@ -98,6 +109,7 @@ impl Row {
             key: invitation.key(),
             invitation,
             haystack,
+            name,
         }
     }
 }
@@ -156,7 +168,8 @@ impl TableRow for Row {
         match column {
             None | Some(Column::Service) => x.service.cmp(&y.service),
             Some(Column::Region) => x.region.cmp(&y.region),
-            Some(Column::Account) => account_label(identities, x).cmp(account_label(identities, y)),
+            // As shown: the name where there is one, else the account.
+            Some(Column::Account) => self.account(identities).cmp(other.account(identities)),
             Some(Column::From) => x.administrator_id.cmp(&y.administrator_id),
             Some(Column::Invitation) => x.reference().cmp(y.reference()),
             Some(Column::Invited) => x.invited_at.cmp(&y.invited_at),

@@ -295,8 +295,11 @@ impl AppState {
         source.phase = Phase::Loading;
         source.pages += 1;
         source.items += invitations.len();
-        let name = self.account_names.get(&id.profile).map(String::as_str);
-        let rows = invitations.into_iter().map(|i| Row::named(i, name));
+        let name: Option<std::sync::Arc<str>> = self
+            .account_names
+            .get(&id.profile)
+            .map(|n| n.as_str().into());
+        let rows = invitations.into_iter().map(|i| Row::named(i, name.clone()));
         if source.listed {
             source.incoming.extend(rows);
         } else {
@@ -419,7 +422,7 @@ impl AppState {
                             ServiceKind::Detective => "ENABLED".into(),
                             _ => "Enabled".into(),
                         };
-                        let name = names.get(&invitation.profile).map(String::as_str);
+                        let name = names.get(&invitation.profile).map(|n| n.as_str().into());
                         *row = Row::named(invitation, name);
                     }
                 }
