@@ -122,8 +122,9 @@ impl Running {
         true
     }
 
-    /// Waits until a whole frame shows `text`: only changed cells are drawn, so a count that
-    /// grows is never written whole; a resize makes the next frame whole.
+    /// Waits until a whole frame shows `text`: only changed cells are drawn (a blank between
+    /// two words is skipped, not written), so the frame is read as a terminal shows it; a
+    /// resize makes the next frame whole.
     fn wait_for_whole(&mut self, text: &str, timeout: Duration) -> bool {
         let deadline = Instant::now() + timeout;
         let mut cols = 120;
@@ -137,8 +138,18 @@ impl Running {
             };
             let _ = self.master.resize(size);
             self.seen.clear();
-            if self.wait_for(text, Duration::from_millis(500)) {
-                return true;
+            let frame = Instant::now() + Duration::from_millis(500);
+            while let Ok(bytes) = self
+                .output
+                .recv_timeout(frame.saturating_duration_since(Instant::now()))
+            {
+                self.seen.push_str(&String::from_utf8_lossy(&bytes));
+                let mut screen =
+                    vt100::Parser::new(40.try_into().unwrap(), cols.try_into().unwrap(), 0);
+                screen.process(self.seen.as_bytes());
+                if screen.screen().contents().contains(text) {
+                    return true;
+                }
             }
         }
         false

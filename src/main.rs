@@ -9,10 +9,6 @@ use guestlist::commands::{self, output};
 use guestlist::config::{self, Config};
 use guestlist::model::Response;
 
-/// A heap per thread: a fan-out allocates from every worker at once.
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 fn main() -> Result<ExitCode> {
     color_eyre::install()?;
     let cli = match Cli::parse_from_args(std::env::args_os()) {

@@ -615,32 +615,36 @@ impl<R: TableRow, N> Browser<R, N> {
                 .filter(|&&at| self.compare(at, selected, context) != Ordering::Greater)
                 .count();
         }
-        let sorted = std::mem::take(&mut self.sorted);
-        self.sorted = self.merged(sorted, &fresh, context);
-        let visible = std::mem::take(&mut self.visible);
-        self.visible = self.merged(visible, &shown, context);
+        let mut sorted = std::mem::take(&mut self.sorted);
+        self.merge_into(&mut sorted, &fresh, context);
+        self.sorted = sorted;
+        let mut visible = std::mem::take(&mut self.visible);
+        self.merge_into(&mut visible, &shown, context);
+        self.visible = visible;
         self.clamp_selection();
     }
 
-    /// `old` and `new`, both in sort order, as one list in sort order; a new row goes before
-    /// the old rows it ties with.
-    fn merged(&self, old: Vec<RowRef>, new: &[RowRef], context: &R::Context) -> Vec<RowRef> {
-        if new.is_empty() {
-            return old;
-        }
-        // Each new row's place by binary search, the old rows between copied in runs.
-        let mut merged = Vec::with_capacity(old.len() + new.len());
+    /// Merges `new` into `list`, both in sort order, in place: each new row's place is found
+    /// by binary search, and only the rows after the first of them move, once, from the back.
+    /// A new row goes before the old rows it ties with.
+    fn merge_into(&self, list: &mut Vec<RowRef>, new: &[RowRef], context: &R::Context) {
+        let mut places = Vec::with_capacity(new.len());
         let mut start = 0;
         for &at in new {
-            let place = start
-                + old[start..]
-                    .partition_point(|&other| self.compare(other, at, context) == Ordering::Less);
-            merged.extend_from_slice(&old[start..place]);
-            merged.push(at);
-            start = place;
+            start += list[start..]
+                .partition_point(|&other| self.compare(other, at, context) == Ordering::Less);
+            places.push(start);
         }
-        merged.extend_from_slice(&old[start..]);
-        merged
+        let mut read = list.len();
+        list.resize(read + new.len(), RowRef { group: 0, index: 0 });
+        let mut write = list.len();
+        for (&at, &place) in new.iter().zip(&places).rev() {
+            let moved = read - place;
+            list.copy_within(place..read, write - moved);
+            write -= moved + 1;
+            list[write] = at;
+            read = place;
+        }
     }
 
     /// Replaces every group's rows at once, sorting once.

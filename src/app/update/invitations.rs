@@ -99,7 +99,13 @@ pub(super) fn fetched(state: &mut AppState, event: FetchEvent) -> Vec<Effect> {
     if !current {
         return Vec::new();
     }
-    let was_loading = state.is_loading();
+    // Only a source's end can end the loading; a page or an account cannot. Asking costs a walk
+    // over every source, fifty thousand in a fan-out, so it is asked only then.
+    let ends = matches!(
+        event,
+        FetchEvent::Finished { .. } | FetchEvent::Failed { .. }
+    );
+    let was_loading = ends && state.is_loading();
     let new_before = state.changes.new.len();
     match event {
         FetchEvent::Identity {
