@@ -26,6 +26,11 @@ pub struct Identity {
 }
 
 impl Identity {
+    /// Its profile and the account's name, where the organization gives one.
+    pub fn named(&self) -> Option<(String, String)> {
+        Some((self.profile.clone(), self.name.clone()?))
+    }
+
     pub fn new(profile: String, config: SdkConfig) -> Identity {
         let partition = config
             .region()

@@ -167,13 +167,8 @@ async fn fan_out(
     let source =
         AccountSource::parse(accounts).map_err(|e| PlanError(format!("--accounts: {e}")))?;
     // STS and Organizations need a region to sign for, even where the profile names none.
-    let calls = match base.config.region() {
-        Some(_) => base.config.clone(),
-        None => {
-            let first = selection.regions.iter().find(|r| *r != "all");
-            crate::aws::with_region(&base.config, first.map_or("us-east-1", |r| r.as_str()))
-        }
-    };
+    let first = selection.regions.iter().find(|r| *r != "all");
+    let calls = crate::aws::with_signing_region(&base.config, first.map(String::as_str));
     let mut pages = crate::aws::organizations::AccountPages::new(&calls);
     let organization = matches!(source, AccountSource::Organization);
     let (own, first) = tokio::join!(crate::aws::caller_account(&calls), async {

@@ -214,7 +214,7 @@ impl Executor {
     ) -> Result<crate::app::Arrived, String> {
         let names = identities
             .iter()
-            .filter_map(|i| Some((i.profile.clone(), i.name.clone()?)))
+            .filter_map(crate::plan::Identity::named)
             .collect();
         let profiles = identities.iter().map(|i| i.profile.clone()).collect();
         let added = self.plan.extend(identities).map_err(|e| e.to_string())?;
@@ -263,11 +263,14 @@ impl Executor {
                     .iter()
                     .filter_map(|s| self.sources.get(s).map(|&at| self.plan.sources[at].clone()))
                     .collect();
+                // Looked up by a set: a page of an organization brings a thousand sources.
+                let profiles: std::collections::HashSet<&str> =
+                    sources.iter().map(|s| s.profile.as_str()).collect();
                 let identities: Vec<_> = self
                     .plan
                     .identities
                     .iter()
-                    .filter(|i| sources.iter().any(|s| s.profile == i.profile))
+                    .filter(|i| profiles.contains(i.profile.as_str()))
                     .cloned()
                     .collect();
                 match &mut self.in_flight {

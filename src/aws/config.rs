@@ -87,6 +87,15 @@ pub async fn profile_config(profile: Option<&str>, endpoint_url: Option<&str>) -
         .build()
 }
 
+/// The same identity, with a region to sign for where it names none: global services (STS,
+/// Organizations) answer in any, so `fallback` (else us-east-1) serves.
+pub fn with_signing_region(config: &SdkConfig, fallback: Option<&str>) -> SdkConfig {
+    match config.region() {
+        Some(_) => config.clone(),
+        None => with_region(config, fallback.unwrap_or("us-east-1")),
+    }
+}
+
 /// The same identity, giving up on a request attempt after `timeout` (it is then retried).
 pub fn with_timeout(config: &SdkConfig, timeout: Duration) -> SdkConfig {
     config

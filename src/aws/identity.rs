@@ -9,15 +9,8 @@ use crate::model::AwsError;
 async fn caller_identity(config: &SdkConfig) -> Result<GetCallerIdentityOutput, AwsError> {
     // STS answers in every region; a profile that names none still has an account to learn
     // (its sources' regions come from --region).
-    let regional;
-    let config = match config.region() {
-        Some(_) => config,
-        None => {
-            regional = super::with_region(config, "us-east-1");
-            &regional
-        }
-    };
-    aws_sdk_sts::Client::new(config)
+    let config = super::with_signing_region(config, None);
+    aws_sdk_sts::Client::new(&config)
         .get_caller_identity()
         .send()
         .await

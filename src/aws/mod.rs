@@ -26,7 +26,8 @@ pub use adapter::{
     adapter_for, unsupported,
 };
 pub use config::{
-    profile_config, retry_config, sandbox_config, timeout_config, with_region, with_timeout,
+    profile_config, retry_config, sandbox_config, timeout_config, with_region, with_signing_region,
+    with_timeout,
 };
 pub use identity::{caller_account, caller_partition};
 

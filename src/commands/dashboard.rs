@@ -55,7 +55,7 @@ pub async fn run(
         state.account_names = plan
             .identities
             .iter()
-            .filter_map(|i| Some((i.profile.clone(), i.name.clone()?)))
+            .filter_map(crate::plan::Identity::named)
             .collect();
         Ok(tui::Prepared {
             keep: session,

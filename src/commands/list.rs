@@ -70,7 +70,7 @@ pub async fn collect_arriving(
         names: plan
             .identities
             .iter()
-            .filter_map(|i| Some((i.profile.clone(), i.name.clone()?)))
+            .filter_map(crate::plan::Identity::named)
             .collect(),
         sources: plan.sources.len(),
         regions: plan.regions.len(),
@@ -93,7 +93,7 @@ pub async fn collect_arriving(
                             listing.names.extend(
                                 identities
                                     .iter()
-                                    .filter_map(|i| Some((i.profile.clone(), i.name.clone()?))),
+                                    .filter_map(crate::plan::Identity::named),
                             );
                             fetch.extend(&sources, &identities);
                         }
