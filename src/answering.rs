@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use crate::aws::ServiceAdapter;
-use crate::model::{Actor, AwsError, Outcome, Response, SourceId, Step, Target};
+use crate::model::{Actor, Answers, AwsError, Outcome, Response, SourceId, Step, Target};
 
 /// Answers for one source: the steps AWS needs first, then the targets.
 #[derive(Clone)]
@@ -26,10 +26,11 @@ pub async fn execute(response: Response, batch: &Batch) -> Vec<Outcome> {
             return Outcome::all_failed(batch.targets.iter().map(|t| t.key.clone()), &failed);
         }
     }
-    let outcomes = batch
-        .adapter
-        .respond(response, &batch.targets, &batch.actor)
-        .await;
+    let answers = Answers {
+        response,
+        targets: &batch.targets,
+    };
+    let outcomes = batch.adapter.respond(answers, &batch.actor).await;
     for outcome in &outcomes {
         match &outcome.result {
             Ok(()) => {

@@ -455,7 +455,7 @@ impl Executor {
                         let actor = &batch.actor;
                         let outcomes = match change {
                             MemberChange::WithdrawInvitation => {
-                                adapter.withdraw_invitations(&batch.accounts, actor).await
+                                adapter.withdraw(&batch.accounts, actor).await
                             }
                             MemberChange::Remove => {
                                 adapter.remove_members(&batch.accounts, actor).await

@@ -20,6 +20,6 @@ pub use state::invitations::{Column, Row};
 pub use state::members::{Listing, MemberAction, MemberColumn, MemberNote, MemberRow};
 pub use state::overlay::Overlay;
 pub use state::sources::{Changes, Live, Phase, SourceState};
-pub use state::table::{Browser, Sort, TableRow};
+pub use state::table::{Browser, Sort, TableColumn, TableRow};
 pub use state::{AppState, DateStyle, IdentityState, Screen, ServiceTab};
 pub use update::update;

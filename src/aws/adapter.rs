@@ -11,9 +11,25 @@ use super::call::Scope;
 use super::paging::Paged;
 use crate::audit::AuditLog;
 use crate::model::{
-    Actor, AwsError, ErrorKind, Invitation, Invites, Member, Outcome, Readiness, Response,
-    ServiceKind, Step, Target,
+    Actor, Answers, AwsError, ErrorKind, Invitation, Invites, Member, Outcome, Readiness, Response,
+    ServiceKind, Step,
 };
+
+/// What every service's adapter module speaks in: the capabilities it implements, the shared
+/// flows, and the domain types its rows become.
+pub(crate) mod prelude {
+    pub(crate) use super::super::batch::{self, AccountCall, AccountOp, ByAccount, Unprocessed};
+    pub(crate) use super::super::call::{Listed, Received};
+    pub(crate) use super::{
+        Adapter, InvitationPage, Invitations, MemberPage, Members, Outcomes, Pending,
+        list_invitations, missing, unsupported,
+    };
+    pub(crate) use crate::model::{
+        Actor, Answers, AwsError, Details, ErrorKind, Invitation, Invitee, Invites, Outcome,
+        Readiness, Response, ServiceKind, Step, Target,
+    };
+    pub(crate) use serde_json::json;
+}
 
 /// An adapter call under way: boxed, so that adapters can be trait objects.
 pub type Pending<'a, T> = BoxFuture<'a, Result<T, AwsError>>;
@@ -124,6 +140,29 @@ impl<C: Send + Sync> Service for Adapter<C> {
     }
 }
 
+/// [`Invitations::list_invitations`] as every SDK spells it: one page at the adapter's
+/// `MAX_PAGE`, each row read by the adapter's own `received`.
+macro_rules! list_invitations {
+    () => {
+        fn list_invitations(&self, next_token: Option<String>) -> Pending<'_, InvitationPage> {
+            Box::pin(async move {
+                let request = self.client.list_invitations().max_results(MAX_PAGE);
+                let request = request.set_next_token(next_token).send();
+                let output = self.scope.read(request).await?;
+                let rows = output.invitations().iter().map(|row| self.received(row));
+                InvitationPage::read(rows, output.next_token())
+            })
+        }
+    };
+}
+
+pub(crate) use list_invitations;
+
+/// What an operation needs and this identity does not have here (no detector, no graph).
+pub(crate) fn missing(code: &str, message: String) -> AwsError {
+    AwsError::new(ErrorKind::NotEnabled, code, message)
+}
+
 /// Which service an adapter speaks for.
 pub trait Service: Send + Sync {
     fn service(&self) -> ServiceKind;
@@ -135,8 +174,18 @@ pub trait Invitations: Service {
     /// service allows.
     fn list_invitations(&self, next_token: Option<String>) -> Pending<'_, InvitationPage>;
 
-    /// What must happen first for `response` to succeed here; by default, nothing.
-    fn readiness(&self, _response: Response) -> Pending<'_, Readiness> {
+    /// What must happen first for `response` to succeed here: declining and deleting need
+    /// nothing; accepting may.
+    fn readiness(&self, response: Response) -> Pending<'_, Readiness> {
+        match response {
+            Response::Accept => self.before_accepting(),
+            Response::Decline | Response::Delete => Box::pin(async { Ok(Readiness::default()) }),
+        }
+    }
+
+    /// What accepting needs first (the service enabled, no other administrator); by default,
+    /// nothing.
+    fn before_accepting(&self) -> Pending<'_, Readiness> {
         Box::pin(async { Ok(Readiness::default()) })
     }
 
@@ -149,15 +198,10 @@ pub trait Invitations: Service {
     }
 
     /// Answers each target; one outcome per target, whatever happens.
-    fn respond<'a>(
-        &'a self,
-        response: Response,
-        targets: &'a [Target],
-        _actor: &'a Actor,
-    ) -> Outcomes<'a> {
-        let error = unsupported(self.service(), format!("cannot {response} invitations"));
-        let keys = targets.iter().map(|t| t.key.clone());
-        Box::pin(async move { Outcome::all_failed(keys, &error) })
+    fn respond<'a>(&'a self, answers: Answers<'a>, _actor: &'a Actor) -> Outcomes<'a> {
+        let error = format!("cannot {} invitations", answers.response);
+        let error = unsupported(self.service(), error);
+        Box::pin(async move { Outcome::all_failed(answers.keys(), &error) })
     }
 }
 
@@ -171,18 +215,12 @@ pub trait Members: Service {
 
     /// Creates each invitee as a member and invites it; one outcome per account, keyed by id.
     fn invite<'a>(&'a self, invites: Invites<'a>, _actor: &'a Actor) -> Outcomes<'a> {
-        let invitees = invites.invitees;
-        let keys = invitees.iter().map(|i| i.account_id.clone());
         let error = unsupported(self.service(), "cannot invite members");
-        Box::pin(async move { Outcome::all_failed(keys, &error) })
+        Box::pin(async move { Outcome::all_failed(invites.accounts(), &error) })
     }
 
     /// Deletes the invitations this administrator sent to `accounts`.
-    fn withdraw_invitations<'a>(
-        &'a self,
-        accounts: &'a [String],
-        _actor: &'a Actor,
-    ) -> Outcomes<'a> {
+    fn withdraw<'a>(&'a self, accounts: &'a [String], _actor: &'a Actor) -> Outcomes<'a> {
         let keys = accounts.iter().cloned();
         let error = unsupported(self.service(), "cannot withdraw invitations");
         Box::pin(async move { Outcome::all_failed(keys, &error) })

@@ -3,7 +3,11 @@
 
 use std::future::Future;
 
-use crate::model::{Actor, AwsError, BATCH, ErrorKind, Invitee, Outcome, Response, Target};
+use super::adapter::Pending;
+
+use crate::model::{
+    Actor, Answers, AwsError, BATCH, ErrorKind, Invitee, Outcome, Response, Target,
+};
 
 /// The accounts a batch call did not process, each with the service's reason.
 pub(crate) type Unprocessed = Vec<(String, String)>;
@@ -221,34 +225,36 @@ impl AccountOp {
 /// alike in every SDK but are each SDK's own types, so only a macro writes them once;
 /// `|$m| $members` finishes the two member requests (GuardDuty's name the detector).
 macro_rules! send_account_op {
-    ($scope:expr, $actor:expr, $op:expr, $parameters:expr, $accounts:expr, $client:expr, |$m:ident| $members:expr) => {{
-        let (ids, accounts) = (Some($accounts.clone()), &$accounts);
-        match $op {
+    ($adapter:expr, $actor:expr, $call:expr, $parameters:expr, |$m:ident| $members:expr) => {{
+        let AccountCall { op, accounts, .. } = $call;
+        let (scope, client) = (&$adapter.scope, &$adapter.client);
+        let (ids, accounts) = (Some(accounts.clone()), &accounts);
+        match op {
             AccountOp::DeclineInvitations => $crate::aws::batch::send!(
-                $scope,
+                scope,
                 $actor,
-                $op,
+                op,
                 $parameters,
                 accounts,
                 ids,
-                $client.decline_invitations()
+                client.decline_invitations()
             ),
             AccountOp::DeleteInvitations => $crate::aws::batch::send!(
-                $scope,
+                scope,
                 $actor,
-                $op,
+                op,
                 $parameters,
                 accounts,
                 ids,
-                $client.delete_invitations()
+                client.delete_invitations()
             ),
             AccountOp::DisassociateMembers => {
-                let $m = $client.disassociate_members();
-                $crate::aws::batch::send!($scope, $actor, $op, $parameters, accounts, ids, $members)
+                let $m = client.disassociate_members();
+                $crate::aws::batch::send!(scope, $actor, op, $parameters, accounts, ids, $members)
             }
             AccountOp::DeleteMembers => {
-                let $m = $client.delete_members();
-                $crate::aws::batch::send!($scope, $actor, $op, $parameters, accounts, ids, $members)
+                let $m = client.delete_members();
+                $crate::aws::batch::send!(scope, $actor, op, $parameters, accounts, ids, $members)
             }
         }
     }};
@@ -273,15 +279,21 @@ pub(crate) use send_account_op;
 /// A service that has the [`AccountOp`]s: each adapter says how it sends one; the flows that
 /// combine them are written once, below.
 pub(crate) trait ByAccount: Sync {
-    /// Sends `op` for `accounts`; `on` is what the call acts on where the service needs it
-    /// (GuardDuty's detector).
-    fn by_accounts<'a>(
-        &'a self,
-        op: AccountOp,
-        on: Option<&'a str>,
-        accounts: Vec<String>,
-        actor: &'a Actor,
-    ) -> super::adapter::Pending<'a, Unprocessed>;
+    fn send<'a>(&'a self, call: AccountCall<'a>, actor: &'a Actor) -> Pending<'a, Unprocessed>;
+}
+
+/// One [`AccountOp`] for some accounts, as a [`ByAccount`] sends it.
+pub(crate) struct AccountCall<'a> {
+    pub op: AccountOp,
+    /// What the call acts on where the service needs it (GuardDuty's detector).
+    pub on: Option<&'a str>,
+    pub accounts: Vec<String>,
+}
+
+impl<'a> AccountCall<'a> {
+    pub fn new(op: AccountOp, on: Option<&'a str>, accounts: Vec<String>) -> Self {
+        Self { op, on, accounts }
+    }
 }
 
 /// Answers each target in turn, as the services accept: one invitation per call.
@@ -307,17 +319,16 @@ where
 /// batches of administrators.
 pub(crate) async fn respond<A: ByAccount>(
     adapter: &A,
-    response: Response,
-    targets: &[Target],
+    answers: Answers<'_>,
     actor: &Actor,
     accept: impl Future<Output = Vec<Outcome>>,
 ) -> Vec<Outcome> {
-    let op = match response {
+    let op = match answers.response {
         Response::Accept => return accept.await,
         Response::Decline => AccountOp::DeclineInvitations,
         Response::Delete => AccountOp::DeleteInvitations,
     };
-    answer(adapter, op, targets, actor).await
+    answer(adapter, op, answers.targets, actor).await
 }
 
 /// Declines or deletes (`op`) invitations, named by their administrators, in batches.
@@ -329,7 +340,7 @@ pub(crate) async fn answer<A: ByAccount>(
 ) -> Vec<Outcome> {
     in_batches(targets, target_ids, |chunk| {
         let administrators = chunk.iter().map(|t| t.administrator_id.clone()).collect();
-        adapter.by_accounts(op, None, administrators, actor)
+        adapter.send(AccountCall::new(op, None, administrators), actor)
     })
     .await
 }
@@ -341,7 +352,8 @@ pub(crate) async fn withdraw<A: ByAccount>(
     actor: &Actor,
 ) -> Vec<Outcome> {
     accounts_in_batches(accounts, |chunk| {
-        adapter.by_accounts(AccountOp::DeleteInvitations, None, chunk.to_vec(), actor)
+        let call = AccountCall::new(AccountOp::DeleteInvitations, None, chunk.to_vec());
+        adapter.send(call, actor)
     })
     .await
 }
@@ -354,8 +366,12 @@ pub(crate) async fn remove<A: ByAccount>(
     actor: &Actor,
 ) -> Vec<Outcome> {
     let disassociate = |chunk: &[String]| {
-        adapter.by_accounts(AccountOp::DisassociateMembers, on, chunk.to_vec(), actor)
+        let call = AccountCall::new(AccountOp::DisassociateMembers, on, chunk.to_vec());
+        adapter.send(call, actor)
     };
-    let delete = |accounts| adapter.by_accounts(AccountOp::DeleteMembers, on, accounts, actor);
+    let delete = |accounts| {
+        let call = AccountCall::new(AccountOp::DeleteMembers, on, accounts);
+        adapter.send(call, actor)
+    };
     two_steps(accounts, String::as_str, disassociate, delete).await
 }

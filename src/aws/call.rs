@@ -96,6 +96,39 @@ impl Scope {
             .await
     }
 
+    /// Sends a change whose answer says nothing guestlist uses: it succeeded, or why not.
+    pub async fn act<T, E, R>(
+        &self,
+        actor: &Actor,
+        operation: &str,
+        parameters: Value,
+        request: impl Future<Output = Result<T, SdkError<E, R>>>,
+    ) -> Result<(), AwsError>
+    where
+        E: ProvideErrorMetadata + std::error::Error + 'static,
+        R: std::fmt::Debug,
+    {
+        let done = self.change(actor, operation, parameters, request).await;
+        done.map(|_| ())
+    }
+
+    /// Leaves the current `administrator`, the step before accepting another's invitation.
+    pub async fn leave<T, E, R>(
+        &self,
+        actor: &Actor,
+        mut parameters: Value,
+        administrator: &str,
+        request: impl Future<Output = Result<T, SdkError<E, R>>>,
+    ) -> Result<(), AwsError>
+    where
+        E: ProvideErrorMetadata + std::error::Error + 'static,
+        R: std::fmt::Debug,
+    {
+        parameters["Administrator"] = Value::from(administrator);
+        let operation = "DisassociateFromAdministratorAccount";
+        self.act(actor, operation, parameters, request).await
+    }
+
     /// Sends a change under its current name and, when IAM denies that name, under its older
     /// one: policies that allow only the older name exist (AWS asks them to allow both). The
     /// older request is a future, so it is sent only when needed.

@@ -3,18 +3,11 @@
 
 use aws_sdk_detective::Client;
 use aws_sdk_detective::types::{Account, MemberDetail};
-use serde_json::json;
 
-use super::adapter::{
-    Adapter, InvitationPage, Invitations, MemberPage, Members, Outcomes, Pending, unsupported,
-};
-use super::batch::{self, invitee_ids};
-use super::call::{Listed, Received};
+use super::adapter::prelude::*;
+use super::batch::invitee_ids;
 use super::to_chrono;
-use crate::model::{
-    Actor, AwsError, Details, ErrorKind, Invitation, Invites, PackageUsage, Response, ServiceKind,
-    Target,
-};
+use crate::model::PackageUsage;
 
 const MAX_PAGE: i32 = 200;
 
@@ -34,16 +27,41 @@ impl Detective {
 
     /// The caller's graph, which the operation needs.
     async fn needed_graph(&self) -> Result<String, AwsError> {
-        self.graph().await?.ok_or_else(|| {
-            AwsError::new(
-                ErrorKind::NotEnabled,
-                "NoGraph",
-                format!(
-                    "no behavior graph in {}: this account administers none here",
-                    self.scope.region
-                ),
-            )
+        let region = &self.scope.region;
+        let why = format!("no behavior graph in {region}: this account administers none here");
+        self.graph().await?.ok_or_else(|| missing("NoGraph", why))
+    }
+
+    /// Creates the invitees as members of `graph`, which invites them.
+    async fn create_on(&self, graph: &str, invites: Invites<'_>, actor: &Actor) -> Vec<Outcome> {
+        let Invites { invitees, message } = invites;
+        batch::in_batches(invitees, invitee_ids, |chunk| async move {
+            let accounts = batch::accounts_of(chunk);
+            let details: Result<Vec<Account>, _> = chunk
+                .iter()
+                .map(|i| {
+                    Account::builder()
+                        .account_id(&i.account_id)
+                        .email_address(i.email.clone().unwrap_or_default())
+                        .build()
+                })
+                .collect();
+            let details = details.map_err(|error| {
+                AwsError::new(ErrorKind::Service, "InvalidInput", error.to_string())
+            })?;
+            let request = self
+                .client
+                .create_members()
+                .graph_arn(graph)
+                .set_accounts(Some(details))
+                .set_message(message.map(str::to_owned))
+                .send();
+            let parameters = json!({ "GraphArn": graph, "AccountIds": accounts });
+            self.scope
+                .batch(actor, "CreateMembers", parameters, &accounts, request)
+                .await
         })
+        .await
     }
 
     async fn answer(
@@ -64,13 +82,11 @@ impl Detective {
         match response {
             Response::Accept => {
                 let request = self.client.accept_invitation().graph_arn(&graph_arn).send();
-                let output = self.scope.change(actor, operation, parameters, request);
-                output.await.map(|_| ())
+                self.scope.act(actor, operation, parameters, request).await
             }
             Response::Decline => {
                 let request = self.client.reject_invitation().graph_arn(&graph_arn).send();
-                let output = self.scope.change(actor, operation, parameters, request);
-                output.await.map(|_| ())
+                self.scope.act(actor, operation, parameters, request).await
             }
             // Nothing is sent: Detective has no such operation, so nothing to audit.
             Response::Delete => Err(unsupported(
@@ -80,7 +96,8 @@ impl Detective {
         }
     }
 
-    fn invitation(&self, member: &MemberDetail) -> Result<Invitation, AwsError> {
+    /// An invitation is the member's side of a graph: its detail, as Detective lists it.
+    fn received(&self, member: &MemberDetail) -> Result<Invitation, AwsError> {
         let status_raw = member
             .status()
             .map(|s| s.as_str().to_owned())
@@ -137,28 +154,15 @@ impl Detective {
 }
 
 impl Invitations for Detective {
-    fn list_invitations(&self, next_token: Option<String>) -> Pending<'_, InvitationPage> {
-        Box::pin(async move {
-            let request = self.client.list_invitations().max_results(MAX_PAGE);
-            let output = self.scope.read(request.set_next_token(next_token).send());
-            let output = output.await?;
-            let invitations = output.invitations().iter().map(|m| self.invitation(m));
-            InvitationPage::read(invitations, output.next_token())
-        })
-    }
+    list_invitations!();
 
     // A member needs nothing enabled to accept a behavior graph invitation: the default
     // readiness (none) and steps (none apply) hold.
 
-    fn respond<'a>(
-        &'a self,
-        response: Response,
-        targets: &'a [Target],
-        actor: &'a Actor,
-    ) -> Outcomes<'a> {
-        Box::pin(batch::one_by_one(targets, move |target| {
-            self.answer(response, target, actor)
-        }))
+    fn respond<'a>(&'a self, answers: Answers<'a>, actor: &'a Actor) -> Outcomes<'a> {
+        let Answers { response, targets } = answers;
+        let answer = move |target| self.answer(response, target, actor);
+        Box::pin(batch::one_by_one(targets, answer))
     }
 }
 
@@ -176,49 +180,13 @@ impl Members for Detective {
 
     /// Detective invites by creating the member on the graph.
     fn invite<'a>(&'a self, invites: Invites<'a>, actor: &'a Actor) -> Outcomes<'a> {
-        let Invites { invitees, message } = invites;
-        let keys = invitees.iter().map(|i| i.account_id.clone());
-        Box::pin(batch::needing(
-            self.needed_graph(),
-            keys,
-            async move |graph| {
-                batch::in_batches(invitees, invitee_ids, |chunk| async move {
-                    let accounts = batch::accounts_of(chunk);
-                    let details: Result<Vec<Account>, _> = chunk
-                        .iter()
-                        .map(|i| {
-                            Account::builder()
-                                .account_id(&i.account_id)
-                                .email_address(i.email.clone().unwrap_or_default())
-                                .build()
-                        })
-                        .collect();
-                    let details = details.map_err(|error| {
-                        AwsError::new(ErrorKind::Service, "InvalidInput", error.to_string())
-                    })?;
-                    let request = self
-                        .client
-                        .create_members()
-                        .graph_arn(graph)
-                        .set_accounts(Some(details))
-                        .set_message(message.map(str::to_owned))
-                        .send();
-                    let parameters = json!({ "GraphArn": graph, "AccountIds": accounts });
-                    self.scope
-                        .batch(actor, "CreateMembers", parameters, &accounts, request)
-                        .await
-                })
-                .await
-            },
-        ))
+        let create = async move |graph: &str| self.create_on(graph, invites, actor).await;
+        let graph = self.needed_graph();
+        Box::pin(batch::needing(graph, invites.accounts(), create))
     }
 
     /// Detective withdraws an invitation by deleting the member.
-    fn withdraw_invitations<'a>(
-        &'a self,
-        accounts: &'a [String],
-        actor: &'a Actor,
-    ) -> Outcomes<'a> {
+    fn withdraw<'a>(&'a self, accounts: &'a [String], actor: &'a Actor) -> Outcomes<'a> {
         self.remove_members(accounts, actor)
     }
 

@@ -2,18 +2,9 @@
 //! administrator and invitation id, members by account.
 
 use aws_sdk_guardduty::Client;
-use aws_sdk_guardduty::types::AccountDetail;
-use serde_json::json;
+use aws_sdk_guardduty::types::{AccountDetail, Invitation as SdkInvitation};
 
-use super::adapter::{
-    Adapter, InvitationPage, Invitations, MemberPage, Members, Outcomes, Pending, unsupported,
-};
-use super::batch::{self, AccountOp, ByAccount, Unprocessed};
-use super::call::{Listed, Received};
-use crate::model::{
-    Actor, AwsError, Details, ErrorKind, Invitee, Invites, Outcome, Readiness, Response,
-    ServiceKind, Step, Target,
-};
+use super::adapter::prelude::*;
 
 const MAX_PAGE: i32 = 50;
 
@@ -29,16 +20,18 @@ impl GuardDuty {
 
     /// The caller's detector, which the operation needs.
     async fn needed_detector(&self) -> Result<String, AwsError> {
-        self.detector().await?.ok_or_else(|| {
-            AwsError::new(
-                ErrorKind::NotEnabled,
-                "NoDetector",
-                format!(
-                    "GuardDuty is not enabled in {}: create a detector first",
-                    self.scope.region
-                ),
-            )
-        })
+        let region = &self.scope.region;
+        let why = format!("GuardDuty is not enabled in {region}: create a detector first");
+        self.detector()
+            .await?
+            .ok_or_else(|| missing("NoDetector", why))
+    }
+
+    /// GuardDuty's invitation, with its time as GuardDuty wrote it (a string, not a timestamp).
+    fn received(&self, invitation: &SdkInvitation) -> Result<Invitation, AwsError> {
+        let invited_at_raw = invitation.invited_at().map(str::to_owned);
+        let details = Details::GuardDuty { invited_at_raw };
+        self.scope.invitation(Received::from(invitation), details)
     }
 
     async fn accept(&self, detector: &str, target: &Target, actor: &Actor) -> Result<(), AwsError> {
@@ -66,6 +59,40 @@ impl GuardDuty {
             .await
     }
 
+    /// Creates the invitees as members of `detector`, then invites them with the message.
+    async fn invite_on<'a>(&self, on: &str, invites: Invites<'a>, actor: &Actor) -> Vec<Outcome> {
+        let detector = on;
+        let Invites { invitees, message } = invites;
+        let create = move |chunk: &'a [Invitee]| async move {
+            let accounts = batch::accounts_of(chunk);
+            let parameters = json!({ "DetectorId": detector, "accountIds": accounts });
+            let details = chunk.iter().map(|i| {
+                AccountDetail::builder()
+                    .account_id(&i.account_id)
+                    .email(i.email.clone().unwrap_or_default())
+                    .build()
+            });
+            let request = self.client.create_members().detector_id(detector);
+            let request = request.set_account_details(Some(details.collect()));
+            let sent = request.send();
+            self.scope
+                .batch(actor, "CreateMembers", parameters, &accounts, sent)
+                .await
+        };
+        // GuardDuty sends the message with the invitation.
+        let invite = move |accounts: Vec<String>| async move {
+            let parameters = json!({ "DetectorId": detector, "accountIds": accounts });
+            let request = self.client.invite_members().detector_id(detector);
+            let request = request.set_account_ids(Some(accounts.clone()));
+            let request = request.set_message(message.map(str::to_owned));
+            let sent = request.send();
+            self.scope
+                .batch(actor, "InviteMembers", parameters, &accounts, sent)
+                .await
+        };
+        batch::two_steps(invitees, Invitee::account, create, invite).await
+    }
+
     async fn accept_all(&self, targets: &[Target], actor: &Actor) -> Vec<Outcome> {
         let detector = match self.needed_detector().await {
             Ok(detector) => detector,
@@ -78,53 +105,25 @@ impl GuardDuty {
 }
 
 impl ByAccount for GuardDuty {
-    fn by_accounts<'a>(
-        &'a self,
-        op: AccountOp,
-        detector: Option<&'a str>,
-        accounts: Vec<String>,
-        actor: &'a Actor,
-    ) -> Pending<'a, Unprocessed> {
+    fn send<'a>(&'a self, call: AccountCall<'a>, actor: &'a Actor) -> Pending<'a, Unprocessed> {
         // Answering names no detector; changing members acts on the administrator's.
-        let parameters = match detector {
+        let accounts = &call.accounts;
+        let parameters = match call.on {
             None => json!({ "accountIds": accounts }),
             Some(detector) => json!({ "DetectorId": detector, "accountIds": accounts }),
         };
-        let detector = detector.unwrap_or_default();
+        let detector = call.on.unwrap_or_default();
         Box::pin(async move {
-            batch::send_account_op!(
-                self.scope,
-                actor,
-                op,
-                parameters,
-                accounts,
-                self.client,
-                |m| m.detector_id(detector)
-            )
+            batch::send_account_op!(self, actor, call, parameters, |m| m.detector_id(detector))
         })
     }
 }
 
 impl Invitations for GuardDuty {
-    fn list_invitations(&self, next_token: Option<String>) -> Pending<'_, InvitationPage> {
-        Box::pin(async move {
-            let request = self.client.list_invitations().max_results(MAX_PAGE);
-            let output = self.scope.read(request.set_next_token(next_token).send());
-            let output = output.await?;
-            let invitations = output.invitations().iter().map(|i| {
-                let invited_at_raw = i.invited_at().map(str::to_owned);
-                let details = Details::GuardDuty { invited_at_raw };
-                self.scope.invitation(Received::from(i), details)
-            });
-            InvitationPage::read(invitations, output.next_token())
-        })
-    }
+    list_invitations!();
 
-    fn readiness(&self, response: Response) -> Pending<'_, Readiness> {
+    fn before_accepting(&self) -> Pending<'_, Readiness> {
         Box::pin(async move {
-            if response != Response::Accept {
-                return Ok(Readiness::default());
-            }
             let Some(detector) = self.detector().await? else {
                 return Ok(Readiness {
                     steps: vec![Step::CreateDetector],
@@ -152,29 +151,18 @@ impl Invitations for GuardDuty {
                         return Ok(()); // created meanwhile
                     }
                     let request = self.client.create_detector().enable(true).send();
+                    let parameters = json!({ "enable": true });
                     self.scope
-                        .change(actor, "CreateDetector", json!({ "enable": true }), request)
+                        .act(actor, "CreateDetector", parameters, request)
                         .await
-                        .map(|_| ())
                 }
                 Step::LeaveAdministrator { administrator } => {
                     let detector = self.needed_detector().await?;
-                    let request = self
-                        .client
-                        .disassociate_from_administrator_account()
-                        .detector_id(&detector)
-                        .send();
-                    let parameters =
-                        json!({ "DetectorId": detector, "Administrator": administrator });
-                    self.scope
-                        .change(
-                            actor,
-                            "DisassociateFromAdministratorAccount",
-                            parameters,
-                            request,
-                        )
-                        .await
-                        .map(|_| ())
+                    let request = self.client.disassociate_from_administrator_account();
+                    let request = request.detector_id(&detector).send();
+                    let parameters = json!({ "DetectorId": detector });
+                    let scope = &self.scope;
+                    scope.leave(actor, parameters, administrator, request).await
                 }
                 Step::EnableSecurityHub => Err(unsupported(
                     ServiceKind::GuardDuty,
@@ -184,14 +172,9 @@ impl Invitations for GuardDuty {
         })
     }
 
-    fn respond<'a>(
-        &'a self,
-        response: Response,
-        targets: &'a [Target],
-        actor: &'a Actor,
-    ) -> Outcomes<'a> {
-        let accept = self.accept_all(targets, actor);
-        Box::pin(batch::respond(self, response, targets, actor, accept))
+    fn respond<'a>(&'a self, answers: Answers<'a>, actor: &'a Actor) -> Outcomes<'a> {
+        let accept = self.accept_all(answers.targets, actor);
+        Box::pin(batch::respond(self, answers, actor, accept))
     }
 }
 
@@ -215,45 +198,12 @@ impl Members for GuardDuty {
     }
 
     fn invite<'a>(&'a self, invites: Invites<'a>, actor: &'a Actor) -> Outcomes<'a> {
-        let Invites { invitees, message } = invites;
-        let keys = invitees.iter().map(|i| i.account_id.clone());
-        Box::pin(batch::needing(
-            self.needed_detector(),
-            keys,
-            async move |detector| {
-                let create = move |chunk: &'a [Invitee]| async move {
-                    let accounts = batch::accounts_of(chunk);
-                    let parameters = json!({ "DetectorId": detector, "accountIds": accounts });
-                    let details = chunk.iter().map(|i| {
-                        AccountDetail::builder()
-                            .account_id(&i.account_id)
-                            .email(i.email.clone().unwrap_or_default())
-                            .build()
-                    });
-                    let request = self.client.create_members().detector_id(detector);
-                    let request = request.set_account_details(Some(details.collect()));
-                    let sent = request.send();
-                    self.scope
-                        .batch(actor, "CreateMembers", parameters, &accounts, sent)
-                        .await
-                };
-                // GuardDuty sends the message with the invitation.
-                let invite = move |accounts: Vec<String>| async move {
-                    let parameters = json!({ "DetectorId": detector, "accountIds": accounts });
-                    let request = self.client.invite_members().detector_id(detector);
-                    let request = request.set_account_ids(Some(accounts.clone()));
-                    let request = request.set_message(message.map(str::to_owned));
-                    let sent = request.send();
-                    self.scope
-                        .batch(actor, "InviteMembers", parameters, &accounts, sent)
-                        .await
-                };
-                batch::two_steps(invitees, |i| &i.account_id, create, invite).await
-            },
-        ))
+        let invite = async move |detector: &str| self.invite_on(detector, invites, actor).await;
+        let detector = self.needed_detector();
+        Box::pin(batch::needing(detector, invites.accounts(), invite))
     }
 
-    fn withdraw_invitations<'a>(&'a self, accounts: &'a [String], _: &'a Actor) -> Outcomes<'a> {
+    fn withdraw<'a>(&'a self, accounts: &'a [String], _: &'a Actor) -> Outcomes<'a> {
         let error = unsupported(
             ServiceKind::GuardDuty,
             "deletes invitations only from the invitee's side: remove the member (x) instead",

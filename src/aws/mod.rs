@@ -4,8 +4,8 @@
 
 mod adapter;
 pub mod assume;
-mod batch;
-mod call;
+pub(crate) mod batch;
+pub(crate) mod call;
 mod config;
 mod detective;
 mod error;

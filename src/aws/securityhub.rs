@@ -1,18 +1,9 @@
 //! Security Hub: invitations by administrator and invitation id; members by account.
 
 use aws_sdk_securityhub::Client;
-use aws_sdk_securityhub::types::AccountDetails;
-use serde_json::json;
+use aws_sdk_securityhub::types::{AccountDetails, Invitation as SdkInvitation};
 
-use super::adapter::{
-    Adapter, InvitationPage, Invitations, MemberPage, Members, Outcomes, Pending, unsupported,
-};
-use super::batch::{self, AccountOp, ByAccount, Unprocessed};
-use super::call::{Listed, Received};
-use crate::model::{
-    Actor, AwsError, Details, ErrorKind, Invitee, Invites, Readiness, Response, ServiceKind, Step,
-    Target,
-};
+use super::adapter::prelude::*;
 
 const MAX_PAGE: i32 = 50;
 
@@ -20,6 +11,11 @@ const MAX_PAGE: i32 = 50;
 pub(crate) type SecurityHub = Adapter<Client>;
 
 impl SecurityHub {
+    fn received(&self, invitation: &SdkInvitation) -> Result<Invitation, AwsError> {
+        let received = Received::from(invitation);
+        self.scope.invitation(received, Details::SecurityHub {})
+    }
+
     async fn accept(&self, target: &Target, actor: &Actor) -> Result<(), AwsError> {
         let (administrator, invitation) = (&target.administrator_id, target.invitation_id());
         let parameters = json!({ "AdministratorId": administrator, "InvitationId": invitation });
@@ -41,48 +37,18 @@ impl SecurityHub {
 }
 
 impl ByAccount for SecurityHub {
-    fn by_accounts<'a>(
-        &'a self,
-        op: AccountOp,
-        _: Option<&'a str>,
-        accounts: Vec<String>,
-        actor: &'a Actor,
-    ) -> Pending<'a, Unprocessed> {
-        let parameters = json!({ "AccountIds": accounts });
-        Box::pin(async move {
-            batch::send_account_op!(
-                self.scope,
-                actor,
-                op,
-                parameters,
-                accounts,
-                self.client,
-                |m| m
-            )
-        })
+    fn send<'a>(&'a self, call: AccountCall<'a>, actor: &'a Actor) -> Pending<'a, Unprocessed> {
+        let parameters = json!({ "AccountIds": call.accounts });
+        Box::pin(async move { batch::send_account_op!(self, actor, call, parameters, |m| m) })
     }
 }
 
 impl Invitations for SecurityHub {
-    fn list_invitations(&self, next_token: Option<String>) -> Pending<'_, InvitationPage> {
-        Box::pin(async move {
-            let request = self.client.list_invitations().max_results(MAX_PAGE);
-            let output = self.scope.read(request.set_next_token(next_token).send());
-            let output = output.await?;
-            let invitations = output.invitations().iter().map(|i| {
-                let received = Received::from(i);
-                self.scope.invitation(received, Details::SecurityHub {})
-            });
-            InvitationPage::read(invitations, output.next_token())
-        })
-    }
+    list_invitations!();
 
-    fn readiness(&self, response: Response) -> Pending<'_, Readiness> {
+    /// Accepting needs a hub, and no other administrator.
+    fn before_accepting(&self) -> Pending<'_, Readiness> {
         Box::pin(async move {
-            // Declining and deleting need no hub; accepting needs one, and no other administrator.
-            if response != Response::Accept {
-                return Ok(Readiness::default());
-            }
             match self.scope.read(self.client.describe_hub().send()).await {
                 Err(error) if error.kind == ErrorKind::NotEnabled => Ok(Readiness {
                     steps: vec![Step::EnableSecurityHub],
@@ -115,16 +81,8 @@ impl Invitations for SecurityHub {
                 }
                 Step::LeaveAdministrator { administrator } => {
                     let request = self.client.disassociate_from_administrator_account().send();
-                    let parameters = json!({ "Administrator": administrator });
-                    self.scope
-                        .change(
-                            actor,
-                            "DisassociateFromAdministratorAccount",
-                            parameters,
-                            request,
-                        )
-                        .await
-                        .map(|_| ())
+                    let scope = &self.scope;
+                    scope.leave(actor, json!({}), administrator, request).await
                 }
                 Step::CreateDetector => {
                     Err(unsupported(ServiceKind::SecurityHub, "has no detectors"))
@@ -133,14 +91,9 @@ impl Invitations for SecurityHub {
         })
     }
 
-    fn respond<'a>(
-        &'a self,
-        response: Response,
-        targets: &'a [Target],
-        actor: &'a Actor,
-    ) -> Outcomes<'a> {
-        let accept = batch::one_by_one(targets, |target| self.accept(target, actor));
-        Box::pin(batch::respond(self, response, targets, actor, accept))
+    fn respond<'a>(&'a self, answers: Answers<'a>, actor: &'a Actor) -> Outcomes<'a> {
+        let accept = batch::one_by_one(answers.targets, |target| self.accept(target, actor));
+        Box::pin(batch::respond(self, answers, actor, accept))
     }
 }
 
@@ -198,19 +151,10 @@ impl Members for SecurityHub {
                 .batch(actor, "InviteMembers", parameters, &accounts, sent)
                 .await
         };
-        Box::pin(batch::two_steps(
-            invitees,
-            |i| &i.account_id,
-            create,
-            invite,
-        ))
+        Box::pin(batch::two_steps(invitees, Invitee::account, create, invite))
     }
 
-    fn withdraw_invitations<'a>(
-        &'a self,
-        accounts: &'a [String],
-        actor: &'a Actor,
-    ) -> Outcomes<'a> {
+    fn withdraw<'a>(&'a self, accounts: &'a [String], actor: &'a Actor) -> Outcomes<'a> {
         Box::pin(batch::withdraw(self, accounts, actor))
     }
 

@@ -159,6 +159,20 @@ impl Outcome {
     }
 }
 
+/// What a member answers: one response to the invitations it names.
+#[derive(Debug, Clone, Copy)]
+pub struct Answers<'a> {
+    pub response: Response,
+    pub targets: &'a [Target],
+}
+
+impl<'a> Answers<'a> {
+    /// The invitations' keys, for outcomes that fail them all.
+    pub fn keys(self) -> impl Iterator<Item = String> + 'a {
+        self.targets.iter().map(|t| t.key.clone())
+    }
+}
+
 /// Who acts, for the audit log.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Actor {

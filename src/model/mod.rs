@@ -11,7 +11,7 @@ mod answer;
 mod error;
 mod invitee;
 
-pub use answer::{Actor, BATCH, Outcome, Readiness, Response, Step, Target};
+pub use answer::{Actor, Answers, BATCH, Outcome, Readiness, Response, Step, Target};
 pub use error::{AwsError, ErrorKind};
 pub use invitee::{Invitee, Invites};
 

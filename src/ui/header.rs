@@ -6,7 +6,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Widget;
 
 use super::theme;
-use crate::app::{Action, AppState, IdentityState, Mode, Screen, ServiceTab};
+use crate::app::{Action, AppState, IdentityState, Mode, Screen, ServiceTab, TableColumn};
 use crate::format;
 use crate::model::Status;
 

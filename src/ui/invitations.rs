@@ -6,9 +6,9 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::Line;
 use ratatui::widgets::Widget;
 
-use super::table::{Cells, DataTable};
+use super::table::{CellAt, Cells, DataTable};
 use super::theme;
-use crate::app::{AppState, BOTH_WIDTH, Browser, Column, DateStyle, Note, Phase, Row, TableRow};
+use crate::app::{AppState, BOTH_WIDTH, Column, DateStyle, Note, Phase, Row, TableRow};
 use crate::format;
 use crate::model::ErrorKind;
 
@@ -34,17 +34,13 @@ impl Cells for Row {
         crate::app::invitation_columns(state, width)
     }
 
-    fn title(column: Column) -> &'static str {
-        column.title()
-    }
-
-    fn cell(
-        &self,
-        state: &AppState,
-        table: &Browser<Row, Note>,
-        column: Column,
-        width: u16,
-    ) -> (String, Style) {
+    fn cell(&self, at: CellAt<'_, Self>) -> (String, Style) {
+        let CellAt {
+            state,
+            note,
+            column,
+            width,
+        } = at;
         let invitation = &self.invitation;
         let settings = &state.settings;
         let text = match column {
@@ -71,7 +67,7 @@ impl Cells for Row {
                 (Some(at), _) => format::age(at, state.now),
             },
             Column::Status => {
-                let text = match table.note(self.key()) {
+                let text = match note {
                     Some(Note::Working(response)) => {
                         format!("… {}ing", response.verb().trim_end_matches('e'))
                     }
@@ -84,7 +80,7 @@ impl Cells for Row {
                 };
                 return (
                     format::truncate(&text, width.into()),
-                    status_style(state, table, self),
+                    status_style(state, note, self),
                 );
             }
         };
@@ -92,10 +88,10 @@ impl Cells for Row {
     }
 }
 
-fn status_style(state: &AppState, table: &Browser<Row, Note>, row: &Row) -> Style {
+fn status_style(state: &AppState, note: Option<&Note>, row: &Row) -> Style {
     let key = row.key();
     let status = theme::status(row.invitation.status);
-    match table.note(key) {
+    match note {
         Some(Note::Failed(..)) => theme::error(),
         Some(Note::Working(_)) => theme::key(),
         // A status that changed since the last refresh stands out until the next one.

@@ -6,9 +6,9 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Widget};
 
-use super::table::{Cells, DataTable};
+use super::table::{CellAt, Cells, DataTable};
 use super::theme;
-use crate::app::{AppState, Browser, Listing, MemberColumn, MemberNote, MemberRow, TableRow};
+use crate::app::{AppState, Listing, MemberColumn, MemberNote, MemberRow};
 use crate::format;
 use crate::model::ErrorKind;
 
@@ -45,27 +45,17 @@ impl Cells for MemberRow {
         crate::app::member_columns(width)
     }
 
-    fn title(column: MemberColumn) -> &'static str {
-        column.title()
-    }
-
-    fn cell(
-        &self,
-        state: &AppState,
-        table: &Browser<MemberRow, MemberNote>,
-        column: MemberColumn,
-        width: u16,
-    ) -> (String, Style) {
+    fn cell(&self, at: CellAt<'_, Self>) -> (String, Style) {
         let member = &self.member;
-        let width = usize::from(width);
-        let text = match column {
+        let width = usize::from(at.width);
+        let text = match at.column {
             MemberColumn::Service => member.service.display_name().to_owned(),
             MemberColumn::Region => member.region.clone(),
             MemberColumn::Administrator => member.administrator_id.clone(),
             MemberColumn::Member => member.account_id.clone(),
             MemberColumn::Email => format::truncate(member.email.as_deref().unwrap_or("—"), width),
             MemberColumn::Status => {
-                let note = table.note(self.key());
+                let note = at.note;
                 let shown = match note {
                     Some(MemberNote::Working) => "… working".to_owned(),
                     Some(MemberNote::Done(action)) => {
@@ -83,7 +73,7 @@ impl Cells for MemberRow {
             }
             MemberColumn::Updated => member
                 .updated_at
-                .map(|at| format::age(at, state.now))
+                .map(|updated| format::age(updated, at.state.now))
                 .unwrap_or_else(|| "—".into()),
         };
         (text, Style::default())

@@ -10,7 +10,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Table, Widget, Wrap};
 
 use super::theme;
-use crate::app::{AppState, Browser, TableRow};
+use crate::app::{AppState, Browser, TableColumn, TableRow};
 
 /// How a row kind is drawn.
 pub trait Cells: TableRow + Sized {
@@ -18,15 +18,17 @@ pub trait Cells: TableRow + Sized {
 
     /// The columns, and their widths, for the room there is.
     fn columns(state: &AppState, width: u16) -> Vec<(Self::Column, u16)>;
-    fn title(column: Self::Column) -> &'static str;
     /// The text and style of one cell.
-    fn cell(
-        &self,
-        state: &AppState,
-        table: &Browser<Self, Self::Note>,
-        column: Self::Column,
-        width: u16,
-    ) -> (String, Style);
+    fn cell(&self, at: CellAt<'_, Self>) -> (String, Style);
+}
+
+/// Where a cell is drawn, and what the table knows of its row.
+pub struct CellAt<'a, R: Cells> {
+    pub state: &'a AppState,
+    /// What happened to the row when the person acted on it.
+    pub note: Option<&'a R::Note>,
+    pub column: R::Column,
+    pub width: u16,
 }
 
 pub struct DataTable<'a, R: Cells> {
@@ -59,7 +61,7 @@ impl<R: Cells> Widget for DataTable<'_, R> {
         let height = usize::from(area.height.saturating_sub(3));
         let sort = table.sort();
         let titles = columns.iter().map(|(column, _)| {
-            let mut title = R::title(*column).to_owned();
+            let mut title = column.title().to_owned();
             if sort.column == Some(*column) {
                 title.push(if sort.descending { '↓' } else { '↑' });
             }
@@ -74,8 +76,15 @@ impl<R: Cells> Widget for DataTable<'_, R> {
             } else {
                 " "
             };
-            let cells = columns.iter().map(|(column, width)| {
-                let (text, style) = row.cell(state, table, *column, *width);
+            let note = table.note(row.key());
+            let cells = columns.iter().map(|&(column, width)| {
+                let at = CellAt {
+                    state,
+                    note,
+                    column,
+                    width,
+                };
+                let (text, style) = row.cell(at);
                 Cell::from(Span::styled(text, style))
             });
             let cells = std::iter::once(Cell::from(Span::styled(mark, theme::key()))).chain(cells);

@@ -4,8 +4,8 @@ use std::cmp::Ordering;
 use std::collections::BTreeMap;
 
 use super::IdentityState;
-use super::table::{Haystack, TableRow};
-use crate::model::{Invitation, ServiceKind};
+use super::table::{Place, RowIndex, TableColumn, TableRow};
+use crate::model::Invitation;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Column {
@@ -28,43 +28,28 @@ impl Column {
         Column::Invited,
         Column::Status,
     ];
+}
 
-    pub fn title(self) -> &'static str {
-        match self {
-            Column::Service => "Service",
-            Column::Region => "Region",
-            Column::Account => "Account",
-            Column::From => "From",
-            Column::Invitation => "Invitation",
-            Column::Invited => "Invited",
-            Column::Status => "Status",
-        }
+impl TableColumn for Column {
+    const FIELDS: &'static str = "Service svc|Region|Account acct|profile\
+        |From administrator admin|Invitation id graph|Invited|Status|state";
+
+    fn field(self) -> usize {
+        // Every field but the profile is a column's, in the same order.
+        let field = self as usize;
+        field + usize::from(field > Column::Account as usize)
     }
 }
 
-/// An invitation, its key, and the lowercase text of each field the filter searches; derived
-/// once, since a row is rebuilt whenever its invitation changes.
+/// An invitation and what the table engine keeps of it, derived once, since a row is rebuilt
+/// whenever its invitation changes.
 #[derive(Debug, Clone)]
 pub struct Row {
     pub invitation: Invitation,
-    key: String,
-    haystack: Haystack,
+    index: RowIndex,
     /// The account's name, where its organization gives one: the Account column sorts by it.
     name: Option<std::sync::Arc<str>>,
 }
-
-/// What the filter can name, in the order of the row's haystack.
-const FIELDS: [&[&str]; 9] = [
-    &["service", "svc"],
-    &["region"],
-    &["account", "acct"],
-    &["profile"],
-    &["from", "administrator", "admin"],
-    &["invitation", "id", "graph"],
-    &["invited"],
-    &["status"],
-    &["state"],
-];
 
 impl Row {
     /// The account as the Account column shows it: its name where there is one.
@@ -104,11 +89,10 @@ impl Row {
             i.status_raw.clone(),
             i.status.label().to_owned(),
         ];
-        let haystack = Haystack::new(fields);
+        let index = RowIndex::new(invitation.key(), invitation.service, fields);
         Row {
-            key: invitation.key(),
             invitation,
-            haystack,
+            index,
             name,
         }
     }
@@ -132,30 +116,8 @@ impl TableRow for Row {
     type Column = Column;
     type Context = BTreeMap<String, IdentityState>;
 
-    fn key(&self) -> &str {
-        &self.key
-    }
-
-    const FIELDS: &'static [&'static [&'static str]] = &FIELDS;
-
-    fn haystack(&self) -> &Haystack {
-        &self.haystack
-    }
-
-    fn column_field(column: Column) -> usize {
-        match column {
-            Column::Service => 0,
-            Column::Region => 1,
-            Column::Account => 2,
-            Column::From => 4,
-            Column::Invitation => 5,
-            Column::Invited => 6,
-            Column::Status => 7,
-        }
-    }
-
-    fn service(&self) -> ServiceKind {
-        self.invitation.service
+    fn index(&self) -> &RowIndex {
+        &self.index
     }
 
     fn compare(
@@ -180,13 +142,9 @@ impl TableRow for Row {
         }
     }
 
-    fn tie_break(&self, other: &Self) -> Ordering {
-        let (x, y) = (&self.invitation, &other.invitation);
-        x.service
-            .cmp(&y.service)
-            .then_with(|| x.region.cmp(&y.region))
-            .then_with(|| x.profile.cmp(&y.profile))
-            .then_with(|| x.administrator_id.cmp(&y.administrator_id))
-            .then_with(|| x.reference().cmp(y.reference()))
+    fn place(&self) -> Place<'_> {
+        let i = &self.invitation;
+        let what = [i.administrator_id.as_str(), i.reference()];
+        (i.service, &i.region, &i.profile, what)
     }
 }

@@ -4,9 +4,9 @@
 use std::cmp::Ordering;
 use std::collections::BTreeMap;
 
-use super::table::{Browser, Haystack, Sort, TableRow};
+use super::table::{Browser, Place, RowIndex, Sort, TableColumn, TableRow};
 use crate::model::AwsError;
-use crate::model::{Member, ServiceKind, SourceId};
+use crate::model::{Member, SourceId};
 
 /// What a source's member listing has come to.
 #[derive(Debug, Clone, PartialEq)]
@@ -72,40 +72,29 @@ impl MemberColumn {
         MemberColumn::Status,
         MemberColumn::Updated,
     ];
+}
 
-    pub fn title(self) -> &'static str {
+impl TableColumn for MemberColumn {
+    const FIELDS: &'static str = "Service svc|Region|profile|Administrator admin from\
+        |Member account acct|Email|Status|state|Updated";
+
+    /// The profile's field comes before the administrator's column, the state's before the
+    /// last.
+    fn field(self) -> usize {
         match self {
-            MemberColumn::Service => "Service",
-            MemberColumn::Region => "Region",
-            MemberColumn::Administrator => "Administrator",
-            MemberColumn::Member => "Member",
-            MemberColumn::Email => "Email",
-            MemberColumn::Status => "Status",
-            MemberColumn::Updated => "Updated",
+            MemberColumn::Service | MemberColumn::Region => self as usize,
+            MemberColumn::Updated => 8,
+            _ => self as usize + 1,
         }
     }
 }
 
-/// A member, its key and the lowercase text of each field the filter searches.
+/// A member and what the table engine keeps of it.
 #[derive(Debug, Clone)]
 pub struct MemberRow {
     pub member: Member,
-    key: String,
-    haystack: Haystack,
+    index: RowIndex,
 }
-
-/// What the filter can name, in the order of the row's haystack.
-const FIELDS: [&[&str]; 9] = [
-    &["service", "svc"],
-    &["region"],
-    &["profile"],
-    &["administrator", "admin", "from"],
-    &["member", "account", "acct"],
-    &["email"],
-    &["status"],
-    &["state"],
-    &["updated"],
-];
 
 impl MemberRow {
     pub fn new(member: Member) -> Self {
@@ -122,12 +111,8 @@ impl MemberRow {
             m.normalised().label().to_owned(),
             updated.unwrap_or_default(),
         ];
-        let haystack = Haystack::new(fields);
-        Self {
-            key: member.key(),
-            member,
-            haystack,
-        }
+        let index = RowIndex::new(member.key(), member.service, fields);
+        Self { member, index }
     }
 }
 
@@ -135,30 +120,8 @@ impl TableRow for MemberRow {
     type Column = MemberColumn;
     type Context = ();
 
-    fn key(&self) -> &str {
-        &self.key
-    }
-
-    const FIELDS: &'static [&'static [&'static str]] = &FIELDS;
-
-    fn haystack(&self) -> &Haystack {
-        &self.haystack
-    }
-
-    fn column_field(column: MemberColumn) -> usize {
-        match column {
-            MemberColumn::Service => 0,
-            MemberColumn::Region => 1,
-            MemberColumn::Administrator => 3,
-            MemberColumn::Member => 4,
-            MemberColumn::Email => 5,
-            MemberColumn::Status => 6,
-            MemberColumn::Updated => 8,
-        }
-    }
-
-    fn service(&self) -> ServiceKind {
-        self.member.service
+    fn index(&self) -> &RowIndex {
+        &self.index
     }
 
     fn compare(&self, other: &Self, column: Option<MemberColumn>, (): &()) -> Ordering {
@@ -174,13 +137,9 @@ impl TableRow for MemberRow {
         }
     }
 
-    fn tie_break(&self, other: &Self) -> Ordering {
-        let (a, b) = (&self.member, &other.member);
-        a.service
-            .cmp(&b.service)
-            .then_with(|| a.region.cmp(&b.region))
-            .then_with(|| a.profile.cmp(&b.profile))
-            .then_with(|| a.account_id.cmp(&b.account_id))
+    fn place(&self) -> Place<'_> {
+        let m = &self.member;
+        (m.service, &m.region, &m.profile, [&m.account_id, ""])
     }
 }
 

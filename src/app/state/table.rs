@@ -13,21 +13,23 @@ use crate::model::ServiceKind;
 
 /// What a table needs of its rows.
 pub trait TableRow {
-    type Column: Copy + Eq + std::fmt::Debug;
+    type Column: TableColumn;
     /// What ordering may need besides the rows (the invitations' account names).
     type Context;
 
-    /// The fields the filter can name (`field:value`), first of each the name the help shows,
-    /// then its aliases.
-    const FIELDS: &'static [&'static [&'static str]];
-
+    /// What the table engine keeps of the row, derived once when the row is made.
+    fn index(&self) -> &RowIndex;
     /// Stable across refreshes, unique in the table.
-    fn key(&self) -> &str;
-    /// The lowercase text of every field, in the order of [`TableRow::FIELDS`].
-    fn haystack(&self) -> &Haystack;
-    /// The field a column shows.
-    fn column_field(column: Self::Column) -> usize;
-    fn service(&self) -> ServiceKind;
+    fn key(&self) -> &str {
+        &self.index().key
+    }
+    /// The lowercase text of every field, in the order of [`TableColumn::FIELDS`].
+    fn haystack(&self) -> &Haystack {
+        &self.index().haystack
+    }
+    fn service(&self) -> ServiceKind {
+        self.index().service
+    }
     /// The order by `column`, or the table's natural order for `None`.
     fn compare(
         &self,
@@ -35,8 +37,60 @@ pub trait TableRow {
         column: Option<Self::Column>,
         context: &Self::Context,
     ) -> Ordering;
-    /// A total order among rows `compare` finds equal, so equal rows never swap between frames.
-    fn tie_break(&self, other: &Self) -> Ordering;
+    /// Where the row was listed and which it is there: a total order among rows `compare`
+    /// finds equal, so equal rows never swap between frames.
+    fn place(&self) -> Place<'_>;
+}
+
+/// A row's service, region and profile, then what names it there.
+pub type Place<'a> = (ServiceKind, &'a str, &'a str, [&'a str; 2]);
+
+/// A table's columns, each showing one field of its rows.
+pub trait TableColumn: Copy + Eq + std::fmt::Debug {
+    /// The fields of a row, in the order of its haystack: `|` between fields, a space between
+    /// a field's names. The first name of a field a column shows is the column's title, so
+    /// what the header says is what a filter's `field:value` takes.
+    const FIELDS: &'static str;
+
+    /// The field this column shows.
+    fn field(self) -> usize;
+
+    fn title(self) -> &'static str {
+        let names = Self::FIELDS
+            .split('|')
+            .nth(self.field())
+            .unwrap_or_default();
+        names.split(' ').next().unwrap_or_default()
+    }
+
+    /// The field `name` names, ignoring case.
+    fn field_named(name: &str) -> Option<usize> {
+        let mut fields = Self::FIELDS.split('|');
+        fields.position(|names| names.split(' ').any(|n| n.eq_ignore_ascii_case(name)))
+    }
+}
+
+/// A row's key, filter text and service: what the table engine reads of every row.
+#[derive(Debug, Clone)]
+pub struct RowIndex {
+    key: String,
+    haystack: Haystack,
+    service: ServiceKind,
+}
+
+impl RowIndex {
+    pub fn new<S: AsRef<str>>(
+        key: String,
+        service: ServiceKind,
+        fields: impl IntoIterator<Item = S>,
+    ) -> Self {
+        let haystack = Haystack::new(fields);
+        Self {
+            key,
+            haystack,
+            service,
+        }
+    }
 }
 
 /// A row's fields, lowercase, in one string: a filter word is looked for once per row, and
@@ -131,7 +185,7 @@ impl Query {
             };
             let word = word.to_lowercase();
             let named = word.split_once(':').and_then(|(name, value)| {
-                let at = R::FIELDS.iter().position(|names| names.contains(&name))?;
+                let at = R::Column::field_named(name)?;
                 Some((at, value.to_owned()))
             });
             let (field, text) = match named {
@@ -171,7 +225,7 @@ impl Query {
 fn shown_fields<R: TableRow>(columns: &[R::Column]) -> u32 {
     columns
         .iter()
-        .map(|c| R::column_field(*c))
+        .map(|c| c.field())
         .filter(|&field| field < 32)
         .fold(0, |bits, field| bits | 1 << field)
 }
@@ -435,7 +489,7 @@ impl<R: TableRow, N> Browser<R, N> {
             primary
         };
         primary
-            .then_with(|| x.tie_break(y))
+            .then_with(|| x.place().cmp(&y.place()))
             .then_with(|| (a.group, a.index).cmp(&(b.group, b.index)))
     }
 

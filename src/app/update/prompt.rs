@@ -6,6 +6,7 @@ use super::text::change_filter;
 use super::{Action, Effect, members, navigation, perform};
 use crate::app::state::line::LineInput;
 use crate::app::state::overlay::Overlay;
+use crate::app::state::table::TableColumn;
 use crate::app::state::{AppState, Screen, ServiceTab};
 use crate::model::ServiceKind;
 
