@@ -7,7 +7,8 @@
 //! - What a user could write instead: boto3 with a thread pool, one client per account, region
 //!   and service (when `python3` has boto3).
 //!
-//! `cargo bench -- organization`; `ORG_BENCH_ACCOUNTS=100` for a smaller organization.
+//! `cargo bench -- organization`; `ORG_BENCH_ACCOUNTS=100` for a smaller organization;
+//! `ORG_BENCH_SERVE=1` only serves the organization, for running guestlist under a profiler.
 
 use std::io::{Read, Write};
 use std::process::{Command, Stdio};
@@ -256,6 +257,13 @@ fn boto3(url: &str) -> Option<Run> {
 pub fn run() {
     let accounts = accounts();
     let url = start_sandbox(accounts);
+    if std::env::var_os("ORG_BENCH_SERVE").is_some() {
+        // The organization alone, for a profiler to run guestlist against by hand.
+        eprintln!("organization sandbox at {url} (Ctrl-C stops it)");
+        loop {
+            std::thread::park();
+        }
+    }
     let expected = accounts * REGIONS.len() * 3 * PER_SOURCE;
     let pages = (accounts + 1).div_ceil(20);
     let floor = Duration::from_millis(pages as u64 * LATENCY_MS);

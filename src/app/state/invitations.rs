@@ -4,8 +4,8 @@ use std::cmp::Ordering;
 use std::collections::BTreeMap;
 
 use super::IdentityState;
-use super::table::{Place, RowIndex, TableColumn, TableRow};
-use crate::model::Invitation;
+use super::table::{RowIndex, TableColumn, TableRow};
+use crate::model::{Invitation, ServiceKind};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Column {
@@ -89,7 +89,7 @@ impl Row {
             i.status_raw.clone(),
             i.status.label().to_owned(),
         ];
-        let index = RowIndex::new(invitation.key(), invitation.service, fields);
+        let index = RowIndex::new(invitation.key(), fields);
         Row {
             invitation,
             index,
@@ -120,6 +120,10 @@ impl TableRow for Row {
         &self.index
     }
 
+    fn service(&self) -> ServiceKind {
+        self.invitation.service
+    }
+
     fn compare(
         &self,
         other: &Self,
@@ -142,9 +146,13 @@ impl TableRow for Row {
         }
     }
 
-    fn place(&self) -> Place<'_> {
-        let i = &self.invitation;
-        let what = [i.administrator_id.as_str(), i.reference()];
-        (i.service, &i.region, &i.profile, what)
+    fn tie_break(&self, other: &Self) -> Ordering {
+        let (x, y) = (&self.invitation, &other.invitation);
+        x.service
+            .cmp(&y.service)
+            .then_with(|| x.region.cmp(&y.region))
+            .then_with(|| x.profile.cmp(&y.profile))
+            .then_with(|| x.administrator_id.cmp(&y.administrator_id))
+            .then_with(|| x.reference().cmp(y.reference()))
     }
 }

@@ -4,9 +4,9 @@
 use std::cmp::Ordering;
 use std::collections::BTreeMap;
 
-use super::table::{Browser, Place, RowIndex, Sort, TableColumn, TableRow};
+use super::table::{Browser, RowIndex, Sort, TableColumn, TableRow};
 use crate::model::AwsError;
-use crate::model::{Member, SourceId};
+use crate::model::{Member, ServiceKind, SourceId};
 
 /// What a source's member listing has come to.
 #[derive(Debug, Clone, PartialEq)]
@@ -111,7 +111,7 @@ impl MemberRow {
             m.normalised().label().to_owned(),
             updated.unwrap_or_default(),
         ];
-        let index = RowIndex::new(member.key(), member.service, fields);
+        let index = RowIndex::new(member.key(), fields);
         Self { member, index }
     }
 }
@@ -122,6 +122,10 @@ impl TableRow for MemberRow {
 
     fn index(&self) -> &RowIndex {
         &self.index
+    }
+
+    fn service(&self) -> ServiceKind {
+        self.member.service
     }
 
     fn compare(&self, other: &Self, column: Option<MemberColumn>, (): &()) -> Ordering {
@@ -137,9 +141,15 @@ impl TableRow for MemberRow {
         }
     }
 
-    fn place(&self) -> Place<'_> {
-        let m = &self.member;
-        (m.service, &m.region, &m.profile, [&m.account_id, ""])
+    /// Where the member was listed, then which account it is.
+    fn tie_break(&self, other: &Self) -> Ordering {
+        let (a, b) = (&self.member, &other.member);
+        (a.service, &a.region, &a.profile, &a.account_id).cmp(&(
+            b.service,
+            &b.region,
+            &b.profile,
+            &b.account_id,
+        ))
     }
 }
 

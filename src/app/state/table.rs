@@ -27,9 +27,7 @@ pub trait TableRow {
     fn haystack(&self) -> &Haystack {
         &self.index().haystack
     }
-    fn service(&self) -> ServiceKind {
-        self.index().service
-    }
+    fn service(&self) -> ServiceKind;
     /// The order by `column`, or the table's natural order for `None`.
     fn compare(
         &self,
@@ -37,13 +35,9 @@ pub trait TableRow {
         column: Option<Self::Column>,
         context: &Self::Context,
     ) -> Ordering;
-    /// Where the row was listed and which it is there: a total order among rows `compare`
-    /// finds equal, so equal rows never swap between frames.
-    fn place(&self) -> Place<'_>;
+    /// A total order among rows `compare` finds equal, so equal rows never swap between frames.
+    fn tie_break(&self, other: &Self) -> Ordering;
 }
-
-/// A row's service, region and profile, then what names it there.
-pub type Place<'a> = (ServiceKind, &'a str, &'a str, [&'a str; 2]);
 
 /// A table's columns, each showing one field of its rows.
 pub trait TableColumn: Copy + Eq + std::fmt::Debug {
@@ -70,26 +64,17 @@ pub trait TableColumn: Copy + Eq + std::fmt::Debug {
     }
 }
 
-/// A row's key, filter text and service: what the table engine reads of every row.
+/// A row's key and filter text: what the table engine reads of every row.
 #[derive(Debug, Clone)]
 pub struct RowIndex {
     key: String,
     haystack: Haystack,
-    service: ServiceKind,
 }
 
 impl RowIndex {
-    pub fn new<S: AsRef<str>>(
-        key: String,
-        service: ServiceKind,
-        fields: impl IntoIterator<Item = S>,
-    ) -> Self {
+    pub fn new<S: AsRef<str>>(key: String, fields: impl IntoIterator<Item = S>) -> Self {
         let haystack = Haystack::new(fields);
-        Self {
-            key,
-            haystack,
-            service,
-        }
+        Self { key, haystack }
     }
 }
 
@@ -489,7 +474,7 @@ impl<R: TableRow, N> Browser<R, N> {
             primary
         };
         primary
-            .then_with(|| x.place().cmp(&y.place()))
+            .then_with(|| x.tie_break(y))
             .then_with(|| (a.group, a.index).cmp(&(b.group, b.index)))
     }
 
