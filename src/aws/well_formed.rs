@@ -14,11 +14,26 @@ pub const MALFORMED: &str = "malformed answer";
 /// Whether a 2xx body is an error: `__type`, or a code beside a message, at its top level.
 /// None of the operations guestlist calls answers with those fields.
 pub fn is_error_shape(body: &[u8]) -> bool {
-    let Ok(serde_json::Value::Object(fields)) = serde_json::from_slice(body) else {
+    // Every answer passes here: most name none of the fields, and are not parsed at all.
+    let named = |name: &[u8]| memchr::memmem::find(body, name).is_some();
+    if !named(b"\"__type\"") && !named(b"\"code\"") && !named(b"\"Code\"") {
+        return false;
+    }
+    let Ok(top) = serde_json::from_slice::<TopLevel>(body) else {
         return false;
     };
-    let has = |names: &[&str]| names.iter().any(|n| fields.contains_key(*n));
-    has(&["__type"]) || (has(&["code", "Code"]) && has(&["message", "Message"]))
+    top.kind.is_some() || (top.code.is_some() && top.message.is_some())
+}
+
+/// The fields of an error's shape at a body's top level; the rest is skipped, not kept.
+#[derive(serde::Deserialize)]
+struct TopLevel {
+    #[serde(rename = "__type")]
+    kind: Option<serde::de::IgnoredAny>,
+    #[serde(alias = "Code")]
+    code: Option<serde::de::IgnoredAny>,
+    #[serde(alias = "Message")]
+    message: Option<serde::de::IgnoredAny>,
 }
 
 #[derive(Debug, Default, Clone, Copy)]
@@ -64,5 +79,12 @@ mod tests {
         assert!(!is_error_shape(br#"{"Invitations":[]}"#));
         assert!(!is_error_shape(br#"{"invitations":[],"nextToken":"x"}"#));
         assert!(!is_error_shape(b"not json"));
+        // Nested, the fields are an answer's own.
+        assert!(!is_error_shape(
+            br#"{"Members":[{"__type":"x","code":"y","message":"z"}]}"#
+        ));
+        assert!(is_error_shape(
+            br#"{"code":"Bad","x":[1,{"a":2}],"message":"no"}"#
+        ));
     }
 }
