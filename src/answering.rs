@@ -17,19 +17,19 @@ pub struct Batch {
 
 /// Takes the steps, then answers; a failed step fails every target with its reason.
 pub async fn execute(response: Response, batch: &Batch) -> Vec<Outcome> {
+    let answers = Answers {
+        response,
+        targets: &batch.targets,
+    };
     for step in &batch.steps {
         if let Err(error) = batch.adapter.take_step(step, &batch.actor).await {
             let failed = AwsError {
                 message: format!("could not {}: {}", step.describe(), error.message),
                 ..error
             };
-            return Outcome::all_failed(batch.targets.iter().map(|t| t.key.clone()), &failed);
+            return Outcome::all_failed(answers.keys(), &failed);
         }
     }
-    let answers = Answers {
-        response,
-        targets: &batch.targets,
-    };
     let outcomes = batch.adapter.respond(answers, &batch.actor).await;
     for outcome in &outcomes {
         match &outcome.result {

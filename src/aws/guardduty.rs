@@ -60,8 +60,12 @@ impl GuardDuty {
     }
 
     /// Creates the invitees as members of `detector`, then invites them with the message.
-    async fn invite_on<'a>(&self, on: &str, invites: Invites<'a>, actor: &Actor) -> Vec<Outcome> {
-        let detector = on;
+    async fn invite_on<'a>(
+        &self,
+        detector: &str,
+        invites: Invites<'a>,
+        actor: &Actor,
+    ) -> Vec<Outcome> {
         let Invites { invitees, message } = invites;
         let create = move |chunk: &'a [Invitee]| async move {
             let accounts = batch::accounts_of(chunk);

@@ -14,26 +14,18 @@ pub const MALFORMED: &str = "malformed answer";
 /// Whether a 2xx body is an error: `__type`, or a code beside a message, at its top level.
 /// None of the operations guestlist calls answers with those fields.
 pub fn is_error_shape(body: &[u8]) -> bool {
-    // Every answer passes here: most name none of the fields, and are not parsed at all.
+    // Every answer passes here. One that names none of the fields, even escaped (`\u`), cannot
+    // be an error's shape, and is not parsed into a tree at all.
     let named = |name: &[u8]| memchr::memmem::find(body, name).is_some();
-    if !named(b"\"__type\"") && !named(b"\"code\"") && !named(b"\"Code\"") {
+    let names = [&b"__type"[..], b"code", b"Code", b"\\u"];
+    if !names.iter().any(|name| named(name)) {
         return false;
     }
-    let Ok(top) = serde_json::from_slice::<TopLevel>(body) else {
+    let Ok(serde_json::Value::Object(fields)) = serde_json::from_slice(body) else {
         return false;
     };
-    top.kind.is_some() || (top.code.is_some() && top.message.is_some())
-}
-
-/// The fields of an error's shape at a body's top level; the rest is skipped, not kept.
-#[derive(serde::Deserialize)]
-struct TopLevel {
-    #[serde(rename = "__type")]
-    kind: Option<serde::de::IgnoredAny>,
-    #[serde(alias = "Code")]
-    code: Option<serde::de::IgnoredAny>,
-    #[serde(alias = "Message")]
-    message: Option<serde::de::IgnoredAny>,
+    let has = |names: &[&str]| names.iter().any(|n| fields.contains_key(*n));
+    has(&["__type"]) || (has(&["code", "Code"]) && has(&["message", "Message"]))
 }
 
 #[derive(Debug, Default, Clone, Copy)]
@@ -86,5 +78,8 @@ mod tests {
         assert!(is_error_shape(
             br#"{"code":"Bad","x":[1,{"a":2}],"message":"no"}"#
         ));
+        // Escaped names are names too, and both spellings together are still an error.
+        assert!(is_error_shape(br#"{"\u0063ode":"Bad","message":"no"}"#));
+        assert!(is_error_shape(br#"{"code":"a","Code":"b","message":"no"}"#));
     }
 }

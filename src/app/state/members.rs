@@ -84,7 +84,10 @@ impl TableColumn for MemberColumn {
         match self {
             MemberColumn::Service | MemberColumn::Region => self as usize,
             MemberColumn::Updated => 8,
-            _ => self as usize + 1,
+            MemberColumn::Administrator
+            | MemberColumn::Member
+            | MemberColumn::Email
+            | MemberColumn::Status => self as usize + 1,
         }
     }
 }
