@@ -1,6 +1,8 @@
 //! Rows as data: the JSON and CSV that `list`, `members` and the dashboard's `:save` write,
 //! written once.
 
+use std::io::{self, Write};
+
 use crate::model::{InvitationRecord, MemberRecord};
 
 /// A format rows are written in.
@@ -21,25 +23,66 @@ impl Format {
     }
 }
 
-fn csv_text(header: &[&str], rows: impl Iterator<Item = Vec<String>>) -> Result<String, String> {
-    let mut writer = csv::Writer::from_writer(Vec::new());
-    writer.write_record(header).map_err(|e| e.to_string())?;
+fn write_csv(
+    header: &[&str],
+    rows: impl Iterator<Item = Vec<String>>,
+    out: impl Write,
+) -> io::Result<()> {
+    let mut writer = csv::Writer::from_writer(out);
+    writer.write_record(header)?;
     for row in rows {
-        writer.write_record(&row).map_err(|e| e.to_string())?;
+        writer.write_record(&row)?;
     }
-    let bytes = writer.into_inner().map_err(|e| e.to_string())?;
+    writer.flush()
+}
+
+fn write_json(value: &impl serde::Serialize, out: impl Write) -> io::Result<()> {
+    let mut out = io::BufWriter::new(out);
+    serde_json::to_writer_pretty(&mut out, value)?;
+    out.write_all(b"\n")?;
+    out.flush()
+}
+
+/// What `write` writes, as text.
+fn text(write: impl FnOnce(&mut Vec<u8>) -> io::Result<()>) -> Result<String, String> {
+    let mut bytes = Vec::new();
+    write(&mut bytes).map_err(|e| e.to_string())?;
     String::from_utf8(bytes).map_err(|e| e.to_string())
 }
 
-fn json_text(value: &impl serde::Serialize) -> Result<String, String> {
-    let mut text = serde_json::to_string_pretty(value).map_err(|e| e.to_string())?;
-    text.push('\n');
-    Ok(text)
+pub fn invitations(records: &[InvitationRecord], format: Format) -> Result<String, String> {
+    text(|out| write_invitations(records.iter(), format, out))
 }
 
-pub fn invitations(records: &[InvitationRecord], format: Format) -> Result<String, String> {
+pub fn members(records: &[MemberRecord], format: Format) -> Result<String, String> {
+    text(|out| write_members(records, format, out))
+}
+
+/// A sequence serialized as it is made, once: no list of every record is built first.
+struct Streamed<I>(std::cell::Cell<Option<I>>);
+
+impl<I> serde::Serialize for Streamed<I>
+where
+    I: Iterator,
+    I::Item: serde::Serialize,
+{
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.0.take().into_iter().flatten())
+    }
+}
+
+/// [`invitations`], written to `out` as each record is made: a listing of a whole
+/// organization is never held twice, once as rows and again as records or text.
+pub fn write_invitations<'a, R>(
+    records: impl Iterator<Item = R>,
+    format: Format,
+    out: impl Write,
+) -> io::Result<()>
+where
+    R: std::borrow::Borrow<InvitationRecord<'a>> + serde::Serialize,
+{
     match format {
-        Format::Json => json_text(&records),
+        Format::Json => write_json(&Streamed(std::cell::Cell::new(Some(records))), out),
         Format::Csv => {
             let header = [
                 "service",
@@ -55,7 +98,8 @@ pub fn invitations(records: &[InvitationRecord], format: Format) -> Result<Strin
                 "state",
                 "details",
             ];
-            let rows = records.iter().map(|r| {
+            let rows = records.map(|r| {
+                let r = r.borrow();
                 vec![
                     r.service.to_owned(),
                     r.region.to_owned(),
@@ -71,14 +115,14 @@ pub fn invitations(records: &[InvitationRecord], format: Format) -> Result<Strin
                     serde_json::to_string(r.details).unwrap_or_default(),
                 ]
             });
-            csv_text(&header, rows)
+            write_csv(&header, rows, out)
         }
     }
 }
 
-pub fn members(records: &[MemberRecord], format: Format) -> Result<String, String> {
+pub fn write_members(records: &[MemberRecord], format: Format, out: impl Write) -> io::Result<()> {
     match format {
-        Format::Json => json_text(&records),
+        Format::Json => write_json(&records, out),
         Format::Csv => {
             let header = [
                 "service",
@@ -106,7 +150,7 @@ pub fn members(records: &[MemberRecord], format: Format) -> Result<String, Strin
                     m.updated_at.clone().unwrap_or_default(),
                 ]
             });
-            csv_text(&header, rows)
+            write_csv(&header, rows, out)
         }
     }
 }

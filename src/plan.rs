@@ -189,12 +189,13 @@ pub async fn aws_identities(profiles: &[String], endpoint_url: Option<&str>) -> 
         let config = aws::profile_config(None, endpoint_url).await;
         return vec![Identity::new(profile, config)];
     }
+    let files = aws::profile_files::ProfileSections::read();
     let mut identities = Vec::new();
     for profile in profiles {
         if identities.iter().any(|i: &Identity| &i.profile == profile) {
             continue;
         }
-        let config = aws::profile_config(Some(profile), endpoint_url).await;
+        let config = aws::profile_config(Some((profile, &files)), endpoint_url).await;
         identities.push(Identity::new(profile.clone(), config));
     }
     identities

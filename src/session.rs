@@ -33,7 +33,7 @@ pub async fn prepare(
             demo::identities(&scenario, &selection.profiles, &sandbox.endpoint_url()).await?;
         let identities = with_timeout(identities, selection);
         let identities = partitions_if_all(identities, &regions).await?;
-        let (identities, arriving) = fan_out(identities, selection).await?;
+        let (identities, arriving) = fan_out(identities, selection, options).await?;
         // The demo's accounts have no configured region: its own regions are the default.
         let regions = match regions {
             RegionChoice::Default => {
@@ -54,7 +54,7 @@ pub async fn prepare(
         plan::aws_identities(&selection.profiles, selection.endpoint_url.as_deref()).await;
     let identities = with_timeout(identities, selection);
     let identities = partitions_if_all(identities, &regions).await?;
-    let (identities, arriving) = fan_out(identities, selection).await?;
+    let (identities, arriving) = fan_out(identities, selection, options).await?;
     let mut plan = plan::plan(identities, &selection.services, &regions, false, options)?;
     plan.limits = selection.limits();
     tracing::info!(
@@ -98,6 +98,8 @@ struct Reach {
     session_name: String,
     external_id: Option<String>,
     mfa: Option<crate::aws::assume::Mfa>,
+    /// Keeps the base identity's `AssumeRole`s within its STS quota.
+    pace: crate::aws::assume::Paced,
 }
 
 impl Reach {
@@ -115,6 +117,7 @@ impl Reach {
                     &self.session_name,
                     self.external_id.as_deref(),
                     self.mfa.as_ref(),
+                    Some(self.pace.clone()),
                 )
                 .await
             };
@@ -155,6 +158,7 @@ pub async fn prepare_whole(
 async fn fan_out(
     identities: Vec<Identity>,
     selection: &Selection,
+    options: &AdapterOptions,
 ) -> Result<(Vec<Identity>, Option<Arriving>), PlanError> {
     let (Some(accounts), Some(role)) = (&selection.accounts_from, &selection.assume_role) else {
         return Ok((identities, None));
@@ -184,9 +188,17 @@ async fn fan_out(
             base.profile
         ))
     })?;
+    let pace = crate::aws::assume::Paced {
+        pace: options.pace.clone(),
+        caller: own.clone(),
+        region: calls
+            .region()
+            .map_or_else(|| "us-east-1".to_owned(), |r| r.to_string()),
+    };
     let reach = Reach {
         base: base.clone(),
         sts: calls,
+        pace,
         own,
         role: role.clone(),
         session_name: selection.role_session_name.clone(),

@@ -7,6 +7,8 @@ use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, Region, SdkConfig};
 use aws_credential_types::Credentials;
 
+use super::profile_files::ProfileSections;
+
 /// The secret the sandbox is given; it verifies no signatures, so any value works.
 const SANDBOX_SECRET: &str = "guestlist-sandbox-secret";
 
@@ -48,8 +50,12 @@ pub async fn sandbox_config(endpoint_url: &str, access_key_id: &str, region: &st
 
 /// The configuration of one identity: the default credential chain and region (environment,
 /// profiles, SSO, instance roles), or the named profile; `AWS_ENDPOINT_URL` and the per-service
-/// endpoint variables keep working, and `endpoint_url` overrides them all.
-pub async fn profile_config(profile: Option<&str>, endpoint_url: Option<&str>) -> SdkConfig {
+/// endpoint variables keep working, and `endpoint_url` overrides them all. A named profile is
+/// read from `files`: only its own sections (see [`super::profile_files`]).
+pub async fn profile_config(
+    profile: Option<(&str, &ProfileSections)>,
+    endpoint_url: Option<&str>,
+) -> SdkConfig {
     let mut loader = aws_config::defaults(BehaviorVersion::latest())
         .timeout_config(timeout_config())
         .http_client(super::http::client());
@@ -60,14 +66,16 @@ pub async fn profile_config(profile: Option<&str>, endpoint_url: Option<&str>) -
     if !user_retries {
         loader = loader.retry_config(retry_config());
     }
-    if let Some(profile) = profile {
-        loader = loader.profile_name(profile);
+    if let Some((profile, files)) = profile {
+        loader = loader
+            .profile_name(profile)
+            .profile_files(files.files_for(profile));
     }
     if let Some(url) = endpoint_url {
         loader = loader.endpoint_url(url);
     }
     let config = loader.load().await;
-    let Some(profile) = profile else {
+    let Some((profile, files)) = profile else {
         return config;
     };
     // A profile named on the command line is the identity, as the AWS CLI has it: the default
@@ -77,6 +85,7 @@ pub async fn profile_config(profile: Option<&str>, endpoint_url: Option<&str>) -
         .with_http_client(super::http::client());
     let credentials = aws_config::profile::ProfileFileCredentialsProvider::builder()
         .profile_name(profile)
+        .profile_files(files.files_for(profile))
         .configure(&provider_config)
         .build();
     config

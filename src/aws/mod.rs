@@ -15,6 +15,7 @@ mod identity;
 pub mod organizations;
 pub mod pace;
 pub mod paging;
+pub mod profile_files;
 pub mod read_only;
 pub mod regions;
 mod rows;

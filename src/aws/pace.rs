@@ -1,11 +1,13 @@
 //! Each account's requests in each region, kept within the rate its service documents, so a
 //! fan-out never throttles itself: Security Hub allows 10 requests a second with bursts of 30
 //! per account and region, and guestlist keeps to 9 and 27 (GuardDuty and Detective publish no
-//! figure, and are not paced).
+//! figure, and are not paced). AWS STS allows 600 a second per account and region, counted
+//! against the account that calls: the identity a fan-out assumes its role from keeps to 540,
+//! so a thousand `AssumeRole`s are spread over two seconds instead of sent at once.
 //!
-//! A token bucket per account (identity), region and service: a request takes a token, and
-//! one that finds none waits as long as the bucket needs to refill it. The clock is tokio's,
-//! so tests pause and advance it instead of waiting.
+//! A token bucket per account (identity), region and API: a request takes a token, and one
+//! that finds none waits as long as the bucket needs to refill it. The clock is tokio's, so
+//! tests pause and advance it instead of waiting.
 
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -29,14 +31,28 @@ const HEADROOM: Rate = Rate {
     burst: 0.9,
 };
 
-/// What each service documents, per account and region.
-pub fn documented(service: ServiceKind) -> Option<Rate> {
-    match service {
-        ServiceKind::SecurityHub => Some(Rate {
+/// What a rate is kept for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Api {
+    Service(ServiceKind),
+    /// AWS STS's credential operations (`AssumeRole` among them), which share one quota.
+    Sts,
+}
+
+/// What each API documents, per account and region.
+pub fn documented(api: Api) -> Option<Rate> {
+    match api {
+        Api::Service(ServiceKind::SecurityHub) => Some(Rate {
             per_second: 10.0,
             burst: 30.0,
         }),
-        ServiceKind::GuardDuty | ServiceKind::Detective => None,
+        Api::Service(ServiceKind::GuardDuty | ServiceKind::Detective) => None,
+        // "IAM and AWS STS quotas": 600 requests per second per account per Region; its token
+        // bucket refills every second, so a second's worth is the burst.
+        Api::Sts => Some(Rate {
+            per_second: 600.0,
+            burst: 600.0,
+        }),
     }
 }
 
@@ -50,20 +66,29 @@ struct Bucket {
 /// Every bucket of a run, shared by all its adapters.
 #[derive(Debug, Default)]
 pub struct Pace {
-    buckets: Mutex<HashMap<(String, String, ServiceKind), Bucket>>,
+    buckets: Mutex<HashMap<(String, String, Api), Bucket>>,
 }
 
 impl Pace {
     /// Waits until `identity` may send another request to `service` in `region`.
     pub async fn wait(&self, identity: &str, region: &str, service: ServiceKind) {
-        let Some(rate) = documented(service) else {
+        self.wait_for(identity, region, Api::Service(service)).await;
+    }
+
+    /// Waits until `caller` may ask STS in `region` for another role's credentials.
+    pub async fn assume_role(&self, caller: &str, region: &str) {
+        self.wait_for(caller, region, Api::Sts).await;
+    }
+
+    async fn wait_for(&self, identity: &str, region: &str, api: Api) {
+        let Some(rate) = documented(api) else {
             return;
         };
         let rate = Rate {
             per_second: rate.per_second * HEADROOM.per_second,
             burst: (rate.burst * HEADROOM.burst).floor(),
         };
-        let delay = self.reserve(identity, region, service, rate, Instant::now());
+        let delay = self.reserve(identity, region, api, rate, Instant::now());
         if !delay.is_zero() {
             tokio::time::sleep(delay).await;
         }
@@ -75,7 +100,7 @@ impl Pace {
         &self,
         identity: &str,
         region: &str,
-        service: ServiceKind,
+        api: Api,
         rate: Rate,
         now: Instant,
     ) -> Duration {
@@ -84,7 +109,7 @@ impl Pace {
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
         let bucket = buckets
-            .entry((identity.to_owned(), region.to_owned(), service))
+            .entry((identity.to_owned(), region.to_owned(), api))
             .or_insert(Bucket {
                 tokens: rate.burst,
                 at: now,
@@ -153,6 +178,26 @@ mod tests {
             .await;
         let waited = refilled.elapsed().as_secs_f64();
         assert!((waited - 1.0 / 9.0).abs() < 0.001, "{waited}");
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_callers_assume_roles_come_540_at_once_then_540_a_second() {
+        let pace = Pace::default();
+        let started = Instant::now();
+        for _ in 0..540 {
+            pace.assume_role("111122223333", "us-east-1").await;
+        }
+        assert_eq!(started.elapsed(), Duration::ZERO);
+        for _ in 0..1080 {
+            pace.assume_role("111122223333", "us-east-1").await;
+        }
+        let waited = started.elapsed().as_secs_f64();
+        assert!((waited - 2.0).abs() < 0.01, "{waited}");
+        // Security Hub's bucket for the same account is its own.
+        let again = Instant::now();
+        pace.wait("111122223333", "us-east-1", ServiceKind::SecurityHub)
+            .await;
+        assert_eq!(again.elapsed(), Duration::ZERO);
     }
 
     #[tokio::test(start_paused = true)]

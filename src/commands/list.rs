@@ -271,21 +271,16 @@ pub fn report_problems(listing: &Listing, err: &mut impl Write) -> io::Result<()
 }
 
 pub fn print(listing: &Listing, output: OutputFormat, out: &mut impl Write) -> io::Result<()> {
-    let records: Vec<InvitationRecord> = listing
-        .invitations
-        .iter()
-        .map(|i| InvitationRecord {
-            account_name: listing.names.get(&i.profile).map(String::as_str),
-            ..InvitationRecord::new(i, listing.accounts.get(&i.profile).map(String::as_str))
-        })
-        .collect();
+    let records = listing.invitations.iter().map(|i| InvitationRecord {
+        account_name: listing.names.get(&i.profile).map(String::as_str),
+        ..InvitationRecord::new(i, listing.accounts.get(&i.profile).map(String::as_str))
+    });
     let format = match output {
         OutputFormat::Json => Format::Json,
         OutputFormat::Csv => Format::Csv,
-        OutputFormat::Table => return print_table(listing, &records, out),
+        OutputFormat::Table => return print_table(listing, &records.collect::<Vec<_>>(), out),
     };
-    let text = export::invitations(&records, format).map_err(io::Error::other)?;
-    out.write_all(text.as_bytes())
+    export::write_invitations(records, format, out)
 }
 
 fn print_table(

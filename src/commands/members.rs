@@ -71,8 +71,7 @@ pub fn print(
         OutputFormat::Table => return print_table(listing, out),
     };
     let records: Vec<MemberRecord> = listing.members.iter().map(MemberRecord::new).collect();
-    let text = export::members(&records, format).map_err(io::Error::other)?;
-    out.write_all(text.as_bytes())
+    export::write_members(&records, format, out)
 }
 
 fn print_table(listing: &MembersListing, out: &mut impl Write) -> io::Result<()> {

@@ -524,6 +524,37 @@ async fn accounts_are_reached_by_assuming_a_role_in_each() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// More accounts than the SDK's shared credentials cache holds (64): each account's role is
+/// still assumed once, however many of its sources are listed.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_role_is_assumed_once_per_account_across_a_hundred_accounts() {
+    const MANAGEMENT: &str = "111122223333";
+    let regions = ["us-east-1", "eu-west-1"];
+    let sandbox = start(guestlist::sandbox::Scenario::organization_crowd(
+        MANAGEMENT, 100, &regions, 1,
+    ))
+    .await;
+    let dir = state_dir();
+    let args = [
+        "list",
+        "--region",
+        "us-east-1,eu-west-1",
+        "--accounts",
+        "org",
+        "--assume-role",
+        "OrganizationAccountAccessRole",
+        "--output",
+        "csv",
+    ];
+    let output = run(&sandbox, MANAGEMENT, &dir, &args).await;
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let rows = String::from_utf8_lossy(&output.stdout).lines().count() - 1;
+    assert_eq!(rows, 100 * regions.len() * 3);
+    let stats = control(&sandbox, "GET", "/_sandbox/stats", "").await.json();
+    assert_eq!(stats["requests"]["sts:AssumeRole"], 100, "{stats}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 /// `--accounts org`: every active account of the caller's organization, listed as its
 /// management account, each reached through the role; a suspended account is left out.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
