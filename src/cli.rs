@@ -74,6 +74,11 @@ pub struct Selection {
     /// The code of --mfa-serial, as asked for: never an argument.
     #[arg(skip)]
     pub mfa_code: Option<String>,
+    /// An administrator this organization accepts invitations from: ACCOUNT for every service,
+    /// SERVICE:ACCOUNT for one (repeated or comma-separated). Invitations from others are
+    /// untrusted. Default: the configuration file's [trust].
+    #[arg(long = "trust", value_name = "[SERVICE:]ACCOUNT", value_delimiter = ',', value_parser = parse_trust)]
+    pub trust: Vec<String>,
     /// Send every request to this endpoint instead of AWS (e.g. a `guestlist sandbox`).
     #[arg(long, value_name = "URL", value_parser = parse_endpoint)]
     pub endpoint_url: Option<String>,
@@ -111,7 +116,9 @@ impl Command {
             }
             Command::Invite(args) => Some(&mut args.selection),
             Command::Remove(args) => Some(&mut args.selection),
-            Command::Sandbox(_)
+            Command::Check(args) => Some(&mut args.selection),
+            Command::IamPolicy(_)
+            | Command::Sandbox(_)
             | Command::Config { .. }
             | Command::Completions { .. }
             | Command::Man => None,
@@ -203,6 +210,7 @@ impl Cli {
             }
             Command::Invite(args) => Some(&args.selection),
             Command::Remove(args) => Some(&args.selection),
+            Command::Check(args) => Some(&args.selection),
             _ => None,
         });
         own.unwrap_or(&self.selection)
@@ -239,9 +247,20 @@ impl Selection {
             "external_id" => self.external_id = other.external_id.clone(),
             "role_session_name" => self.role_session_name = other.role_session_name.clone(),
             "mfa_serial" => self.mfa_serial = other.mfa_serial.clone(),
+            "trust" => self.trust.extend(other.trust.iter().cloned()),
             _ => return false,
         }
         true
+    }
+
+    /// The administrators trusted, from `--trust` (or the configuration's `[trust]`).
+    pub fn trust_policy(&self) -> crate::model::TrustPolicy {
+        let mut policy = crate::model::TrustPolicy::default();
+        for entry in &self.trust {
+            // Checked as the argument was parsed.
+            let _ = policy.add_arg(entry);
+        }
+        policy
     }
 
     /// How far each source's listing may go.
@@ -251,6 +270,11 @@ impl Selection {
             per_source: std::time::Duration::from_secs_f64(self.source_timeout),
         }
     }
+}
+
+fn parse_trust(text: &str) -> Result<String, String> {
+    crate::model::TrustPolicy::default().add_arg(text)?;
+    Ok(text.trim().to_owned())
 }
 
 fn parse_max_pages(text: &str) -> Result<usize, String> {
@@ -352,6 +376,13 @@ pub enum Command {
     Members(ListArgs),
     /// Remove members: disassociate them, then delete them (Detective: DeleteMembers).
     Remove(RemoveArgs),
+    /// For cron and CI: exit 0 when no pending invitation is from an untrusted sender or older
+    /// than --max-age, 3 when some are (each printed, with why), 1 when some sources could not
+    /// be listed (each named).
+    Check(CheckArgs),
+    /// Print a least-privilege IAM policy for what guestlist does as a member, an
+    /// administrator, or read-only; legacy action names are included beside the new ones.
+    IamPolicy(IamPolicyArgs),
     /// Serve a local AWS-compatible endpoint for the three services' membership APIs (and STS).
     Sandbox(SandboxArgs),
     /// Where the configuration file is, or write a commented default one.
@@ -415,7 +446,7 @@ pub struct RemoveArgs {
 
 /// Which invitation to answer; with exactly one `--service` and one `--region`.
 #[derive(Debug, Args)]
-#[command(group(clap::ArgGroup::new("invitation").required(true).args(["administrator", "graph_arn"])))]
+#[command(group(clap::ArgGroup::new("invitation").required(true).args(["administrator", "graph_arn", "untrusted"])))]
 pub struct AnswerArgs {
     #[command(flatten)]
     pub selection: Selection,
@@ -432,6 +463,14 @@ pub struct AnswerArgs {
     /// or leave the current administrator.
     #[arg(long)]
     pub prepare: bool,
+    /// Decline every pending invitation whose sender the trust policy (--trust, [trust]) does
+    /// not name, over the whole selection (profiles, --accounts, regions, services).
+    #[arg(long, conflicts_with_all = ["administrator", "graph_arn", "prepare"])]
+    pub untrusted: bool,
+    /// With --untrusted: then delete them, where the service can (Detective's decline is its
+    /// reject).
+    #[arg(long, requires = "untrusted")]
+    pub delete: bool,
 }
 
 pub fn parse_account_id(text: &str) -> Result<String, String> {
@@ -487,6 +526,47 @@ fn state_parser() -> impl clap::builder::TypedValueParser<Value = Status> {
     let names = Status::ALL.map(|s| s.label());
     clap::builder::PossibleValuesParser::new(names)
         .map(|label: String| Status::from_label(&label).unwrap_or(Status::Other))
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    pub selection: Selection,
+    /// A pending invitation older than this fails the check too (14d, 36h).
+    #[arg(long, value_name = "AGE", value_parser = parse_age)]
+    pub max_age: Option<std::time::Duration>,
+    /// How to print: table (a line per finding) or json.
+    #[arg(long, value_enum, default_value_t = OutputFormat::Table)]
+    pub output: OutputFormat,
+}
+
+fn parse_age(text: &str) -> Result<std::time::Duration, String> {
+    humantime::parse_duration(text.trim())
+        .map_err(|e| format!("'{text}' is not an age like 14d or 36h: {e}"))
+}
+
+/// Whose work the policy allows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PolicyRole {
+    /// Answer invitations: list, accept (with the steps first), decline, delete.
+    Member,
+    /// Invite and remove members, and list them.
+    Administrator,
+    /// Only look: list invitations and members, and who the current administrator is.
+    ReadOnly,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct IamPolicyArgs {
+    /// Whose policy: member, administrator or read-only.
+    #[arg(long = "for", value_enum)]
+    pub role: PolicyRole,
+    /// Only these services (repeated or comma-separated). Default: all three.
+    #[arg(long = "service", value_name = "SERVICE", value_delimiter = ',', value_parser = ServiceParser)]
+    pub services: Vec<ServiceKind>,
+    /// Add what a fan-out needs: sts:AssumeRole and organizations:ListAccounts.
+    #[arg(long)]
+    pub fan_out: bool,
 }
 
 impl ListArgs {

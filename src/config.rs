@@ -52,6 +52,15 @@ pub const TEMPLATE: &str = r#"# guestlist configuration. Command-line flags win 
 # role_session_name = "guestlist"
 # mfa_serial = "arn:aws:iam::111122223333:mfa/me"
 
+[trust]
+# The administrators this organization accepts invitations from (as --trust): for every
+# service, and per service. Invitations from anyone else are untrusted: marked ✗, shown
+# alone with t, declined and deleted together with T, and `guestlist check` fails on them.
+# administrators = ["111122223333"]
+# securityhub = ["111122223333"]
+# guardduty = ["111122223333"]
+# detective = ["111122223333"]
+
 [display]
 # Times in "local" time or "utc".
 # time = "local"
@@ -70,7 +79,7 @@ pub const TEMPLATE: &str = r#"# guestlist configuration. Command-line flags win 
 # Actions: move_down, move_up, page_down, page_up, top, bottom, next_view, previous_view,
 # view_all, view_security_hub, view_guard_duty, view_detective, toggle_detail, filter,
 # sort_next, sort_reverse, refresh, toggle_live, toggle_mark, mark_range, mark_all,
-# clear_marks, pending_only, accept, decline, delete, members, invite, remove_member, copy,
+# clear_marks, pending_only, untrusted_only, triage, accept, decline, delete, members, invite, remove_member, copy,
 # prompt, log, sources, confirm, help, close, quit.
 "#;
 
@@ -94,6 +103,8 @@ pub struct Config {
     pub external_id: Option<String>,
     pub role_session_name: Option<String>,
     pub mfa_serial: Option<String>,
+    /// `[trust]`, as `--trust` values: `ACCOUNT` or `SERVICE:ACCOUNT`.
+    pub trust: Vec<String>,
 }
 
 impl Default for Config {
@@ -114,6 +125,7 @@ impl Default for Config {
             external_id: None,
             role_session_name: None,
             mfa_serial: None,
+            trust: Vec::new(),
         }
     }
 }
@@ -150,6 +162,8 @@ struct File {
     role_session_name: Option<String>,
     mfa_serial: Option<String>,
     #[serde(default)]
+    trust: TrustFile,
+    #[serde(default)]
     display: Display,
     #[serde(default)]
     keys: BTreeMap<Spanned<String>, Spanned<toml::Value>>,
@@ -161,6 +175,16 @@ struct File {
 enum Accounts {
     Ids(Vec<String>),
     File(String),
+}
+
+/// `[trust]`: administrators for every service, and per service.
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct TrustFile {
+    administrators: Option<Vec<Spanned<String>>>,
+    securityhub: Option<Vec<Spanned<String>>>,
+    guardduty: Option<Vec<Spanned<String>>>,
+    detective: Option<Vec<Spanned<String>>>,
 }
 
 #[derive(Deserialize, Default)]
@@ -241,6 +265,29 @@ impl Config {
             mfa_serial: file.mfa_serial,
             ..Config::default()
         };
+        let trust = &file.trust;
+        for (service, accounts) in [
+            (None, &trust.administrators),
+            (Some(ServiceKind::SecurityHub), &trust.securityhub),
+            (Some(ServiceKind::GuardDuty), &trust.guardduty),
+            (Some(ServiceKind::Detective), &trust.detective),
+        ] {
+            for account in accounts.iter().flatten() {
+                let entry = match service {
+                    Some(service) => format!("{}:{}", service.id(), account.get_ref().trim()),
+                    None => account.get_ref().trim().to_owned(),
+                };
+                crate::model::TrustPolicy::default()
+                    .add_arg(&entry)
+                    .map_err(|_| {
+                        at(
+                            Some(account.span()),
+                            format!("'{}' is not a 12-digit account id", account.get_ref()),
+                        )
+                    })?;
+                config.trust.push(entry);
+            }
+        }
         for region in file.regions.into_iter().flatten() {
             let parsed = crate::plan::parse_region(region.get_ref())
                 .map_err(|e| at(Some(region.span()), e))?;
@@ -382,6 +429,18 @@ mod tests {
         assert_eq!(config.assume_role.as_deref(), Some("Audit"));
         let config = Config::parse("accounts = \"accounts.csv\"\n", "test").unwrap();
         assert_eq!(config.accounts.as_deref(), Some("accounts.csv"));
+    }
+
+    #[test]
+    fn the_trust_policy_lives_in_the_file_and_a_wrong_id_is_named_by_its_line() {
+        let text = "[trust]\nadministrators = [\"111122223333\"]\nguardduty = [\"444455556666\"]\n";
+        let config = Config::parse(text, "test").unwrap();
+        assert_eq!(config.trust, ["111122223333", "guardduty:444455556666"]);
+        let error = Config::parse("[trust]\n\ndetective = [\"12345\"]\n", "c.toml").unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "c.toml:3: '12345' is not a 12-digit account id"
+        );
     }
 
     #[test]

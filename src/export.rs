@@ -96,6 +96,7 @@ where
                 "invited_at",
                 "status",
                 "state",
+                "trust",
                 "details",
             ];
             let rows = records.map(|r| {
@@ -112,6 +113,7 @@ where
                     r.invited_at.clone().unwrap_or_default(),
                     r.status.to_owned(),
                     r.state.to_owned(),
+                    r.trust.to_owned(),
                     serde_json::to_string(r.details).unwrap_or_default(),
                 ]
             });

@@ -31,6 +31,7 @@ fn main() -> Result<ExitCode> {
         Some(Command::Config { config, action }) => {
             return Ok(commands::config::run(config.as_deref(), action)?);
         }
+        Some(Command::IamPolicy(args)) => return Ok(commands::iam_policy::run(args)?),
         _ => {}
     }
     let config_path = cli
@@ -85,7 +86,13 @@ fn main() -> Result<ExitCode> {
             Some(Command::Invite(args)) => commands::invite::run(selection, args).await,
             Some(Command::Remove(args)) => commands::remove::run(selection, args).await,
             Some(Command::Sandbox(args)) => commands::sandbox::run(args).await?,
-            Some(Command::Config { .. } | Command::Completions { .. } | Command::Man) => {
+            Some(Command::Check(args)) => commands::check::run(selection, args).await?,
+            Some(
+                Command::Config { .. }
+                | Command::Completions { .. }
+                | Command::Man
+                | Command::IamPolicy(_),
+            ) => {
                 unreachable!("answered before the runtime starts")
             }
         })
@@ -116,6 +123,9 @@ fn apply_config(cli: &mut Cli, config: &Config) {
     }
     if selection.services.is_empty() {
         selection.services = config.services.clone();
+    }
+    if selection.trust.is_empty() {
+        selection.trust = config.trust.clone();
     }
     // The fan-out: the command line's, else the file's, as a whole.
     if selection.accounts_from.is_none() && selection.assume_role.is_none() {

@@ -399,7 +399,11 @@ impl Executor {
                     });
                 });
             }
-            Effect::Answer { response, answers } => {
+            Effect::Answer {
+                response,
+                answers,
+                then_delete,
+            } => {
                 for answer in answers {
                     let Some(adapter) = self.adapter(&answer.source) else {
                         continue;
@@ -413,7 +417,10 @@ impl Executor {
                     };
                     let results = self.results.clone();
                     tokio::spawn(async move {
-                        let outcomes = answering::execute(response, &batch).await;
+                        let outcomes = match then_delete {
+                            true => answering::dismiss(&batch).await,
+                            false => answering::execute(response, &batch).await,
+                        };
                         let _ = results.send(Msg::Answered {
                             source: batch.source,
                             response,

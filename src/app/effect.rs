@@ -47,10 +47,12 @@ pub enum Effect {
         response: Response,
         sources: Vec<SourceId>,
     },
-    /// Take the steps and send the answers.
+    /// Take the steps and send the answers; with `then_delete`, delete what was declined,
+    /// where the service keeps declined invitations (triage).
     Answer {
         response: Response,
         answers: Vec<Answer>,
+        then_delete: bool,
     },
     /// List one source again, as its own generation, to confirm what an action changed; a
     /// re-listing of it still in flight is cancelled.

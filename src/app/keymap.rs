@@ -35,6 +35,8 @@ pub enum Action {
     MarkAll,
     ClearMarks,
     PendingOnly,
+    UntrustedOnly,
+    Triage,
     Accept,
     Decline,
     Delete,
@@ -53,7 +55,7 @@ pub enum Action {
 
 impl Action {
     /// In the order the help screen lists them.
-    pub const ALL: [Action; 37] = [
+    pub const ALL: [Action; 39] = [
         Action::MoveDown,
         Action::MoveUp,
         Action::PageDown,
@@ -77,6 +79,8 @@ impl Action {
         Action::MarkAll,
         Action::ClearMarks,
         Action::PendingOnly,
+        Action::UntrustedOnly,
+        Action::Triage,
         Action::Accept,
         Action::Decline,
         Action::Delete,
@@ -103,6 +107,7 @@ impl Action {
         match self {
             Action::Accept => Some("accept"),
             Action::Decline => Some("decline"),
+            Action::Triage => Some("decline and delete"),
             Action::Delete => Some("delete"),
             Action::Invite => Some("invite"),
             Action::RemoveMember => Some("remove"),
@@ -113,7 +118,11 @@ impl Action {
     /// Whether it does anything on `screen`: the help lists only what does.
     pub fn on_screen(self, members: bool) -> bool {
         match self {
-            Action::Accept | Action::Decline | Action::PendingOnly => !members,
+            Action::Accept
+            | Action::Decline
+            | Action::PendingOnly
+            | Action::UntrustedOnly
+            | Action::Triage => !members,
             Action::RemoveMember => members,
             _ => true,
         }
@@ -144,6 +153,8 @@ impl Action {
             Action::MarkAll => "mark every row shown",
             Action::ClearMarks => "clear every mark",
             Action::PendingOnly => "only pending, or all",
+            Action::UntrustedOnly => "only untrusted, or all",
+            Action::Triage => "decline+delete untrusted",
             Action::Accept => "accept (asks first)",
             Action::Decline => "decline (asks first)",
             Action::Delete => "delete (asks first)",
@@ -422,6 +433,8 @@ impl Default for KeyMap {
             ),
             (c('u'), Action::ClearMarks),
             (c('p'), Action::PendingOnly),
+            (c('t'), Action::UntrustedOnly),
+            (c('T'), Action::Triage),
             (c('a'), Action::Accept),
             (c('d'), Action::Decline),
             (c('D'), Action::Delete),

@@ -25,6 +25,8 @@ pub struct Settings {
     pub bell: bool,
     /// Fanned out to accounts by assuming a role in each: identities are accounts.
     pub fan_out: bool,
+    /// Whom to trust (`--trust`, `[trust]`): every row is judged by it.
+    pub trust: crate::model::TrustPolicy,
 }
 
 impl Default for Settings {
@@ -41,6 +43,7 @@ impl Default for Settings {
             refresh: None,
             bell: false,
             fan_out: false,
+            trust: crate::model::TrustPolicy::default(),
         }
     }
 }

@@ -12,6 +12,7 @@ mod error;
 mod guardduty;
 pub mod http;
 mod identity;
+pub mod operations;
 pub mod organizations;
 pub mod pace;
 pub mod paging;

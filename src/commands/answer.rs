@@ -216,13 +216,152 @@ fn past(response: Response) -> &'static str {
     }
 }
 
+/// `decline --untrusted [--delete]`: every pending invitation from a sender the trust policy
+/// does not name, over the whole selection, declined (then deleted), after one question.
+async fn dismiss_untrusted(
+    selection: &Selection,
+    args: &AnswerArgs,
+    options: &AdapterOptions,
+) -> Result<(), Failure> {
+    let policy = selection.trust_policy();
+    if policy.is_empty() {
+        return Err(fail(
+            "--untrusted needs a trust policy: name the administrators you accept with --trust ACCOUNT or [trust] in the configuration",
+        ));
+    }
+    let session = session::prepare_whole(selection, options)
+        .await
+        .map_err(|e| fail(e.to_string()))?;
+    let listing = super::list::collect(&session.plan, selection.concurrency).await;
+    // Not seen is not clean: a source that could not be listed is said, and fails the run.
+    for (source, error) in &listing.failures {
+        output::warn(format_args!(
+            "error: could not list {} in {} for profile {}: {error}",
+            source.service, source.region, source.profile
+        ));
+    }
+    let strangers: Vec<&Invitation> = listing
+        .invitations
+        .iter()
+        .filter(|i| i.status == crate::model::Status::Pending)
+        .filter(|i| policy.judge(i.service, &i.administrator_id) == crate::model::Trust::Untrusted)
+        .collect();
+    let what = if args.delete {
+        "decline and delete"
+    } else {
+        "decline"
+    };
+    if strangers.is_empty() {
+        output::say(format_args!(
+            "no pending invitation from an untrusted sender in the {} listed",
+            crate::format::plural(listing.sources - listing.failures.len(), "source")
+        ));
+        return match listing.failures.is_empty() {
+            true => Ok(()),
+            false => Err(Failure {
+                message: String::new(),
+                code: output::exit_code(listing.failures.len(), listing.sources),
+            }),
+        };
+    }
+    let mut question = format!(
+        "{} {} from untrusted senders?",
+        capitalised(what),
+        crate::format::plural(strangers.len(), "invitation")
+    );
+    for i in &strangers {
+        question.push_str(&format!(
+            "\n  {} {} for profile {}: from {}",
+            i.service, i.region, i.profile, i.administrator_id
+        ));
+    }
+    if !args.yes && !ask::yes(&question).map_err(fail)? {
+        output::warn(format_args!("cancelled: nothing was sent"));
+        return Err(Failure {
+            message: String::new(),
+            code: 1,
+        });
+    }
+    let accounts = session.plan.accounts().await;
+    let mut by_source: std::collections::BTreeMap<crate::model::SourceId, Vec<&Invitation>> =
+        std::collections::BTreeMap::new();
+    for invitation in &strangers {
+        by_source
+            .entry(invitation.source())
+            .or_default()
+            .push(invitation);
+    }
+    let mut failed = 0;
+    for (id, invitations) in by_source {
+        let Some(source) = session.plan.sources.iter().find(|s| s.id == id) else {
+            continue;
+        };
+        let batch = Batch {
+            source: id.clone(),
+            adapter: source.adapter(),
+            steps: Vec::new(),
+            targets: invitations.iter().map(|i| Target::of(i)).collect(),
+            actor: Actor {
+                account: accounts.get(&id.profile).cloned(),
+            },
+        };
+        let outcomes = match args.delete {
+            true => answering::dismiss(&batch).await,
+            false => answering::execute(Response::Decline, &batch).await,
+        };
+        for (outcome, invitation) in outcomes.iter().zip(&invitations) {
+            match &outcome.result {
+                Ok(()) => output::say(format_args!(
+                    "{}: {} invitation from {} in {} for profile {}",
+                    if args.delete {
+                        "declined and deleted"
+                    } else {
+                        "declined"
+                    },
+                    id.service,
+                    invitation.administrator_id,
+                    id.region,
+                    id.profile
+                )),
+                Err(reason) => {
+                    failed += 1;
+                    output::warn(format_args!(
+                        "error: could not {what} the {} invitation from {} in {} for profile {}: {reason}",
+                        id.service, invitation.administrator_id, id.region, id.profile
+                    ));
+                }
+            }
+        }
+    }
+    let failed_listings = listing.failures.len();
+    let code = match (failed, failed_listings) {
+        (0, 0) => 0,
+        (failed, _) if failed == strangers.len() => 1,
+        _ => 2,
+    };
+    match code {
+        0 => Ok(()),
+        code => Err(Failure {
+            message: String::new(),
+            code,
+        }),
+    }
+}
+
 /// Answers, and says what happened; exit 0, 2 when some failed, 1 when nothing was done.
 pub async fn run(selection: &Selection, response: Response, args: &AnswerArgs) -> ExitCode {
     let options = match super::adapter_options(selection) {
         Ok(options) => options,
         Err(error) => return output::refuse(error),
     };
-    match answer(selection, response, args, &options).await {
+    let outcome = match (args.untrusted, response) {
+        (true, Response::Decline) => dismiss_untrusted(selection, args, &options).await,
+        (true, _) => Err(fail(format!(
+            "--untrusted is for decline: `guestlist decline --untrusted [--delete]`, not {response}"
+        ))),
+        (false, _) => answer(selection, response, args, &options).await,
+    };
+    match outcome {
         Ok(()) => ExitCode::SUCCESS,
         Err(failure) => {
             if !failure.message.is_empty() {

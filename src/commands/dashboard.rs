@@ -43,6 +43,7 @@ pub async fn run(
             refresh: dashboard.refresh.and_then(|r| r.0),
             bell: dashboard.bell,
             fan_out: selection.accounts_from.is_some(),
+            trust: selection.trust_policy(),
         };
         let mut state = AppState::new(
             plan.sources.iter().map(|s| s.id.clone()),

@@ -33,6 +33,8 @@ pub struct Listing {
     pub states: Vec<crate::model::Status>,
     /// Why the organization's accounts stopped arriving before the last, if they did.
     pub stopped: Option<String>,
+    /// Whom to trust: each row says what it makes of its sender.
+    pub trust: crate::model::TrustPolicy,
 }
 
 impl Listing {
@@ -271,9 +273,12 @@ pub fn report_problems(listing: &Listing, err: &mut impl Write) -> io::Result<()
 }
 
 pub fn print(listing: &Listing, output: OutputFormat, out: &mut impl Write) -> io::Result<()> {
-    let records = listing.invitations.iter().map(|i| InvitationRecord {
-        account_name: listing.names.get(&i.profile).map(String::as_str),
-        ..InvitationRecord::new(i, listing.accounts.get(&i.profile).map(String::as_str))
+    let records = listing.invitations.iter().map(|i| {
+        InvitationRecord {
+            account_name: listing.names.get(&i.profile).map(String::as_str),
+            ..InvitationRecord::new(i, listing.accounts.get(&i.profile).map(String::as_str))
+        }
+        .judged(i, &listing.trust)
     });
     let format = match output {
         OutputFormat::Json => Format::Json,
@@ -340,7 +345,14 @@ fn print_table(
                 row.push(record.profile.to_owned());
                 row.push(record.account_id.map(account_or_not).unwrap_or_default());
             }
-            row.push(account_or_not(record.administrator_id));
+            // Marked where a trust policy judges it, so it survives without colour.
+            let trust = listing
+                .trust
+                .judge(invitation.service, &invitation.administrator_id);
+            row.push(match trust.symbol() {
+                "" => account_or_not(record.administrator_id),
+                mark => format!("{mark} {}", account_or_not(record.administrator_id)),
+            });
             row.push(invitation.reference().to_owned());
             row.push(match invitation.invited_at {
                 Some(at) => format!(
@@ -371,6 +383,7 @@ pub async fn run(selection: &Selection, args: &ListArgs) -> std::io::Result<Exit
     let mut listing = collect_arriving(session.plan, session.arriving, selection.concurrency).await;
     listing.invitations.retain(|i| args.shows(i.status));
     listing.states = args.states.clone();
+    listing.trust = selection.trust_policy();
     let mut stderr = std::io::stderr().lock();
     if let Some(stopped) = &listing.stopped {
         writeln!(

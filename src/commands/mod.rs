@@ -2,9 +2,11 @@
 
 pub mod answer;
 pub mod ask;
+pub mod check;
 pub mod completions;
 pub mod config;
 pub mod dashboard;
+pub mod iam_policy;
 pub mod invite;
 pub mod list;
 pub mod man;

@@ -10,10 +10,12 @@ use serde::{Deserialize, Serialize};
 mod answer;
 mod error;
 mod invitee;
+mod trust;
 
 pub use answer::{Actor, Answers, BATCH, Outcome, Readiness, Response, Step, Target};
 pub use error::{AwsError, ErrorKind};
 pub use invitee::{Invitee, Invites};
+pub use trust::{Administrators, Trust, TrustPolicy};
 
 /// The three services whose membership invitations guestlist shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -303,10 +305,22 @@ pub struct InvitationRecord<'a> {
     /// `status` folded into what a person acts on: pending, verifying, accepted, disabled,
     /// failed or other.
     pub state: &'static str,
+    /// What the trust policy makes of the sender: trusted, untrusted or unknown (no policy).
+    pub trust: &'static str,
     pub details: &'a Details,
 }
 
 impl<'a> InvitationRecord<'a> {
+    /// The record, with what `policy` makes of its sender.
+    pub fn judged(self, invitation: &Invitation, policy: &TrustPolicy) -> Self {
+        Self {
+            trust: policy
+                .judge(invitation.service, &invitation.administrator_id)
+                .label(),
+            ..self
+        }
+    }
+
     /// `account_id` falls back to the identity's account from STS.
     pub fn new(invitation: &'a Invitation, identity_account: Option<&'a str>) -> Self {
         Self {
@@ -323,6 +337,7 @@ impl<'a> InvitationRecord<'a> {
                 .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)),
             status: &invitation.status_raw,
             state: invitation.status.label(),
+            trust: Trust::Unknown.label(),
             details: &invitation.details,
         }
     }

@@ -10,7 +10,7 @@ use ratatui::widgets::{Block, Borders, Clear, Gauge, Paragraph, Widget, Wrap};
 use super::{layout, theme};
 use crate::app::{AppState, TableRow};
 use crate::format;
-use crate::model::{Details, Invitation};
+use crate::model::{Details, Invitation, Trust};
 
 pub struct DetailPane<'a>(pub &'a AppState);
 
@@ -50,6 +50,10 @@ fn lines<'a>(state: &'a AppState, invitation: &'a Invitation, width: u16) -> Vec
         ),
         field("Administrator", invitation.administrator_id.clone()),
     ];
+    // Without a policy every sender is unknown: said in the table's absence of marks, not here.
+    if !state.settings.trust.is_empty() {
+        trust_lines(state, invitation, &mut lines, w);
+    }
     if let Some(id) = &invitation.invitation_id {
         lines.push(field("Invitation id", id.clone()));
     }
@@ -281,5 +285,30 @@ impl Widget for MemberDetailPane<'_> {
         };
         let scroll = scroll.min(total.saturating_sub(usize::from(inner.height)));
         text.scroll((scroll as u16, 0)).render(inner, buf);
+    }
+}
+
+/// What the trust policy makes of the sender, and what else is known of it.
+fn trust_lines<'a>(state: &AppState, invitation: &Invitation, lines: &mut Vec<Line<'a>>, w: usize) {
+    let (trust, why) = state.settings.trust.verdict(invitation);
+    let style = match trust {
+        Trust::Untrusted => theme::error(),
+        Trust::Trusted => theme::ok(),
+        Trust::Unknown => theme::dim(),
+    };
+    let mark = match trust.symbol() {
+        "" => String::new(),
+        mark => format!("{mark} "),
+    };
+    lines.push(Line::from(vec![
+        label("Trust", w),
+        Span::styled(format!("{mark}{}", trust.label()), style),
+        Span::styled(format!(": {why}"), theme::dim()),
+    ]));
+    if let Some(context) = state
+        .administrators_of(&invitation.profile)
+        .context(invitation)
+    {
+        lines.push(Line::from(vec![label("Known", w), Span::raw(context)]));
     }
 }

@@ -238,6 +238,7 @@ impl Widget for ConfirmDialog<'_> {
         let count = dialog.answering().count();
         let verb = match dialog.response {
             Response::Accept => "Accept",
+            Response::Decline if dialog.then_delete => "Decline and delete",
             Response::Decline => "Decline",
             Response::Delete => "Delete",
         };
@@ -246,8 +247,13 @@ impl Widget for ConfirmDialog<'_> {
         } else {
             "invitations"
         };
+        let from = if dialog.then_delete {
+            " from untrusted senders"
+        } else {
+            ""
+        };
         let head = vec![
-            Line::styled(format!("{verb} {count} {noun}?"), theme::title()),
+            Line::styled(format!("{verb} {count} {noun}{from}?"), theme::title()),
             Line::raw(""),
         ];
         let items = dialog
@@ -365,7 +371,10 @@ impl Widget for ConfirmDialog<'_> {
             }
         }
         tail.push(Line::raw(""));
-        tail.push(yes_no(dialog.response.verb()));
+        tail.push(yes_no(match dialog.then_delete {
+            true => "decline and delete",
+            false => dialog.response.verb(),
+        }));
         let title = format!(" {verb} — nothing is sent until you confirm ");
         boxed(
             area,

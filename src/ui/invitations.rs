@@ -10,7 +10,7 @@ use super::table::{CellAt, Cells, DataTable};
 use super::theme;
 use crate::app::{AppState, BOTH_WIDTH, Column, DateStyle, Note, Phase, Row, TableRow};
 use crate::format;
-use crate::model::ErrorKind;
+use crate::model::{ErrorKind, Trust};
 
 pub struct InvitationTable<'a>(pub &'a AppState);
 
@@ -47,7 +47,19 @@ impl Cells for Row {
             Column::Service => invitation.service.display_name().to_owned(),
             Column::Region => invitation.region.clone(),
             Column::Account => format::truncate(state.account_shown(invitation), width.into()),
-            Column::From => invitation.administrator_id.clone(),
+            Column::From => {
+                // The mark says it without colour; the colour says it at a glance.
+                let style = match self.trust {
+                    Trust::Untrusted => theme::error().add_modifier(Modifier::BOLD),
+                    Trust::Trusted => theme::ok(),
+                    Trust::Unknown => Style::default(),
+                };
+                let text = match self.trust.symbol() {
+                    "" => invitation.administrator_id.clone(),
+                    mark => format!("{mark} {}", invitation.administrator_id),
+                };
+                return (text, style);
+            }
             Column::Invitation => {
                 let reference = invitation.reference();
                 if reference.chars().count() <= usize::from(width) {

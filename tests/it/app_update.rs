@@ -868,6 +868,7 @@ mod answering {
             Effect::Answer {
                 response: Response::Accept,
                 answers,
+                then_delete: false,
             },
         ] = commands.as_slice()
         else {
@@ -1084,6 +1085,88 @@ mod answering {
         press(&mut state, "k ");
         assert_eq!(state.invitations.marked_count(), 1, "Space again unmarks");
     }
+}
+
+/// `T`: every untrusted invitation on screen still waiting, marked alone, in a dialog that
+/// declines then deletes; without a policy it says how to make one and does nothing.
+#[test]
+fn triage_marks_the_untrusted_and_asks_to_decline_and_delete_them() {
+    use guestlist::model::{Readiness, Response};
+    let mut untrusting = loaded();
+    assert!(press(&mut untrusting, "T").is_empty());
+    assert!(
+        untrusting
+            .notice
+            .as_deref()
+            .unwrap()
+            .contains("no trust policy")
+    );
+    assert!(press(&mut untrusting, "t").is_empty());
+    assert_eq!(untrusting.invitations.filter(), "");
+
+    // 777788889999's Detective membership is accepted, 555566667777's GuardDuty one failed:
+    // only pending invitations are triaged.
+    let mut state = loaded_trusting(&["111122223333", "detective:999999999999"]);
+    let mut extra = invitation(SecurityHub, "us-east-1", "123412341234", 30);
+    extra.invitation_id = Some("f".repeat(32));
+    // Listed again, with a stranger's invitation beside the administrator's.
+    let again = vec![
+        invitation(SecurityHub, "us-east-1", "111122223333", 2),
+        extra,
+    ];
+    page(&mut state, &source(SecurityHub, "us-east-1"), again);
+    finish(&mut state, &source(SecurityHub, "us-east-1"));
+    // Marks on other rows are replaced.
+    send(&mut state, key(KeyCode::Char(' ')));
+    let effects = press(&mut state, "T");
+    let [
+        Effect::CheckReadiness {
+            dialog,
+            response: Response::Decline,
+            ..
+        },
+    ] = effects.as_slice()
+    else {
+        panic!("{effects:?}");
+    };
+    let open = state.dialog().unwrap();
+    assert!(open.then_delete);
+    let targets: Vec<&str> = open
+        .targets
+        .iter()
+        .map(|(_, _, i)| i.administrator_id.as_str())
+        .collect();
+    assert_eq!(targets, ["123412341234"]);
+    let results = open
+        .sources()
+        .into_iter()
+        .map(|s| (s, Ok(Readiness::default())))
+        .collect();
+    send(
+        &mut state,
+        Msg::Readiness {
+            dialog: *dialog,
+            results,
+        },
+    );
+    let sent = press(&mut state, "y");
+    let [
+        Effect::Answer {
+            response: Response::Decline,
+            then_delete: true,
+            answers,
+        },
+    ] = sent.as_slice()
+    else {
+        panic!("{sent:?}");
+    };
+    assert_eq!(answers.len(), 1);
+    assert_eq!(answers[0].targets[0].administrator_id, "123412341234");
+
+    // `t` shows only them.
+    press(&mut state, "t");
+    assert_eq!(state.invitations.filter(), "trust:untrusted");
+    assert!(shown(&state).iter().all(|r| !r.ends_with("111122223333")));
 }
 
 mod administering {

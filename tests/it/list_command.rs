@@ -117,7 +117,7 @@ async fn table_and_csv_outputs() {
     let lines: Vec<&str> = csv.lines().collect();
     assert_eq!(
         lines[0],
-        "service,region,profile,account_id,account_name,administrator_id,invitation_id,graph_arn,invited_at,status,state,details"
+        "service,region,profile,account_id,account_name,administrator_id,invitation_id,graph_arn,invited_at,status,state,trust,details"
     );
     assert_eq!(lines.len(), 2);
     assert!(lines[1].starts_with("securityhub,eu-west-1,default,444455556666,,111122223333,"));

@@ -23,4 +23,5 @@ mod sandbox_protocol;
 mod sandbox_securityhub;
 mod sandbox_time;
 mod terminal;
+mod trust;
 mod ui_snapshots;

@@ -242,6 +242,23 @@ mod every_size {
         screen(&mut state, "invitations");
     }
 
+    /// With a trust policy, each sender carries its mark (✓ trusted, ✗ not), which survives
+    /// without colour; the detail says why.
+    #[test]
+    fn invitations_judged_by_a_trust_policy() {
+        let mut state = loaded_trusting(&["111122223333"]);
+        screen(&mut state, "trusted_and_not");
+        // `t`: only the untrusted; Enter: the detail of the first, with why.
+        press(&mut state, "t");
+        let rows = shown(&state);
+        assert!(
+            !rows.is_empty() && rows.iter().all(|r| !r.ends_with("111122223333")),
+            "{rows:?}"
+        );
+        send(&mut state, key(KeyCode::Enter));
+        screen(&mut state, "untrusted_detail");
+    }
+
     #[test]
     fn members() {
         let mut state = super::administering::members_screen();

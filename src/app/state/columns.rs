@@ -118,8 +118,14 @@ pub fn invitation_columns(state: &AppState, width: u16) -> Vec<(Column, u16)> {
             ..Claim::fixed(Column::Account, 12)
         });
     }
+    // With a trust policy the sender carries its mark: "✗ 999988887777".
+    let from = if state.settings.trust.is_empty() {
+        12
+    } else {
+        14
+    };
     claims.extend([
-        Claim::fixed(Column::From, 12),
+        Claim::fixed(Column::From, from),
         Claim {
             column: Column::Invitation,
             min: 16,

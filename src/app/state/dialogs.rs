@@ -70,6 +70,8 @@ pub struct Dialog {
     pub choices: Vec<Choice>,
     /// None while asking AWS what each source needs.
     pub readiness: Option<BTreeMap<SourceId, Result<Readiness, AwsError>>>,
+    /// Triage: a decline followed by a delete where the service has one.
+    pub then_delete: bool,
 }
 
 /// Invitations of which only one can be accepted, newest first, and the one picked.

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use super::IdentityState;
 use super::table::{RowIndex, TableColumn, TableRow};
-use crate::model::{Invitation, ServiceKind};
+use crate::model::{Invitation, ServiceKind, Trust};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Column {
@@ -32,7 +32,7 @@ impl Column {
 
 impl TableColumn for Column {
     const FIELDS: &'static str = "Service svc|Region|Account acct|profile\
-        |From administrator admin|Invitation id graph|Invited|Status|state";
+        |From administrator admin|Invitation id graph|Invited|Status|state|trust";
 
     fn field(self) -> usize {
         // Every field but the profile is a column's, in the same order.
@@ -46,6 +46,8 @@ impl TableColumn for Column {
 #[derive(Debug, Clone)]
 pub struct Row {
     pub invitation: Invitation,
+    /// What the trust policy makes of the sender.
+    pub trust: Trust,
     index: RowIndex,
     /// The account's name, where its organization gives one: the Account column sorts by it.
     name: Option<std::sync::Arc<str>>,
@@ -61,12 +63,12 @@ impl Row {
     }
 
     pub fn new(invitation: Invitation) -> Self {
-        Self::named(invitation, None)
+        Self::named(invitation, None, Trust::Unknown)
     }
 
     /// A row whose account the organization names `name`: the filter finds it by that too,
-    /// and the Account column sorts by it.
-    pub fn named(invitation: Invitation, name: Option<std::sync::Arc<str>>) -> Self {
+    /// and the Account column sorts by it; `trust:untrusted` finds it by `trust`.
+    pub fn named(invitation: Invitation, name: Option<std::sync::Arc<str>>, trust: Trust) -> Self {
         let i = &invitation;
         let invited = i
             .invited_at
@@ -88,10 +90,12 @@ impl Row {
             invited,
             i.status_raw.clone(),
             i.status.label().to_owned(),
+            trust.label().to_owned(),
         ];
         let index = RowIndex::new(invitation.key(), fields);
         Row {
             invitation,
+            trust,
             index,
             name,
         }

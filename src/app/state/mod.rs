@@ -262,6 +262,17 @@ impl AppState {
         }
     }
 
+    /// What the invitations of `profile`'s account say of its administrators: the ones it
+    /// accepted, in each service and region.
+    pub fn administrators_of(&self, profile: &str) -> crate::model::Administrators {
+        let rows = self
+            .sources
+            .iter()
+            .filter(|s| s.id.profile == profile)
+            .flat_map(|s| self.shown(&s.id));
+        crate::model::Administrators::from_invitations(rows.map(|r| &r.invitation))
+    }
+
     /// The account an invitation was received by, or its profile name while unknown.
     pub fn account_label<'a>(&'a self, invitation: &'a Invitation) -> &'a str {
         invitations::account_label(&self.identities, invitation)

@@ -299,7 +299,11 @@ impl AppState {
             .account_names
             .get(&id.profile)
             .map(|n| n.as_str().into());
-        let rows = invitations.into_iter().map(|i| Row::named(i, name.clone()));
+        let trust = &self.settings.trust;
+        let rows = invitations.into_iter().map(|i| {
+            let judged = trust.judge(i.service, &i.administrator_id);
+            Row::named(i, name.clone(), judged)
+        });
         if source.listed {
             source.incoming.extend(rows);
         } else {
@@ -412,6 +416,7 @@ impl AppState {
             return;
         };
         let names = &self.account_names;
+        let trust = &self.settings.trust;
         self.invitations
             .edit(group, &self.identities, |rows| match response {
                 Response::Accept => {
@@ -423,7 +428,8 @@ impl AppState {
                             _ => "Enabled".into(),
                         };
                         let name = names.get(&invitation.profile).map(|n| n.as_str().into());
-                        *row = Row::named(invitation, name);
+                        let judged = trust.judge(invitation.service, &invitation.administrator_id);
+                        *row = Row::named(invitation, name, judged);
                     }
                 }
                 Response::Decline | Response::Delete => rows.retain(|r| r.key() != key),

@@ -15,7 +15,7 @@ use crate::app::state::{AppState, IdentityState};
 use crate::fetch::FetchEvent;
 use crate::format;
 use crate::model::AwsError;
-use crate::model::{Actor, Outcome, Readiness, Response, SourceId, Target};
+use crate::model::{Actor, Outcome, Readiness, Response, SourceId, Status, Target, Trust};
 
 /// Time passes: spinners turn, and an automatic refresh starts when one is due.
 pub(super) fn tick(state: &mut AppState, now: DateTime<Utc>) -> Vec<Effect> {
@@ -178,6 +178,35 @@ pub(super) fn fetched(state: &mut AppState, event: FetchEvent) -> Vec<Effect> {
 }
 
 pub(super) fn open_dialog(state: &mut AppState, response: Response) -> Vec<Effect> {
+    open(state, response, false)
+}
+
+/// `T`: every invitation on screen from a sender the trust policy does not name, still
+/// waiting for an answer, marked alone; the dialog then declines them and deletes them where
+/// the service can (Detective's decline is its reject).
+pub(super) fn triage(state: &mut AppState) -> Vec<Effect> {
+    if state.settings.trust.is_empty() {
+        state.tell("no trust policy: name the administrators you accept with --trust or [trust] in the configuration, and T declines everyone else's");
+        return Vec::new();
+    }
+    let strangers: Vec<String> = state
+        .invitations
+        .visible_rows()
+        .filter(|r| r.trust == Trust::Untrusted && r.invitation.status == Status::Pending)
+        .map(|r| r.key().to_owned())
+        .collect();
+    if strangers.is_empty() {
+        state.tell("no invitation on screen from an untrusted sender waits for an answer");
+        return Vec::new();
+    }
+    state.invitations.clear_marks();
+    for key in strangers {
+        state.invitations.mark(key);
+    }
+    open(state, Response::Decline, true)
+}
+
+fn open(state: &mut AppState, response: Response, then_delete: bool) -> Vec<Effect> {
     let mut targets = Vec::new();
     let mut skipped = Vec::new();
     for row in state.invitations.chosen() {
@@ -227,6 +256,7 @@ pub(super) fn open_dialog(state: &mut AppState, response: Response) -> Vec<Effec
         skipped,
         choices: Vec::new(),
         readiness: None,
+        then_delete,
     };
     dialog.separate_choices();
     let sources = dialog.sources();
@@ -287,7 +317,11 @@ pub(super) fn confirm(state: &mut AppState, dialog: Dialog) -> Vec<Effect> {
             state.invitations.unmark(&target.key);
         }
     }
-    vec![Effect::Answer { response, answers }]
+    vec![Effect::Answer {
+        response,
+        answers,
+        then_delete: dialog.then_delete,
+    }]
 }
 
 /// What came of answering: each row says so, and the source is listed again to confirm.

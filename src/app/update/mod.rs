@@ -274,11 +274,13 @@ fn perform(state: &mut AppState, action: Action) -> Vec<Effect> {
         Action::MarkAll => navigation::mark_all(state),
         Action::ClearMarks => navigation::clear_marks(state),
         Action::PendingOnly => navigation::toggle_pending_only(state),
-        Action::Accept | Action::Decline if on_members => {
+        Action::UntrustedOnly => navigation::toggle_untrusted_only(state),
+        Action::Accept | Action::Decline | Action::Triage if on_members => {
             state.tell("answering is for invitations you received: m goes back to them");
         }
         Action::Accept => return invitations::open_dialog(state, Response::Accept),
         Action::Decline => return invitations::open_dialog(state, Response::Decline),
+        Action::Triage => return invitations::triage(state),
         Action::Delete if on_members => members::propose(state, MemberChange::WithdrawInvitation),
         Action::Delete => return invitations::open_dialog(state, Response::Delete),
         Action::Members => return members::toggle_screen(state),

@@ -62,23 +62,42 @@ pub(super) fn clear_marks(state: &mut AppState) {
 /// `p`: only what waits for an answer, or everything again. It is the filter's `state:pending`,
 /// so the filter line says what is hidden.
 pub(super) fn toggle_pending_only(state: &mut AppState) {
-    const PENDING: &str = "state:pending";
-    let mut shown = false;
-    super::text::change_filter(state, |filter| {
-        let words: Vec<&str> = filter.split_whitespace().collect();
-        shown = !words.contains(&PENDING);
-        let kept = words.into_iter().filter(|w| *w != PENDING);
-        let mut next: Vec<&str> = kept.collect();
-        if shown {
-            next.push(PENDING);
-        }
-        *filter = next.join(" ");
-    });
+    let shown = toggle_filter_word(state, "state:pending");
     state.tell(if shown {
         "only pending: p shows everything again"
     } else {
         "every status shown"
     });
+}
+
+/// `t`: only invitations from senders the trust policy does not name, or everything again:
+/// the filter's `trust:untrusted`.
+pub(super) fn toggle_untrusted_only(state: &mut AppState) {
+    if state.settings.trust.is_empty() {
+        state.tell("no trust policy: name the administrators you accept with --trust or [trust] in the configuration");
+        return;
+    }
+    let shown = toggle_filter_word(state, "trust:untrusted");
+    state.tell(if shown {
+        "only untrusted senders: t shows everyone again, T declines and deletes them"
+    } else {
+        "every sender shown"
+    });
+}
+
+/// Adds `word` to the filter, or takes it out; true when it is now in.
+fn toggle_filter_word(state: &mut AppState, word: &str) -> bool {
+    let mut shown = false;
+    super::text::change_filter(state, |filter| {
+        let words: Vec<&str> = filter.split_whitespace().collect();
+        shown = !words.contains(&word);
+        let mut next: Vec<&str> = words.into_iter().filter(|w| *w != word).collect();
+        if shown {
+            next.push(word);
+        }
+        *filter = next.join(" ");
+    });
+    shown
 }
 
 /// Both screens show the same service tab.

@@ -36,16 +36,21 @@ pub fn all_sources() -> Vec<SourceId> {
 
 /// A state for 3 services × 2 regions as one identity, at a fixed time, in UTC.
 pub fn state() -> AppState {
+    state_with(Settings {
+        demo: true,
+        clock: Clock::Utc,
+        ..Settings::default()
+    })
+}
+
+/// The demo's state, started with `settings`.
+pub fn state_with(settings: Settings) -> AppState {
     let mut state = AppState::new(
         all_sources(),
         ["demo".to_owned()],
         ServiceKind::ALL.to_vec(),
         REGIONS.iter().map(|r| r.to_string()).collect(),
-        Settings {
-            demo: true,
-            clock: Clock::Utc,
-            ..Settings::default()
-        },
+        settings,
         now(),
     );
     send(&mut state, Msg::Resize(100, 30));
@@ -231,7 +236,24 @@ pub fn press(state: &mut AppState, keys: &str) -> Vec<Effect> {
 
 /// The demo-like data set: invitations in every service and region, every source done.
 pub fn loaded() -> AppState {
-    let mut state = state();
+    load(state())
+}
+
+/// [`loaded`], trusting only these administrators (as `--trust` takes them).
+pub fn loaded_trusting(trusted: &[&str]) -> AppState {
+    let mut trust = guestlist::model::TrustPolicy::default();
+    for entry in trusted {
+        trust.add_arg(entry).unwrap();
+    }
+    load(state_with(Settings {
+        demo: true,
+        clock: Clock::Utc,
+        trust,
+        ..Settings::default()
+    }))
+}
+
+fn load(mut state: AppState) -> AppState {
     use ServiceKind::*;
     let data = [
         (
