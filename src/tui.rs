@@ -429,6 +429,15 @@ impl Executor {
                     });
                 }
             }
+            Effect::LookupAdministrator { source } => {
+                if let Some(adapter) = self.adapter(&source) {
+                    let results = self.results.clone();
+                    tokio::spawn(async move {
+                        let result = adapter.administrator().await;
+                        let _ = results.send(Msg::Administrator { source, result });
+                    });
+                }
+            }
             Effect::ListMembers { sources } => {
                 let limits = self.plan.limits;
                 for source in sources {

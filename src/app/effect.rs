@@ -60,6 +60,10 @@ pub enum Effect {
         source: SourceId,
         generation: u64,
     },
+    /// Ask a source who its account's administrator is (`GetAdministratorAccount`).
+    LookupAdministrator {
+        source: SourceId,
+    },
     /// List these sources' members.
     ListMembers {
         sources: Vec<SourceId>,

@@ -47,6 +47,12 @@ pub enum Msg {
         result: Result<usize, String>,
     },
     /// What came of a change to members, or of inviting, in one source; keyed by account id.
+    /// Who the account answers to at a source (`GetAdministratorAccount`), as asked for the
+    /// detail.
+    Administrator {
+        source: SourceId,
+        result: Result<Option<String>, AwsError>,
+    },
     MembersChanged {
         source: SourceId,
         action: MemberAction,

@@ -189,6 +189,13 @@ pub trait Invitations: Service {
         Box::pin(async { Ok(Readiness::default()) })
     }
 
+    /// The administrator this account answers to here (`GetAdministratorAccount`), none
+    /// where the service is off. By default the service has no such question: Detective's
+    /// memberships are rows of their own.
+    fn administrator(&self) -> Pending<'_, Option<String>> {
+        Box::pin(async { Ok(None) })
+    }
+
     fn take_step<'a>(&'a self, step: &'a Step, _actor: &'a Actor) -> Pending<'a, ()> {
         let error = unsupported(
             self.service(),

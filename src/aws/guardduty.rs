@@ -18,6 +18,21 @@ impl GuardDuty {
         Ok(detectors.detector_ids().first().cloned())
     }
 
+    /// The administrator whose membership is enabled, as the account's detector sees it.
+    async fn current_administrator(&self, detector: &str) -> Result<Option<String>, AwsError> {
+        let request = self
+            .client
+            .get_administrator_account()
+            .detector_id(detector)
+            .send();
+        let current = self.scope.read(request).await?;
+        Ok(current
+            .administrator()
+            .filter(|a| a.relationship_status() == Some("Enabled"))
+            .and_then(|a| a.account_id())
+            .map(str::to_owned))
+    }
+
     /// The caller's detector, which the operation needs.
     async fn needed_detector(&self) -> Result<String, AwsError> {
         let region = &self.scope.region;
@@ -133,17 +148,18 @@ impl Invitations for GuardDuty {
                     steps: vec![Step::CreateDetector],
                 });
             };
-            let request = self
-                .client
-                .get_administrator_account()
-                .detector_id(detector)
-                .send();
-            let current = self.scope.read(request).await?;
-            let administrator = current
-                .administrator()
-                .filter(|a| a.relationship_status() == Some("Enabled"))
-                .and_then(|a| a.account_id());
-            Ok(Readiness::leaving(administrator))
+            let administrator = self.current_administrator(&detector).await?;
+            Ok(Readiness::leaving(administrator.as_deref()))
+        })
+    }
+
+    fn administrator(&self) -> Pending<'_, Option<String>> {
+        Box::pin(async move {
+            match self.detector().await? {
+                Some(detector) => self.current_administrator(&detector).await,
+                // No detector, no administrator.
+                None => Ok(None),
+            }
         })
     }
 

@@ -43,6 +43,17 @@ impl ByAccount for SecurityHub {
     }
 }
 
+impl SecurityHub {
+    async fn current_administrator(&self) -> Result<Option<String>, AwsError> {
+        let request = self.client.get_administrator_account().send();
+        let current = self.scope.read(request).await?;
+        Ok(current
+            .administrator()
+            .and_then(|a| a.account_id())
+            .map(str::to_owned))
+    }
+}
+
 impl Invitations for SecurityHub {
     list_invitations!();
 
@@ -54,12 +65,19 @@ impl Invitations for SecurityHub {
                     steps: vec![Step::EnableSecurityHub],
                 }),
                 Err(error) => Err(error),
-                Ok(_) => {
-                    let request = self.client.get_administrator_account().send();
-                    let current = self.scope.read(request).await?;
-                    let administrator = current.administrator().and_then(|a| a.account_id());
-                    Ok(Readiness::leaving(administrator))
-                }
+                Ok(_) => Ok(Readiness::leaving(
+                    self.current_administrator().await?.as_deref(),
+                )),
+            }
+        })
+    }
+
+    fn administrator(&self) -> Pending<'_, Option<String>> {
+        Box::pin(async move {
+            match self.current_administrator().await {
+                // No hub, no administrator.
+                Err(error) if error.kind == ErrorKind::NotEnabled => Ok(None),
+                other => other,
             }
         })
     }

@@ -30,8 +30,14 @@ pub struct Finding<'a> {
     pub invited_at: Option<String>,
     /// Whole days since it was sent, where the service says when.
     pub age_days: Option<i64>,
+    /// The same, as a person reads it (`5h`, `16d`).
+    #[serde(skip)]
+    pub age: Option<String>,
     pub trust: &'static str,
     pub reasons: Vec<String>,
+    /// Who the account answers to in this service and region (`GetAdministratorAccount`),
+    /// where the service has one to ask about and it could be asked.
+    pub current_administrator: Option<String>,
 }
 
 /// A source that could not be listed: not looked at is not clean.
@@ -83,11 +89,20 @@ fn reasons(
             reasons.push(format!(
                 "pending for {} (more than {})",
                 format::age(at, now).trim_end_matches(" ago"),
-                humantime::format_duration(max)
+                said_age(max)
             ));
         }
     }
     (trust, reasons)
+}
+
+/// An age as a person gives it: `14d`, else as humantime writes it.
+fn said_age(age: std::time::Duration) -> String {
+    const DAY: u64 = 24 * 3600;
+    match age.as_secs() {
+        secs if secs % DAY == 0 => format!("{}d", secs / DAY),
+        _ => humantime::format_duration(age).to_string(),
+    }
 }
 
 pub fn report<'a>(
@@ -116,8 +131,12 @@ pub fn report<'a>(
                 age_days: i
                     .invited_at
                     .map(|t| now.signed_duration_since(t).num_days()),
+                age: i
+                    .invited_at
+                    .map(|t| format::age(t, now).trim_end_matches(" ago").to_owned()),
                 trust: trust.label(),
                 reasons,
+                current_administrator: None,
             })
         })
         .collect();
@@ -140,16 +159,52 @@ pub fn report<'a>(
     }
 }
 
+/// Who each finding's account answers to where it was found, asked once per source: a
+/// stranger's invitation reads differently beside a trusted administrator already in place.
+async fn ask_administrators(report: &mut Report<'_>, listing: &Listing) {
+    let mut sources: Vec<crate::model::SourceId> = Vec::new();
+    for f in &report.findings {
+        let id = crate::model::SourceId {
+            profile: f.profile.to_owned(),
+            region: f.region.to_owned(),
+            service: f
+                .service
+                .parse()
+                .unwrap_or(crate::model::ServiceKind::Detective),
+        };
+        if id.service != crate::model::ServiceKind::Detective && !sources.contains(&id) {
+            sources.push(id);
+        }
+    }
+    let asked = sources.into_iter().filter_map(|id| {
+        let planned = listing.planned.iter().find(|s| s.id == id)?.clone();
+        Some(async move { (id, planned.adapter().administrator().await) })
+    });
+    let answers = futures_util::future::join_all(asked).await;
+    for f in &mut report.findings {
+        let answer = answers.iter().find(|(id, _)| {
+            id.profile == f.profile && id.region == f.region && id.service.id() == f.service
+        });
+        if let Some((_, Ok(Some(admin)))) = answer {
+            f.current_administrator = Some(admin.clone());
+            if *admin != f.administrator_id {
+                f.reasons
+                    .push(format!("the account already answers to {admin} here"));
+            }
+        }
+    }
+}
+
 fn print(report: &Report, output: OutputFormat, out: &mut dyn Write) -> std::io::Result<()> {
     if output == OutputFormat::Json {
         serde_json::to_writer_pretty(&mut *out, report).map_err(std::io::Error::other)?;
         return writeln!(out);
     }
     for f in &report.findings {
-        let age = f
-            .age_days
-            .map(|d| format!("{d}d old"))
-            .unwrap_or("age unknown".into());
+        let age = match &f.age {
+            Some(age) => format!("{age} old"),
+            None => "age unknown".into(),
+        };
         writeln!(
             out,
             "{}  {}  {}  account {}  from {}  {age}: {}",
@@ -205,7 +260,8 @@ pub async fn run(selection: &Selection, args: &CheckArgs) -> std::io::Result<Exi
             "note: no trust policy (--trust, [trust]) and no --max-age: only unlisted sources can fail the check",
         );
     }
-    let report = report(&listing, args.max_age, Utc::now());
+    let mut report = report(&listing, args.max_age, Utc::now());
+    ask_administrators(&mut report, &listing).await;
     let output_format = args.output;
     output::to_stdout(|out| print(&report, output_format, out))?;
     Ok(ExitCode::from(report.exit_code()))

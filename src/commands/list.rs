@@ -18,7 +18,7 @@ use crate::plan::Plan;
 use crate::session::{self, Arriving};
 
 /// What a whole listing found.
-#[derive(Debug, Default)]
+#[derive(Default)]
 pub struct Listing {
     pub invitations: Vec<Invitation>,
     pub accounts: BTreeMap<String, String>,
@@ -35,6 +35,8 @@ pub struct Listing {
     pub stopped: Option<String>,
     /// Whom to trust: each row says what it makes of its sender.
     pub trust: crate::model::TrustPolicy,
+    /// The sources looked at, arrived accounts' included, with how to reach each again.
+    pub planned: Vec<crate::plan::PlannedSource>,
 }
 
 impl Listing {
@@ -133,6 +135,7 @@ pub async fn collect_arriving(
         }
     }
     fetch.finish().await;
+    listing.planned = plan.sources;
     listing.invitations.sort_by(|a, b| {
         (
             &a.profile,

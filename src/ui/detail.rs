@@ -50,6 +50,18 @@ fn lines<'a>(state: &'a AppState, invitation: &'a Invitation, width: u16) -> Vec
         ),
         field("Administrator", invitation.administrator_id.clone()),
     ];
+    if let Some(asked) = state.current_administrators.get(&invitation.source()) {
+        let said = match asked {
+            None => "asking GetAdministratorAccount…".to_owned(),
+            Some(Ok(None)) => "none".to_owned(),
+            Some(Ok(Some(admin))) if *admin == invitation.administrator_id => {
+                format!("{admin}, this invitation's sender")
+            }
+            Some(Ok(Some(admin))) => format!("{admin}: accepting means leaving it first"),
+            Some(Err(error)) => format!("could not ask: {error}"),
+        };
+        lines.push(field("Answers to here", said));
+    }
     // Without a policy every sender is unknown: said in the table's absence of marks, not here.
     if !state.settings.trust.is_empty() {
         trust_lines(state, invitation, &mut lines, w);

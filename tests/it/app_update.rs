@@ -1087,6 +1087,45 @@ mod answering {
     }
 }
 
+/// Opening an invitation's detail asks once who its account answers to there (not for
+/// Detective); the answer shows in the detail.
+#[test]
+fn the_detail_asks_whom_the_account_answers_to_once() {
+    let mut state = loaded();
+    let effects = send(&mut state, key(KeyCode::Enter));
+    let source = state
+        .invitations
+        .selected_row()
+        .unwrap()
+        .invitation
+        .source();
+    assert_ne!(source.service, Detective);
+    assert!(
+        matches!(effects.as_slice(), [Effect::LookupAdministrator { source: asked }] if *asked == source),
+        "{effects:?}"
+    );
+    assert_eq!(state.current_administrators.get(&source), Some(&None));
+    // Closed and opened again: not asked twice.
+    send(&mut state, key(KeyCode::Enter));
+    let again = send(&mut state, key(KeyCode::Enter));
+    assert!(
+        !again
+            .iter()
+            .any(|e| matches!(e, Effect::LookupAdministrator { .. }))
+    );
+    send(
+        &mut state,
+        Msg::Administrator {
+            source: source.clone(),
+            result: Ok(Some("999988887777".into())),
+        },
+    );
+    assert_eq!(
+        state.current_administrators.get(&source),
+        Some(&Some(Ok(Some("999988887777".into()))))
+    );
+}
+
 /// `T`: every untrusted invitation on screen still waiting, marked alone, in a dialog that
 /// declines then deletes; without a policy it says how to make one and does nothing.
 #[test]

@@ -273,3 +273,45 @@ async fn iam_policies_allow_each_roles_actions_with_their_old_names() {
     }
     assert!(!admin.iter().any(|a| a.contains("Accept")));
 }
+
+/// `GetAdministratorAccount` through the adapters: none before, the administrator after an
+/// accepted invitation; none where the service is off.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn adapters_say_whom_the_account_answers_to() {
+    use guestlist::aws::{AdapterOptions, adapter_for};
+    use guestlist::model::ServiceKind;
+    let sandbox = demo().await;
+    let adapter = |service, region: &'static str| {
+        let sandbox = &sandbox;
+        async move {
+            adapter_for(
+                service,
+                &config(sandbox, MEMBER_KEY, region).await,
+                "demo",
+                &AdapterOptions::default(),
+            )
+        }
+    };
+    let hub = adapter(ServiceKind::SecurityHub, "us-east-1").await;
+    assert_eq!(hub.administrator().await.unwrap(), None);
+    // Security Hub is off in eu-west-1: no hub, no administrator.
+    let off = adapter(ServiceKind::SecurityHub, "eu-west-1").await;
+    assert_eq!(off.administrator().await.unwrap(), None);
+
+    let client = securityhub(&sandbox, MEMBER_KEY, "us-east-1").await;
+    let listed = client.list_invitations().send().await.unwrap();
+    let invitation = &listed.invitations()[0];
+    client
+        .accept_administrator_invitation()
+        .administrator_id(invitation.account_id().unwrap())
+        .invitation_id(invitation.invitation_id().unwrap())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(hub.administrator().await.unwrap().as_deref(), Some(ADMIN));
+
+    let detector = adapter(ServiceKind::GuardDuty, "us-east-1").await;
+    assert_eq!(detector.administrator().await.unwrap(), None);
+    let detective = adapter(ServiceKind::Detective, "us-east-1").await;
+    assert_eq!(detective.administrator().await.unwrap(), None);
+}

@@ -134,6 +134,9 @@ pub struct AppState {
     pub prompt_recalled: Option<usize>,
     pub live: Live,
     pub changes: Changes,
+    /// Who each source's account answers to, asked when its detail is first opened: `None`
+    /// while asking.
+    pub current_administrators: BTreeMap<SourceId, Option<Result<Option<String>, String>>>,
     dialogs_opened: u64,
 }
 
@@ -192,6 +195,7 @@ impl AppState {
             prompt_recalled: None,
             live,
             changes: Changes::default(),
+            current_administrators: BTreeMap::new(),
             dialogs_opened: 0,
             settings,
         }

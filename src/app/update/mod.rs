@@ -126,10 +126,33 @@ pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
             action,
             outcomes,
         } => members::changed(state, source, action, outcomes),
+        Msg::Administrator { source, result } => {
+            let result = result.map_err(|e| e.to_string());
+            state.current_administrators.insert(source, Some(result));
+            Vec::new()
+        }
     };
     navigation::sync_columns(state);
     navigation::keep_selection_in_sight(state);
+    let mut effects = effects;
+    effects.extend(ask_administrator(state));
     effects
+}
+
+/// With an invitation's detail open, who its account answers to there is asked once (not
+/// for Detective, whose memberships are rows of their own).
+fn ask_administrator(state: &mut AppState) -> Option<Effect> {
+    if !matches!(state.overlay, Overlay::Detail(_)) || state.screen != Screen::Invitations {
+        return None;
+    }
+    let source = state.invitations.selected_row()?.invitation.source();
+    if source.service == ServiceKind::Detective
+        || state.current_administrators.contains_key(&source)
+    {
+        return None;
+    }
+    state.current_administrators.insert(source.clone(), None);
+    Some(Effect::LookupAdministrator { source })
 }
 
 fn on_key(state: &mut AppState, key: KeyEvent) -> Vec<Effect> {
