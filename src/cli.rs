@@ -117,6 +117,7 @@ impl Command {
             Command::Invite(args) => Some(&mut args.selection),
             Command::Remove(args) => Some(&mut args.selection),
             Command::Check(args) => Some(&mut args.selection),
+            Command::History(args) => Some(&mut args.selection),
             Command::IamPolicy(_)
             | Command::Sandbox(_)
             | Command::Config { .. }
@@ -211,6 +212,7 @@ impl Cli {
             Command::Invite(args) => Some(&args.selection),
             Command::Remove(args) => Some(&args.selection),
             Command::Check(args) => Some(&args.selection),
+            Command::History(args) => Some(&args.selection),
             _ => None,
         });
         own.unwrap_or(&self.selection)
@@ -380,6 +382,9 @@ pub enum Command {
     /// than --max-age, 3 when some are (each printed, with why), 1 when some sources could not
     /// be listed (each named).
     Check(CheckArgs),
+    /// Who invited, who accepted, who left: membership calls from CloudTrail's event history
+    /// (last 90 days), the ones that look like hiding called out.
+    History(HistoryArgs),
     /// Print a least-privilege IAM policy for what guestlist does as a member, an
     /// administrator, or read-only; legacy action names are included beside the new ones.
     IamPolicy(IamPolicyArgs),
@@ -536,6 +541,18 @@ pub struct CheckArgs {
     #[arg(long, value_name = "AGE", value_parser = parse_age)]
     pub max_age: Option<std::time::Duration>,
     /// How to print: table (a line per finding) or json.
+    #[arg(long, value_enum, default_value_t = OutputFormat::Table)]
+    pub output: OutputFormat,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct HistoryArgs {
+    #[command(flatten)]
+    pub selection: Selection,
+    /// How many days back, 1 to 90 (CloudTrail's event history keeps 90).
+    #[arg(long, value_name = "N", default_value_t = 90, value_parser = clap::value_parser!(u16).range(1..=90))]
+    pub days: u16,
+    /// How to print: table or json (csv is as table).
     #[arg(long, value_enum, default_value_t = OutputFormat::Table)]
     pub output: OutputFormat,
 }

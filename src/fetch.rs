@@ -363,7 +363,7 @@ async fn list_source(
 }
 
 /// A service's error, with a rejected token explained by asking STS as `identity`.
-async fn explained(error: AwsError, identity: Option<&SdkConfig>, region: &str) -> AwsError {
+pub async fn explained(error: AwsError, identity: Option<&SdkConfig>, region: &str) -> AwsError {
     match identity {
         Some(identity) if error.kind == ErrorKind::TokenRejected => {
             explain_rejection(error, identity, region).await

@@ -87,6 +87,7 @@ fn main() -> Result<ExitCode> {
             Some(Command::Remove(args)) => commands::remove::run(selection, args).await,
             Some(Command::Sandbox(args)) => commands::sandbox::run(args).await?,
             Some(Command::Check(args)) => commands::check::run(selection, args).await?,
+            Some(Command::History(args)) => commands::history::run(selection, args).await?,
             Some(
                 Command::Config { .. }
                 | Command::Completions { .. }

@@ -10,6 +10,7 @@ mod config;
 mod detective;
 mod error;
 mod guardduty;
+pub mod history;
 pub mod http;
 mod identity;
 pub mod operations;

@@ -118,6 +118,8 @@ pub const OPERATIONS: &[Operation] = &[
     op("detective", "RejectInvitation", Work::Member),
     op("detective", "CreateMembers", Work::Administrator),
     op("detective", "DeleteMembers", Work::Administrator),
+    // History: CloudTrail's event history of membership calls
+    op("cloudtrail", "LookupEvents", Work::Read),
     // Reaching other accounts
     op("sts", "AssumeRole", Work::FanOut),
     op("organizations", "ListAccounts", Work::FanOut),
@@ -135,7 +137,9 @@ pub fn actions(works: &[Work], services: &[ServiceKind]) -> Vec<String> {
     let mut actions: Vec<String> = OPERATIONS
         .iter()
         .filter(|o| works.contains(&o.work))
-        .filter(|o| o.work == Work::FanOut || prefixes.contains(&o.prefix))
+        .filter(|o| {
+            o.work == Work::FanOut || o.prefix == "cloudtrail" || prefixes.contains(&o.prefix)
+        })
         .flat_map(|o| {
             std::iter::once(o.name)
                 .chain(o.legacy)
@@ -194,6 +198,7 @@ mod tests {
             ("guardduty", include_str!("guardduty.rs")),
             ("detective", include_str!("detective.rs")),
             ("organizations", include_str!("organizations.rs")),
+            ("cloudtrail", include_str!("history.rs")),
         ];
         let mut checked = 0;
         for (prefix, source) in files {

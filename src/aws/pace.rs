@@ -37,6 +37,8 @@ pub enum Api {
     Service(ServiceKind),
     /// AWS STS's credential operations (`AssumeRole` among them), which share one quota.
     Sts,
+    /// CloudTrail's `LookupEvents`.
+    LookupEvents,
 }
 
 /// What each API documents, per account and region.
@@ -52,6 +54,11 @@ pub fn documented(api: Api) -> Option<Rate> {
         Api::Sts => Some(Rate {
             per_second: 600.0,
             burst: 600.0,
+        }),
+        // CloudTrail: "two requests per second per account per Region".
+        Api::LookupEvents => Some(Rate {
+            per_second: 2.0,
+            burst: 2.0,
         }),
     }
 }
@@ -78,6 +85,11 @@ impl Pace {
     /// Waits until `caller` may ask STS in `region` for another role's credentials.
     pub async fn assume_role(&self, caller: &str, region: &str) {
         self.wait_for(caller, region, Api::Sts).await;
+    }
+
+    /// Waits until `identity` may look up another page of CloudTrail's events in `region`.
+    pub async fn lookup_events(&self, identity: &str, region: &str) {
+        self.wait_for(identity, region, Api::LookupEvents).await;
     }
 
     async fn wait_for(&self, identity: &str, region: &str, api: Api) {

@@ -11,7 +11,7 @@ pub const REFUSED: &str = "refused by --read-only";
 
 /// Operations that only read.
 pub fn is_read(operation: &str) -> bool {
-    ["List", "Get", "Describe"]
+    ["List", "Get", "Describe", "Lookup"]
         .iter()
         .any(|prefix| operation.starts_with(prefix))
 }

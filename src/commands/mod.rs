@@ -6,6 +6,7 @@ pub mod check;
 pub mod completions;
 pub mod config;
 pub mod dashboard;
+pub mod history;
 pub mod iam_policy;
 pub mod invite;
 pub mod list;

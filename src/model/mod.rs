@@ -9,11 +9,13 @@ use serde::{Deserialize, Serialize};
 
 mod answer;
 mod error;
+mod history;
 mod invitee;
 mod trust;
 
 pub use answer::{Actor, Answers, BATCH, Outcome, Readiness, Response, Step, Target};
 pub use error::{AwsError, ErrorKind};
+pub use history::{HistoryEvent, MEMBERSHIP_EVENTS};
 pub use invitee::{Invitee, Invites};
 pub use trust::{Administrators, Trust, TrustPolicy};
 

@@ -5,6 +5,7 @@
 //! from the SigV4 credential scope, and the caller's account from the access key id. Signatures
 //! are not verified, since nothing here is secret.
 
+mod cloudtrail;
 mod controls;
 mod detective;
 mod dialect;
@@ -326,6 +327,8 @@ async fn handle(
 enum Operation {
     Sts(sts::Op),
     Organizations(organizations::Op),
+    /// CloudTrail's `LookupEvents`.
+    LookupEvents,
     Regional(Regional),
     /// Named by the models, not served yet.
     Unserved(Service, &'static str),
@@ -351,6 +354,7 @@ impl Operation {
             Service::Organizations if organizations::Op::route(request).is_some() => {
                 organizations::Op::route(request).map(Operation::Organizations)
             }
+            Service::CloudTrail if cloudtrail::is_lookup(request) => Some(Operation::LookupEvents),
             Service::Organizations | Service::CloudTrail | Service::Macie2 => {
                 unserved::route(caller.service, request)
                     .map(|name| Operation::Unserved(caller.service, name))
@@ -362,6 +366,7 @@ impl Operation {
         match self {
             Operation::Sts(op) => op.name(),
             Operation::Organizations(op) => op.name(),
+            Operation::LookupEvents => "LookupEvents",
             Operation::Unserved(_, name) => name,
             Operation::Regional(Regional::SecurityHub(op)) => op.name(),
             Operation::Regional(Regional::GuardDuty(op)) => op.name(),
@@ -385,13 +390,20 @@ fn dispatch(
         Operation::Organizations(op) => {
             return organizations::handle(world, caller, op, request, now, edges.repeat_tokens);
         }
+        Operation::LookupEvents => return cloudtrail::lookup(world, caller, request, now),
         Operation::Unserved(service, name) => return Err(ApiError::not_served(service, name)),
         Operation::Regional(regional) => regional,
     };
     let (region, ctx) = world.enter(caller, now, edges.delays());
-    match regional {
+    let served = match regional {
         Regional::SecurityHub(op) => securityhub::handle(region, ctx, op, request),
         Regional::GuardDuty(op) => guardduty::handle(region, ctx, op, request),
         Regional::Detective(op) => detective::handle(region, ctx, op, request),
+    };
+    // What a membership call did is left in the trail, as CloudTrail would have it.
+    let name = operation.name();
+    if served.is_ok() && cloudtrail::records(caller.service, name) {
+        world.record(|id| cloudtrail::event(id, caller, name, request, now));
     }
+    served
 }

@@ -162,6 +162,23 @@ pub struct Scenario {
     pub verification_seconds: u32,
     /// How long an invitation takes to reach the invitee's `ListInvitations`; 0: at once.
     pub propagation_seconds: u32,
+    /// CloudTrail events already in the trail when the sandbox starts.
+    pub events: Vec<EventSpec>,
+}
+
+/// `[[event]]`: a membership call CloudTrail recorded before the sandbox started.
+#[derive(Debug, Clone)]
+pub struct EventSpec {
+    /// The account whose trail it is in.
+    pub account: String,
+    pub region: String,
+    /// `securityhub`, `guardduty` or `detective`.
+    pub service: String,
+    pub name: String,
+    pub at: TimeSpec,
+    /// Who called; the account's own user by default.
+    pub by: Option<String>,
+    pub parameters: serde_json::Value,
 }
 
 /// A scenario that could not be read: where, and why.
@@ -206,6 +223,7 @@ impl Scenario {
             detective: Vec::new(),
             verification_seconds: 0,
             propagation_seconds: 0,
+            events: Vec::new(),
         }
     }
 
@@ -372,6 +390,20 @@ struct ScenarioFile {
     verification_seconds: u32,
     #[serde(default)]
     propagation_seconds: u32,
+    #[serde(default)]
+    event: Vec<EventDef>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct EventDef {
+    account: Spanned<String>,
+    region: Spanned<String>,
+    service: Spanned<String>,
+    name: Spanned<String>,
+    at: Spanned<String>,
+    by: Option<String>,
+    parameters: Option<toml::Value>,
 }
 
 #[derive(Deserialize)]
@@ -688,6 +720,33 @@ impl ScenarioFile {
             detective: resolve_rosters(&self.detective, Kind::Detective)?,
             verification_seconds: self.verification_seconds,
             propagation_seconds: self.propagation_seconds,
+            events: self
+                .event
+                .iter()
+                .map(|def| {
+                    if !["securityhub", "guardduty", "detective"]
+                        .contains(&def.service.get_ref().as_str())
+                    {
+                        return Err(invalid(
+                            &def.service,
+                            "an event's service is securityhub, guardduty or detective",
+                        ));
+                    }
+                    Ok(EventSpec {
+                        account: account_id(&def.account)?,
+                        region: region(&def.region)?,
+                        service: def.service.get_ref().clone(),
+                        name: def.name.get_ref().clone(),
+                        at: TimeSpec::parse(def.at.get_ref()).map_err(|e| invalid(&def.at, e))?,
+                        by: def.by.clone(),
+                        parameters: def
+                            .parameters
+                            .as_ref()
+                            .and_then(|p| serde_json::to_value(p).ok())
+                            .unwrap_or_else(|| serde_json::json!({})),
+                    })
+                })
+                .collect::<Result<_, _>>()?,
         })
     }
 }

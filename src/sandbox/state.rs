@@ -118,6 +118,8 @@ pub struct World {
     propagation_delay: chrono::TimeDelta,
     /// Organizations `CreateAccount` requests, in the order made.
     creations: Vec<super::organizations::Creation>,
+    /// CloudTrail's record of the membership calls served, oldest first.
+    trail: Vec<super::cloudtrail::TrailEvent>,
 }
 
 impl World {
@@ -127,6 +129,24 @@ impl World {
 
     pub fn creations(&self) -> &[super::organizations::Creation] {
         &self.creations
+    }
+
+    pub fn trail(&self) -> &[super::cloudtrail::TrailEvent] {
+        &self.trail
+    }
+
+    /// Records the event `made` makes with a fresh event id.
+    pub fn record(&mut self, made: impl FnOnce(String) -> super::cloudtrail::TrailEvent) {
+        let hex = self.ids.hex32();
+        let id = format!(
+            "{}-{}-{}-{}-{}",
+            &hex[..8],
+            &hex[8..12],
+            &hex[12..16],
+            &hex[16..20],
+            &hex[20..]
+        );
+        self.trail.push(made(id));
     }
 
     pub fn add_creation(&mut self, creation: super::organizations::Creation) {
@@ -174,6 +194,7 @@ impl World {
             verification_delay: chrono::TimeDelta::seconds(scenario.verification_seconds.into()),
             propagation_delay: chrono::TimeDelta::seconds(scenario.propagation_seconds.into()),
             creations: Vec::new(),
+            trail: Vec::new(),
         };
         for account in &scenario.accounts {
             if let Some(email) = &account.email {
@@ -199,6 +220,21 @@ impl World {
         for graph in &scenario.detective {
             let region = world.regions.entry(graph.region.clone()).or_default();
             region.detective.seed(graph, now, &mut world.ids);
+        }
+        for event in &scenario.events {
+            world.record(|id| super::cloudtrail::TrailEvent {
+                id,
+                name: event.name.clone(),
+                source: format!("{}.amazonaws.com", event.service),
+                account: event.account.clone(),
+                region: event.region.clone(),
+                time: event.at.resolve(now),
+                arn: event
+                    .by
+                    .clone()
+                    .unwrap_or_else(|| format!("arn:aws:iam::{}:user/sandbox", event.account)),
+                parameters: event.parameters.clone(),
+            });
         }
         world
     }

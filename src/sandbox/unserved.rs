@@ -1,5 +1,5 @@
-//! Operations routed but not served yet: Organizations' creating ones and CloudTrail
-//! (awsJson1_1, the operation in `X-Amz-Target`) and Macie (restJson1). A request for one of
+//! Operations routed but not served yet: Organizations' creating ones (awsJson1_1, the
+//! operation in `X-Amz-Target`) and Macie (restJson1). A request for one of
 //! their operations is counted by name and answered, in the service's own error shape, as not
 //! served; one that names no operation of theirs is an unknown route.
 
@@ -13,9 +13,6 @@ const ORGANIZATIONS: [&str; 3] = [
     "DescribeCreateAccountStatus",
 ];
 const ORGANIZATIONS_TARGET: &str = "AWSOrganizationsV20161128.";
-
-const CLOUDTRAIL: [&str; 1] = ["LookupEvents"];
-const CLOUDTRAIL_TARGET: &str = "com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101.";
 
 operations! {
     /// Macie's membership operations.
@@ -46,8 +43,12 @@ pub fn route(service: Service, request: &Request) -> Option<&'static str> {
     };
     match service {
         Service::Organizations => by_target(ORGANIZATIONS_TARGET, &ORGANIZATIONS),
-        Service::CloudTrail => by_target(CLOUDTRAIL_TARGET, &CLOUDTRAIL),
         Service::Macie2 => MacieOp::route(request).map(MacieOp::name),
-        Service::SecurityHub | Service::GuardDuty | Service::Detective | Service::Sts => None,
+        // CloudTrail's one operation is served (`cloudtrail`).
+        Service::SecurityHub
+        | Service::GuardDuty
+        | Service::Detective
+        | Service::Sts
+        | Service::CloudTrail => None,
     }
 }

@@ -11,6 +11,7 @@ mod answer_command;
 mod app_update;
 mod faults;
 mod fetch;
+mod history;
 mod hostile;
 mod list_command;
 mod live_and_config;

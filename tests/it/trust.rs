@@ -257,6 +257,7 @@ async fn iam_policies_allow_each_roles_actions_with_their_old_names() {
     assert_eq!(
         read,
         [
+            "cloudtrail:LookupEvents",
             "detective:ListGraphs",
             "detective:ListInvitations",
             "detective:ListMembers"
