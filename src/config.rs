@@ -80,7 +80,7 @@ pub const TEMPLATE: &str = r#"# guestlist configuration. Command-line flags win 
 # view_all, view_security_hub, view_guard_duty, view_detective, toggle_detail, filter,
 # sort_next, sort_reverse, refresh, toggle_live, toggle_mark, mark_range, mark_all,
 # clear_marks, pending_only, untrusted_only, triage, accept, decline, delete, members, invite, remove_member, copy,
-# prompt, log, sources, confirm, help, close, quit.
+# prompt, log, history, sources, confirm, help, close, quit.
 "#;
 
 /// The settings, resolved.

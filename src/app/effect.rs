@@ -60,6 +60,11 @@ pub enum Effect {
         source: SourceId,
         generation: u64,
     },
+    /// Read CloudTrail's membership calls of these trails (profile, region, services).
+    LookupHistory {
+        trails: Vec<(String, String, Vec<crate::model::ServiceKind>)>,
+        days: u16,
+    },
     /// Ask a source who its account's administrator is (`GetAdministratorAccount`).
     LookupAdministrator {
         source: SourceId,

@@ -46,6 +46,7 @@ pub enum Action {
     Copy,
     Prompt,
     Log,
+    History,
     Sources,
     Confirm,
     Help,
@@ -55,7 +56,7 @@ pub enum Action {
 
 impl Action {
     /// In the order the help screen lists them.
-    pub const ALL: [Action; 39] = [
+    pub const ALL: [Action; 40] = [
         Action::MoveDown,
         Action::MoveUp,
         Action::PageDown,
@@ -90,6 +91,7 @@ impl Action {
         Action::Copy,
         Action::Prompt,
         Action::Log,
+        Action::History,
         Action::Sources,
         Action::Confirm,
         Action::Help,
@@ -164,6 +166,7 @@ impl Action {
             Action::Copy => "copy id, ARN or account",
             Action::Prompt => ":sort, :log, :gd… commands",
             Action::Log => "messages and errors",
+            Action::History => "who changed what",
             Action::Sources => "every source, its whole error",
             Action::Confirm => "confirm, in a dialog",
             Action::Help => "this help",
@@ -444,6 +447,7 @@ impl Default for KeyMap {
             (c('y'), Action::Copy),
             (c(':'), Action::Prompt),
             (c('l'), Action::Log),
+            (c('h'), Action::History),
             (c('e'), Action::Sources),
             (c('?'), Action::Help),
             (n(Esc), Action::Close),
@@ -503,7 +507,7 @@ impl KeyMap {
                 _ => None,
             },
             Mode::Help => self.pager(&key, Action::Help, &[]),
-            Mode::Log => self.pager(&key, Action::Log, &[Action::Bottom]),
+            Mode::Log => self.pager(&key, Action::Log, &[Action::Bottom, Action::History]),
             Mode::Sources => self.pager(
                 &key,
                 Action::Sources,

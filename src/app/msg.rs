@@ -47,6 +47,11 @@ pub enum Msg {
         result: Result<usize, String>,
     },
     /// What came of a change to members, or of inviting, in one source; keyed by account id.
+    /// What CloudTrail said: the membership calls found, and the trails that could not be read.
+    History {
+        events: Vec<crate::model::HistoryEvent>,
+        failures: Vec<String>,
+    },
     /// Who the account answers to at a source (`GetAdministratorAccount`), as asked for the
     /// detail.
     Administrator {

@@ -6,6 +6,7 @@ mod form;
 
 mod header;
 mod help;
+mod history;
 mod invitations;
 pub mod layout;
 mod log;
@@ -51,6 +52,9 @@ pub fn render(frame: &mut Frame, state: &AppState) {
         Mode::Help => frame.render_widget(help::HelpOverlay(state), frame.area()),
         Mode::Confirm => frame.render_widget(dialog::ConfirmDialog(state), frame.area()),
         Mode::Form => frame.render_widget(form::InviteFormOverlay(state), frame.area()),
+        Mode::Log if matches!(state.overlay, crate::app::Overlay::History(_)) => {
+            frame.render_widget(history::HistoryOverlay(state), frame.area())
+        }
         Mode::Log => frame.render_widget(log::LogOverlay(state), frame.area()),
         Mode::Sources => frame.render_widget(sources::SourcesOverlay(state), frame.area()),
         Mode::Table | Mode::Filter | Mode::Prompt => {}

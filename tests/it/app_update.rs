@@ -1087,6 +1087,61 @@ mod answering {
     }
 }
 
+/// `h`: the selected invitation's account and service, in every region listed; `:history`:
+/// everything. The answer fills the overlay; `h` or Esc closes it.
+#[test]
+fn history_is_asked_for_the_selected_account_and_service_or_everything() {
+    use guestlist::app::Overlay;
+    let mut state = loaded();
+    let selected = state.invitations.selected_row().unwrap().invitation.clone();
+    let effects = press(&mut state, "h");
+    let [Effect::LookupHistory { trails, days: 90 }] = effects.as_slice() else {
+        panic!("{effects:?}");
+    };
+    assert_eq!(trails.len(), REGIONS.len());
+    assert!(
+        trails
+            .iter()
+            .all(|(profile, _, services)| *profile == selected.profile
+                && services == &vec![selected.service])
+    );
+    assert!(matches!(state.overlay, Overlay::History(0)));
+    assert!(state.history.as_ref().unwrap().events.is_none());
+    let event = guestlist::model::HistoryEvent {
+        time: now(),
+        service: selected.service,
+        region: "eu-west-1".into(),
+        profile: "demo".into(),
+        event: "DisassociateFromAdministratorAccount".into(),
+        by: "arn:aws:sts::444455556666:assumed-role/DevOps/jsmith".into(),
+        parameters: "{}".into(),
+    };
+    send(
+        &mut state,
+        Msg::History {
+            events: vec![event.clone()],
+            failures: Vec::new(),
+        },
+    );
+    assert_eq!(state.history.as_ref().unwrap().events, Some(vec![event]));
+    press(&mut state, "h");
+    assert!(matches!(state.overlay, Overlay::Table));
+
+    press(&mut state, ":history");
+    let effects = send(&mut state, key(KeyCode::Enter));
+    let [Effect::LookupHistory { trails, .. }] = effects.as_slice() else {
+        panic!("{effects:?}");
+    };
+    assert_eq!(
+        trails.len(),
+        REGIONS.len(),
+        "one trail per identity and region"
+    );
+    assert!(trails.iter().all(|(_, _, services)| services.len() == 3));
+    send(&mut state, key(KeyCode::Esc));
+    assert!(matches!(state.overlay, Overlay::Table));
+}
+
 /// Opening an invitation's detail asks once who its account answers to there (not for
 /// Detective); the answer shows in the detail.
 #[test]

@@ -259,6 +259,41 @@ mod every_size {
         screen(&mut state, "untrusted_detail");
     }
 
+    /// The history overlay: newest first, leaving called out.
+    #[test]
+    fn history() {
+        let mut state = loaded();
+        press(&mut state, "h");
+        let event = |hours: i64, name: &str, by: &str| guestlist::model::HistoryEvent {
+            time: now() - chrono::Duration::hours(hours),
+            service: guestlist::model::ServiceKind::GuardDuty,
+            region: "eu-west-1".into(),
+            profile: "demo".into(),
+            event: name.into(),
+            by: by.into(),
+            parameters: r#"{"detectorId":"6ab5c1f2e9d04a7b8c3d2e1f0a9b8c7d"}"#.into(),
+        };
+        send(
+            &mut state,
+            Msg::History {
+                events: vec![
+                    event(
+                        144,
+                        "DisassociateFromAdministratorAccount",
+                        "arn:aws:sts::444455556666:assumed-role/DevOps/jsmith",
+                    ),
+                    event(
+                        900,
+                        "AcceptAdministratorInvitation",
+                        "arn:aws:sts::444455556666:assumed-role/SecurityAdmin/alee",
+                    ),
+                ],
+                failures: vec!["me-south-1 as demo: AccessDenied".into()],
+            },
+        );
+        screen(&mut state, "history");
+    }
+
     #[test]
     fn members() {
         let mut state = super::administering::members_screen();

@@ -97,6 +97,17 @@ pub enum IdentityState {
     Failed(AwsError),
 }
 
+/// Membership calls from CloudTrail, for one account and service or for everything.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HistoryView {
+    /// What was asked for: "workload-prod · GuardDuty" or "every account and region".
+    pub scope: String,
+    /// None while asking.
+    pub events: Option<Vec<crate::model::HistoryEvent>>,
+    /// Trails that could not be read, and why.
+    pub failures: Vec<String>,
+}
+
 #[derive(Clone)]
 pub struct AppState {
     pub settings: Settings,
@@ -134,6 +145,8 @@ pub struct AppState {
     pub prompt_recalled: Option<usize>,
     pub live: Live,
     pub changes: Changes,
+    /// What the history overlay shows, once asked for.
+    pub history: Option<HistoryView>,
     /// Who each source's account answers to, asked when its detail is first opened: `None`
     /// while asking.
     pub current_administrators: BTreeMap<SourceId, Option<Result<Option<String>, String>>>,
@@ -196,6 +209,7 @@ impl AppState {
             live,
             changes: Changes::default(),
             current_administrators: BTreeMap::new(),
+            history: None,
             dialogs_opened: 0,
             settings,
         }

@@ -28,6 +28,8 @@ pub enum Overlay {
     Log(usize),
     /// Every source, failures first: the one selected, and whether its whole story is open.
     Sources { selected: usize, open: bool },
+    /// Membership calls from CloudTrail, newest first, scrolled down this many lines.
+    History(usize),
 }
 
 impl Overlay {
@@ -41,7 +43,8 @@ impl Overlay {
             Overlay::Help(_) => Mode::Help,
             Overlay::Answer(_) | Overlay::Proposal(_) => Mode::Confirm,
             Overlay::Form(_) => Mode::Form,
-            Overlay::Log(_) => Mode::Log,
+            // A pager, as the log is.
+            Overlay::Log(_) | Overlay::History(_) => Mode::Log,
             Overlay::Sources { .. } => Mode::Sources,
         }
     }

@@ -22,7 +22,7 @@ pub(super) fn confirm(state: &mut AppState) -> Vec<Effect> {
             Vec::new()
         }
         Overlay::Answer(dialog) => invitations::confirm(state, dialog),
-        overlay @ (Overlay::Log(_) | Overlay::Sources { .. }) => {
+        overlay @ (Overlay::Log(_) | Overlay::History(_) | Overlay::Sources { .. }) => {
             state.overlay = overlay;
             Vec::new()
         }
@@ -47,6 +47,7 @@ pub(super) fn close(state: &mut AppState) {
         | Overlay::Detail(_)
         | Overlay::Help(_)
         | Overlay::Log(_)
+        | Overlay::History(_)
         | Overlay::Sources { .. } => {}
     }
 }

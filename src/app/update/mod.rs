@@ -5,6 +5,7 @@
 
 mod confirm;
 mod form;
+mod history;
 mod invitations;
 mod members;
 mod navigation;
@@ -126,6 +127,13 @@ pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
             action,
             outcomes,
         } => members::changed(state, source, action, outcomes),
+        Msg::History { events, failures } => {
+            if let Some(history) = &mut state.history {
+                history.events = Some(events);
+                history.failures = failures;
+            }
+            Vec::new()
+        }
         Msg::Administrator { source, result } => {
             let result = result.map_err(|e| e.to_string());
             state.current_administrators.insert(source, Some(result));
@@ -183,6 +191,36 @@ fn perform(state: &mut AppState, action: Action) -> Vec<Effect> {
     }
     let on_members = state.screen == Screen::Members;
     let page = state.table_rows.max(1) as isize;
+    // The history pages down from its newest, at the top; h or Esc closes it.
+    if let Overlay::History(scroll) = &mut state.overlay {
+        let page = page as usize;
+        let last = state
+            .history
+            .as_ref()
+            .and_then(|h| h.events.as_ref())
+            .map_or(0, Vec::len);
+        let moved = match action {
+            Action::MoveDown => Some((*scroll + 1).min(last)),
+            Action::MoveUp => Some(scroll.saturating_sub(1)),
+            Action::PageDown => Some((*scroll + page).min(last)),
+            Action::PageUp => Some(scroll.saturating_sub(page)),
+            Action::Top => Some(0),
+            Action::Bottom => Some(last),
+            _ => None,
+        };
+        match (moved, action) {
+            (Some(to), _) => {
+                *scroll = to;
+                return Vec::new();
+            }
+            (None, Action::History | Action::Close) => {
+                state.overlay = Overlay::Table;
+                return Vec::new();
+            }
+            // Anything else is the table's, with the history closed.
+            _ => state.overlay = Overlay::Table,
+        }
+    }
     // Up in the log is older; the log's height is the table's, near enough for paging.
     if let Overlay::Log(scroll) = &mut state.overlay {
         let page = page as usize;
@@ -317,6 +355,7 @@ fn perform(state: &mut AppState, action: Action) -> Vec<Effect> {
             state.prompt_recalled = None;
             state.overlay = Overlay::Prompt(LineInput::default());
         }
+        Action::History => return history::open(state, !on_members),
         Action::Log => {
             state.overlay = match state.overlay {
                 Overlay::Log(_) => Overlay::Table,

@@ -39,7 +39,7 @@ fn recall(state: &mut AppState, older: bool) {
     state.overlay = Overlay::Prompt(LineInput::new(text));
 }
 
-const PROMPT_COMMANDS: [&str; 10] = [
+const PROMPT_COMMANDS: [&str; 11] = [
     "region",
     "service",
     "profile",
@@ -48,6 +48,7 @@ const PROMPT_COMMANDS: [&str; 10] = [
     "members",
     "invitations",
     "log",
+    "history",
     "refresh",
     "quit",
 ];
@@ -212,6 +213,7 @@ pub(super) fn run(state: &mut AppState) -> Vec<Effect> {
         )),
         ("sort", column) => sort_by_title(state, column),
         ("log", _) => state.overlay = Overlay::Log(0),
+        ("history", _) => return super::history::open(state, false),
         ("save", path) => return save(state, path),
         ("members", _) => {
             if state.screen == Screen::Invitations {

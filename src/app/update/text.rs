@@ -67,6 +67,7 @@ pub(super) fn paste(state: &mut AppState, pasted: &str) {
         | Overlay::Detail(_)
         | Overlay::Help(_)
         | Overlay::Log(_)
+        | Overlay::History(_)
         | Overlay::Sources { .. }
         | Overlay::Answer(_)
         | Overlay::Proposal(_) => {}
