@@ -388,7 +388,8 @@ pub enum Command {
     /// Print a least-privilege IAM policy for what guestlist does as a member, an
     /// administrator, or read-only; legacy action names are included beside the new ones.
     IamPolicy(IamPolicyArgs),
-    /// Serve a local AWS-compatible endpoint for the three services' membership APIs (and STS).
+    /// Serve a local AWS-compatible endpoint for the three services' membership APIs, and the
+    /// STS, Organizations and CloudTrail calls guestlist makes.
     Sandbox(SandboxArgs),
     /// Where the configuration file is, or write a commented default one.
     Config {
