@@ -363,7 +363,7 @@ async fn list_source(
 }
 
 /// A service's error, with a rejected token explained by asking STS as `identity`.
-pub async fn explained(error: AwsError, identity: Option<&SdkConfig>, region: &str) -> AwsError {
+async fn explained(error: AwsError, identity: Option<&SdkConfig>, region: &str) -> AwsError {
     match identity {
         Some(identity) if error.kind == ErrorKind::TokenRejected => {
             explain_rejection(error, identity, region).await
@@ -390,6 +390,39 @@ async fn explain_rejection(error: AwsError, identity: &SdkConfig, region: &str) 
         Err(_) => return error,
     };
     AwsError { kind, ..error }
+}
+
+/// Trails read at once; CloudTrail's own pace (2 a second per account and region) is kept
+/// per account and region besides.
+const TRAILS_AT_ONCE: usize = 32;
+
+/// Reads each trail's membership calls since `since` as its identity, a rejected token
+/// explained as a listing's is (a region not enabled is then no failure), newest first.
+pub async fn read_trails(
+    trails: Vec<crate::model::Trail>,
+    identities: &[Identity],
+    since: chrono::DateTime<chrono::Utc>,
+    pace: &aws::pace::Pace,
+) -> Vec<(
+    crate::model::Trail,
+    Result<Vec<crate::model::HistoryEvent>, AwsError>,
+)> {
+    futures_util::stream::iter(trails.into_iter().map(|trail| async move {
+        let Some(identity) = identities.iter().find(|i| i.profile == trail.profile) else {
+            return (trail, Ok(Vec::new()));
+        };
+        let config = aws::with_region(&identity.config, &trail.region);
+        let found =
+            aws::history::history(&config, &trail.profile, &trail.services, since, pace).await;
+        let found = match found {
+            Err(error) => Err(explained(error, Some(&identity.config), &trail.region).await),
+            ok => ok,
+        };
+        (trail, found)
+    }))
+    .buffer_unordered(TRAILS_AT_ONCE)
+    .collect()
+    .await
 }
 
 /// Every page of one source's members.

@@ -431,47 +431,20 @@ impl Executor {
             }
             Effect::LookupHistory { trails, days } => {
                 let since = chrono::Utc::now() - chrono::Duration::days(i64::from(days));
-                let configs: Vec<_> = trails
-                    .into_iter()
-                    .filter_map(|(profile, region, services)| {
-                        let identity =
-                            self.plan.identities.iter().find(|i| i.profile == profile)?;
-                        let config = crate::aws::with_region(&identity.config, &region);
-                        Some((profile, region, services, identity.config.clone(), config))
-                    })
-                    .collect();
+                let identities = self.plan.identities.clone();
+                let pace = self.plan.options.pace.clone();
                 let results = self.results.clone();
                 tokio::spawn(async move {
-                    use futures_util::StreamExt;
-                    let pace = crate::aws::pace::Pace::default();
-                    let pace = &pace;
-                    let found: Vec<_> = futures_util::stream::iter(configs.into_iter().map(
-                        |(profile, region, services, identity, config)| async move {
-                            let found = crate::aws::history::history(
-                                &config, &profile, &services, since, pace,
-                            )
-                            .await;
-                            let found = match found {
-                                Err(error) => {
-                                    Err(crate::fetch::explained(error, Some(&identity), &region)
-                                        .await)
-                                }
-                                ok => ok,
-                            };
-                            (profile, region, found)
-                        },
-                    ))
-                    .buffer_unordered(16)
-                    .collect()
-                    .await;
+                    let read = crate::fetch::read_trails(trails, &identities, since, &pace).await;
                     let mut events = Vec::new();
                     let mut failures = Vec::new();
-                    for (profile, region, found) in found {
+                    for (trail, found) in read {
                         match found {
                             Ok(found) => events.extend(found),
                             // A region not enabled has no trail to miss.
                             Err(error) if !error.is_failure() => {}
-                            Err(error) => failures.push(format!("{region} as {profile}: {error}")),
+                            Err(error) => failures
+                                .push(format!("{} as {}: {error}", trail.region, trail.profile)),
                         }
                     }
                     events.sort_by_key(|e| std::cmp::Reverse(e.time));

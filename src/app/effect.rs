@@ -60,9 +60,9 @@ pub enum Effect {
         source: SourceId,
         generation: u64,
     },
-    /// Read CloudTrail's membership calls of these trails (profile, region, services).
+    /// Read CloudTrail's membership calls of these trails.
     LookupHistory {
-        trails: Vec<(String, String, Vec<crate::model::ServiceKind>)>,
+        trails: Vec<crate::model::Trail>,
         days: u16,
     },
     /// Ask a source who its account's administrator is (`GetAdministratorAccount`).

@@ -10,7 +10,6 @@ use serde::Serialize;
 
 use super::list::{Listing, collect_arriving};
 use super::output;
-use crate::aws::AdapterOptions;
 use crate::cli::{CheckArgs, OutputFormat, Selection};
 use crate::format;
 use crate::model::{Invitation, Status, Trust, TrustPolicy};
@@ -244,11 +243,7 @@ fn print(report: &Report, output: OutputFormat, out: &mut dyn Write) -> std::io:
 }
 
 pub async fn run(selection: &Selection, args: &CheckArgs) -> std::io::Result<ExitCode> {
-    let options = AdapterOptions {
-        read_only: true,
-        audit: None,
-        ..AdapterOptions::default()
-    };
+    let options = super::looking();
     let session = match session::prepare(selection, &options).await {
         Ok(session) => session,
         Err(error) => return Ok(output::refuse(error)),

@@ -4,17 +4,10 @@
 use std::io::Write;
 use std::process::ExitCode;
 
-use futures_util::StreamExt;
-
 use super::output;
-use crate::aws::AdapterOptions;
 use crate::cli::{HistoryArgs, OutputFormat, Selection};
-use crate::model::{AwsError, HistoryEvent, ServiceKind};
+use crate::model::HistoryEvent;
 use crate::session;
-
-/// Trails looked up at once; CloudTrail's own pace (2 a second per account and region) is
-/// kept per account and region besides.
-const AT_ONCE: usize = 32;
 
 #[derive(serde::Serialize)]
 struct Record<'a> {
@@ -25,57 +18,20 @@ struct Record<'a> {
 }
 
 pub async fn run(selection: &Selection, args: &HistoryArgs) -> std::io::Result<ExitCode> {
-    let options = AdapterOptions {
-        read_only: true,
-        audit: None,
-        ..AdapterOptions::default()
-    };
+    let options = super::looking();
     let session = match session::prepare_whole(selection, &options).await {
         Ok(session) => session,
         Err(error) => return Ok(output::refuse(error)),
     };
     let plan = &session.plan;
-    // Each identity's trail in each region, for the services listed there.
-    let mut trails: Vec<(String, String, Vec<ServiceKind>)> = Vec::new();
-    for source in &plan.sources {
-        let id = &source.id;
-        match trails
-            .iter_mut()
-            .find(|(p, r, _)| *p == id.profile && *r == id.region)
-        {
-            Some((_, _, services)) if !services.contains(&id.service) => services.push(id.service),
-            Some(_) => {}
-            None => trails.push((id.profile.clone(), id.region.clone(), vec![id.service])),
-        }
-    }
+    let trails = crate::model::trails(plan.sources.iter().map(|s| &s.id));
+    let count = trails.len();
     let since = chrono::Utc::now() - chrono::Duration::days(i64::from(args.days));
-    let pace = options.pace.clone();
-    let looked = futures_util::stream::iter(trails.iter().map(|(profile, region, services)| {
-        let identity = plan.identities.iter().find(|i| &i.profile == profile);
-        let pace = pace.clone();
-        async move {
-            let Some(identity) = identity else {
-                return (profile, region, Ok(Vec::new()));
-            };
-            let config = crate::aws::with_region(&identity.config, region);
-            let found =
-                crate::aws::history::history(&config, profile, services, since, &pace).await;
-            // A rejected token is explained as a listing's is: a region not enabled is no failure.
-            let found = match found {
-                Err(error) => {
-                    Err(crate::fetch::explained(error, Some(&identity.config), region).await)
-                }
-                ok => ok,
-            };
-            (profile, region, found)
-        }
-    }))
-    .buffer_unordered(AT_ONCE)
-    .collect::<Vec<(&String, &String, Result<Vec<HistoryEvent>, AwsError>)>>()
-    .await;
+    let looked = crate::fetch::read_trails(trails, &plan.identities, since, &options.pace).await;
     let mut events = Vec::new();
     let mut failed = 0;
-    for (profile, region, found) in looked {
+    for (trail, found) in looked {
+        let (profile, region) = (&trail.profile, &trail.region);
         match found {
             Ok(found) => events.extend(found),
             Err(error) if !error.is_failure() => output::warn(format_args!(
@@ -93,7 +49,7 @@ pub async fn run(selection: &Selection, args: &HistoryArgs) -> std::io::Result<E
     events.sort_by_key(|e| std::cmp::Reverse(e.time));
     let output_format = args.output;
     output::to_stdout(|out| print(&events, output_format, args.days, out))?;
-    Ok(ExitCode::from(output::exit_code(failed, trails.len())))
+    Ok(ExitCode::from(output::exit_code(failed, count)))
 }
 
 fn print(

@@ -8,7 +8,6 @@ use tokio::sync::mpsc;
 use std::process::ExitCode;
 
 use super::output;
-use crate::aws::AdapterOptions;
 use crate::cli::{ListArgs, OutputFormat, Selection};
 use crate::export::{self, Format};
 use crate::fetch::{self, FetchEvent};
@@ -374,11 +373,7 @@ fn print_table(
 
 pub async fn run(selection: &Selection, args: &ListArgs) -> std::io::Result<ExitCode> {
     // Listing changes nothing, so it never may.
-    let options = AdapterOptions {
-        read_only: true,
-        audit: None,
-        ..AdapterOptions::default()
-    };
+    let options = super::looking();
     let session = match session::prepare(selection, &options).await {
         Ok(session) => session,
         Err(error) => return Ok(output::refuse(error)),

@@ -4,7 +4,6 @@ use std::io::{self, Write};
 use std::process::ExitCode;
 
 use super::output;
-use crate::aws::AdapterOptions;
 use crate::cli::{ListArgs, OutputFormat, Selection};
 use crate::export::{self, Format};
 use crate::fetch;
@@ -112,11 +111,7 @@ fn print_table(listing: &MembersListing, out: &mut impl Write) -> io::Result<()>
 }
 
 pub async fn run(selection: &Selection, args: &ListArgs) -> io::Result<ExitCode> {
-    let options = AdapterOptions {
-        read_only: true,
-        audit: None,
-        ..AdapterOptions::default()
-    };
+    let options = super::looking();
     let session = match session::prepare_whole(selection, &options).await {
         Ok(session) => session,
         Err(error) => return Ok(output::refuse(error)),

@@ -22,14 +22,19 @@ use crate::audit::{self, AuditLog};
 use crate::aws::AdapterOptions;
 use crate::cli::Selection;
 
+/// For commands that only look: every change refused, so nothing to audit.
+fn looking() -> AdapterOptions {
+    AdapterOptions {
+        read_only: true,
+        audit: None,
+        ..AdapterOptions::default()
+    }
+}
+
 /// Read-only needs no audit log; anything that may change something must have one.
 fn adapter_options(selection: &Selection) -> Result<AdapterOptions, String> {
     if selection.read_only {
-        return Ok(AdapterOptions {
-            read_only: true,
-            audit: None,
-            ..AdapterOptions::default()
-        });
+        return Ok(looking());
     }
     let path = audit::default_path();
     match AuditLog::open(&path) {

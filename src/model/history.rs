@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-use super::ServiceKind;
+use super::{ServiceKind, SourceId};
 
 /// The membership operations whose events make the history, as CloudTrail names them.
 pub const MEMBERSHIP_EVENTS: [&str; 17] = [
@@ -25,6 +25,34 @@ pub const MEMBERSHIP_EVENTS: [&str; 17] = [
     "DisableSecurityHub",
     "DeleteDetector",
 ];
+
+/// One identity's CloudTrail in one region, for the services listed there.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Trail {
+    pub profile: String,
+    pub region: String,
+    pub services: Vec<ServiceKind>,
+}
+
+/// The trails `sources` lie in: one per identity and region, with its services in order.
+pub fn trails<'a>(sources: impl IntoIterator<Item = &'a SourceId>) -> Vec<Trail> {
+    let mut trails: Vec<Trail> = Vec::new();
+    for id in sources {
+        match trails
+            .iter_mut()
+            .find(|t| t.profile == id.profile && t.region == id.region)
+        {
+            Some(trail) if !trail.services.contains(&id.service) => trail.services.push(id.service),
+            Some(_) => {}
+            None => trails.push(Trail {
+                profile: id.profile.clone(),
+                region: id.region.clone(),
+                services: vec![id.service],
+            }),
+        }
+    }
+    trails
+}
 
 /// One membership call in an account's history.
 #[derive(Debug, Clone, PartialEq, Serialize)]

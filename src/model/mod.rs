@@ -15,7 +15,7 @@ mod trust;
 
 pub use answer::{Actor, Answers, BATCH, Outcome, Readiness, Response, Step, Target};
 pub use error::{AwsError, ErrorKind};
-pub use history::{HistoryEvent, MEMBERSHIP_EVENTS};
+pub use history::{HistoryEvent, MEMBERSHIP_EVENTS, Trail, trails};
 pub use invitee::{Invitee, Invites};
 pub use trust::{Administrators, Trust, TrustPolicy};
 

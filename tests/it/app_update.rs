@@ -1102,8 +1102,7 @@ fn history_is_asked_for_the_selected_account_and_service_or_everything() {
     assert!(
         trails
             .iter()
-            .all(|(profile, _, services)| *profile == selected.profile
-                && services == &vec![selected.service])
+            .all(|t| t.profile == selected.profile && t.services == vec![selected.service])
     );
     assert!(matches!(state.overlay, Overlay::History(0)));
     assert!(state.history.as_ref().unwrap().events.is_none());
@@ -1137,7 +1136,7 @@ fn history_is_asked_for_the_selected_account_and_service_or_everything() {
         REGIONS.len(),
         "one trail per identity and region"
     );
-    assert!(trails.iter().all(|(_, _, services)| services.len() == 3));
+    assert!(trails.iter().all(|t| t.services.len() == 3));
     send(&mut state, key(KeyCode::Esc));
     assert!(matches!(state.overlay, Overlay::Table));
 }

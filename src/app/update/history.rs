@@ -4,7 +4,6 @@
 use crate::app::effect::Effect;
 use crate::app::state::overlay::Overlay;
 use crate::app::state::{AppState, HistoryView};
-use crate::model::ServiceKind;
 
 /// CloudTrail's event history keeps 90 days: all of it.
 const DAYS: u16 = 90;
@@ -16,23 +15,15 @@ pub(super) fn open(state: &mut AppState, selected: bool) -> Vec<Effect> {
         .then(|| state.invitations.selected_row())
         .flatten()
         .map(|row| (row.invitation.profile.clone(), row.invitation.service));
-    let mut trails: Vec<(String, String, Vec<ServiceKind>)> = Vec::new();
-    for source in &state.sources {
-        let id = &source.id;
-        if let Some((profile, service)) = &chosen
-            && (id.profile != *profile || id.service != *service)
-        {
-            continue;
-        }
-        match trails
-            .iter_mut()
-            .find(|(p, r, _)| *p == id.profile && *r == id.region)
-        {
-            Some((_, _, services)) if !services.contains(&id.service) => services.push(id.service),
-            Some(_) => {}
-            None => trails.push((id.profile.clone(), id.region.clone(), vec![id.service])),
-        }
-    }
+    let sources = state
+        .sources
+        .iter()
+        .map(|s| &s.id)
+        .filter(|id| match &chosen {
+            Some((profile, service)) => id.profile == *profile && id.service == *service,
+            None => true,
+        });
+    let trails = crate::model::trails(sources);
     if trails.is_empty() {
         state.tell("nothing listed, so no trail to read");
         return Vec::new();
