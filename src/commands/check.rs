@@ -12,7 +12,7 @@ use super::list::{Listing, collect_arriving};
 use super::output;
 use crate::cli::{CheckArgs, OutputFormat, Selection};
 use crate::format;
-use crate::model::{Invitation, Status, Trust, TrustPolicy};
+use crate::model::{Invitation, SourceId, Status, Trust, TrustPolicy};
 use crate::session;
 
 /// Exit code when the check found invitations to act on.
@@ -37,6 +37,9 @@ pub struct Finding<'a> {
     /// Who the account answers to in this service and region (`GetAdministratorAccount`),
     /// where the service has one to ask about and it could be asked.
     pub current_administrator: Option<String>,
+    /// Where it was found, to ask again there.
+    #[serde(skip)]
+    pub source: SourceId,
 }
 
 /// A source that could not be listed: not looked at is not clean.
@@ -136,6 +139,7 @@ pub fn report<'a>(
                 trust: trust.label(),
                 reasons,
                 current_administrator: None,
+                source: i.source(),
             })
         })
         .collect();
@@ -161,29 +165,20 @@ pub fn report<'a>(
 /// Who each finding's account answers to where it was found, asked once per source: a
 /// stranger's invitation reads differently beside a trusted administrator already in place.
 async fn ask_administrators(report: &mut Report<'_>, listing: &Listing) {
-    let mut sources: Vec<crate::model::SourceId> = Vec::new();
+    let mut sources: Vec<&SourceId> = Vec::new();
     for f in &report.findings {
-        let id = crate::model::SourceId {
-            profile: f.profile.to_owned(),
-            region: f.region.to_owned(),
-            service: f
-                .service
-                .parse()
-                .unwrap_or(crate::model::ServiceKind::Detective),
-        };
-        if id.service != crate::model::ServiceKind::Detective && !sources.contains(&id) {
-            sources.push(id);
+        if !sources.contains(&&f.source) {
+            sources.push(&f.source);
         }
     }
+    // A service with no such question (Detective) answers none without a request.
     let asked = sources.into_iter().filter_map(|id| {
-        let planned = listing.planned.iter().find(|s| s.id == id)?.clone();
-        Some(async move { (id, planned.adapter().administrator().await) })
+        let planned = listing.planned.iter().find(|s| s.id == *id)?.clone();
+        Some(async move { (id.clone(), planned.adapter().administrator().await) })
     });
     let answers = futures_util::future::join_all(asked).await;
     for f in &mut report.findings {
-        let answer = answers.iter().find(|(id, _)| {
-            id.profile == f.profile && id.region == f.region && id.service.id() == f.service
-        });
+        let answer = answers.iter().find(|(id, _)| *id == f.source);
         if let Some((_, Ok(Some(admin)))) = answer {
             f.current_administrator = Some(admin.clone());
             if *admin != f.administrator_id {
