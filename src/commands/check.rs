@@ -191,7 +191,7 @@ async fn ask_administrators(report: &mut Report<'_>, listing: &Listing) {
 
 fn print(report: &Report, output: OutputFormat, out: &mut dyn Write) -> std::io::Result<()> {
     if output == OutputFormat::Json {
-        serde_json::to_writer_pretty(&mut *out, report).map_err(std::io::Error::other)?;
+        serde_json::to_writer_pretty(&mut *out, report).map_err(std::io::Error::from)?;
         return writeln!(out);
     }
     for f in &report.findings {

@@ -66,7 +66,7 @@ fn print(
                 concern: event.concern(),
             })
             .collect();
-        serde_json::to_writer_pretty(&mut *out, &records).map_err(std::io::Error::other)?;
+        serde_json::to_writer_pretty(&mut *out, &records).map_err(std::io::Error::from)?;
         return writeln!(out);
     }
     if events.is_empty() {

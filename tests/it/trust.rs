@@ -316,3 +316,33 @@ async fn adapters_say_whom_the_account_answers_to() {
     let detective = adapter(ServiceKind::Detective, "us-east-1").await;
     assert_eq!(detective.administrator().await.unwrap(), None);
 }
+
+/// A reader that stops early (`| head`) ends the JSON quietly, with the command's own exit
+/// status: no error, no backtrace.
+#[test]
+fn a_closed_pipe_ends_check_and_history_quietly() {
+    use std::process::{Command, Stdio};
+    for (args, code) in [
+        (
+            &["--demo", "check", "--trust", ADMIN, "--output", "json"][..],
+            3,
+        ),
+        (&["--demo", "history", "--output", "json"][..], 0),
+    ] {
+        let dir = state_dir();
+        let mut child = Command::new(env!("CARGO_BIN_EXE_guestlist"))
+            .args(args)
+            .env("GUESTLIST_STATE_DIR", &dir)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        // The reader goes before anything is written: every write meets a closed pipe.
+        drop(child.stdout.take());
+        let output = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(code), "{args:?}: {stderr}");
+        assert!(!stderr.contains("Broken pipe"), "{args:?}: {stderr}");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}
