@@ -165,6 +165,25 @@ mod tests {
         let guardduty = all(Partition::Aws, ServiceKind::GuardDuty)?;
         assert!(detective.iter().all(|r| guardduty.contains(r)));
         assert!(!detective.contains(&"ca-west-1"));
+        // What the General Reference page shows (see regions.toml): offered, and not.
+        for offered in [
+            "us-east-2",
+            "af-south-1",
+            "ap-east-1",
+            "ap-south-1",
+            "ap-northeast-2",
+        ] {
+            assert!(detective.contains(&offered), "{offered}");
+        }
+        for missing in [
+            "ap-south-2",
+            "ap-southeast-3",
+            "ap-southeast-4",
+            "ap-southeast-5",
+            "ap-northeast-3",
+        ] {
+            assert!(!detective.contains(&missing), "{missing}");
+        }
         assert!(detective.contains(&"il-central-1"));
         assert_eq!(
             all(Partition::GovCloud, ServiceKind::Detective)?,

@@ -109,7 +109,7 @@ impl AwsError {
                 "an opt-in region this account has not enabled: enable it in the account's settings, or leave it out of --region".into()
             }
             ErrorKind::CredentialsRejected => {
-                "the key is not valid anywhere: check the profile's keys, or sign in again (aws sso login)".into()
+                "the key is valid nowhere: a wrong or revoked key, a sign-in to renew (aws sso login), or a closed account".into()
             }
             ErrorKind::TokenNotValidInRegion => {
                 "the session token came from the global STS endpoint, which opt-in regions do not accept: set AWS_STS_REGIONAL_ENDPOINTS=regional (or sts_regional_endpoints = regional in the profile)".into()

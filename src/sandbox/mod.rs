@@ -264,6 +264,12 @@ async fn handle(
     shared.controls.count(caller.service, name);
     tracing::trace!(service = %caller.service, region = %caller.region, account = %caller.account, operation = name.unwrap_or("?"), "sandbox request");
 
+    // A closed account's own keys stop working. AWS documents no answer of its own for it; the
+    // sandbox gives the one for a key that is valid nowhere, the nearest it does document.
+    let edges = shared.controls.edges();
+    if shared.world().suspended(&caller.account, &edges.suspended) {
+        return ApiError::global_token(caller.service).into_response(caller.service);
+    }
     // A region the account has not enabled says so first: no request gets further there.
     if shared
         .world()
@@ -275,7 +281,6 @@ async fn handle(
         };
         return error.into_response(caller.service);
     }
-    let edges = shared.controls.edges();
     if edges.global_tokens && wire::OPT_IN_REGIONS.contains(&caller.region.as_str()) {
         return ApiError::global_token(caller.service).into_response(caller.service);
     }

@@ -315,6 +315,15 @@ impl World {
         (key_id, secret, token)
     }
 
+    /// Whether `account` is closed: by the faults' list, or by its organization's record.
+    pub fn suspended(&self, account: &str, faults: &[String]) -> bool {
+        faults.iter().any(|s| s == account)
+            || self
+                .organization()
+                .and_then(|org| org.account(account))
+                .is_some_and(|a| a.status == "SUSPENDED")
+    }
+
     pub fn region_disabled(&self, account: &str, region: &str) -> bool {
         self.disabled_regions
             .contains(&(account.to_owned(), region.to_owned()))

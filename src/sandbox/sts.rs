@@ -171,12 +171,9 @@ fn assume_role(
         }
     };
     // A suspended account answers as a role that does not trust the caller: AWS does not say.
-    let suspended = suspended.iter().any(|s| s == account)
-        || world
-            .organization()
-            .and_then(|org| org.account(account))
-            .is_some_and(|a| a.status == "SUSPENDED");
-    if suspended || !world.may_assume(&caller.account, account, name, external_id, mfa) {
+    if world.suspended(account, suspended)
+        || !world.may_assume(&caller.account, account, name, external_id, mfa)
+    {
         return Err(ApiError::new(
             StatusCode::FORBIDDEN,
             "AccessDenied",

@@ -384,6 +384,35 @@ async fn every_source_ends_in_a_state_that_tells_the_truth() {
     assert!(said.contains("guardduty:ListInvitations"), "{said}");
 }
 
+/// A closed account's own keys are refused everywhere, STS included, as an unknown key is (AWS
+/// documents no code of its own for it): the run says credentials rejected, names closure as a
+/// cause, and exits 1, never "No invitations".
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_closed_accounts_own_keys_are_rejected_not_empty() {
+    let sandbox = demo().await;
+    let body = format!(r#"{{"suspended": ["{MEMBER}"]}}"#);
+    control(&sandbox, "POST", "/_sandbox/faults", &body).await;
+    let member = [
+        ("AWS_ACCESS_KEY_ID", MEMBER_KEY),
+        ("AWS_SECRET_ACCESS_KEY", "anything"),
+        ("AWS_REGION", "us-east-1"),
+        ("AWS_MAX_ATTEMPTS", "2"),
+    ];
+    let url = sandbox.endpoint_url();
+    let args = ["list", "--endpoint-url", &url, "--region", "us-east-1"];
+    let output = guestlist(&args, &member).await;
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let said = stderr(&output);
+    assert_eq!(said.matches("credentials rejected").count(), 1, "{said}");
+    assert!(said.contains("a closed account"), "{said}");
+    assert!(!String::from_utf8_lossy(&output.stdout).contains("No invitations"));
+
+    // Reinstated, the same keys list again.
+    control(&sandbox, "POST", "/_sandbox/faults", r#"{"suspended": []}"#).await;
+    let output = guestlist(&args, &member).await;
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn json_and_csv_give_the_notes_as_data_on_stderr() {
     let sandbox = demo().await;

@@ -906,7 +906,7 @@ async fn assumed_credentials_expire_on_the_sandbox_clock() {
 }
 
 /// No one assumes a role into a suspended account; AWS answers as for a role that does not
-/// trust the caller, and the account is back when the fault is lifted.
+/// trust the caller. The account's own keys are refused too. It is back when the fault is lifted.
 #[tokio::test]
 async fn a_suspended_account_cannot_be_assumed_into() {
     let sandbox = demo().await;
@@ -930,8 +930,17 @@ async fn a_suspended_account_cannot_be_assumed_into() {
         "{}",
         message(&error)
     );
+    // Its own keys are refused as a key that is not valid anywhere, STS included.
+    let own = sts(&sandbox, MEMBER_KEY, "us-east-1").await;
+    let error = own.get_caller_identity().send().await.unwrap_err();
+    assert_eq!(code(&error), "InvalidClientTokenId");
+    let hub = securityhub(&sandbox, MEMBER_KEY, "us-east-1").await;
+    let error = hub.list_invitations().send().await.unwrap_err();
+    assert_eq!(code(&error), "UnrecognizedClientException");
+
     control(&sandbox, "POST", "/_sandbox/faults", r#"{"suspended": []}"#).await;
     assert!(assume().await.is_ok());
+    assert!(own.get_caller_identity().send().await.is_ok());
 }
 
 /// A clock the test moves, for the SDK: it decides when cached credentials are renewed.
