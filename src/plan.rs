@@ -5,6 +5,7 @@ use std::fmt;
 use std::sync::Arc;
 
 use aws_config::SdkConfig;
+use aws_credential_types::provider::SharedCredentialsProvider;
 
 use crate::aws::paging::Limits;
 use crate::aws::regions::{self, Partition};
@@ -23,6 +24,16 @@ pub struct Identity {
     pub partition: Partition,
     /// The account's name, where it is known (its organization lists it).
     pub name: Option<String>,
+    /// The clients it shares with the rest of its fan-out, and its own credentials for them.
+    pub fleet: Option<Fleet>,
+}
+
+/// What the identities of one fan-out share: one client per service and region, each request
+/// signed with the sending identity's own (cached) credentials.
+#[derive(Clone)]
+pub struct Fleet {
+    pub clients: Arc<aws::clients::Clients>,
+    pub signer: SharedCredentialsProvider,
 }
 
 impl Identity {
@@ -40,6 +51,7 @@ impl Identity {
             config,
             partition,
             name: None,
+            fleet: None,
         }
     }
 }
@@ -83,6 +95,8 @@ enum AdapterSource {
     Built(Arc<dyn ServiceAdapter>),
     /// The identity's configuration, shared by all its sources; the region is the source's.
     OnUse(Arc<(SdkConfig, AdapterOptions)>),
+    /// A client of the identity's fan-out, shared with its other identities.
+    Fleet(Arc<(Fleet, AdapterOptions)>),
 }
 
 impl PlannedSource {
@@ -94,15 +108,6 @@ impl PlannedSource {
         }
     }
 
-    /// A source whose adapter is built, from its identity's configuration in its own region,
-    /// each time it is asked for.
-    pub fn on_use(id: SourceId, identity: Arc<(SdkConfig, AdapterOptions)>) -> Self {
-        Self {
-            id,
-            adapter: AdapterSource::OnUse(identity),
-        }
-    }
-
     /// Its adapter: hold it for as long as the work that needs it.
     pub fn adapter(&self) -> Arc<dyn ServiceAdapter> {
         match &self.adapter {
@@ -111,6 +116,19 @@ impl PlannedSource {
                 let (config, options) = &**identity;
                 let config = aws::with_region(config, &self.id.region);
                 aws::adapter_for(self.id.service, &config, &self.id.profile, options)
+            }
+            AdapterSource::Fleet(identity) => {
+                let (fleet, options) = &**identity;
+                let id = &self.id;
+                let signer = fleet.signer.clone();
+                aws::shared_adapter(
+                    id.service,
+                    &id.region,
+                    &id.profile,
+                    &fleet.clients,
+                    signer,
+                    options,
+                )
             }
         }
     }
@@ -268,7 +286,14 @@ impl Plan {
     pub fn extend(&mut self, identities: Vec<Identity>) -> Result<Vec<PlannedSource>, PlanError> {
         let mut added = Vec::new();
         for identity in &identities {
-            let shared = Arc::new((identity.config.clone(), self.options.clone()));
+            let adapters = match &identity.fleet {
+                Some(fleet) => {
+                    AdapterSource::Fleet(Arc::new((fleet.clone(), self.options.clone())))
+                }
+                None => {
+                    AdapterSource::OnUse(Arc::new((identity.config.clone(), self.options.clone())))
+                }
+            };
             for &service in &self.services {
                 let regions: Vec<String> = match &self.choice {
                     RegionChoice::All => regions::all(identity.partition, service)
@@ -296,7 +321,8 @@ impl Plan {
                         region,
                         service,
                     };
-                    added.push(PlannedSource::on_use(id, shared.clone()));
+                    let adapter = adapters.clone();
+                    added.push(PlannedSource { id, adapter });
                 }
             }
         }

@@ -91,8 +91,8 @@ impl Session {
 /// assuming the role in every other.
 struct Reach {
     base: Identity,
-    /// The base identity's configuration with a region to sign STS calls for.
-    sts: aws_config::SdkConfig,
+    /// STS as the base identity, with a region to sign for: one client for every account.
+    sts: aws_sdk_sts::Client,
     own: String,
     role: String,
     session_name: String,
@@ -100,6 +100,8 @@ struct Reach {
     mfa: Option<crate::aws::assume::Mfa>,
     /// Keeps the base identity's `AssumeRole`s within its STS quota.
     pace: crate::aws::assume::Paced,
+    /// One client per service and region for every account reached.
+    clients: std::sync::Arc<crate::aws::clients::Clients>,
 }
 
 impl Reach {
@@ -119,11 +121,24 @@ impl Reach {
                     self.mfa.as_ref(),
                     Some(self.pace.clone()),
                 )
-                .await
+            };
+            // One cache of the account's credentials, for the shared clients and for the
+            // identity's own calls (STS, CloudTrail) alike: one AssumeRole, not one each.
+            let signer = crate::aws::clients::Cached::of(&config);
+            let config = match &signer {
+                Some(signer) => config
+                    .to_builder()
+                    .credentials_provider(signer.clone())
+                    .build(),
+                None => config,
             };
             let mut identity = Identity::new(account, config);
             identity.partition = self.base.partition;
             identity.name = name;
+            identity.fleet = signer.map(|signer| plan::Fleet {
+                clients: self.clients.clone(),
+                signer,
+            });
             fanned.push(identity);
         }
         fanned
@@ -196,8 +211,9 @@ async fn fan_out(
             .map_or_else(|| "us-east-1".to_owned(), |r| r.to_string()),
     };
     let reach = Reach {
+        clients: crate::aws::clients::Clients::like(&base.config),
         base: base.clone(),
-        sts: calls,
+        sts: aws_sdk_sts::Client::new(&calls),
         pace,
         own,
         role: role.clone(),

@@ -5,9 +5,11 @@
 use std::sync::Arc;
 
 use aws_config::SdkConfig;
+use aws_credential_types::provider::SharedCredentialsProvider;
 use futures_util::future::BoxFuture;
 
 use super::call::Scope;
+use super::clients::{Clients, ServiceClient};
 use super::paging::Paged;
 use crate::audit::AuditLog;
 use crate::model::{
@@ -268,10 +270,35 @@ pub fn adapter_for(
         region,
         service,
         options: options.clone(),
+        signer: None,
     };
     match service {
         ServiceKind::SecurityHub => Arc::new(super::securityhub::SecurityHub::new(config, scope)),
         ServiceKind::GuardDuty => Arc::new(super::guardduty::GuardDuty::new(config, scope)),
         ServiceKind::Detective => Arc::new(super::detective::Detective::new(config, scope)),
+    }
+}
+
+/// The adapter for `service` in `region`, on a client `clients` shares with the rest of a
+/// fan-out, its requests signed as `signer`.
+pub fn shared_adapter(
+    service: ServiceKind,
+    region: &str,
+    profile: &str,
+    clients: &Clients,
+    signer: SharedCredentialsProvider,
+    options: &AdapterOptions,
+) -> Arc<dyn ServiceAdapter> {
+    let scope = Scope {
+        profile: profile.to_owned(),
+        region: region.to_owned(),
+        service,
+        options: options.clone(),
+        signer: Some(signer),
+    };
+    match clients.client(&scope) {
+        ServiceClient::SecurityHub(client) => Arc::new(Adapter { client, scope }),
+        ServiceClient::GuardDuty(client) => Arc::new(Adapter { client, scope }),
+        ServiceClient::Detective(client) => Arc::new(Adapter { client, scope }),
     }
 }

@@ -3,7 +3,6 @@
 //! says so, with the role, so the account's sources name it instead of "no credentials".
 
 use aws_config::SdkConfig;
-use aws_config::sts::AssumeRoleProvider;
 use aws_credential_types::provider::error::CredentialsError;
 use aws_credential_types::provider::{self, ProvideCredentials, SharedCredentialsProvider};
 
@@ -27,16 +26,14 @@ pub struct Paced {
     pub region: String,
 }
 
+/// How the role is assumed: one STS client serves every account of a fan-out (the SDK's own
+/// provider builds a client per account, and takes no MFA code).
 #[derive(Debug)]
-enum Inner {
-    Sdk(Box<AssumeRoleProvider>),
-    /// The SDK's provider takes no MFA code: this one sends the code asked for at the start.
-    WithMfa {
-        sts: aws_sdk_sts::Client,
-        session_name: String,
-        external_id: Option<String>,
-        mfa: Mfa,
-    },
+struct Inner {
+    sts: aws_sdk_sts::Client,
+    session_name: String,
+    external_id: Option<String>,
+    mfa: Option<Mfa>,
 }
 
 /// An MFA device and the code it showed.
@@ -52,39 +49,35 @@ impl Assumed {
         if let Some(paced) = &self.pace {
             paced.pace.assume_role(&paced.caller, &paced.region).await;
         }
-        match &self.inner {
-            Inner::Sdk(provider) => provider.provide_credentials().await,
-            Inner::WithMfa {
-                sts,
-                session_name,
-                external_id,
-                mfa,
-            } => {
-                let answer = sts
-                    .assume_role()
-                    .role_arn(&self.role_arn)
-                    .role_session_name(session_name)
-                    .set_external_id(external_id.clone())
-                    .serial_number(&mfa.serial)
-                    .token_code(&mfa.code)
-                    .send()
-                    .await
-                    .map_err(CredentialsError::provider_error)?;
-                let Some(given) = answer.credentials() else {
-                    return Err(CredentialsError::provider_error(
-                        "AssumeRole answered without credentials",
-                    ));
-                };
-                let expires = std::time::SystemTime::try_from(*given.expiration()).ok();
-                Ok(aws_credential_types::Credentials::new(
-                    given.access_key_id(),
-                    given.secret_access_key(),
-                    Some(given.session_token().to_owned()),
-                    expires,
-                    "guestlist-mfa",
-                ))
-            }
-        }
+        let Inner {
+            sts,
+            session_name,
+            external_id,
+            mfa,
+        } = &self.inner;
+        let answer = sts
+            .assume_role()
+            .role_arn(&self.role_arn)
+            .role_session_name(session_name)
+            .set_external_id(external_id.clone())
+            .set_serial_number(mfa.as_ref().map(|m| m.serial.clone()))
+            .set_token_code(mfa.as_ref().map(|m| m.code.clone()))
+            .send()
+            .await
+            .map_err(CredentialsError::provider_error)?;
+        let Some(given) = answer.credentials() else {
+            return Err(CredentialsError::provider_error(
+                "AssumeRole answered without credentials",
+            ));
+        };
+        let expires = std::time::SystemTime::try_from(*given.expiration()).ok();
+        Ok(aws_credential_types::Credentials::new(
+            given.access_key_id(),
+            given.secret_access_key(),
+            Some(given.session_token().to_owned()),
+            expires,
+            "guestlist-assumed",
+        ))
     }
 }
 
@@ -119,39 +112,30 @@ pub async fn assumed(
     session_name: &str,
     external_id: Option<&str>,
 ) -> SdkConfig {
-    assumed_with(base, sts, role_arn, session_name, external_id, None, None).await
+    let sts = aws_sdk_sts::Client::new(sts);
+    assumed_with(base, &sts, role_arn, session_name, external_id, None, None)
 }
 
-/// [`assumed`], with the code of an MFA device where the role asks for one, and its STS
-/// calls paced. Its session lasts as long as the role allows; the code is not asked again, so
-/// it is not renewed after.
-pub async fn assumed_with(
+/// [`assumed`], through an STS client the caller shares between accounts, with the code of
+/// an MFA device where the role asks for one, and its STS calls paced. An MFA session lasts
+/// as long as the role allows; the code is not asked again, so it is not renewed after.
+pub fn assumed_with(
     base: &SdkConfig,
-    sts: &SdkConfig,
+    sts: &aws_sdk_sts::Client,
     role_arn: &str,
     session_name: &str,
     external_id: Option<&str>,
     mfa: Option<&Mfa>,
     pace: Option<Paced>,
 ) -> SdkConfig {
-    let inner = match mfa {
-        Some(mfa) => Inner::WithMfa {
-            sts: aws_sdk_sts::Client::new(sts),
-            session_name: session_name.to_owned(),
-            external_id: external_id.map(str::to_owned),
-            mfa: mfa.clone(),
-        },
-        None => {
-            let mut builder = AssumeRoleProvider::builder(role_arn).session_name(session_name);
-            if let Some(id) = external_id {
-                builder = builder.external_id(id);
-            }
-            Inner::Sdk(Box::new(builder.configure(sts).build().await))
-        }
-    };
     let provider = Assumed {
         role_arn: role_arn.to_owned(),
-        inner,
+        inner: Inner {
+            sts: sts.clone(),
+            session_name: session_name.to_owned(),
+            external_id: external_id.map(str::to_owned),
+            mfa: mfa.cloned(),
+        },
         pace,
     };
     base.to_builder()

@@ -3,6 +3,7 @@
 
 use std::future::Future;
 
+use aws_credential_types::provider::SharedCredentialsProvider;
 use aws_sdk_securityhub::error::{ProvideErrorMetadata, SdkError};
 use aws_smithy_runtime_api::client::interceptors::SharedInterceptor;
 use serde_json::Value;
@@ -54,6 +55,8 @@ pub(crate) struct Scope {
     pub region: String,
     pub service: ServiceKind,
     pub options: AdapterOptions,
+    /// Whose credentials sign, where the client is shared by a fan-out's identities.
+    pub signer: Option<SharedCredentialsProvider>,
 }
 
 impl Scope {
@@ -67,7 +70,11 @@ impl Scope {
         R: std::fmt::Debug,
     {
         self.paced().await;
-        request.await.map_err(AwsError::from_sdk)
+        let answer = match &self.signer {
+            Some(signer) => super::clients::signed_as(signer.clone(), request).await,
+            None => request.await,
+        };
+        answer.map_err(AwsError::from_sdk)
     }
 
     /// Waits for this account's turn in this region, within the service's documented rate.

@@ -6,6 +6,7 @@ mod adapter;
 pub mod assume;
 pub(crate) mod batch;
 pub(crate) mod call;
+pub mod clients;
 mod config;
 mod detective;
 mod error;
@@ -26,7 +27,7 @@ pub mod well_formed;
 
 pub use adapter::{
     AdapterOptions, InvitationPage, Invitations, MemberPage, Members, Service, ServiceAdapter,
-    adapter_for, unsupported,
+    adapter_for, shared_adapter, unsupported,
 };
 pub use config::{
     profile_config, retry_config, sandbox_config, timeout_config, with_region, with_signing_region,

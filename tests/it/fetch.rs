@@ -445,3 +445,53 @@ async fn region_all_follows_the_partition_sts_names() {
     assert!(of("cn", ServiceKind::Detective).is_empty());
     assert_eq!(plan.sources.len(), 6 + 4);
 }
+
+/// A fan-out's identities share one client per service and region, and each request is
+/// signed as the identity that sends it: the administrator and the member, on the same
+/// client, each see their own invitations, at the same time.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn shared_clients_sign_each_request_as_its_identity() {
+    use guestlist::aws::clients::{Cached, Clients};
+    let sandbox = demo().await;
+    let admin = config(&sandbox, ADMIN_KEY, "us-east-1").await;
+    let member = config(&sandbox, MEMBER_KEY, "us-east-1").await;
+    let clients = Clients::like(&admin);
+    let options = guestlist::aws::AdapterOptions::default();
+    let adapter = |profile: &str, config: &aws_config::SdkConfig, region: &str| {
+        let signer = Cached::of(config).unwrap();
+        guestlist::aws::shared_adapter(
+            guestlist::model::ServiceKind::SecurityHub,
+            region,
+            profile,
+            &clients,
+            signer,
+            &options,
+        )
+    };
+    let (as_admin, as_member) = (
+        adapter("admin", &admin, "us-east-1"),
+        adapter("member", &member, "us-east-1"),
+    );
+    let (admins, members) = tokio::join!(
+        as_admin.list_invitations(None),
+        as_member.list_invitations(None)
+    );
+    let (admins, members) = (admins.unwrap(), members.unwrap());
+    assert!(
+        !members.invitations.is_empty(),
+        "the member has invitations"
+    );
+    assert!(
+        members.invitations.iter().all(|i| i.profile == "member"),
+        "stamped with the identity that listed"
+    );
+    let ids = |page: &guestlist::aws::InvitationPage| -> Vec<String> {
+        page.invitations.iter().map(|i| i.key()).collect()
+    };
+    assert_ne!(ids(&admins), ids(&members), "each signed as itself");
+    assert_eq!(clients.len(), 1, "one client for both");
+    let _ = adapter("member", &member, "eu-west-1")
+        .list_invitations(None)
+        .await;
+    assert_eq!(clients.len(), 2, "one more for another region");
+}
