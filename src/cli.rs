@@ -35,6 +35,11 @@ pub struct DashboardArgs {
     /// Ring the terminal bell when a new invitation arrives.
     #[arg(long)]
     pub bell: bool,
+    /// The accounts that should be members, the rows of the coverage matrix (`c`): `org`, a
+    /// file (`AccountId,Email[,Name]` rows, or one id per line), or ids separated by commas.
+    /// Default: the current members.
+    #[arg(long, value_name = "org|FILE|IDS")]
+    pub roster: Option<String>,
 }
 
 /// Where to look and how: the same for the dashboard and every command that looks. Given
@@ -117,6 +122,8 @@ impl Command {
             Command::Invite(args) => Some(&mut args.selection),
             Command::Remove(args) => Some(&mut args.selection),
             Command::Check(args) => Some(&mut args.selection),
+            Command::Coverage(args) => Some(&mut args.selection),
+            Command::Reconcile(args) => Some(&mut args.selection),
             Command::History(args) => Some(&mut args.selection),
             Command::IamPolicy(_)
             | Command::Sandbox(_)
@@ -212,6 +219,8 @@ impl Cli {
             Command::Invite(args) => Some(&args.selection),
             Command::Remove(args) => Some(&args.selection),
             Command::Check(args) => Some(&args.selection),
+            Command::Coverage(args) => Some(&args.selection),
+            Command::Reconcile(args) => Some(&args.selection),
             Command::History(args) => Some(&args.selection),
             _ => None,
         });
@@ -382,6 +391,13 @@ pub enum Command {
     /// than --max-age, 3 when some are (each printed, with why), 1 when some sources could not
     /// be listed (each named).
     Check(CheckArgs),
+    /// The administrator's coverage matrix: one row per roster account, one column per
+    /// service and region. Exit 0 when every cell is enabled, 3 when some are gaps, 1 when
+    /// some could not be read.
+    Coverage(CoverageArgs),
+    /// Close the coverage matrix's gaps: print the plan (per cell, the step that closes it),
+    /// and with --apply take it. Exit 3 when the plan has steps, 0 when it has none.
+    Reconcile(ReconcileArgs),
     /// Who invited, who accepted, who left: membership calls from CloudTrail's event history
     /// (last 90 days), the ones that look like hiding called out.
     History(HistoryArgs),
@@ -542,6 +558,38 @@ pub struct CheckArgs {
     #[arg(long, value_name = "AGE", value_parser = parse_age)]
     pub max_age: Option<std::time::Duration>,
     /// How to print: table (a line per finding) or json.
+    #[arg(long, value_enum, default_value_t = OutputFormat::Table)]
+    pub output: OutputFormat,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct CoverageArgs {
+    #[command(flatten)]
+    pub selection: Selection,
+    /// The accounts that should be members: `org` (the organization's active accounts, with
+    /// names and emails), a file (`AccountId,Email[,Name]` rows, or one id per line), or ids
+    /// separated by commas. Default: the current members.
+    #[arg(long, value_name = "org|FILE|IDS")]
+    pub roster: Option<String>,
+    /// How to print: table (the matrix), json or csv (one record per cell).
+    #[arg(long, value_enum, default_value_t = OutputFormat::Table)]
+    pub output: OutputFormat,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ReconcileArgs {
+    #[command(flatten)]
+    pub selection: Selection,
+    /// The accounts that should be members, as for `coverage`: `org`, a file, or ids.
+    #[arg(long, value_name = "org|FILE|IDS")]
+    pub roster: Option<String>,
+    /// Take the plan's steps (asks first, unless --yes).
+    #[arg(long)]
+    pub apply: bool,
+    /// Do not ask before applying: for scripts.
+    #[arg(long, requires = "apply")]
+    pub yes: bool,
+    /// How to print the plan: table, or json (one object per step).
     #[arg(long, value_enum, default_value_t = OutputFormat::Table)]
     pub output: OutputFormat,
 }

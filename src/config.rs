@@ -76,11 +76,12 @@ pub const TEMPLATE: &str = r#"# guestlist configuration. Command-line flags win 
 # refresh = "r"
 # toggle_live = "R"
 # accept = ["a", "ctrl-a"]
-# Actions: move_down, move_up, page_down, page_up, top, bottom, next_view, previous_view,
-# view_all, view_security_hub, view_guard_duty, view_detective, toggle_detail, filter,
-# sort_next, sort_reverse, refresh, toggle_live, toggle_mark, mark_range, mark_all,
-# clear_marks, pending_only, untrusted_only, triage, accept, decline, delete, members, invite, remove_member, copy,
-# prompt, log, history, sources, confirm, help, close, quit.
+# Actions: move_down, move_up, move_left, move_right, page_down, page_up, top, bottom,
+# next_view, previous_view, view_all, view_security_hub, view_guard_duty, view_detective,
+# toggle_detail, filter, sort_next, sort_reverse, refresh, toggle_live, toggle_mark,
+# mark_range, mark_all, clear_marks, pending_only, untrusted_only, triage, accept, decline,
+# delete, members, invite, remove_member, copy, prompt, log, history, coverage, sources,
+# confirm, help, close, quit.
 "#;
 
 /// The settings, resolved.

@@ -87,6 +87,8 @@ fn main() -> Result<ExitCode> {
             Some(Command::Remove(args)) => commands::remove::run(selection, args).await,
             Some(Command::Sandbox(args)) => commands::sandbox::run(args).await?,
             Some(Command::Check(args)) => commands::check::run(selection, args).await?,
+            Some(Command::Coverage(args)) => commands::coverage::run(selection, args).await?,
+            Some(Command::Reconcile(args)) => commands::reconcile::run(selection, args).await?,
             Some(Command::History(args)) => commands::history::run(selection, args).await?,
             Some(
                 Command::Config { .. }

@@ -14,6 +14,8 @@ use serde::{Deserialize, Serialize};
 pub enum Action {
     MoveDown,
     MoveUp,
+    MoveLeft,
+    MoveRight,
     PageDown,
     PageUp,
     Top,
@@ -47,6 +49,7 @@ pub enum Action {
     Prompt,
     Log,
     History,
+    Coverage,
     Sources,
     Confirm,
     Help,
@@ -56,9 +59,11 @@ pub enum Action {
 
 impl Action {
     /// In the order the help screen lists them.
-    pub const ALL: [Action; 40] = [
+    pub const ALL: [Action; 43] = [
         Action::MoveDown,
         Action::MoveUp,
+        Action::MoveLeft,
+        Action::MoveRight,
         Action::PageDown,
         Action::PageUp,
         Action::Top,
@@ -92,6 +97,7 @@ impl Action {
         Action::Prompt,
         Action::Log,
         Action::History,
+        Action::Coverage,
         Action::Sources,
         Action::Confirm,
         Action::Help,
@@ -134,6 +140,8 @@ impl Action {
         match self {
             Action::MoveDown => "next row",
             Action::MoveUp => "previous row",
+            Action::MoveLeft => "previous column (coverage)",
+            Action::MoveRight => "next column (coverage)",
             Action::PageDown => "page down",
             Action::PageUp => "page up",
             Action::Top => "first row",
@@ -167,6 +175,7 @@ impl Action {
             Action::Prompt => ":sort, :log, :gd… commands",
             Action::Log => "messages and errors",
             Action::History => "who changed what",
+            Action::Coverage => "coverage: roster × places",
             Action::Sources => "every source, its whole error",
             Action::Confirm => "confirm, in a dialog",
             Action::Help => "this help",
@@ -194,6 +203,8 @@ pub enum Mode {
     Log,
     /// The sources list is up: moves select, Enter opens one.
     Sources,
+    /// The coverage matrix is up: moves go between cells.
+    Coverage,
 }
 
 /// A key with its modifiers, as written in a configuration (`ctrl-c`, `shift-tab`, `pagedown`, `G`).
@@ -393,6 +404,8 @@ impl Default for KeyMap {
             (n(Down), Action::MoveDown),
             (c('k'), Action::MoveUp),
             (n(Up), Action::MoveUp),
+            (n(Left), Action::MoveLeft),
+            (n(Right), Action::MoveRight),
             (n(PageDown), Action::PageDown),
             (
                 Key {
@@ -448,6 +461,7 @@ impl Default for KeyMap {
             (c(':'), Action::Prompt),
             (c('l'), Action::Log),
             (c('h'), Action::History),
+            (c('c'), Action::Coverage),
             (c('e'), Action::Sources),
             (c('?'), Action::Help),
             (n(Esc), Action::Close),
@@ -512,6 +526,17 @@ impl KeyMap {
                 &key,
                 Action::Sources,
                 &[Action::Bottom, Action::ToggleDetail, Action::Copy],
+            ),
+            Mode::Coverage => self.pager(
+                &key,
+                Action::Coverage,
+                &[
+                    Action::Bottom,
+                    Action::MoveLeft,
+                    Action::MoveRight,
+                    Action::NextView,
+                    Action::PreviousView,
+                ],
             ),
             Mode::Table | Mode::Detail => self.bindings.get(&key).copied(),
         }

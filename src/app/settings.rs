@@ -27,6 +27,9 @@ pub struct Settings {
     pub fan_out: bool,
     /// Whom to trust (`--trust`, `[trust]`): every row is judged by it.
     pub trust: crate::model::TrustPolicy,
+    /// The accounts that should be members (`--roster`): the coverage matrix's rows. Empty:
+    /// the members are the roster.
+    pub roster: Vec<crate::model::RosterAccount>,
 }
 
 impl Default for Settings {
@@ -44,6 +47,7 @@ impl Default for Settings {
             bell: false,
             fan_out: false,
             trust: crate::model::TrustPolicy::default(),
+            roster: Vec::new(),
         }
     }
 }

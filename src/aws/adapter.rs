@@ -241,6 +241,22 @@ pub trait Members: Service {
         let error = unsupported(self.service(), "cannot remove members");
         Box::pin(async move { Outcome::all_failed(keys, &error) })
     }
+
+    /// Deletes `accounts` as members without disassociating them first: members that never
+    /// joined (their email failed verification), to be created again.
+    fn delete_members<'a>(&'a self, accounts: &'a [String], _actor: &'a Actor) -> Outcomes<'a> {
+        let keys = accounts.iter().cloned();
+        let error = unsupported(self.service(), "cannot delete members");
+        Box::pin(async move { Outcome::all_failed(keys, &error) })
+    }
+
+    /// Starts monitoring `accounts` again: GuardDuty members their administrator stopped,
+    /// Detective members accepted but disabled. Security Hub has no such state.
+    fn start_monitoring<'a>(&'a self, accounts: &'a [String], _actor: &'a Actor) -> Outcomes<'a> {
+        let keys = accounts.iter().cloned();
+        let error = unsupported(self.service(), "has no monitoring to start");
+        Box::pin(async move { Outcome::all_failed(keys, &error) })
+    }
 }
 
 /// Both capabilities: what a planned source is listed and acted on through.

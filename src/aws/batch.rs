@@ -70,6 +70,7 @@ batch_output! {
     aws_sdk_guardduty::operation::delete_invitations::DeleteInvitationsOutput,
     aws_sdk_guardduty::operation::delete_members::DeleteMembersOutput,
     aws_sdk_guardduty::operation::disassociate_members::DisassociateMembersOutput,
+    aws_sdk_guardduty::operation::start_monitoring_members::StartMonitoringMembersOutput,
     aws_sdk_detective::operation::create_members::CreateMembersOutput,
     aws_sdk_detective::operation::delete_members::DeleteMembersOutput,
 }
@@ -353,6 +354,20 @@ pub(crate) async fn withdraw<A: ByAccount>(
 ) -> Vec<Outcome> {
     accounts_in_batches(accounts, |chunk| {
         let call = AccountCall::new(AccountOp::DeleteInvitations, None, chunk.to_vec());
+        adapter.send(call, actor)
+    })
+    .await
+}
+
+/// Deletes members, associated or not.
+pub(crate) async fn delete<A: ByAccount>(
+    adapter: &A,
+    on: Option<&str>,
+    accounts: &[String],
+    actor: &Actor,
+) -> Vec<Outcome> {
+    accounts_in_batches(accounts, |chunk| {
+        let call = AccountCall::new(AccountOp::DeleteMembers, on, chunk.to_vec());
         adapter.send(call, actor)
     })
     .await

@@ -38,6 +38,8 @@ pub(crate) struct Listed<'a> {
     pub updated_at: Option<DateTime<Utc>>,
     /// Detective's graph, or GuardDuty's detector.
     pub resource: Option<String>,
+    /// Why Detective disabled an accepted member.
+    pub disabled_reason: Option<&'a str>,
 }
 
 impl Listed<'_> {
@@ -259,6 +261,7 @@ impl Scope {
             invited_at: listed.invited_at,
             updated_at: listed.updated_at,
             resource: listed.resource,
+            disabled_reason: listed.disabled_reason.map(str::to_owned),
         })
     }
 

@@ -172,7 +172,10 @@ impl Members for Detective {
             let request = self.client.list_members().graph_arn(graph);
             let request = request.max_results(MAX_PAGE).set_next_token(next_token);
             let output = self.scope.read(request.send()).await?;
-            let members = output.member_details().iter().map(Listed::from);
+            let members = output.member_details().iter().map(|m| Listed {
+                disabled_reason: m.disabled_reason().map(|r| r.as_str()),
+                ..Listed::from(m)
+            });
             let members = members.map(|m| self.scope.member(m.on(graph)));
             MemberPage::read(members, output.next_token())
         }))
@@ -188,6 +191,37 @@ impl Members for Detective {
     /// Detective withdraws an invitation by deleting the member.
     fn withdraw<'a>(&'a self, accounts: &'a [String], actor: &'a Actor) -> Outcomes<'a> {
         self.remove_members(accounts, actor)
+    }
+
+    /// Detective's members leave by being deleted: deleting is removing.
+    fn delete_members<'a>(&'a self, accounts: &'a [String], actor: &'a Actor) -> Outcomes<'a> {
+        self.remove_members(accounts, actor)
+    }
+
+    /// An accepted-but-disabled member, one call each (`StartMonitoringMember`): Detective
+    /// enables it when the graph can take its data now, and says why not when it cannot.
+    fn start_monitoring<'a>(&'a self, accounts: &'a [String], actor: &'a Actor) -> Outcomes<'a> {
+        Box::pin(batch::needing(
+            self.needed_graph(),
+            accounts.iter().cloned(),
+            async move |graph| {
+                let mut outcomes = Vec::with_capacity(accounts.len());
+                for account in accounts {
+                    let parameters = json!({ "GraphArn": graph, "AccountId": account });
+                    let request = self.client.start_monitoring_member().graph_arn(graph);
+                    let request = request.account_id(account).send();
+                    let result = self
+                        .scope
+                        .act(actor, "StartMonitoringMember", parameters, request)
+                        .await;
+                    outcomes.push(Outcome {
+                        key: account.clone(),
+                        result,
+                    });
+                }
+                outcomes
+            },
+        ))
     }
 
     fn remove_members<'a>(&'a self, accounts: &'a [String], actor: &'a Actor) -> Outcomes<'a> {

@@ -238,4 +238,35 @@ impl Members for GuardDuty {
             async move |detector| batch::remove(self, Some(detector), accounts, actor).await,
         ))
     }
+
+    fn delete_members<'a>(&'a self, accounts: &'a [String], actor: &'a Actor) -> Outcomes<'a> {
+        Box::pin(batch::needing(
+            self.needed_detector(),
+            accounts.iter().cloned(),
+            async move |detector| batch::delete(self, Some(detector), accounts, actor).await,
+        ))
+    }
+
+    /// A member its administrator stopped monitoring (`Disabled`) is started again.
+    fn start_monitoring<'a>(&'a self, accounts: &'a [String], actor: &'a Actor) -> Outcomes<'a> {
+        Box::pin(batch::needing(
+            self.needed_detector(),
+            accounts.iter().cloned(),
+            async move |detector| {
+                batch::accounts_in_batches(accounts, |chunk| {
+                    let parameters = json!({ "DetectorId": detector, "accountIds": chunk });
+                    let request = self.client.start_monitoring_members().detector_id(detector);
+                    let request = request.set_account_ids(Some(chunk.to_vec()));
+                    self.scope.batch(
+                        actor,
+                        "StartMonitoringMembers",
+                        parameters,
+                        chunk,
+                        request.send(),
+                    )
+                })
+                .await
+            },
+        ))
+    }
 }

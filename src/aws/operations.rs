@@ -110,6 +110,7 @@ pub const OPERATIONS: &[Operation] = &[
     op("guardduty", "InviteMembers", Work::Administrator),
     op("guardduty", "DisassociateMembers", Work::Administrator),
     op("guardduty", "DeleteMembers", Work::Administrator),
+    op("guardduty", "StartMonitoringMembers", Work::Administrator),
     // Detective
     op("detective", "ListInvitations", Work::Read),
     op("detective", "ListGraphs", Work::Read),
@@ -118,6 +119,7 @@ pub const OPERATIONS: &[Operation] = &[
     op("detective", "RejectInvitation", Work::Member),
     op("detective", "CreateMembers", Work::Administrator),
     op("detective", "DeleteMembers", Work::Administrator),
+    op("detective", "StartMonitoringMember", Work::Administrator),
     // History: CloudTrail's event history of membership calls
     op("cloudtrail", "LookupEvents", Work::Read),
     // Reaching other accounts

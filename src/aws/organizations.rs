@@ -10,6 +10,8 @@ use crate::model::{AwsError, ErrorKind};
 pub struct OrgAccount {
     pub id: String,
     pub name: String,
+    /// The root user's email: what a member invitation is sent to.
+    pub email: String,
     /// `ACTIVE`, `SUSPENDED` or `PENDING_CLOSURE`.
     pub status: String,
 }
@@ -58,6 +60,7 @@ impl AccountPages {
             .map(|a| OrgAccount {
                 id: a.id().unwrap_or_default().to_owned(),
                 name: a.name().unwrap_or_default().to_owned(),
+                email: a.email().unwrap_or_default().to_owned(),
                 status: a
                     .status()
                     .map(|s| s.as_str().to_owned())

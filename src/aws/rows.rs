@@ -41,6 +41,7 @@ macro_rules! listed {
                     invited_at: utc(m.$invited()),
                     updated_at: utc(m.$updated()),
                     resource: None,
+                    disabled_reason: None,
                 }
             }
         }

@@ -179,4 +179,8 @@ impl Members for SecurityHub {
     fn remove_members<'a>(&'a self, accounts: &'a [String], actor: &'a Actor) -> Outcomes<'a> {
         Box::pin(batch::remove(self, None, accounts, actor))
     }
+
+    fn delete_members<'a>(&'a self, accounts: &'a [String], actor: &'a Actor) -> Outcomes<'a> {
+        Box::pin(batch::delete(self, None, accounts, actor))
+    }
 }

@@ -7,6 +7,7 @@ use super::output;
 use crate::app::{AppState, Settings};
 use crate::cli::{DashboardArgs, Selection};
 use crate::config::Config;
+use crate::roster::RosterSource;
 use crate::{session, tui};
 
 pub async fn run(
@@ -23,11 +24,21 @@ pub async fn run(
         Ok(options) => options,
         Err(error) => return Ok(output::refuse(error)),
     };
+    let roster = match dashboard
+        .roster
+        .as_deref()
+        .map(RosterSource::parse)
+        .transpose()
+    {
+        Ok(roster) => roster,
+        Err(error) => return Ok(output::refuse(format!("--roster: {error}"))),
+    };
     // Resolving profiles and regions may ask the network: the first frame does not wait for it.
     let prepare = async {
         let mut session = session::prepare(selection, &options)
             .await
             .map_err(|e| e.to_string())?;
+        let roster = crate::roster::load(roster.as_ref(), &session.plan).await?;
         let arriving = session.arriving.take();
         let plan = session.plan.clone();
         let settings = Settings {
@@ -44,6 +55,7 @@ pub async fn run(
             bell: dashboard.bell,
             fan_out: selection.accounts_from.is_some(),
             trust: selection.trust_policy(),
+            roster,
         };
         let mut state = AppState::new(
             plan.sources.iter().map(|s| s.id.clone()),

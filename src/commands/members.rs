@@ -17,6 +17,8 @@ use crate::session;
 pub struct MembersListing {
     pub members: Vec<Member>,
     pub failures: Vec<(SourceId, AwsError)>,
+    /// Sources in regions the account has not enabled: nothing there to list.
+    pub not_enabled: Vec<SourceId>,
     pub sources: usize,
 }
 
@@ -44,7 +46,7 @@ pub async fn collect(plan: &Plan) -> MembersListing {
     for (source, result) in results {
         match result {
             Ok(members) => listing.members.extend(members),
-            Err(error) if !error.is_failure() => {}
+            Err(error) if !error.is_failure() => listing.not_enabled.push(source),
             Err(error) => listing.failures.push((source, error)),
         }
     }

@@ -5,6 +5,7 @@ pub mod ask;
 pub mod check;
 pub mod completions;
 pub mod config;
+pub mod coverage;
 pub mod dashboard;
 pub mod history;
 pub mod iam_policy;
@@ -13,6 +14,7 @@ pub mod list;
 pub mod man;
 pub mod members;
 pub mod output;
+pub mod reconcile;
 pub mod remove;
 pub mod sandbox;
 

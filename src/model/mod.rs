@@ -8,12 +8,14 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 mod answer;
+mod coverage;
 mod error;
 mod history;
 mod invitee;
 mod trust;
 
 pub use answer::{Actor, Answers, BATCH, Outcome, Readiness, Response, Step, Target};
+pub use coverage::{Cell, CellState, Coverage, CoverageRow, Fix, RosterAccount};
 pub use error::{AwsError, ErrorKind};
 pub use history::{HistoryEvent, MEMBERSHIP_EVENTS, Trail, trails};
 pub use invitee::{Invitee, Invites};
@@ -260,6 +262,8 @@ pub struct Member {
     pub updated_at: Option<DateTime<Utc>>,
     /// Detective's graph, or GuardDuty's detector.
     pub resource: Option<String>,
+    /// Why Detective disabled an accepted member (`VOLUME_TOO_HIGH`, `VOLUME_UNKNOWN`).
+    pub disabled_reason: Option<String>,
 }
 
 impl Member {

@@ -1,5 +1,6 @@
 //! Drawing. `render` reads the state and never changes it; each pane is a widget of its own.
 
+mod coverage;
 mod detail;
 mod dialog;
 mod form;
@@ -57,6 +58,7 @@ pub fn render(frame: &mut Frame, state: &AppState) {
         }
         Mode::Log => frame.render_widget(log::LogOverlay(state), frame.area()),
         Mode::Sources => frame.render_widget(sources::SourcesOverlay(state), frame.area()),
+        Mode::Coverage => frame.render_widget(coverage::CoverageOverlay(state), frame.area()),
         Mode::Table | Mode::Filter | Mode::Prompt => {}
     }
     if !state.settings.color {

@@ -1286,6 +1286,7 @@ mod administering {
             invited_at: Some(now() - chrono::Duration::days(3)),
             updated_at: Some(now() - chrono::Duration::days(1)),
             resource: None,
+            disabled_reason: None,
         }
     }
 

@@ -294,6 +294,97 @@ mod every_size {
         screen(&mut state, "history");
     }
 
+    /// `c`: the coverage matrix over the members listed, a roster account no one lists
+    /// absent everywhere; the cursor's cell told in full; arrows move it.
+    #[test]
+    fn coverage() {
+        let mut state = super::administering::members_screen();
+        state.settings.roster = [
+            "210000000001",
+            "210000000002",
+            "210000000003",
+            "210000000009",
+        ]
+        .map(|id| guestlist::model::RosterAccount {
+            id: id.into(),
+            email: None,
+            name: (id == "210000000009").then(|| "payments-prod".to_owned()),
+        })
+        .to_vec();
+        let effects = press(&mut state, "c");
+        assert!(effects.is_empty(), "members already listed: {effects:?}");
+        assert!(matches!(state.overlay, Overlay::Coverage));
+        screen(&mut state, "coverage");
+        let view = state.coverage.as_ref().unwrap();
+        let last = view.coverage.rows.last().unwrap();
+        assert_eq!(
+            last.account.id, "210000000001",
+            "enabled somewhere: fewest gaps, last"
+        );
+        let named = view
+            .coverage
+            .rows
+            .iter()
+            .find(|r| r.account.id == "210000000009");
+        assert_eq!(
+            named.unwrap().gaps(),
+            all_sources().len(),
+            "on the roster, listed nowhere"
+        );
+        assert_eq!(view.coverage.columns.len(), all_sources().len());
+        // Right then down: the next column's cell of the next account.
+        send(&mut state, key(crossterm::event::KeyCode::Right));
+        press(&mut state, "j");
+        let view = state.coverage.as_ref().unwrap();
+        assert_eq!((view.row, view.column), (1, 1));
+        let account = view.coverage.rows[1].account.id.clone();
+        let drawn = render(&mut state, 120, 40).backend().to_string();
+        assert!(drawn.contains(&account), "{drawn}");
+        send(&mut state, key(crossterm::event::KeyCode::Esc));
+        assert!(matches!(state.overlay, Overlay::Table));
+        assert!(state.coverage.is_none());
+    }
+
+    /// Opened before the members screen ever was, the matrix asks for the members and fills
+    /// in as they arrive.
+    #[test]
+    fn coverage_lists_the_members_first() {
+        let mut state = loaded();
+        let effects = press(&mut state, ":");
+        assert!(effects.is_empty());
+        for c in "coverage".chars() {
+            send(&mut state, key(crossterm::event::KeyCode::Char(c)));
+        }
+        let effects = send(&mut state, key(crossterm::event::KeyCode::Enter));
+        assert!(
+            effects
+                .iter()
+                .any(|e| matches!(e, guestlist::app::Effect::ListMembers { .. })),
+            "{effects:?}"
+        );
+        assert_eq!(
+            state.coverage.as_ref().unwrap().loading,
+            all_sources().len()
+        );
+        let drawn = render(&mut state, 80, 24).backend().to_string();
+        assert!(drawn.contains("Listing the members"), "{drawn}");
+        let source = all_sources().remove(0);
+        send(
+            &mut state,
+            Msg::MembersListed {
+                source,
+                result: Ok(vec![super::administering::member(
+                    guestlist::model::ServiceKind::SecurityHub,
+                    "210000000004",
+                    "Resigned",
+                )]),
+            },
+        );
+        let view = state.coverage.as_ref().unwrap();
+        assert_eq!(view.loading, all_sources().len() - 1);
+        assert_eq!(view.coverage.rows.len(), 1, "the member arrived");
+    }
+
     #[test]
     fn members() {
         let mut state = super::administering::members_screen();
@@ -517,7 +608,11 @@ mod administering {
     use guestlist::app::Msg;
     use guestlist::model::Member;
 
-    fn member(service: guestlist::model::ServiceKind, account: &str, status: &str) -> Member {
+    pub(super) fn member(
+        service: guestlist::model::ServiceKind,
+        account: &str,
+        status: &str,
+    ) -> Member {
         Member {
             service,
             profile: "demo".into(),
@@ -529,6 +624,7 @@ mod administering {
             invited_at: Some(now() - chrono::Duration::days(3)),
             updated_at: Some(now() - chrono::Duration::days(1)),
             resource: None,
+            disabled_reason: None,
         }
     }
 

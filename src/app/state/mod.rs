@@ -3,6 +3,7 @@
 //! members screen, the questions asked before anything changes, and the overlay.
 
 pub mod columns;
+pub mod coverage;
 pub mod dialogs;
 pub mod form;
 pub mod invitations;
@@ -147,6 +148,8 @@ pub struct AppState {
     pub changes: Changes,
     /// What the history overlay shows, once asked for.
     pub history: Option<HistoryView>,
+    /// The coverage matrix, while it is up.
+    pub coverage: Option<coverage::CoverageView>,
     /// Who each source's account answers to, asked when its detail is first opened: `None`
     /// while asking.
     pub current_administrators: BTreeMap<SourceId, Option<Result<Option<String>, String>>>,
@@ -210,6 +213,7 @@ impl AppState {
             changes: Changes::default(),
             current_administrators: BTreeMap::new(),
             history: None,
+            coverage: None,
             dialogs_opened: 0,
             settings,
         }

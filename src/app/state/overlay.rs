@@ -30,6 +30,8 @@ pub enum Overlay {
     Sources { selected: usize, open: bool },
     /// Membership calls from CloudTrail, newest first, scrolled down this many lines.
     History(usize),
+    /// The coverage matrix (its cursor is in `AppState::coverage`).
+    Coverage,
 }
 
 impl Overlay {
@@ -46,6 +48,7 @@ impl Overlay {
             // A pager, as the log is.
             Overlay::Log(_) | Overlay::History(_) => Mode::Log,
             Overlay::Sources { .. } => Mode::Sources,
+            Overlay::Coverage => Mode::Coverage,
         }
     }
 }

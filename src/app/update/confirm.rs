@@ -22,7 +22,10 @@ pub(super) fn confirm(state: &mut AppState) -> Vec<Effect> {
             Vec::new()
         }
         Overlay::Answer(dialog) => invitations::confirm(state, dialog),
-        overlay @ (Overlay::Log(_) | Overlay::History(_) | Overlay::Sources { .. }) => {
+        overlay @ (Overlay::Log(_)
+        | Overlay::History(_)
+        | Overlay::Sources { .. }
+        | Overlay::Coverage) => {
             state.overlay = overlay;
             Vec::new()
         }
@@ -48,6 +51,7 @@ pub(super) fn close(state: &mut AppState) {
         | Overlay::Help(_)
         | Overlay::Log(_)
         | Overlay::History(_)
-        | Overlay::Sources { .. } => {}
+        | Overlay::Sources { .. }
+        | Overlay::Coverage => {}
     }
 }

@@ -4,6 +4,7 @@
 //! catch-all, so a new action is flagged by the compiler until it is handled.
 
 mod confirm;
+mod coverage;
 mod form;
 mod history;
 mod invitations;
@@ -63,6 +64,7 @@ pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
         }
         Msg::MembersListed { source, result } => {
             state.members.listed(source, result);
+            coverage::follow(state);
             Vec::new()
         }
         Msg::Replanned(Err(error)) => {
@@ -126,7 +128,11 @@ pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
             source,
             action,
             outcomes,
-        } => members::changed(state, source, action, outcomes),
+        } => {
+            let effects = members::changed(state, source, action, outcomes);
+            coverage::follow(state);
+            effects
+        }
         Msg::History { events, failures } => {
             if let Some(history) = &mut state.history {
                 history.events = Some(events);
@@ -172,7 +178,13 @@ fn on_key(state: &mut AppState, key: KeyEvent) -> Vec<Effect> {
         (Mode::Form, None) => form::edit(state, key),
         (Mode::Prompt, None) => prompt::edit(state, key),
         (
-            Mode::Table | Mode::Detail | Mode::Help | Mode::Confirm | Mode::Log | Mode::Sources,
+            Mode::Table
+            | Mode::Detail
+            | Mode::Help
+            | Mode::Confirm
+            | Mode::Log
+            | Mode::Sources
+            | Mode::Coverage,
             None,
         ) => {}
     }
@@ -260,6 +272,10 @@ fn perform(state: &mut AppState, action: Action) -> Vec<Effect> {
         if matches!(action, Action::MoveDown | Action::MoveUp) {
             *scroll = 0;
         }
+    }
+    if matches!(state.overlay, Overlay::Coverage) {
+        coverage::perform(state, action, page);
+        return Vec::new();
     }
     // The sources list: moves select, Enter opens the one selected, Esc closes it, then the list.
     if let Overlay::Sources { selected, open } = &mut state.overlay {
@@ -356,6 +372,9 @@ fn perform(state: &mut AppState, action: Action) -> Vec<Effect> {
             state.overlay = Overlay::Prompt(LineInput::default());
         }
         Action::History => return history::open(state, !on_members),
+        Action::Coverage => return coverage::open(state),
+        // Columns are the coverage matrix's; the tables scroll by the view.
+        Action::MoveLeft | Action::MoveRight => {}
         Action::Log => {
             state.overlay = match state.overlay {
                 Overlay::Log(_) => Overlay::Table,

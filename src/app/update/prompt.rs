@@ -39,7 +39,7 @@ fn recall(state: &mut AppState, older: bool) {
     state.overlay = Overlay::Prompt(LineInput::new(text));
 }
 
-const PROMPT_COMMANDS: [&str; 11] = [
+const PROMPT_COMMANDS: [&str; 12] = [
     "region",
     "service",
     "profile",
@@ -49,6 +49,7 @@ const PROMPT_COMMANDS: [&str; 11] = [
     "invitations",
     "log",
     "history",
+    "coverage",
     "refresh",
     "quit",
 ];
@@ -214,6 +215,7 @@ pub(super) fn run(state: &mut AppState) -> Vec<Effect> {
         ("sort", column) => sort_by_title(state, column),
         ("log", _) => state.overlay = Overlay::Log(0),
         ("history", _) => return super::history::open(state, false),
+        ("coverage", _) => return super::coverage::open(state),
         ("save", path) => return save(state, path),
         ("members", _) => {
             if state.screen == Screen::Invitations {

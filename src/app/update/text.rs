@@ -69,6 +69,7 @@ pub(super) fn paste(state: &mut AppState, pasted: &str) {
         | Overlay::Log(_)
         | Overlay::History(_)
         | Overlay::Sources { .. }
+        | Overlay::Coverage
         | Overlay::Answer(_)
         | Overlay::Proposal(_) => {}
     }

@@ -1,0 +1,75 @@
+//! The coverage matrix over the members screen (`:coverage`, `c`): the roster's accounts
+//! against what the administrator's sources list, and the cell under the cursor.
+
+use super::members::{Listing, MembersView};
+use crate::model::{Coverage, RosterAccount, SourceId};
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct CoverageView {
+    pub coverage: Coverage,
+    /// The cell under the cursor: a row of the matrix and a column.
+    pub row: usize,
+    pub column: usize,
+    /// Sources whose members are still being listed.
+    pub loading: usize,
+}
+
+impl CoverageView {
+    /// The matrix from the members listed so far: `sources` are the columns, less those in
+    /// regions the account has not enabled; a source that failed is unknown, not absent.
+    pub fn build(roster: &[RosterAccount], sources: &[SourceId], members: &MembersView) -> Self {
+        let mut failures = Vec::new();
+        let mut columns = Vec::new();
+        let mut loading = 0;
+        for source in sources {
+            match members.listings.get(source) {
+                Some(Listing::Failed(error)) if !error.is_failure() => continue,
+                Some(Listing::Failed(error)) => failures.push((source.clone(), error.clone())),
+                Some(Listing::Loading) | None => loading += 1,
+                Some(Listing::Done(_)) => {}
+            }
+            columns.push(source.clone());
+        }
+        let listed: Vec<_> = members.table.all_rows().map(|r| r.member.clone()).collect();
+        let coverage = Coverage::build(roster, columns, &listed, &failures);
+        CoverageView {
+            coverage,
+            row: 0,
+            column: 0,
+            loading,
+        }
+    }
+
+    /// The same matrix rebuilt (members arrived), the cursor kept on its account and column;
+    /// a cursor not moved yet stays on the first cell, where the most gaps are.
+    pub fn rebuilt(&self, fresh: CoverageView) -> CoverageView {
+        if (self.row, self.column) == (0, 0) {
+            return fresh;
+        }
+        let account = self
+            .coverage
+            .rows
+            .get(self.row)
+            .map(|r| r.account.id.clone());
+        let source = self.coverage.columns.get(self.column);
+        let row = account
+            .and_then(|a| fresh.coverage.rows.iter().position(|r| r.account.id == a))
+            .unwrap_or(0);
+        let column = source
+            .and_then(|s| fresh.coverage.columns.iter().position(|c| c == s))
+            .unwrap_or(0);
+        CoverageView {
+            row,
+            column,
+            ..fresh
+        }
+    }
+
+    pub fn move_by(&mut self, rows: isize, columns: isize) {
+        let clamp = |at: usize, by: isize, len: usize| {
+            at.saturating_add_signed(by).min(len.saturating_sub(1))
+        };
+        self.row = clamp(self.row, rows, self.coverage.rows.len());
+        self.column = clamp(self.column, columns, self.coverage.columns.len());
+    }
+}

@@ -1,0 +1,266 @@
+//! `guestlist coverage`: the administrator's matrix. One row per roster account, one column per
+//! service and region, each cell the account's state there. Exit 0 when every cell is enabled,
+//! 3 when there are gaps, 1 when some sources could not be read (and no gap was found).
+
+use std::io::{self, Write};
+use std::process::ExitCode;
+
+use serde::Serialize;
+
+use super::{members, output};
+use crate::cli::{CoverageArgs, OutputFormat, Selection};
+use crate::model::{AwsError, CellState, Coverage, ServiceKind, SourceId};
+use crate::roster::{self, RosterSource};
+use crate::session;
+
+/// Exit code when there are gaps to close.
+pub const GAPS: u8 = 3;
+
+/// The matrix, and the sources that could not be read (their cells are unknown).
+pub struct Built {
+    pub coverage: Coverage,
+    pub failures: Vec<(SourceId, AwsError)>,
+}
+
+impl Built {
+    /// 0 when every cell is enabled; 3 when some are gaps (what was found is certain, so it
+    /// wins); 1 when some sources could not be read.
+    pub fn exit_code(&self) -> u8 {
+        if self.coverage.gaps() > 0 {
+            GAPS
+        } else if !self.failures.is_empty() {
+            1
+        } else {
+            0
+        }
+    }
+}
+
+/// The matrix for the administrators of `session`, against the roster `roster` names.
+pub async fn build(
+    session: &session::Session,
+    roster: Option<&RosterSource>,
+) -> Result<Built, String> {
+    let plan = &session.plan;
+    let (roster, listing, accounts) = tokio::join!(
+        roster::load(roster, plan),
+        members::collect(plan),
+        plan.accounts()
+    );
+    let roster = roster?;
+    let columns = plan
+        .sources
+        .iter()
+        .map(|s| s.id.clone())
+        .filter(|id| !listing.not_enabled.contains(id))
+        .collect();
+    let mut coverage = Coverage::build(&roster, columns, &listing.members, &listing.failures);
+    // A column with no member yet is still this administrator's.
+    for (column, administrator) in coverage.administrators.iter_mut().enumerate() {
+        if administrator.is_none() {
+            let profile = &coverage.columns[column].profile;
+            *administrator = accounts.get(profile).cloned();
+        }
+    }
+    Ok(Built {
+        coverage,
+        failures: listing.failures,
+    })
+}
+
+/// One cell, as `--output json` prints it.
+#[derive(Debug, Serialize)]
+struct CellRecord<'a> {
+    account_id: &'a str,
+    account_name: Option<&'a str>,
+    service: &'static str,
+    region: &'a str,
+    /// The service's own string, or `absent` (`unknown` where it could not be read).
+    status: &'a str,
+    state: &'static str,
+    administrator_id: Option<&'a str>,
+    invited_at: Option<String>,
+    /// Why the cell could not be read.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error: Option<&'a str>,
+}
+
+fn records(coverage: &Coverage) -> Vec<CellRecord<'_>> {
+    let mut records = Vec::new();
+    for row in &coverage.rows {
+        for (column, cell) in row.cells.iter().enumerate() {
+            let source = &coverage.columns[column];
+            let status = match (&cell.status, cell.state) {
+                (Some(status), _) => status.as_str(),
+                (None, CellState::Unknown) => "unknown",
+                (None, _) => "absent",
+            };
+            records.push(CellRecord {
+                account_id: &row.account.id,
+                account_name: row.account.name.as_deref(),
+                service: source.service.id(),
+                region: &source.region,
+                status,
+                state: cell.state.id(),
+                administrator_id: coverage.administrators[column].as_deref(),
+                invited_at: cell.invited_at.map(|t| t.to_rfc3339()),
+                error: cell.unread.as_deref(),
+            });
+        }
+    }
+    records
+}
+
+pub fn print(coverage: &Coverage, format: OutputFormat, out: &mut impl Write) -> io::Result<()> {
+    match format {
+        OutputFormat::Json => {
+            serde_json::to_writer_pretty(&mut *out, &records(coverage)).map_err(io::Error::from)?;
+            writeln!(out)
+        }
+        OutputFormat::Csv => {
+            let mut writer = csv::Writer::from_writer(out);
+            for record in records(coverage) {
+                writer.serialize(record).map_err(io::Error::other)?;
+            }
+            writer.flush()
+        }
+        OutputFormat::Table => print_table(coverage, out),
+    }
+}
+
+/// The matrix as text: a service's regions side by side under its name, a symbol per cell,
+/// gaps per row and per column, then the legend with each state's count.
+fn print_table(coverage: &Coverage, out: &mut impl Write) -> io::Result<()> {
+    if coverage.rows.is_empty() {
+        return writeln!(
+            out,
+            "No accounts: pass --roster (org, a file, or ids), or administer members to cover."
+        );
+    }
+    let several = coverage
+        .columns
+        .iter()
+        .any(|c| c.profile != coverage.columns[0].profile);
+    let label = |column: usize| {
+        let source = &coverage.columns[column];
+        if several {
+            format!("{} {}", source.region, source.profile)
+        } else {
+            source.region.clone()
+        }
+    };
+    let mut widths: Vec<usize> = (0..coverage.columns.len())
+        .map(|c| label(c).chars().count())
+        .collect();
+    // A service's name must fit over its regions: its last column takes what is missing.
+    for service in ServiceKind::ALL {
+        let span: Vec<usize> = (0..widths.len())
+            .filter(|&c| coverage.columns[c].service == service)
+            .collect();
+        let Some(&last) = span.last() else { continue };
+        let room: usize = span.iter().map(|&c| widths[c] + 1).sum::<usize>();
+        let name = service.display_name().chars().count() + 1;
+        widths[last] += name.saturating_sub(room);
+    }
+    let name_width = coverage
+        .rows
+        .iter()
+        .map(|r| r.account.name.as_deref().unwrap_or("").chars().count())
+        .max()
+        .unwrap_or(0)
+        .max(4);
+    let lead = 12 + 2 + name_width + 2 + 4 + 2;
+    // The service names over their regions.
+    let mut line = " ".repeat(lead);
+    let mut column = 0;
+    for service in ServiceKind::ALL {
+        let span: Vec<usize> = (0..coverage.columns.len())
+            .filter(|&c| coverage.columns[c].service == service)
+            .collect();
+        if span.is_empty() {
+            continue;
+        }
+        let width: usize = span.iter().map(|&c| widths[c] + 1).sum::<usize>() + 1;
+        let name = service.display_name();
+        line.push_str(&format!("{name:<width$}"));
+        column += span.len();
+    }
+    debug_assert_eq!(column, coverage.columns.len());
+    writeln!(out, "{}", line.trim_end())?;
+    let mut line = format!(
+        "{:<12}  {:<name_width$}  {:>4}  ",
+        "ACCOUNT", "NAME", "GAPS"
+    );
+    for service in ServiceKind::ALL {
+        for c in (0..coverage.columns.len()).filter(|&c| coverage.columns[c].service == service) {
+            line.push_str(&format!("{:<w$} ", label(c), w = widths[c]));
+        }
+        line.push(' ');
+    }
+    writeln!(out, "{}", line.trim_end())?;
+    for row in &coverage.rows {
+        let name = row.account.name.as_deref().unwrap_or("");
+        let mut line = format!(
+            "{:<12}  {name:<name_width$}  {:>4}  ",
+            row.account.id,
+            row.gaps()
+        );
+        for service in ServiceKind::ALL {
+            for c in (0..coverage.columns.len()).filter(|&c| coverage.columns[c].service == service)
+            {
+                let symbol = row.cells[c].state.symbol();
+                line.push_str(&format!("{symbol:<w$} ", w = widths[c]));
+            }
+            line.push(' ');
+        }
+        writeln!(out, "{}", line.trim_end())?;
+    }
+    let mut line = format!(
+        "{:<12}  {:<name_width$}  {:>4}  ",
+        "gaps",
+        "",
+        coverage.gaps()
+    );
+    for service in ServiceKind::ALL {
+        for c in (0..coverage.columns.len()).filter(|&c| coverage.columns[c].service == service) {
+            line.push_str(&format!("{:<w$} ", coverage.column_gaps(c), w = widths[c]));
+        }
+        line.push(' ');
+    }
+    writeln!(out, "{}", line.trim_end())?;
+    writeln!(out)?;
+    let legend: Vec<String> = coverage
+        .totals()
+        .into_iter()
+        .map(|(state, n)| format!("{} {} {n}", state.symbol(), state.label()))
+        .collect();
+    writeln!(out, "{}", legend.join("   "))
+}
+
+pub async fn run(selection: &Selection, args: &CoverageArgs) -> io::Result<ExitCode> {
+    let roster = match args.roster.as_deref().map(RosterSource::parse).transpose() {
+        Ok(roster) => roster,
+        Err(error) => return Ok(output::refuse(format!("--roster: {error}"))),
+    };
+    let options = super::looking();
+    let session = match session::prepare_whole(selection, &options).await {
+        Ok(session) => session,
+        Err(error) => return Ok(output::refuse(error)),
+    };
+    let built = match build(&session, roster.as_ref()).await {
+        Ok(built) => built,
+        Err(error) => return Ok(output::refuse(error)),
+    };
+    for (source, error) in &built.failures {
+        output::warn(format_args!(
+            "error: {} {} (profile {}): not read: {}: {}",
+            source.service.id(),
+            source.region,
+            source.profile,
+            error.summary(),
+            error.message
+        ));
+    }
+    output::to_stdout(|mut out| print(&built.coverage, args.output, &mut out))?;
+    Ok(ExitCode::from(built.exit_code()))
+}

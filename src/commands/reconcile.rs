@@ -1,0 +1,275 @@
+//! `guestlist reconcile`: the coverage matrix's gaps, each with the step that closes it, and
+//! with `--apply` those steps taken. The plan is printed first either way; a second run after
+//! applying plans nothing to send (invitations sent wait for their members).
+
+use std::io::{self, Write};
+use std::process::ExitCode;
+
+use serde::Serialize;
+
+use super::coverage::{self, Built};
+use super::{ask, output};
+use crate::cli::{OutputFormat, ReconcileArgs, Selection};
+use crate::model::{Actor, CellState, Fix, Invitee, Invites, Outcome, RosterAccount, SourceId};
+use crate::roster::RosterSource;
+use crate::session;
+
+/// Exit code of a plan with steps to apply.
+pub const STEPS: u8 = 3;
+
+/// One cell's gap and what closes it.
+#[derive(Debug, Clone)]
+pub struct Step {
+    pub source: SourceId,
+    pub account: RosterAccount,
+    pub from: CellState,
+    pub fix: Fix,
+}
+
+/// Every gap of the matrix with its step, in the matrix's order (most gaps first).
+pub fn steps(built: &Built) -> Vec<Step> {
+    let coverage = &built.coverage;
+    let mut steps = Vec::new();
+    for row in &coverage.rows {
+        for (column, cell) in row.cells.iter().enumerate() {
+            let source = &coverage.columns[column];
+            if let Some(fix) = Fix::for_cell(source.service, cell, &row.account) {
+                steps.push(Step {
+                    source: source.clone(),
+                    account: row.account.clone(),
+                    from: cell.state,
+                    fix,
+                });
+            }
+        }
+    }
+    steps
+}
+
+#[derive(Debug, Serialize)]
+struct StepRecord<'a> {
+    account_id: &'a str,
+    account_name: Option<&'a str>,
+    service: &'static str,
+    region: &'a str,
+    profile: &'a str,
+    state: &'static str,
+    action: &'static str,
+    detail: String,
+}
+
+fn action_id(fix: &Fix) -> &'static str {
+    match fix {
+        Fix::Invite => "invite",
+        Fix::Recreate => "recreate",
+        Fix::StartMonitoring => "start_monitoring",
+        Fix::Wait => "wait",
+        Fix::Blocked(_) => "blocked",
+    }
+}
+
+fn print_plan(steps: &[Step], format: OutputFormat, out: &mut impl Write) -> io::Result<()> {
+    if format == OutputFormat::Json {
+        let records: Vec<StepRecord> = steps
+            .iter()
+            .map(|s| StepRecord {
+                account_id: &s.account.id,
+                account_name: s.account.name.as_deref(),
+                service: s.source.service.id(),
+                region: &s.source.region,
+                profile: &s.source.profile,
+                state: s.from.id(),
+                action: action_id(&s.fix),
+                detail: s.fix.describe(),
+            })
+            .collect();
+        serde_json::to_writer_pretty(&mut *out, &records).map_err(io::Error::from)?;
+        return writeln!(out);
+    }
+    let acting = steps.iter().filter(|s| s.fix.acts()).count();
+    if steps.is_empty() {
+        return writeln!(
+            out,
+            "Nothing to do: every account on the roster is enabled everywhere."
+        );
+    }
+    let rows: Vec<Vec<String>> = steps
+        .iter()
+        .map(|s| {
+            vec![
+                match &s.account.name {
+                    Some(name) => format!("{} ({name})", s.account.id),
+                    None => s.account.id.clone(),
+                },
+                format!("{} {}", s.source.service.display_name(), s.source.region),
+                format!("{} {}", s.from.symbol(), s.from.label()),
+                s.fix.describe(),
+            ]
+        })
+        .collect();
+    output::write_columns(out, &["ACCOUNT", "WHERE", "NOW", "STEP"], &rows)?;
+    let waiting = steps.iter().filter(|s| s.fix == Fix::Wait).count();
+    let blocked = steps.len() - acting - waiting;
+    writeln!(
+        out,
+        "\n{} to apply, {waiting} waiting for their members, {blocked} that cannot be closed from here.",
+        crate::format::plural(acting, "step")
+    )
+}
+
+/// Applies the steps that send something, grouped by source and action; one line per account.
+/// Returns how many succeeded and how many failed.
+pub async fn apply(session: &session::Session, steps: &[Step]) -> (usize, usize) {
+    let plan = &session.plan;
+    let accounts = plan.accounts().await;
+    let mut groups: Vec<((SourceId, Fix), Vec<&Step>)> = Vec::new();
+    for step in steps.iter().filter(|s| s.fix.acts()) {
+        let key = (step.source.clone(), step.fix.clone());
+        match groups.iter_mut().find(|(k, _)| *k == key) {
+            Some((_, group)) => group.push(step),
+            None => groups.push((key, vec![step])),
+        }
+    }
+    let (mut done, mut failed) = (0, 0);
+    for ((source, fix), group) in groups {
+        let Some(planned) = plan.sources.iter().find(|s| s.id == source) else {
+            continue;
+        };
+        let adapter = planned.adapter();
+        let actor = Actor {
+            account: accounts.get(&source.profile).cloned(),
+        };
+        let ids: Vec<String> = group.iter().map(|s| s.account.id.clone()).collect();
+        let invitees: Vec<Invitee> = group
+            .iter()
+            .map(|s| Invitee {
+                account_id: s.account.id.clone(),
+                email: s.account.email.clone(),
+            })
+            .collect();
+        let invites = Invites {
+            invitees: &invitees,
+            message: None,
+        };
+        let outcomes: Vec<Outcome> = match fix {
+            Fix::Invite => adapter.invite(invites, &actor).await,
+            Fix::Recreate => {
+                let deleted = adapter.delete_members(&ids, &actor).await;
+                let (gone, kept): (Vec<Outcome>, Vec<Outcome>) =
+                    deleted.into_iter().partition(|o| o.result.is_ok());
+                let again: Vec<Invitee> = invitees
+                    .iter()
+                    .filter(|i| gone.iter().any(|o| o.key == i.account_id))
+                    .cloned()
+                    .collect();
+                let mut outcomes = kept;
+                let invites = Invites {
+                    invitees: &again,
+                    message: None,
+                };
+                outcomes.extend(adapter.invite(invites, &actor).await);
+                outcomes
+            }
+            Fix::StartMonitoring => adapter.start_monitoring(&ids, &actor).await,
+            Fix::Wait | Fix::Blocked(_) => Vec::new(),
+        };
+        for outcome in outcomes {
+            let place = format!(
+                "{} {} (profile {})",
+                source.service, source.region, source.profile
+            );
+            match outcome.result {
+                Ok(()) => {
+                    done += 1;
+                    output::say(format_args!(
+                        "{}: {} in {place}",
+                        fix.describe(),
+                        outcome.key
+                    ));
+                }
+                Err(error) => {
+                    failed += 1;
+                    output::warn(format_args!(
+                        "error: could not {} {} in {place}: {}",
+                        fix.describe(),
+                        outcome.key,
+                        error.message
+                    ));
+                }
+            }
+        }
+    }
+    (done, failed)
+}
+
+pub async fn run(selection: &Selection, args: &ReconcileArgs) -> io::Result<ExitCode> {
+    let roster = match args.roster.as_deref().map(RosterSource::parse).transpose() {
+        Ok(roster) => roster,
+        Err(error) => return Ok(output::refuse(format!("--roster: {error}"))),
+    };
+    let options = if args.apply {
+        match super::adapter_options(selection) {
+            Ok(options) => options,
+            Err(error) => return Ok(output::refuse(error)),
+        }
+    } else {
+        super::looking()
+    };
+    let session = match session::prepare_whole(selection, &options).await {
+        Ok(session) => session,
+        Err(error) => return Ok(output::refuse(error)),
+    };
+    let built = match coverage::build(&session, roster.as_ref()).await {
+        Ok(built) => built,
+        Err(error) => return Ok(output::refuse(error)),
+    };
+    for (source, error) in &built.failures {
+        output::warn(format_args!(
+            "error: {} {} (profile {}): not read: {}: {}",
+            source.service.id(),
+            source.region,
+            source.profile,
+            error.summary(),
+            error.message
+        ));
+    }
+    let steps = steps(&built);
+    output::to_stdout(|mut out| print_plan(&steps, args.output, &mut out))?;
+    let acting = steps.iter().filter(|s| s.fix.acts()).count();
+    if !args.apply {
+        return Ok(ExitCode::from(if acting > 0 {
+            STEPS
+        } else if built.failures.is_empty() {
+            0
+        } else {
+            1
+        }));
+    }
+    if acting == 0 {
+        return Ok(ExitCode::from(u8::from(!built.failures.is_empty())));
+    }
+    if !args.yes {
+        match ask::yes(&format!("Apply {}?", crate::format::plural(acting, "step"))) {
+            Ok(true) => {}
+            Ok(false) => {
+                output::warn(format_args!("cancelled: nothing was sent"));
+                return Ok(ExitCode::from(1));
+            }
+            Err(error) => {
+                output::warn(format_args!("guestlist reconcile: {error}"));
+                return Ok(ExitCode::from(1));
+            }
+        }
+    }
+    let (done, failed) = apply(&session, &steps).await;
+    output::say(format_args!(
+        "applied {} of {}; run it again to see what is left",
+        done,
+        crate::format::plural(done + failed, "step")
+    ));
+    Ok(ExitCode::from(match (done, failed) {
+        (_, 0) => 0,
+        (0, _) => 1,
+        _ => 2,
+    }))
+}

@@ -1,0 +1,158 @@
+//! `guestlist reconcile`: a plan with a step for every kind of gap, applied, and planned again.
+
+use std::process::Output;
+
+use super::coverage::{every_state, roster_file};
+use crate::common::*;
+use guestlist::sandbox::SandboxHandle;
+
+const ADMINISTRATOR: &str = "111122223333";
+
+const ROSTER: &str = "AccountId,Email,Name\n200000000001,a@example.com,alpha\n\
+    200000000002,b@example.com,beta\n200000000003,c@example.com,gamma\n\
+    200000000004,d@example.com,delta\n200000000005,e@example.com,epsilon\n\
+    200000000006,f@example.com,zeta\n200000000007,g@example.com,eta\n";
+
+async fn reconcile(sandbox: &SandboxHandle, state_dir: &str, args: &[&str]) -> Output {
+    let url = sandbox.endpoint_url();
+    let mut all = vec![
+        "reconcile",
+        "--endpoint-url",
+        url.as_str(),
+        "--region",
+        "us-east-1",
+    ];
+    all.extend_from_slice(args);
+    guestlist(
+        &all,
+        &[
+            ("AWS_ACCESS_KEY_ID", ADMINISTRATOR),
+            ("AWS_SECRET_ACCESS_KEY", "anything"),
+            ("AWS_REGION", "us-east-1"),
+            ("AWS_MAX_ATTEMPTS", "2"),
+            ("GUESTLIST_STATE_DIR", state_dir),
+        ],
+    )
+    .await
+}
+
+fn steps(output: &Output) -> Vec<(String, String, String)> {
+    let steps: Vec<serde_json::Value> = serde_json::from_slice(&output.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&output.stdout)));
+    steps
+        .iter()
+        .map(|s| {
+            let field = |name: &str| s[name].as_str().unwrap_or_default().to_owned();
+            (field("account_id"), field("service"), field("action"))
+        })
+        .collect()
+}
+
+fn action<'a>(steps: &'a [(String, String, String)], account: &str, service: &str) -> &'a str {
+    steps
+        .iter()
+        .find(|(a, s, _)| a == account && s == service)
+        .map_or("none", |(_, _, action)| action.as_str())
+}
+
+async fn changes(sandbox: &SandboxHandle) -> usize {
+    let stats = control(sandbox, "GET", "/_sandbox/stats", "").await.json();
+    stats["requests"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .filter(|op| !guestlist::aws::read_only::is_read(op.split(':').nth(1).unwrap()))
+        .count()
+}
+
+/// Each gap gets the step that closes it, the plan sends nothing, `--apply --yes` takes it,
+/// and the plan made again has nothing left to send: what was invited waits for its member.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_plan_closes_each_gap_and_a_second_run_plans_nothing() {
+    let sandbox = start(every_state()).await;
+    let roster = roster_file(ROSTER);
+    let roster = roster.to_str().unwrap();
+    let dir = std::env::temp_dir()
+        .join(format!("guestlist-reconcile-{}", fastrand::u64(..)))
+        .to_string_lossy()
+        .into_owned();
+
+    let output = reconcile(&sandbox, &dir, &["--roster", roster, "--output", "json"]).await;
+    assert_eq!(output.status.code(), Some(3), "steps to apply");
+    let plan = steps(&output);
+    let expected = [
+        ("200000000007", "securityhub", "invite"),
+        ("200000000007", "guardduty", "invite"),
+        ("200000000007", "detective", "invite"),
+        ("200000000003", "securityhub", "invite"),
+        ("200000000004", "securityhub", "invite"),
+        ("200000000005", "securityhub", "invite"),
+        ("200000000006", "guardduty", "recreate"),
+        ("200000000004", "detective", "recreate"),
+        ("200000000002", "guardduty", "start_monitoring"),
+        ("200000000005", "detective", "start_monitoring"),
+        // Over the graph's volume: Detective would refuse it.
+        ("200000000002", "detective", "blocked"),
+        ("200000000002", "securityhub", "wait"),
+        ("200000000003", "guardduty", "wait"),
+        ("200000000001", "securityhub", "none"),
+    ];
+    for (account, service, step) in expected {
+        assert_eq!(action(&plan, account, service), step, "{account} {service}");
+    }
+    assert_eq!(changes(&sandbox).await, 0, "a plan sends nothing");
+
+    let output = reconcile(&sandbox, &dir, &["--roster", roster, "--apply", "--yes"]).await;
+    let said = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{said}\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(
+        said.contains("start monitoring: 200000000002 in GuardDuty us-east-1"),
+        "{said}"
+    );
+
+    let output = reconcile(&sandbox, &dir, &["--roster", roster, "--output", "json"]).await;
+    assert_eq!(output.status.code(), Some(0), "nothing left to send");
+    let again = steps(&output);
+    let acting: Vec<_> = again
+        .iter()
+        .filter(|(_, _, a)| !matches!(a.as_str(), "wait" | "blocked"))
+        .collect();
+    assert!(acting.is_empty(), "{acting:?}");
+    assert_eq!(
+        action(&again, "200000000002", "guardduty"),
+        "none",
+        "monitored again"
+    );
+    assert_eq!(
+        action(&again, "200000000007", "securityhub"),
+        "wait",
+        "invited"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Without a terminal to ask on, `--apply` without `--yes` sends nothing.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn applying_asks_first() {
+    let sandbox = start(every_state()).await;
+    let roster = roster_file(ROSTER);
+    let dir = std::env::temp_dir()
+        .join(format!("guestlist-reconcile-{}", fastrand::u64(..)))
+        .to_string_lossy()
+        .into_owned();
+    let output = reconcile(
+        &sandbox,
+        &dir,
+        &["--roster", roster.to_str().unwrap(), "--apply"],
+    )
+    .await;
+    assert_eq!(output.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("without --yes"));
+    assert_eq!(changes(&sandbox).await, 0);
+    let _ = std::fs::remove_dir_all(&dir);
+}
