@@ -8,6 +8,7 @@ use std::process::ExitCode;
 use serde::Serialize;
 
 use super::{members, output};
+use crate::aws::AdapterOptions;
 use crate::cli::{CoverageArgs, OutputFormat, Selection};
 use crate::model::{AwsError, CellState, Coverage, ServiceKind, SourceId};
 use crate::roster::{self, RosterSource};
@@ -237,20 +238,23 @@ fn print_table(coverage: &Coverage, out: &mut impl Write) -> io::Result<()> {
     writeln!(out, "{}", legend.join("   "))
 }
 
-pub async fn run(selection: &Selection, args: &CoverageArgs) -> io::Result<ExitCode> {
-    let roster = match args.roster.as_deref().map(RosterSource::parse).transpose() {
-        Ok(roster) => roster,
-        Err(error) => return Ok(output::refuse(format!("--roster: {error}"))),
-    };
-    let options = super::looking();
-    let session = match session::prepare_whole(selection, &options).await {
-        Ok(session) => session,
-        Err(error) => return Ok(output::refuse(error)),
-    };
-    let built = match build(&session, roster.as_ref()).await {
-        Ok(built) => built,
-        Err(error) => return Ok(output::refuse(error)),
-    };
+/// The session and the matrix for a command given `--roster` (checked before anything is
+/// asked), each source that could not be read named on stderr; or the exit code that refused.
+pub async fn prepared(
+    selection: &Selection,
+    roster: Option<&str>,
+    options: &AdapterOptions,
+) -> Result<(session::Session, Built), ExitCode> {
+    let roster = roster
+        .map(RosterSource::parse)
+        .transpose()
+        .map_err(|error| output::refuse(format!("--roster: {error}")))?;
+    let session = session::prepare_whole(selection, options)
+        .await
+        .map_err(output::refuse)?;
+    let built = build(&session, roster.as_ref())
+        .await
+        .map_err(output::refuse)?;
     for (source, error) in &built.failures {
         output::warn(format_args!(
             "error: {} {} (profile {}): not read: {}: {}",
@@ -261,6 +265,15 @@ pub async fn run(selection: &Selection, args: &CoverageArgs) -> io::Result<ExitC
             error.message
         ));
     }
+    Ok((session, built))
+}
+
+pub async fn run(selection: &Selection, args: &CoverageArgs) -> io::Result<ExitCode> {
+    let options = super::looking();
+    let built = match prepared(selection, args.roster.as_deref(), &options).await {
+        Ok((_, built)) => built,
+        Err(code) => return Ok(code),
+    };
     output::to_stdout(|mut out| print(&built.coverage, args.output, &mut out))?;
     Ok(ExitCode::from(built.exit_code()))
 }

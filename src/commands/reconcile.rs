@@ -11,7 +11,6 @@ use super::coverage::{self, Built};
 use super::{ask, output};
 use crate::cli::{OutputFormat, ReconcileArgs, Selection};
 use crate::model::{Actor, CellState, Fix, Invitee, Invites, Outcome, RosterAccount, SourceId};
-use crate::roster::RosterSource;
 use crate::session;
 
 /// Exit code of a plan with steps to apply.
@@ -203,10 +202,6 @@ pub async fn apply(session: &session::Session, steps: &[Step]) -> (usize, usize)
 }
 
 pub async fn run(selection: &Selection, args: &ReconcileArgs) -> io::Result<ExitCode> {
-    let roster = match args.roster.as_deref().map(RosterSource::parse).transpose() {
-        Ok(roster) => roster,
-        Err(error) => return Ok(output::refuse(format!("--roster: {error}"))),
-    };
     let options = if args.apply {
         match super::adapter_options(selection) {
             Ok(options) => options,
@@ -215,24 +210,11 @@ pub async fn run(selection: &Selection, args: &ReconcileArgs) -> io::Result<Exit
     } else {
         super::looking()
     };
-    let session = match session::prepare_whole(selection, &options).await {
-        Ok(session) => session,
-        Err(error) => return Ok(output::refuse(error)),
-    };
-    let built = match coverage::build(&session, roster.as_ref()).await {
-        Ok(built) => built,
-        Err(error) => return Ok(output::refuse(error)),
-    };
-    for (source, error) in &built.failures {
-        output::warn(format_args!(
-            "error: {} {} (profile {}): not read: {}: {}",
-            source.service.id(),
-            source.region,
-            source.profile,
-            error.summary(),
-            error.message
-        ));
-    }
+    let (session, built) =
+        match coverage::prepared(selection, args.roster.as_deref(), &options).await {
+            Ok(prepared) => prepared,
+            Err(code) => return Ok(code),
+        };
     let steps = steps(&built);
     output::to_stdout(|mut out| print_plan(&steps, args.output, &mut out))?;
     let acting = steps.iter().filter(|s| s.fix.acts()).count();

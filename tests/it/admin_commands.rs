@@ -10,20 +10,7 @@ fn stderr(output: &Output) -> String {
 }
 
 async fn run(sandbox: &SandboxHandle, key: &str, state_dir: &str, args: &[&str]) -> Output {
-    let url = sandbox.endpoint_url();
-    let mut all = vec!["--endpoint-url", url.as_str()];
-    all.extend_from_slice(args);
-    guestlist(
-        &all,
-        &[
-            ("AWS_ACCESS_KEY_ID", key),
-            ("AWS_SECRET_ACCESS_KEY", "anything"),
-            ("AWS_REGION", "us-east-1"),
-            ("AWS_MAX_ATTEMPTS", "2"),
-            ("GUESTLIST_STATE_DIR", state_dir),
-        ],
-    )
-    .await
+    run_as(sandbox, key, state_dir, args).await
 }
 
 fn state_dir() -> String {
@@ -35,17 +22,6 @@ fn state_dir() -> String {
         ))
         .to_string_lossy()
         .into_owned()
-}
-
-async fn changing_requests(sandbox: &SandboxHandle) -> Vec<String> {
-    let stats = control(sandbox, "GET", "/_sandbox/stats", "").await.json();
-    stats["requests"]
-        .as_object()
-        .unwrap()
-        .keys()
-        .filter(|op| !guestlist::aws::read_only::is_read(op.split(':').nth(1).unwrap()))
-        .cloned()
-        .collect()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

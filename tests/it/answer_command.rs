@@ -68,14 +68,7 @@ async fn as_member(sandbox: &SandboxHandle, state: &StateDir, args: &[&str]) -> 
 }
 
 async fn changes(sandbox: &SandboxHandle) -> Vec<String> {
-    let stats = control(sandbox, "GET", "/_sandbox/stats", "").await.json();
-    stats["requests"]
-        .as_object()
-        .unwrap()
-        .keys()
-        .filter(|op| !guestlist::aws::read_only::is_read(op.split(':').nth(1).unwrap()))
-        .cloned()
-        .collect()
+    changing_requests(sandbox).await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

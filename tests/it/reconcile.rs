@@ -14,26 +14,9 @@ const ROSTER: &str = "AccountId,Email,Name\n200000000001,a@example.com,alpha\n\
     200000000006,f@example.com,zeta\n200000000007,g@example.com,eta\n";
 
 async fn reconcile(sandbox: &SandboxHandle, state_dir: &str, args: &[&str]) -> Output {
-    let url = sandbox.endpoint_url();
-    let mut all = vec![
-        "reconcile",
-        "--endpoint-url",
-        url.as_str(),
-        "--region",
-        "us-east-1",
-    ];
+    let mut all = vec!["reconcile", "--region", "us-east-1"];
     all.extend_from_slice(args);
-    guestlist(
-        &all,
-        &[
-            ("AWS_ACCESS_KEY_ID", ADMINISTRATOR),
-            ("AWS_SECRET_ACCESS_KEY", "anything"),
-            ("AWS_REGION", "us-east-1"),
-            ("AWS_MAX_ATTEMPTS", "2"),
-            ("GUESTLIST_STATE_DIR", state_dir),
-        ],
-    )
-    .await
+    run_as(sandbox, ADMINISTRATOR, state_dir, &all).await
 }
 
 fn steps(output: &Output) -> Vec<(String, String, String)> {
@@ -56,13 +39,7 @@ fn action<'a>(steps: &'a [(String, String, String)], account: &str, service: &st
 }
 
 async fn changes(sandbox: &SandboxHandle) -> usize {
-    let stats = control(sandbox, "GET", "/_sandbox/stats", "").await.json();
-    stats["requests"]
-        .as_object()
-        .unwrap()
-        .keys()
-        .filter(|op| !guestlist::aws::read_only::is_read(op.split(':').nth(1).unwrap()))
-        .count()
+    changing_requests(sandbox).await.len()
 }
 
 /// Each gap gets the step that closes it, the plan sends nothing, `--apply --yes` takes it,

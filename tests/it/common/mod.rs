@@ -193,3 +193,39 @@ pub async fn guestlist_reading(
     .await
     .unwrap()
 }
+
+/// The operations the sandbox served that change something, by `service:Operation`.
+pub async fn changing_requests(sandbox: &SandboxHandle) -> Vec<String> {
+    let stats = control(sandbox, "GET", "/_sandbox/stats", "").await.json();
+    stats["requests"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .filter(|op| !guestlist::aws::read_only::is_read(op.split(':').nth(1).unwrap()))
+        .cloned()
+        .collect()
+}
+
+/// `guestlist ARGS` against `sandbox` as the access key `key`, its state (the audit log) in
+/// `state_dir`.
+pub async fn run_as(
+    sandbox: &SandboxHandle,
+    key: &str,
+    state_dir: &str,
+    args: &[&str],
+) -> std::process::Output {
+    let url = sandbox.endpoint_url();
+    let mut all = vec!["--endpoint-url", url.as_str()];
+    all.extend_from_slice(args);
+    guestlist(
+        &all,
+        &[
+            ("AWS_ACCESS_KEY_ID", key),
+            ("AWS_SECRET_ACCESS_KEY", "anything"),
+            ("AWS_REGION", "us-east-1"),
+            ("AWS_MAX_ATTEMPTS", "2"),
+            ("GUESTLIST_STATE_DIR", state_dir),
+        ],
+    )
+    .await
+}
