@@ -20,6 +20,7 @@ pub mod invitees;
 pub mod logging;
 pub mod model;
 pub mod plan;
+pub mod reconciling;
 pub mod roster;
 pub mod sandbox;
 pub mod session;

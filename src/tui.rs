@@ -507,6 +507,34 @@ impl Executor {
                     });
                 }
             }
+            Effect::Reconcile { fixes } => {
+                for (fix, invitee, batch) in fixes {
+                    let Some(adapter) = self.adapter(&batch.source) else {
+                        continue;
+                    };
+                    let results = self.results.clone();
+                    tokio::spawn(async move {
+                        let invitees = [invitee];
+                        let outcomes = crate::reconciling::take(
+                            adapter.as_ref(),
+                            &fix,
+                            &invitees,
+                            &batch.actor,
+                        )
+                        .await;
+                        let action = match fix {
+                            crate::model::Fix::Recreate => MemberAction::Recreated,
+                            crate::model::Fix::StartMonitoring => MemberAction::MonitoringStarted,
+                            _ => MemberAction::Invited,
+                        };
+                        let _ = results.send(Msg::MembersChanged {
+                            source: batch.source,
+                            action,
+                            outcomes,
+                        });
+                    });
+                }
+            }
             Effect::Invite {
                 invitees,
                 message,

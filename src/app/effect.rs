@@ -82,6 +82,10 @@ pub enum Effect {
         message: Option<String>,
         batches: Vec<MemberBatch>,
     },
+    /// One reconcile step for an account in each source of `batches`.
+    Reconcile {
+        fixes: Vec<(crate::model::Fix, Invitee, MemberBatch)>,
+    },
     /// Plan the sources again: these profiles, services and regions (`all` for every region
     /// where each service is offered).
     Replan {

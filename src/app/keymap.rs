@@ -536,6 +536,7 @@ impl KeyMap {
                     Action::MoveRight,
                     Action::NextView,
                     Action::PreviousView,
+                    Action::ToggleDetail,
                 ],
             ),
             Mode::Table | Mode::Detail => self.bindings.get(&key).copied(),

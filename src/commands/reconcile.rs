@@ -10,7 +10,7 @@ use serde::Serialize;
 use super::coverage::{self, Built};
 use super::{ask, output};
 use crate::cli::{OutputFormat, ReconcileArgs, Selection};
-use crate::model::{Actor, CellState, Fix, Invitee, Invites, Outcome, RosterAccount, SourceId};
+use crate::model::{Actor, CellState, Fix, Invitee, RosterAccount, SourceId};
 use crate::session;
 
 /// Exit code of a plan with steps to apply.
@@ -138,7 +138,6 @@ pub async fn apply(session: &session::Session, steps: &[Step]) -> (usize, usize)
         let actor = Actor {
             account: accounts.get(&source.profile).cloned(),
         };
-        let ids: Vec<String> = group.iter().map(|s| s.account.id.clone()).collect();
         let invitees: Vec<Invitee> = group
             .iter()
             .map(|s| Invitee {
@@ -146,32 +145,7 @@ pub async fn apply(session: &session::Session, steps: &[Step]) -> (usize, usize)
                 email: s.account.email.clone(),
             })
             .collect();
-        let invites = Invites {
-            invitees: &invitees,
-            message: None,
-        };
-        let outcomes: Vec<Outcome> = match fix {
-            Fix::Invite => adapter.invite(invites, &actor).await,
-            Fix::Recreate => {
-                let deleted = adapter.delete_members(&ids, &actor).await;
-                let (gone, kept): (Vec<Outcome>, Vec<Outcome>) =
-                    deleted.into_iter().partition(|o| o.result.is_ok());
-                let again: Vec<Invitee> = invitees
-                    .iter()
-                    .filter(|i| gone.iter().any(|o| o.key == i.account_id))
-                    .cloned()
-                    .collect();
-                let mut outcomes = kept;
-                let invites = Invites {
-                    invitees: &again,
-                    message: None,
-                };
-                outcomes.extend(adapter.invite(invites, &actor).await);
-                outcomes
-            }
-            Fix::StartMonitoring => adapter.start_monitoring(&ids, &actor).await,
-            Fix::Wait | Fix::Blocked(_) => Vec::new(),
-        };
+        let outcomes = crate::reconciling::take(adapter.as_ref(), &fix, &invitees, &actor).await;
         for outcome in outcomes {
             let place = format!(
                 "{} {} (profile {})",

@@ -120,13 +120,17 @@ fn lines(state: &AppState, view: &CoverageView, inner: Rect) -> Vec<Line<'static
     let mut last: Option<ServiceKind> = None;
     for &c in &shown {
         let source = &coverage.columns[c];
+        // Each service's name over its first region, cut to the cells its regions take here.
         let name = if last == Some(source.service) {
             String::new()
         } else {
-            source.service.display_name().to_owned()
+            let span = shown
+                .iter()
+                .filter(|&&other| coverage.columns[other].service == source.service)
+                .count();
+            format::truncate(source.service.display_name(), span * cell_width - 1)
         };
         last = Some(source.service);
-        // A name longer than its cell runs into the next ones, as a group label.
         services.push(Span::styled(format!("{name:<cell_width$}"), theme::title()));
         let style = if c == view.column {
             theme::selected()

@@ -158,6 +158,47 @@ fn proposal(state: &AppState, proposal: &Proposal) -> Content {
                 tail,
             }
         }
+        Proposal::Reconcile { account, steps } => {
+            let who = match &account.name {
+                Some(name) => format!("{name} ({})", account.id),
+                None => account.id.clone(),
+            };
+            let head = vec![
+                Line::styled(
+                    format!("Close {} of {who}?", format::plural(steps.len(), "gap")),
+                    theme::title(),
+                ),
+                Line::raw(""),
+            ];
+            let items = steps
+                .iter()
+                .map(|(source, now, fix)| {
+                    Line::raw(format!(
+                        "  {} {} · {} {} → {}",
+                        source.service.display_name(),
+                        source.region,
+                        now.symbol(),
+                        now.label(),
+                        fix.describe()
+                    ))
+                })
+                .collect();
+            let tail = vec![
+                Line::raw(""),
+                Line::styled(
+                    "  CreateMembers and InviteMembers (Detective CreateMembers), DeleteMembers first where the email failed, StartMonitoringMembers / StartMonitoringMember; the matrix follows as each place is listed again.",
+                    theme::dim(),
+                ),
+                Line::raw(""),
+                yes_no("apply"),
+            ];
+            Content {
+                title: " Reconcile — nothing is sent until you confirm ".into(),
+                head,
+                items,
+                tail,
+            }
+        }
         Proposal::Invite {
             invitees,
             message,

@@ -54,6 +54,11 @@ pub enum Proposal {
         message: Option<String>,
         sources: Vec<SourceId>,
     },
+    /// The steps that close a coverage row's gaps: where, what it is now, and the step.
+    Reconcile {
+        account: crate::model::RosterAccount,
+        steps: Vec<(SourceId, crate::model::CellState, crate::model::Fix)>,
+    },
 }
 
 /// A question before anything changes: what, where, and what AWS needs first.

@@ -22,6 +22,9 @@ pub enum MemberAction {
     Invited,
     InvitationDeleted,
     Removed,
+    /// Deleted, created again with the roster's email, and invited.
+    Recreated,
+    MonitoringStarted,
 }
 
 impl MemberAction {
@@ -31,6 +34,8 @@ impl MemberAction {
             MemberAction::Invited => "invite",
             MemberAction::InvitationDeleted => "delete the invitation of",
             MemberAction::Removed => "remove",
+            MemberAction::Recreated => "recreate and invite",
+            MemberAction::MonitoringStarted => "start monitoring",
         }
     }
 
@@ -39,6 +44,8 @@ impl MemberAction {
             MemberAction::Invited => "invited",
             MemberAction::InvitationDeleted => "invitation deleted",
             MemberAction::Removed => "removed",
+            MemberAction::Recreated => "recreated and invited",
+            MemberAction::MonitoringStarted => "monitoring started",
         }
     }
 }

@@ -2,6 +2,7 @@
 
 use super::{Effect, form, invitations, members, prompt};
 use crate::app::state::AppState;
+use crate::app::state::dialogs::Proposal;
 use crate::app::state::overlay::Overlay;
 
 pub(super) fn confirm(state: &mut AppState) -> Vec<Effect> {
@@ -35,6 +36,10 @@ pub(super) fn confirm(state: &mut AppState) -> Vec<Effect> {
 
 pub(super) fn close(state: &mut AppState) {
     match std::mem::replace(&mut state.overlay, Overlay::Table) {
+        Overlay::Proposal(Proposal::Reconcile { .. }) if state.coverage.is_some() => {
+            state.overlay = Overlay::Coverage;
+            state.tell("cancelled: nothing was sent");
+        }
         Overlay::Answer(_) | Overlay::Proposal(_) => {
             state.tell("cancelled: nothing was sent");
         }

@@ -11,7 +11,7 @@ use crate::app::state::log::Level;
 use crate::app::state::members::{MemberAction, MemberNote};
 use crate::app::state::overlay::Overlay;
 use crate::app::state::{AppState, Screen};
-use crate::model::{Actor, Outcome, ServiceKind, SourceId};
+use crate::model::{Actor, Invitee, Outcome, ServiceKind, SourceId};
 
 /// `m`: from invitations to members and back; members are listed when first shown.
 pub(super) fn toggle_screen(state: &mut AppState) -> Vec<Effect> {
@@ -118,6 +118,25 @@ pub(super) fn confirm(state: &mut AppState, proposal: Proposal) -> Vec<Effect> {
                 message,
                 batches,
             }]
+        }
+        Proposal::Reconcile { account, steps } => {
+            let invitee = Invitee {
+                account_id: account.id.clone(),
+                email: account.email.clone(),
+            };
+            let fixes: Vec<_> = steps
+                .into_iter()
+                .map(|(source, _, fix)| {
+                    let batch = batch(state, source, vec![account.id.clone()]);
+                    (fix, invitee.clone(), batch)
+                })
+                .collect();
+            state.members.outcome = (0, 0, fixes.len());
+            // Back to the matrix, which follows as each place is listed again.
+            if state.coverage.is_some() {
+                state.overlay = Overlay::Coverage;
+            }
+            vec![Effect::Reconcile { fixes }]
         }
     }
 }
