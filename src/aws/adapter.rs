@@ -242,6 +242,12 @@ pub trait Members: Service {
         Box::pin(async move { Outcome::all_failed(keys, &error) })
     }
 
+    /// What this identity must do before it can have members here (enable Security Hub,
+    /// create a detector); none by default.
+    fn before_administering(&self) -> Pending<'_, Vec<Step>> {
+        Box::pin(async { Ok(Vec::new()) })
+    }
+
     /// Deletes `accounts` as members without disassociating them first: members that never
     /// joined (their email failed verification), to be created again.
     fn delete_members<'a>(&'a self, accounts: &'a [String], _actor: &'a Actor) -> Outcomes<'a> {

@@ -239,6 +239,15 @@ impl Members for GuardDuty {
         ))
     }
 
+    fn before_administering(&self) -> Pending<'_, Vec<Step>> {
+        Box::pin(async move {
+            Ok(match self.detector().await? {
+                Some(_) => Vec::new(),
+                None => vec![Step::CreateDetector],
+            })
+        })
+    }
+
     fn delete_members<'a>(&'a self, accounts: &'a [String], actor: &'a Actor) -> Outcomes<'a> {
         Box::pin(batch::needing(
             self.needed_detector(),

@@ -183,4 +183,15 @@ impl Members for SecurityHub {
     fn delete_members<'a>(&'a self, accounts: &'a [String], actor: &'a Actor) -> Outcomes<'a> {
         Box::pin(batch::delete(self, None, accounts, actor))
     }
+
+    fn before_administering(&self) -> Pending<'_, Vec<Step>> {
+        Box::pin(async move {
+            match self.scope.read(self.client.describe_hub().send()).await {
+                Err(error) if error.kind == ErrorKind::NotEnabled => {
+                    Ok(vec![Step::EnableSecurityHub])
+                }
+                other => other.map(|_| Vec::new()),
+            }
+        })
+    }
 }

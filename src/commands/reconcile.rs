@@ -5,12 +5,14 @@
 use std::io::{self, Write};
 use std::process::ExitCode;
 
+use std::collections::{BTreeMap, BTreeSet};
+
 use serde::Serialize;
 
 use super::coverage::{self, Built};
 use super::{ask, output};
 use crate::cli::{OutputFormat, ReconcileArgs, Selection};
-use crate::model::{Actor, CellState, Fix, Invitee, RosterAccount, SourceId};
+use crate::model::{Actor, CellState, Fix, Invitee, RosterAccount, SourceId, Step as Needed};
 use crate::session;
 
 /// Exit code of a plan with steps to apply.
@@ -45,6 +47,45 @@ pub fn steps(built: &Built) -> Vec<Step> {
     steps
 }
 
+/// The steps an administrator must take in a source before creating members there: asked
+/// only where the plan creates some. Where it cannot have members at all (Detective without
+/// a graph), those steps are blocked, with why.
+pub async fn firsts(
+    session: &session::Session,
+    steps: &mut [Step],
+) -> BTreeMap<SourceId, Vec<Needed>> {
+    let creates = |fix: &Fix| matches!(fix, Fix::Invite | Fix::Recreate);
+    let sources: BTreeSet<SourceId> = steps
+        .iter()
+        .filter(|s| creates(&s.fix))
+        .map(|s| s.source.clone())
+        .collect();
+    let asked = futures_util::future::join_all(sources.into_iter().filter_map(|source| {
+        let planned = session.plan.sources.iter().find(|p| p.id == source)?;
+        let adapter = planned.adapter();
+        Some(async move { (source, adapter.before_administering().await) })
+    }))
+    .await;
+    let mut firsts = BTreeMap::new();
+    for (source, answer) in asked {
+        match answer {
+            Ok(needed) if needed.is_empty() => {}
+            Ok(needed) => {
+                firsts.insert(source, needed);
+            }
+            Err(error) => {
+                for step in steps
+                    .iter_mut()
+                    .filter(|s| s.source == source && creates(&s.fix))
+                {
+                    step.fix = Fix::Blocked(error.message.clone());
+                }
+            }
+        }
+    }
+    firsts
+}
+
 #[derive(Debug, Serialize)]
 struct StepRecord<'a> {
     account_id: &'a str,
@@ -55,6 +96,9 @@ struct StepRecord<'a> {
     state: &'static str,
     action: &'static str,
     detail: String,
+    /// What the administrator does first in this place (enable Security Hub, create a
+    /// detector), where it must.
+    first: Vec<String>,
 }
 
 fn action_id(fix: &Fix) -> &'static str {
@@ -67,7 +111,16 @@ fn action_id(fix: &Fix) -> &'static str {
     }
 }
 
-fn print_plan(steps: &[Step], format: OutputFormat, out: &mut impl Write) -> io::Result<()> {
+fn print_plan(
+    steps: &[Step],
+    firsts: &BTreeMap<SourceId, Vec<Needed>>,
+    format: OutputFormat,
+    out: &mut impl Write,
+) -> io::Result<()> {
+    let first = |step: &Step| -> Vec<String> {
+        let needed = firsts.get(&step.source).filter(|_| step.fix.acts());
+        needed.into_iter().flatten().map(Needed::describe).collect()
+    };
     if format == OutputFormat::Json {
         let records: Vec<StepRecord> = steps
             .iter()
@@ -80,6 +133,7 @@ fn print_plan(steps: &[Step], format: OutputFormat, out: &mut impl Write) -> io:
                 state: s.from.id(),
                 action: action_id(&s.fix),
                 detail: s.fix.describe(),
+                first: first(s),
             })
             .collect();
         serde_json::to_writer_pretty(&mut *out, &records).map_err(io::Error::from)?;
@@ -107,6 +161,17 @@ fn print_plan(steps: &[Step], format: OutputFormat, out: &mut impl Write) -> io:
         })
         .collect();
     output::write_columns(out, &["ACCOUNT", "WHERE", "NOW", "STEP"], &rows)?;
+    for (source, needed) in firsts {
+        for step in needed {
+            writeln!(
+                out,
+                "first, as the administrator in {} {}: {}",
+                source.service.display_name(),
+                source.region,
+                step.describe()
+            )?;
+        }
+    }
     let waiting = steps.iter().filter(|s| s.fix == Fix::Wait).count();
     let blocked = steps.len() - acting - waiting;
     writeln!(
@@ -118,9 +183,39 @@ fn print_plan(steps: &[Step], format: OutputFormat, out: &mut impl Write) -> io:
 
 /// Applies the steps that send something, grouped by source and action; one line per account.
 /// Returns how many succeeded and how many failed.
-pub async fn apply(session: &session::Session, steps: &[Step]) -> (usize, usize) {
+pub async fn apply(
+    session: &session::Session,
+    steps: &[Step],
+    firsts: &BTreeMap<SourceId, Vec<Needed>>,
+) -> (usize, usize) {
     let plan = &session.plan;
     let accounts = plan.accounts().await;
+    // What each administrator must do first; where it fails, that place's steps are not sent.
+    let mut unready: BTreeMap<SourceId, String> = BTreeMap::new();
+    for (source, needed) in firsts {
+        let Some(planned) = plan.sources.iter().find(|s| s.id == *source) else {
+            continue;
+        };
+        let adapter = planned.adapter();
+        let actor = Actor {
+            account: accounts.get(&source.profile).cloned(),
+        };
+        for step in needed {
+            match adapter.take_step(step, &actor).await {
+                Ok(()) => output::say(format_args!(
+                    "{} in {} {} (profile {})",
+                    step.describe(),
+                    source.service,
+                    source.region,
+                    source.profile
+                )),
+                Err(error) => {
+                    unready.insert(source.clone(), error.message.clone());
+                    break;
+                }
+            }
+        }
+    }
     let mut groups: Vec<((SourceId, Fix), Vec<&Step>)> = Vec::new();
     for step in steps.iter().filter(|s| s.fix.acts()) {
         let key = (step.source.clone(), step.fix.clone());
@@ -134,6 +229,19 @@ pub async fn apply(session: &session::Session, steps: &[Step]) -> (usize, usize)
         let Some(planned) = plan.sources.iter().find(|s| s.id == source) else {
             continue;
         };
+        if let Some(why) = unready.get(&source) {
+            for step in &group {
+                failed += 1;
+                output::warn(format_args!(
+                    "error: could not {} {} in {} {}: the administrator's first step failed: {why}",
+                    fix.describe(),
+                    step.account.id,
+                    source.service,
+                    source.region
+                ));
+            }
+            continue;
+        }
         let adapter = planned.adapter();
         let actor = Actor {
             account: accounts.get(&source.profile).cloned(),
@@ -189,8 +297,9 @@ pub async fn run(selection: &Selection, args: &ReconcileArgs) -> io::Result<Exit
             Ok(prepared) => prepared,
             Err(code) => return Ok(code),
         };
-    let steps = steps(&built);
-    output::to_stdout(|mut out| print_plan(&steps, args.output, &mut out))?;
+    let mut steps = steps(&built);
+    let firsts = firsts(&session, &mut steps).await;
+    output::to_stdout(|mut out| print_plan(&steps, &firsts, args.output, &mut out))?;
     let acting = steps.iter().filter(|s| s.fix.acts()).count();
     if !args.apply {
         return Ok(ExitCode::from(if acting > 0 {
@@ -217,7 +326,7 @@ pub async fn run(selection: &Selection, args: &ReconcileArgs) -> io::Result<Exit
             }
         }
     }
-    let (done, failed) = apply(&session, &steps).await;
+    let (done, failed) = apply(&session, &steps, &firsts).await;
     output::say(format_args!(
         "applied {} of {}; run it again to see what is left",
         done,

@@ -133,3 +133,88 @@ async fn applying_asks_first() {
     assert_eq!(changes(&sandbox).await, 0);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Where the administrator has no hub or detector yet, the plan says what it does first and
+/// applying does it before inviting; where it has no Detective graph, inviting is blocked,
+/// with why (guestlist creates no graph).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_administrator_is_enabled_first_where_it_has_no_hub_or_detector() {
+    let sandbox = start(every_state()).await;
+    let dir = std::env::temp_dir()
+        .join(format!("guestlist-reconcile-{}", fastrand::u64(..)))
+        .to_string_lossy()
+        .into_owned();
+    let roster = roster_file("AccountId,Email\n200000000007,g@example.com\n");
+    let roster = roster.to_str().unwrap();
+    let args = [
+        "--region",
+        "eu-west-1",
+        "--roster",
+        roster,
+        "--output",
+        "json",
+    ];
+    let output = reconcile(&sandbox, &dir, &args).await;
+    assert_eq!(output.status.code(), Some(3));
+    let records: Vec<serde_json::Value> = serde_json::from_slice(&output.stdout).unwrap();
+    let at = |service: &str| {
+        records
+            .iter()
+            .find(|r| r["region"] == "eu-west-1" && r["service"] == service)
+            .unwrap_or_else(|| panic!("{service}: {records:?}"))
+            .clone()
+    };
+    assert_eq!(at("securityhub")["action"], "invite");
+    assert!(
+        at("securityhub")["first"][0]
+            .as_str()
+            .unwrap()
+            .contains("EnableSecurityHub")
+    );
+    assert!(
+        at("guardduty")["first"][0]
+            .as_str()
+            .unwrap()
+            .contains("CreateDetector")
+    );
+    assert_eq!(at("detective")["action"], "blocked");
+    assert!(
+        at("detective")["detail"]
+            .as_str()
+            .unwrap()
+            .contains("no behavior graph")
+    );
+
+    let apply = [
+        "--region",
+        "eu-west-1",
+        "--roster",
+        roster,
+        "--apply",
+        "--yes",
+    ];
+    let output = reconcile(&sandbox, &dir, &apply).await;
+    let said = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{said}\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(said.contains("EnableSecurityHub"), "{said}");
+    let output = reconcile(&sandbox, &dir, &args).await;
+    let records: Vec<serde_json::Value> = serde_json::from_slice(&output.stdout).unwrap();
+    let eu = |service: &str| {
+        records
+            .iter()
+            .find(|r| {
+                r["region"] == "eu-west-1"
+                    && r["service"] == service
+                    && r["account_id"] == "200000000007"
+            })
+            .map(|r| r["action"].as_str().unwrap_or_default().to_owned())
+    };
+    assert_eq!(eu("securityhub").as_deref(), Some("wait"), "invited now");
+    assert_eq!(eu("guardduty").as_deref(), Some("wait"), "invited now");
+    let _ = std::fs::remove_dir_all(&dir);
+}
