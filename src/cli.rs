@@ -589,7 +589,7 @@ pub struct ReconcileArgs {
     /// Do not ask before applying: for scripts.
     #[arg(long, requires = "apply")]
     pub yes: bool,
-    /// How to print the plan: table, or json (one object per step).
+    /// How to print the plan: table, or json (one object per step); csv is as table.
     #[arg(long, value_enum, default_value_t = OutputFormat::Table)]
     pub output: OutputFormat,
 }

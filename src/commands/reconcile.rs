@@ -284,6 +284,11 @@ pub async fn apply(
 }
 
 pub async fn run(selection: &Selection, args: &ReconcileArgs) -> io::Result<ExitCode> {
+    if args.apply && selection.read_only {
+        return Ok(output::refuse(
+            "--apply changes members, which --read-only refuses: leave out one of them",
+        ));
+    }
     let options = if args.apply {
         match super::adapter_options(selection) {
             Ok(options) => options,

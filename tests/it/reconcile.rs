@@ -113,7 +113,8 @@ async fn the_plan_closes_each_gap_and_a_second_run_plans_nothing() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
-/// Without a terminal to ask on, `--apply` without `--yes` sends nothing.
+/// Without a terminal to ask on, `--apply` without `--yes` sends nothing; under `--read-only`
+/// it is refused.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn applying_asks_first() {
     let sandbox = start(every_state()).await;
@@ -130,6 +131,17 @@ async fn applying_asks_first() {
     .await;
     assert_eq!(output.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&output.stderr).contains("without --yes"));
+    // Nor with --read-only: refused before anything is asked.
+    let args = [
+        "--roster",
+        roster.to_str().unwrap(),
+        "--apply",
+        "--yes",
+        "--read-only",
+    ];
+    let output = reconcile(&sandbox, &dir, &args).await;
+    assert_eq!(output.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("--read-only refuses"));
     assert_eq!(changes(&sandbox).await, 0);
     let _ = std::fs::remove_dir_all(&dir);
 }
