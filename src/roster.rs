@@ -1,6 +1,8 @@
 //! The accounts that should be members (`--roster`): the organization's, a file's, or ids on
 //! the command line. Without one, the administrator's current members are the roster.
 
+use std::collections::HashMap;
+
 use crate::model::RosterAccount;
 use crate::validate::{is_account_id, is_email};
 
@@ -44,23 +46,24 @@ impl RosterSource {
 }
 
 /// The roster `source` names, as the administrators of `plan` see it; none without one (the
-/// administrators' current members are then the roster). The administrators' own accounts
-/// are left out: an account is not a member of itself.
+/// administrators' current members are then the roster). `administrators` are the accounts
+/// of `plan`'s identities, by profile, which the caller asks STS for once: they are left out,
+/// as an account is not a member of itself.
 pub async fn load(
     source: Option<&RosterSource>,
     plan: &crate::plan::Plan,
+    administrators: &HashMap<String, String>,
 ) -> Result<Vec<RosterAccount>, String> {
     let Some(source) = source else {
         return Ok(Vec::new());
     };
-    let own: Vec<String> = plan.accounts().await.into_values().collect();
     let accounts = match source {
         RosterSource::Organization => organization(plan).await?,
         listed => listed.read()?,
     };
     Ok(accounts
         .into_iter()
-        .filter(|a| !own.contains(&a.id))
+        .filter(|a| !administrators.values().any(|own| *own == a.id))
         .collect())
 }
 

@@ -2,6 +2,7 @@
 //! service and region, each cell the account's state there. Exit 0 when every cell is enabled,
 //! 3 when there are gaps, 1 when some sources could not be read (and no gap was found).
 
+use std::collections::HashMap;
 use std::io::{self, Write};
 use std::process::ExitCode;
 
@@ -21,6 +22,8 @@ pub const GAPS: u8 = 3;
 pub struct Built {
     pub coverage: Coverage,
     pub failures: Vec<(SourceId, AwsError)>,
+    /// Each administrating identity's account, by profile, where STS named it.
+    pub accounts: HashMap<String, String>,
 }
 
 impl Built {
@@ -43,10 +46,15 @@ pub async fn build(
     roster: Option<&RosterSource>,
 ) -> Result<Built, String> {
     let plan = &session.plan;
-    let (roster, listing, accounts) = tokio::join!(
-        roster::load(roster, plan),
-        members::collect(plan),
-        plan.accounts()
+    // The administrators' accounts, asked of STS once: the roster leaves them out, empty
+    // columns are theirs, and changes are audited as them.
+    let ((accounts, roster), listing) = tokio::join!(
+        async {
+            let accounts = plan.accounts().await;
+            let roster = roster::load(roster, plan, &accounts).await;
+            (accounts, roster)
+        },
+        members::collect(plan)
     );
     let roster = roster?;
     let columns = plan
@@ -66,6 +74,7 @@ pub async fn build(
     Ok(Built {
         coverage,
         failures: listing.failures,
+        accounts,
     })
 }
 
@@ -150,18 +159,27 @@ fn print_table(coverage: &Coverage, out: &mut impl Write) -> io::Result<()> {
             source.region.clone()
         }
     };
+    // Each service's columns, in the services' order: every line is laid out by them.
+    let groups: Vec<(ServiceKind, Vec<usize>)> = ServiceKind::ALL
+        .into_iter()
+        .map(|service| {
+            let span = (0..coverage.columns.len())
+                .filter(|&c| coverage.columns[c].service == service)
+                .collect();
+            (service, span)
+        })
+        .filter(|(_, span): &(_, Vec<usize>)| !span.is_empty())
+        .collect();
     let mut widths: Vec<usize> = (0..coverage.columns.len())
         .map(|c| label(c).chars().count())
         .collect();
     // A service's name must fit over its regions: its last column takes what is missing.
-    for service in ServiceKind::ALL {
-        let span: Vec<usize> = (0..widths.len())
-            .filter(|&c| coverage.columns[c].service == service)
-            .collect();
-        let Some(&last) = span.last() else { continue };
-        let room: usize = span.iter().map(|&c| widths[c] + 1).sum::<usize>();
+    for (service, span) in &groups {
+        let room: usize = span.iter().map(|&c| widths[c] + 1).sum();
         let name = service.display_name().chars().count() + 1;
-        widths[last] += name.saturating_sub(room);
+        if let Some(&last) = span.last() {
+            widths[last] += name.saturating_sub(room);
+        }
     }
     let name_width = coverage
         .rows
@@ -170,65 +188,35 @@ fn print_table(coverage: &Coverage, out: &mut impl Write) -> io::Result<()> {
         .max()
         .unwrap_or(0)
         .max(4);
-    let lead = 12 + 2 + name_width + 2 + 4 + 2;
-    // The service names over their regions.
-    let mut line = " ".repeat(lead);
-    let mut column = 0;
-    for service in ServiceKind::ALL {
-        let span: Vec<usize> = (0..coverage.columns.len())
-            .filter(|&c| coverage.columns[c].service == service)
-            .collect();
-        if span.is_empty() {
-            continue;
-        }
-        let width: usize = span.iter().map(|&c| widths[c] + 1).sum::<usize>() + 1;
-        let name = service.display_name();
-        line.push_str(&format!("{name:<width$}"));
-        column += span.len();
-    }
-    debug_assert_eq!(column, coverage.columns.len());
-    writeln!(out, "{}", line.trim_end())?;
-    let mut line = format!(
-        "{:<12}  {:<name_width$}  {:>4}  ",
-        "ACCOUNT", "NAME", "GAPS"
-    );
-    for service in ServiceKind::ALL {
-        for c in (0..coverage.columns.len()).filter(|&c| coverage.columns[c].service == service) {
-            line.push_str(&format!("{:<w$} ", label(c), w = widths[c]));
-        }
-        line.push(' ');
-    }
-    writeln!(out, "{}", line.trim_end())?;
-    for row in &coverage.rows {
-        let name = row.account.name.as_deref().unwrap_or("");
-        let mut line = format!(
-            "{:<12}  {name:<name_width$}  {:>4}  ",
-            row.account.id,
-            row.gaps()
-        );
-        for service in ServiceKind::ALL {
-            for c in (0..coverage.columns.len()).filter(|&c| coverage.columns[c].service == service)
-            {
-                let symbol = row.cells[c].state.symbol();
-                line.push_str(&format!("{symbol:<w$} ", w = widths[c]));
+    // A line: its lead (account, name, gaps), then a value per column, a space between services.
+    let line = |lead: [&str; 3], value: &dyn Fn(usize) -> String| {
+        let [id, name, gaps] = lead;
+        let mut line = format!("{id:<12}  {name:<name_width$}  {gaps:>4}  ");
+        for (_, span) in &groups {
+            for &c in span {
+                line.push_str(&format!("{:<w$} ", value(c), w = widths[c]));
             }
             line.push(' ');
         }
-        writeln!(out, "{}", line.trim_end())?;
+        line.trim_end().to_owned()
+    };
+    // The service names over their regions.
+    let mut names = " ".repeat(12 + 2 + name_width + 2 + 4 + 2);
+    for (service, span) in &groups {
+        let width: usize = span.iter().map(|&c| widths[c] + 1).sum::<usize>() + 1;
+        names.push_str(&format!("{:<width$}", service.display_name()));
     }
-    let mut line = format!(
-        "{:<12}  {:<name_width$}  {:>4}  ",
-        "gaps",
-        "",
-        coverage.gaps()
-    );
-    for service in ServiceKind::ALL {
-        for c in (0..coverage.columns.len()).filter(|&c| coverage.columns[c].service == service) {
-            line.push_str(&format!("{:<w$} ", coverage.column_gaps(c), w = widths[c]));
-        }
-        line.push(' ');
+    writeln!(out, "{}", names.trim_end())?;
+    writeln!(out, "{}", line(["ACCOUNT", "NAME", "GAPS"], &label))?;
+    for row in &coverage.rows {
+        let name = row.account.name.as_deref().unwrap_or("");
+        let gaps = row.gaps().to_string();
+        let symbol = |c: usize| row.cells[c].state.symbol().to_string();
+        writeln!(out, "{}", line([&row.account.id, name, &gaps], &symbol))?;
     }
-    writeln!(out, "{}", line.trim_end())?;
+    let gaps = coverage.gaps().to_string();
+    let column_gaps = |c: usize| coverage.column_gaps(c).to_string();
+    writeln!(out, "{}", line(["gaps", "", &gaps], &column_gaps))?;
     writeln!(out)?;
     let legend: Vec<String> = coverage
         .totals()

@@ -38,7 +38,13 @@ pub async fn run(
         let mut session = session::prepare(selection, &options)
             .await
             .map_err(|e| e.to_string())?;
-        let roster = crate::roster::load(roster.as_ref(), &session.plan).await?;
+        let roster = match &roster {
+            Some(roster) => {
+                let administrators = session.plan.accounts().await;
+                crate::roster::load(Some(roster), &session.plan, &administrators).await?
+            }
+            None => Vec::new(),
+        };
         let arriving = session.arriving.take();
         let plan = session.plan.clone();
         let settings = Settings {

@@ -185,11 +185,12 @@ fn print_plan(
 /// Returns how many succeeded and how many failed.
 pub async fn apply(
     session: &session::Session,
+    built: &Built,
     steps: &[Step],
     firsts: &BTreeMap<SourceId, Vec<Needed>>,
 ) -> (usize, usize) {
     let plan = &session.plan;
-    let accounts = plan.accounts().await;
+    let accounts = &built.accounts;
     // What each administrator must do first; where it fails, that place's steps are not sent.
     let mut unready: BTreeMap<SourceId, String> = BTreeMap::new();
     for (source, needed) in firsts {
@@ -331,7 +332,7 @@ pub async fn run(selection: &Selection, args: &ReconcileArgs) -> io::Result<Exit
             }
         }
     }
-    let (done, failed) = apply(&session, &steps, &firsts).await;
+    let (done, failed) = apply(&session, &built, &steps, &firsts).await;
     output::say(format_args!(
         "applied {} of {}; run it again to see what is left",
         done,

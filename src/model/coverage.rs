@@ -190,10 +190,10 @@ impl Coverage {
     /// The roster's accounts against what the administrator's sources list. `columns` are the
     /// sources looked at; `failures` those that could not be read (their cells are unknown).
     /// An empty roster means the members are the roster. Rows with the most gaps come first.
-    pub fn build(
+    pub fn build<'a>(
         roster: &[RosterAccount],
         columns: Vec<SourceId>,
-        members: &[Member],
+        members: impl IntoIterator<Item = &'a Member>,
         failures: &[(SourceId, AwsError)],
     ) -> Coverage {
         let column_of: HashMap<&SourceId, usize> =

@@ -13,6 +13,14 @@ const ROSTER: &str = "AccountId,Email,Name\n200000000001,a@example.com,alpha\n\
     200000000004,d@example.com,delta\n200000000005,e@example.com,epsilon\n\
     200000000006,f@example.com,zeta\n200000000007,g@example.com,eta\n";
 
+/// Where a test's audit log goes: a directory of its own.
+fn state_dir() -> String {
+    std::env::temp_dir()
+        .join(format!("guestlist-reconcile-{}", fastrand::u64(..)))
+        .to_string_lossy()
+        .into_owned()
+}
+
 async fn reconcile(sandbox: &SandboxHandle, state_dir: &str, args: &[&str]) -> Output {
     let mut all = vec!["reconcile", "--region", "us-east-1"];
     all.extend_from_slice(args);
@@ -49,10 +57,7 @@ async fn the_plan_closes_each_gap_and_a_second_run_plans_nothing() {
     let sandbox = start(every_state()).await;
     let roster = roster_file(ROSTER);
     let roster = roster.to_str().unwrap();
-    let dir = std::env::temp_dir()
-        .join(format!("guestlist-reconcile-{}", fastrand::u64(..)))
-        .to_string_lossy()
-        .into_owned();
+    let dir = state_dir();
 
     let output = reconcile(&sandbox, &dir, &["--roster", roster, "--output", "json"]).await;
     assert_eq!(output.status.code(), Some(3), "steps to apply");
@@ -119,10 +124,7 @@ async fn the_plan_closes_each_gap_and_a_second_run_plans_nothing() {
 async fn applying_asks_first() {
     let sandbox = start(every_state()).await;
     let roster = roster_file(ROSTER);
-    let dir = std::env::temp_dir()
-        .join(format!("guestlist-reconcile-{}", fastrand::u64(..)))
-        .to_string_lossy()
-        .into_owned();
+    let dir = state_dir();
     let output = reconcile(
         &sandbox,
         &dir,
@@ -152,10 +154,7 @@ async fn applying_asks_first() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_administrator_is_enabled_first_where_it_has_no_hub_or_detector() {
     let sandbox = start(every_state()).await;
-    let dir = std::env::temp_dir()
-        .join(format!("guestlist-reconcile-{}", fastrand::u64(..)))
-        .to_string_lossy()
-        .into_owned();
+    let dir = state_dir();
     let roster = roster_file("AccountId,Email\n200000000007,g@example.com\n");
     let roster = roster.to_str().unwrap();
     let args = [

@@ -30,8 +30,8 @@ impl CoverageView {
             }
             columns.push(source.clone());
         }
-        let listed: Vec<_> = members.table.all_rows().map(|r| r.member.clone()).collect();
-        let coverage = Coverage::build(roster, columns, &listed, &failures);
+        let listed = members.table.all_rows().map(|r| &r.member);
+        let coverage = Coverage::build(roster, columns, listed, &failures);
         CoverageView {
             coverage,
             row: 0,
