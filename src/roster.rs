@@ -6,42 +6,37 @@ use std::collections::HashMap;
 use crate::model::RosterAccount;
 use crate::validate::{is_account_id, is_email};
 
-/// What `--roster` names.
+/// What `--roster` names: the organization's accounts, listed once the administrators are
+/// known, or accounts read from the command line or a file before anything is asked.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum RosterSource {
     /// Every active account of the administrator's organization, with names and emails.
     Organization,
-    /// `AccountId,Email[,Name]` lines, with or without that header, or one id per line.
-    File(std::path::PathBuf),
-    List(Vec<String>),
+    /// Ids on the command line, or a file's rows.
+    Accounts(Vec<RosterAccount>),
 }
 
 impl RosterSource {
+    /// `org`, ids separated by commas, or a file (read and checked here: a bad roster is
+    /// refused before any request).
     pub fn parse(text: &str) -> Result<RosterSource, String> {
         Ok(match crate::accounts::AccountSource::parse(text)? {
             crate::accounts::AccountSource::Organization => RosterSource::Organization,
-            crate::accounts::AccountSource::List(ids) => RosterSource::List(ids),
-            crate::accounts::AccountSource::File(path) => RosterSource::File(path),
-        })
-    }
-
-    /// The accounts of a file or list; the organization's are listed, not read.
-    pub fn read(&self) -> Result<Vec<RosterAccount>, String> {
-        match self {
-            RosterSource::Organization => Err("the organization's accounts are listed".into()),
-            RosterSource::List(ids) => Ok(ids
-                .iter()
-                .map(|id| RosterAccount {
-                    id: id.clone(),
-                    ..RosterAccount::default()
-                })
-                .collect()),
-            RosterSource::File(path) => {
-                let text = std::fs::read_to_string(path)
+            crate::accounts::AccountSource::List(ids) => RosterSource::Accounts(
+                ids.into_iter()
+                    .map(|id| RosterAccount {
+                        id,
+                        ..RosterAccount::default()
+                    })
+                    .collect(),
+            ),
+            crate::accounts::AccountSource::File(path) => {
+                let text = std::fs::read_to_string(&path)
                     .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-                parse_file(&text).map_err(|e| format!("{}: {e}", path.display()))
+                let accounts = parse_file(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+                RosterSource::Accounts(accounts)
             }
-        }
+        })
     }
 }
 
@@ -59,7 +54,7 @@ pub async fn load(
     };
     let accounts = match source {
         RosterSource::Organization => organization(plan).await?,
-        listed => listed.read()?,
+        RosterSource::Accounts(accounts) => accounts.clone(),
     };
     Ok(accounts
         .into_iter()

@@ -200,6 +200,24 @@ async fn the_members_are_the_roster_by_default_and_a_bad_one_is_refused() {
     assert_eq!(output.status.code(), Some(3));
     let cells = cells(&output);
     assert_eq!(cells.len(), 6 * 3, "the six members, in three columns");
+    // A file that cannot be read is refused before anything is asked, and says so.
+    let asked = |stats: serde_json::Value| -> u64 {
+        let requests = stats["requests"].as_object().cloned().unwrap_or_default();
+        requests
+            .values()
+            .filter_map(serde_json::Value::as_u64)
+            .sum()
+    };
+    let before = asked(control(&sandbox, "GET", "/_sandbox/stats", "").await.json());
+    let output = coverage(&sandbox, &["--roster", "/nonexistent/roster.csv"]).await;
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stderr(&output).contains("--roster: cannot read /nonexistent/roster.csv"),
+        "{}",
+        stderr(&output)
+    );
+    let after = asked(control(&sandbox, "GET", "/_sandbox/stats", "").await.json());
+    assert_eq!(before, after, "nothing asked");
     let output = coverage(&sandbox, &["--roster", "12345,200000000001"]).await;
     assert_eq!(output.status.code(), Some(1));
     assert!(
