@@ -1,21 +1,23 @@
 //! Every benchmark in one binary, so the SDK is linked once: `cargo bench` runs every group,
-//! `cargo bench -- GROUP` one of them (sandbox, ui, fetch, footprint, organization).
+//! `cargo bench -- GROUP` one of them (sandbox, ui, fetch, footprint, organization, onboarding).
 
 // Measuring code: a failed setup should stop the run where it failed.
 #![allow(clippy::unwrap_used)]
 
 mod fetch;
 mod footprint;
+mod onboarding;
 mod organization;
 mod sandbox;
 mod ui;
 
-const GROUPS: [(&str, fn()); 5] = [
+const GROUPS: [(&str, fn()); 6] = [
     ("sandbox", sandbox::run),
     ("ui", ui::run),
     ("fetch", fetch::run),
     ("footprint", footprint::run),
     ("organization", organization::run),
+    ("onboarding", onboarding::run),
 ];
 
 fn main() {

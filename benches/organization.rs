@@ -16,7 +16,7 @@ use std::time::{Duration, Instant};
 
 use guestlist::sandbox::{self, SandboxConfig, Scenario};
 
-const MANAGEMENT: &str = "111122223333";
+pub(crate) const MANAGEMENT: &str = "111122223333";
 const REGIONS: [&str; 17] = [
     "us-east-1",
     "us-east-2",
@@ -37,7 +37,7 @@ const REGIONS: [&str; 17] = [
     "ap-southeast-2",
 ];
 const PER_SOURCE: usize = 5;
-const LATENCY_MS: u64 = 100;
+pub(crate) const LATENCY_MS: u64 = 100;
 const ROLE: &str = "OrganizationAccountAccessRole";
 
 fn accounts() -> usize {
@@ -49,6 +49,13 @@ fn accounts() -> usize {
 
 /// The sandbox, on a runtime of its own, with the latency set.
 fn start_sandbox(accounts: usize) -> String {
+    start_sandbox_with(Scenario::organization_crowd(
+        MANAGEMENT, accounts, &REGIONS, PER_SOURCE,
+    ))
+}
+
+/// The sandbox serving `scenario`, on a runtime of its own, every request 100 ms late.
+pub(crate) fn start_sandbox_with(scenario: Scenario) -> String {
     let (tx, rx) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
         let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -56,7 +63,6 @@ fn start_sandbox(accounts: usize) -> String {
             .build()
             .unwrap();
         runtime.block_on(async move {
-            let scenario = Scenario::organization_crowd(MANAGEMENT, accounts, &REGIONS, PER_SOURCE);
             let mut handle = sandbox::start(SandboxConfig::local(scenario))
                 .await
                 .unwrap();
@@ -80,20 +86,20 @@ fn start_sandbox(accounts: usize) -> String {
 }
 
 /// A finished process: how long it took, its peak resident size, and what it printed.
-struct Run {
-    wall: Duration,
+pub(crate) struct Run {
+    pub(crate) wall: Duration,
     /// CPU time of the process, user and system.
-    cpu: Duration,
-    peak_mb: f64,
-    stdout: Vec<u8>,
-    stderr: String,
-    success: bool,
+    pub(crate) cpu: Duration,
+    pub(crate) peak_mb: f64,
+    pub(crate) stdout: Vec<u8>,
+    pub(crate) stderr: String,
+    pub(crate) success: bool,
 }
 
 /// Runs `command` to its end, through GNU time where there is one: the kernel hands a child
 /// started straight from here the peak resident size of this process (the sandbox, hundreds
 /// of megabytes) as its own, since it begins on this process's memory until it executes.
-fn measure(command: Command) -> Run {
+pub(crate) fn measure(command: Command) -> Run {
     let time = std::path::Path::new("/usr/bin/time");
     if !time.exists() {
         return reap(command);
@@ -172,7 +178,7 @@ fn reap(mut command: Command) -> Run {
     }
 }
 
-fn sandbox_env(command: &mut Command, key: &str) {
+pub(crate) fn sandbox_env(command: &mut Command, key: &str) {
     command
         .env("AWS_ACCESS_KEY_ID", key)
         .env("AWS_SECRET_ACCESS_KEY", "bench")

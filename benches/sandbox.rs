@@ -162,6 +162,7 @@ fn large_organisation() -> Scenario {
             invited_at: Some(TimeSpec::Ago(chrono::Duration::days(i % 90))),
             updated_at: None,
             usage: Default::default(),
+            organization: false,
         })
         .collect();
     let detective_members: Vec<MemberSpec> = members

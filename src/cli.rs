@@ -63,8 +63,9 @@ pub struct Selection {
     /// or a file (one id per line, or a CSV with an AccountId column).
     #[arg(long = "accounts", value_name = "IDS|FILE", requires = "assume_role")]
     pub accounts_from: Option<String>,
-    /// The role to assume in each of --accounts: a name, or an ARN with {account} in it.
-    #[arg(long, value_name = "ROLE", requires = "accounts_from")]
+    /// The role to assume in each of --accounts (for `onboard`, in each roster account): a
+    /// name, or an ARN with {account} in it.
+    #[arg(long, value_name = "ROLE")]
     pub assume_role: Option<String>,
     /// The external id the role's trust policy asks for.
     #[arg(long, value_name = "ID", requires = "assume_role")]
@@ -124,6 +125,7 @@ impl Command {
             Command::Check(args) => Some(&mut args.selection),
             Command::Coverage(args) => Some(&mut args.selection),
             Command::Reconcile(args) => Some(&mut args.selection),
+            Command::Onboard(args) => Some(&mut args.selection),
             Command::History(args) => Some(&mut args.selection),
             Command::IamPolicy(_)
             | Command::Sandbox(_)
@@ -221,6 +223,7 @@ impl Cli {
             Command::Check(args) => Some(&args.selection),
             Command::Coverage(args) => Some(&args.selection),
             Command::Reconcile(args) => Some(&args.selection),
+            Command::Onboard(args) => Some(&args.selection),
             Command::History(args) => Some(&args.selection),
             _ => None,
         });
@@ -398,6 +401,10 @@ pub enum Command {
     /// Close the coverage matrix's gaps: print the plan (per cell, the step that closes it),
     /// and with --apply take it. Exit 3 when the plan has steps, 0 when it has none.
     Reconcile(ReconcileArgs),
+    /// Both sides at once: reconcile as the administrator, then, as each roster account through
+    /// --assume-role, enable what accepting needs, accept, and confirm from the administrator's
+    /// side; every wait bounded, a rerun resumes.
+    Onboard(OnboardArgs),
     /// Who invited, who accepted, who left: membership calls from CloudTrail's event history
     /// (last 90 days), the ones that look like hiding called out.
     History(HistoryArgs),
@@ -590,6 +597,29 @@ pub struct ReconcileArgs {
     #[arg(long, requires = "apply")]
     pub yes: bool,
     /// How to print the plan: table, or json (one object per step); csv is as table.
+    #[arg(long, value_enum, default_value_t = OutputFormat::Table)]
+    pub output: OutputFormat,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct OnboardArgs {
+    #[command(flatten)]
+    pub selection: Selection,
+    /// The accounts that should be members, as for `coverage`: `org`, a file, or ids.
+    #[arg(long, value_name = "org|FILE|IDS", required = true)]
+    pub roster: Option<String>,
+    /// Do not ask before starting: for scripts.
+    #[arg(long)]
+    pub yes: bool,
+    /// The longest to wait for invitations to reach members and for the administrator to list
+    /// them enabled; what is still waiting then is reported, and a rerun picks it up.
+    #[arg(long, value_name = "SECONDS", default_value_t = 300.0, value_parser = parse_seconds)]
+    pub wait: f64,
+    /// Seconds between two looks while waiting.
+    #[arg(long, value_name = "SECONDS", default_value_t = 5.0, value_parser = parse_seconds)]
+    pub poll: f64,
+    /// How to print the plan and the results: table, or json (one object per cell); csv is
+    /// as table.
     #[arg(long, value_enum, default_value_t = OutputFormat::Table)]
     pub output: OutputFormat,
 }

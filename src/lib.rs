@@ -19,6 +19,7 @@ pub mod format;
 pub mod invitees;
 pub mod logging;
 pub mod model;
+pub mod onboarding;
 pub mod plan;
 pub mod reconciling;
 pub mod roster;

@@ -48,7 +48,7 @@ fn main() -> Result<ExitCode> {
     // The MFA code is asked before anything starts (the dashboard takes the terminal), once.
     let selection = selection_mut(&mut cli);
     if let Some(serial) = selection.mfa_serial.clone()
-        && selection.accounts_from.is_some()
+        && selection.assume_role.is_some()
     {
         match commands::ask::mfa_code(&serial) {
             Ok(code) => selection.mfa_code = Some(code),
@@ -89,6 +89,7 @@ fn main() -> Result<ExitCode> {
             Some(Command::Check(args)) => commands::check::run(selection, args).await?,
             Some(Command::Coverage(args)) => commands::coverage::run(selection, args).await?,
             Some(Command::Reconcile(args)) => commands::reconcile::run(selection, args).await?,
+            Some(Command::Onboard(args)) => commands::onboard::run(selection, args).await?,
             Some(Command::History(args)) => commands::history::run(selection, args).await?,
             Some(
                 Command::Config { .. }

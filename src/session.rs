@@ -21,6 +21,11 @@ pub async fn prepare(
     selection: &Selection,
     options: &AdapterOptions,
 ) -> Result<Session, PlanError> {
+    if selection.assume_role.is_some() && selection.accounts_from.is_none() {
+        return Err(PlanError(
+            "--assume-role needs --accounts: the accounts to assume it in".into(),
+        ));
+    }
     let regions = RegionChoice::from_args(&selection.regions);
     if selection.demo {
         if selection.endpoint_url.is_some() {
@@ -163,6 +168,55 @@ pub async fn prepare_whole(
     let mut session = prepare(selection, options).await?;
     session.complete().await?;
     Ok(session)
+}
+
+/// The roster's `accounts` reached through the role `selection` names, from the session's one
+/// administrator, in the services and regions of its plan: the members' side of onboarding.
+pub async fn reach(
+    session: &Session,
+    selection: &Selection,
+    accounts: &[String],
+    options: &AdapterOptions,
+) -> Result<Plan, PlanError> {
+    let Some(role) = &selection.assume_role else {
+        return Err(PlanError(
+            "--assume-role names the role to act as each member through".into(),
+        ));
+    };
+    let fanning = Selection {
+        accounts_from: Some(accounts.join(",")),
+        assume_role: Some(role.clone()),
+        ..selection.clone()
+    };
+    let mut identities = Vec::new();
+    // STS is asked who the administrator is first: asked again, a little later each time, when
+    // it cannot answer now.
+    for attempt in 0..4 {
+        if accounts.is_empty() {
+            break;
+        }
+        match fan_out(session.plan.identities.clone(), &fanning, options).await {
+            Ok((fanned, _)) => {
+                identities = fanned;
+                break;
+            }
+            Err(error) if attempt == 3 => return Err(error),
+            Err(error) => {
+                tracing::info!(%error, "reaching the members: asking again");
+                tokio::time::sleep(std::time::Duration::from_millis(500 << attempt)).await;
+            }
+        }
+    }
+    let regions = RegionChoice::These(session.plan.regions.clone());
+    let mut plan = plan::plan(
+        identities,
+        &session.plan.services,
+        &regions,
+        session.plan.demo,
+        options,
+    )?;
+    plan.limits = session.plan.limits;
+    Ok(plan)
 }
 
 /// `--accounts` with `--assume-role`: one identity per account, each reached by assuming the

@@ -117,6 +117,19 @@ pub fn unsupported(service: ServiceKind, reason: impl Into<String>) -> AwsError 
 pub(crate) struct Adapter<C> {
     pub(crate) client: C,
     pub(crate) scope: Scope,
+    /// The caller's detector, once known: an account has one per region, and an adapter lives
+    /// for one piece of work, so it is not asked for again and again.
+    pub(crate) detector: std::sync::OnceLock<String>,
+}
+
+impl<C> Adapter<C> {
+    pub(crate) fn on(client: C, scope: Scope) -> Self {
+        Self {
+            client,
+            scope,
+            detector: std::sync::OnceLock::new(),
+        }
+    }
 }
 
 /// Builds each SDK's client with guestlist's interceptors: the builders are alike but each
@@ -128,7 +141,7 @@ macro_rules! adapter_new {
                 let builder = $sdk::config::Builder::from(config);
                 let builder = scope.intercepted(builder, |b, g| b.interceptor(g));
                 let client = $sdk::Client::from_conf(builder.build());
-                Self { client, scope }
+                Self::on(client, scope)
             }
         }
     )*};
@@ -319,8 +332,8 @@ pub fn shared_adapter(
         signer: Some(signer),
     };
     match clients.client(&scope) {
-        ServiceClient::SecurityHub(client) => Arc::new(Adapter { client, scope }),
-        ServiceClient::GuardDuty(client) => Arc::new(Adapter { client, scope }),
-        ServiceClient::Detective(client) => Arc::new(Adapter { client, scope }),
+        ServiceClient::SecurityHub(client) => Arc::new(Adapter::on(client, scope)),
+        ServiceClient::GuardDuty(client) => Arc::new(Adapter::on(client, scope)),
+        ServiceClient::Detective(client) => Arc::new(Adapter::on(client, scope)),
     }
 }

@@ -9,6 +9,10 @@ use aws_credential_types::provider::{self, ProvideCredentials, SharedCredentials
 /// What every error of an assumed role starts with; `AwsError::from_sdk` reads it.
 pub const NOT_ASSUMED: &str = "cannot assume";
 
+/// What an `AssumeRole` that STS could not answer now (throttled, failing, unreachable) says:
+/// worth another try, unlike a role that is missing or does not trust the caller.
+pub const STS_BUSY: &str = "STS could not answer now";
+
 #[derive(Debug)]
 struct Assumed {
     role_arn: String,
@@ -64,7 +68,30 @@ impl Assumed {
             .set_token_code(mfa.as_ref().map(|m| m.code.clone()))
             .send()
             .await
-            .map_err(CredentialsError::provider_error)?;
+            .map_err(|error| {
+                use aws_sdk_sts::error::{ProvideErrorMetadata, SdkError};
+                let passing = match &error {
+                    SdkError::TimeoutError(_) | SdkError::DispatchFailure(_) => true,
+                    _ => matches!(
+                        error.code(),
+                        Some(
+                            "Throttling"
+                                | "ThrottlingException"
+                                | "TooManyRequestsException"
+                                | "RequestLimitExceeded"
+                                | "InternalFailure"
+                                | "ServiceUnavailable"
+                        )
+                    ),
+                };
+                match passing {
+                    true => CredentialsError::provider_error(format!(
+                        "{STS_BUSY}: {}",
+                        error.code().unwrap_or("no answer")
+                    )),
+                    false => CredentialsError::provider_error(error),
+                }
+            })?;
         let Some(given) = answer.credentials() else {
             return Err(CredentialsError::provider_error(
                 "AssumeRole answered without credentials",

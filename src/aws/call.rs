@@ -40,6 +40,8 @@ pub(crate) struct Listed<'a> {
     pub resource: Option<String>,
     /// Why Detective disabled an accepted member.
     pub disabled_reason: Option<&'a str>,
+    /// Made a member by AWS Organizations, not by invitation (Detective says so).
+    pub managed: bool,
 }
 
 impl Listed<'_> {
@@ -262,6 +264,7 @@ impl Scope {
             updated_at: listed.updated_at,
             resource: listed.resource,
             disabled_reason: listed.disabled_reason.map(str::to_owned),
+            managed: listed.managed,
         })
     }
 

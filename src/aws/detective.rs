@@ -174,6 +174,8 @@ impl Members for Detective {
             let output = self.scope.read(request.send()).await?;
             let members = output.member_details().iter().map(|m| Listed {
                 disabled_reason: m.disabled_reason().map(|r| r.as_str()),
+                managed: m.invitation_type()
+                    == Some(&aws_sdk_detective::types::InvitationType::Organization),
                 ..Listed::from(m)
             });
             let members = members.map(|m| self.scope.member(m.on(graph)));

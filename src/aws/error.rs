@@ -43,6 +43,14 @@ impl AwsError {
             SdkError::DispatchFailure(failure) if failure.is_io() => {
                 Self::new(ErrorKind::Network, "NetworkError", detail)
             }
+            _ if detail.contains(super::assume::STS_BUSY) => {
+                let at = detail.find(super::assume::NOT_ASSUMED).unwrap_or(0);
+                Self::new(
+                    ErrorKind::Throttled,
+                    "StsUnavailable",
+                    detail[at..].to_owned(),
+                )
+            }
             _ if detail.contains(super::assume::NOT_ASSUMED) => {
                 let at = detail.find(super::assume::NOT_ASSUMED).unwrap_or(0);
                 Self::new(

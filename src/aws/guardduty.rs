@@ -14,8 +14,15 @@ pub(crate) type GuardDuty = Adapter<Client>;
 impl GuardDuty {
     /// The caller's own detector in this region, if GuardDuty is enabled.
     async fn detector(&self) -> Result<Option<String>, AwsError> {
+        if let Some(known) = self.detector.get() {
+            return Ok(Some(known.clone()));
+        }
         let detectors = self.scope.read(self.client.list_detectors().send()).await?;
-        Ok(detectors.detector_ids().first().cloned())
+        let found = detectors.detector_ids().first().cloned();
+        if let Some(id) = &found {
+            let _ = self.detector.set(id.clone());
+        }
+        Ok(found)
     }
 
     /// The administrator whose membership is enabled, as the account's detector sees it.
@@ -172,9 +179,13 @@ impl Invitations for GuardDuty {
                     }
                     let request = self.client.create_detector().enable(true).send();
                     let parameters = json!({ "enable": true });
-                    self.scope
-                        .act(actor, "CreateDetector", parameters, request)
-                        .await
+                    let created = self
+                        .scope
+                        .change(actor, "CreateDetector", parameters, request);
+                    if let Some(id) = created.await?.detector_id() {
+                        let _ = self.detector.set(id.to_owned());
+                    }
+                    Ok(())
                 }
                 Step::LeaveAdministrator { administrator } => {
                     let detector = self.needed_detector().await?;

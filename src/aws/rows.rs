@@ -42,6 +42,7 @@ macro_rules! listed {
                     updated_at: utc(m.$updated()),
                     resource: None,
                     disabled_reason: None,
+                    managed: false,
                 }
             }
         }

@@ -228,10 +228,13 @@ fn print_table(coverage: &Coverage, out: &mut impl Write) -> io::Result<()> {
 
 /// The session and the matrix for a command given `--roster` (checked before anything is
 /// asked), each source that could not be read named on stderr; or the exit code that refused.
+/// `rereads` times, sources that failed in passing (throttled, a server's error) are read
+/// again, a little later each time, before they are given up as not read.
 pub async fn prepared(
     selection: &Selection,
     roster: Option<&str>,
     options: &AdapterOptions,
+    rereads: u32,
 ) -> Result<(session::Session, Built), ExitCode> {
     let roster = roster
         .map(RosterSource::parse)
@@ -240,9 +243,19 @@ pub async fn prepared(
     let session = session::prepare_whole(selection, options)
         .await
         .map_err(output::refuse)?;
-    let built = build(&session, roster.as_ref())
+    let mut built = build(&session, roster.as_ref())
         .await
         .map_err(output::refuse)?;
+    for reread in 0..rereads {
+        let passing = |(_, error): &(SourceId, AwsError)| error.is_passing();
+        if built.failures.is_empty() || !built.failures.iter().all(passing) {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(500 << reread)).await;
+        built = build(&session, roster.as_ref())
+            .await
+            .map_err(output::refuse)?;
+    }
     for (source, error) in &built.failures {
         output::warn(format_args!(
             "error: {} {} (profile {}): not read: {}: {}",
@@ -258,7 +271,7 @@ pub async fn prepared(
 
 pub async fn run(selection: &Selection, args: &CoverageArgs) -> io::Result<ExitCode> {
     let options = super::looking();
-    let built = match prepared(selection, args.roster.as_deref(), &options).await {
+    let built = match prepared(selection, args.roster.as_deref(), &options, 0).await {
         Ok((_, built)) => built,
         Err(code) => return Ok(code),
     };

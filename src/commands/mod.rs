@@ -13,6 +13,7 @@ pub mod invite;
 pub mod list;
 pub mod man;
 pub mod members;
+pub mod onboard;
 pub mod output;
 pub mod reconcile;
 pub mod remove;

@@ -5,27 +5,19 @@
 use std::io::{self, Write};
 use std::process::ExitCode;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use serde::Serialize;
 
 use super::coverage::{self, Built};
 use super::{ask, output};
 use crate::cli::{OutputFormat, ReconcileArgs, Selection};
-use crate::model::{Actor, CellState, Fix, Invitee, RosterAccount, SourceId, Step as Needed};
+use crate::model::{Fix, SourceId, Step as Needed};
+use crate::reconciling::{self, Step};
 use crate::session;
 
 /// Exit code of a plan with steps to apply.
 pub const STEPS: u8 = 3;
-
-/// One cell's gap and what closes it.
-#[derive(Debug, Clone)]
-pub struct Step {
-    pub source: SourceId,
-    pub account: RosterAccount,
-    pub from: CellState,
-    pub fix: Fix,
-}
 
 /// Every gap of the matrix with its step, in the matrix's order (most gaps first).
 pub fn steps(built: &Built) -> Vec<Step> {
@@ -45,45 +37,6 @@ pub fn steps(built: &Built) -> Vec<Step> {
         }
     }
     steps
-}
-
-/// The steps an administrator must take in a source before creating members there: asked
-/// only where the plan creates some. Where it cannot have members at all (Detective without
-/// a graph), those steps are blocked, with why.
-pub async fn firsts(
-    session: &session::Session,
-    steps: &mut [Step],
-) -> BTreeMap<SourceId, Vec<Needed>> {
-    let creates = |fix: &Fix| matches!(fix, Fix::Invite | Fix::Recreate);
-    let sources: BTreeSet<SourceId> = steps
-        .iter()
-        .filter(|s| creates(&s.fix))
-        .map(|s| s.source.clone())
-        .collect();
-    let asked = futures_util::future::join_all(sources.into_iter().filter_map(|source| {
-        let planned = session.plan.sources.iter().find(|p| p.id == source)?;
-        let adapter = planned.adapter();
-        Some(async move { (source, adapter.before_administering().await) })
-    }))
-    .await;
-    let mut firsts = BTreeMap::new();
-    for (source, answer) in asked {
-        match answer {
-            Ok(needed) if needed.is_empty() => {}
-            Ok(needed) => {
-                firsts.insert(source, needed);
-            }
-            Err(error) => {
-                for step in steps
-                    .iter_mut()
-                    .filter(|s| s.source == source && creates(&s.fix))
-                {
-                    step.fix = Fix::Blocked(error.message.clone());
-                }
-            }
-        }
-    }
-    firsts
 }
 
 #[derive(Debug, Serialize)]
@@ -111,7 +64,7 @@ fn action_id(fix: &Fix) -> &'static str {
     }
 }
 
-fn print_plan(
+pub(super) fn print_plan(
     steps: &[Step],
     firsts: &BTreeMap<SourceId, Vec<Needed>>,
     format: OutputFormat,
@@ -181,7 +134,7 @@ fn print_plan(
     )
 }
 
-/// Applies the steps that send something, grouped by source and action; one line per account.
+/// Applies the steps that send something; one line per account.
 /// Returns how many succeeded and how many failed.
 pub async fn apply(
     session: &session::Session,
@@ -189,95 +142,43 @@ pub async fn apply(
     steps: &[Step],
     firsts: &BTreeMap<SourceId, Vec<Needed>>,
 ) -> (usize, usize) {
-    let plan = &session.plan;
-    let accounts = &built.accounts;
-    // What each administrator must do first; where it fails, that place's steps are not sent.
-    let mut unready: BTreeMap<SourceId, String> = BTreeMap::new();
-    for (source, needed) in firsts {
-        let Some(planned) = plan.sources.iter().find(|s| s.id == *source) else {
-            continue;
-        };
-        let adapter = planned.adapter();
-        let actor = Actor {
-            account: accounts.get(&source.profile).cloned(),
-        };
-        for step in needed {
-            match adapter.take_step(step, &actor).await {
-                Ok(()) => output::say(format_args!(
-                    "{} in {} {} (profile {})",
-                    step.describe(),
-                    source.service,
-                    source.region,
-                    source.profile
-                )),
-                Err(error) => {
-                    unready.insert(source.clone(), error.message.clone());
-                    break;
-                }
-            }
-        }
-    }
-    let mut groups: Vec<((SourceId, Fix), Vec<&Step>)> = Vec::new();
-    for step in steps.iter().filter(|s| s.fix.acts()) {
-        let key = (step.source.clone(), step.fix.clone());
-        match groups.iter_mut().find(|(k, _)| *k == key) {
-            Some((_, group)) => group.push(step),
-            None => groups.push((key, vec![step])),
+    let applied = reconciling::apply(&session.plan, &built.accounts, steps, firsts).await;
+    for (source, step, result) in &applied.firsts {
+        if result.is_ok() {
+            output::say(format_args!(
+                "{} in {} {} (profile {})",
+                step.describe(),
+                source.service,
+                source.region,
+                source.profile
+            ));
         }
     }
     let (mut done, mut failed) = (0, 0);
-    for ((source, fix), group) in groups {
-        let Some(planned) = plan.sources.iter().find(|s| s.id == source) else {
-            continue;
-        };
-        if let Some(why) = unready.get(&source) {
-            for step in &group {
-                failed += 1;
-                output::warn(format_args!(
-                    "error: could not {} {} in {} {}: the administrator's first step failed: {why}",
-                    fix.describe(),
-                    step.account.id,
-                    source.service,
-                    source.region
+    for (step, result) in steps.iter().zip(&applied.steps) {
+        let Some(result) = result else { continue };
+        let source = &step.source;
+        let place = format!(
+            "{} {} (profile {})",
+            source.service, source.region, source.profile
+        );
+        match result {
+            Ok(()) => {
+                done += 1;
+                output::say(format_args!(
+                    "{}: {} in {place}",
+                    step.fix.describe(),
+                    step.account.id
                 ));
             }
-            continue;
-        }
-        let adapter = planned.adapter();
-        let actor = Actor {
-            account: accounts.get(&source.profile).cloned(),
-        };
-        let invitees: Vec<Invitee> = group
-            .iter()
-            .map(|s| Invitee {
-                account_id: s.account.id.clone(),
-                email: s.account.email.clone(),
-            })
-            .collect();
-        let outcomes = crate::reconciling::take(adapter.as_ref(), &fix, &invitees, &actor).await;
-        for outcome in outcomes {
-            let place = format!(
-                "{} {} (profile {})",
-                source.service, source.region, source.profile
-            );
-            match outcome.result {
-                Ok(()) => {
-                    done += 1;
-                    output::say(format_args!(
-                        "{}: {} in {place}",
-                        fix.describe(),
-                        outcome.key
-                    ));
-                }
-                Err(error) => {
-                    failed += 1;
-                    output::warn(format_args!(
-                        "error: could not {} {} in {place}: {}",
-                        fix.describe(),
-                        outcome.key,
-                        error.message
-                    ));
-                }
+            Err(error) => {
+                failed += 1;
+                output::warn(format_args!(
+                    "error: could not {} {} in {place}: {}",
+                    step.fix.describe(),
+                    step.account.id,
+                    error.message
+                ));
             }
         }
     }
@@ -299,12 +200,12 @@ pub async fn run(selection: &Selection, args: &ReconcileArgs) -> io::Result<Exit
         super::looking()
     };
     let (session, built) =
-        match coverage::prepared(selection, args.roster.as_deref(), &options).await {
+        match coverage::prepared(selection, args.roster.as_deref(), &options, 0).await {
             Ok(prepared) => prepared,
             Err(code) => return Ok(code),
         };
     let mut steps = steps(&built);
-    let firsts = firsts(&session, &mut steps).await;
+    let firsts = reconciling::firsts(&session.plan, &mut steps).await;
     output::to_stdout(|mut out| print_plan(&steps, &firsts, args.output, &mut out))?;
     let acting = steps.iter().filter(|s| s.fix.acts()).count();
     if !args.apply {

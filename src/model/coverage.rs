@@ -38,6 +38,9 @@ pub enum CellState {
     Disabled,
     /// Detective: accepted, but not ingesting (its data volume, say).
     AcceptedButDisabled,
+    /// A member of another administrator here (seen from its own side): it answers to one
+    /// administrator at a time.
+    OtherAdministrator,
     /// Not a member here at all.
     Absent,
     /// The administrator's list here could not be read: the state is not known.
@@ -45,7 +48,7 @@ pub enum CellState {
 }
 
 impl CellState {
-    pub const ALL: [CellState; 11] = [
+    pub const ALL: [CellState; 12] = [
         CellState::Enabled,
         CellState::Invited,
         CellState::Created,
@@ -55,6 +58,7 @@ impl CellState {
         CellState::Removed,
         CellState::Disabled,
         CellState::AcceptedButDisabled,
+        CellState::OtherAdministrator,
         CellState::Absent,
         CellState::Unknown,
     ];
@@ -92,6 +96,7 @@ impl CellState {
             CellState::Removed => "removed",
             CellState::Disabled => "disabled",
             CellState::AcceptedButDisabled => "accepted_but_disabled",
+            CellState::OtherAdministrator => "other_administrator",
             CellState::Absent => "absent",
             CellState::Unknown => "unknown",
         }
@@ -109,6 +114,7 @@ impl CellState {
             CellState::Removed => "removed",
             CellState::Disabled => "monitoring stopped",
             CellState::AcceptedButDisabled => "accepted but disabled",
+            CellState::OtherAdministrator => "another administrator's",
             CellState::Absent => "absent",
             CellState::Unknown => "not read",
         }
@@ -126,6 +132,7 @@ impl CellState {
             CellState::Removed => '×',
             CellState::Disabled => '‖',
             CellState::AcceptedButDisabled => '◐',
+            CellState::OtherAdministrator => '⇄',
             CellState::Absent => '·',
             CellState::Unknown => '?',
         }
@@ -149,6 +156,8 @@ pub struct Cell {
     pub unread: Option<String>,
     /// Why Detective disabled the member, where it did.
     pub reason: Option<String>,
+    /// Made a member by AWS Organizations: no invitation ever reaches it.
+    pub managed: bool,
 }
 
 impl Cell {
@@ -160,6 +169,7 @@ impl Cell {
             updated_at: None,
             unread: None,
             reason: None,
+            managed: false,
         }
     }
 }
@@ -243,6 +253,7 @@ impl Coverage {
                 updated_at: member.updated_at,
                 unread: None,
                 reason: member.disabled_reason.clone(),
+                managed: member.managed,
             };
         }
         for (source, error) in failures {
@@ -338,8 +349,11 @@ impl Fix {
                 fix
             }
         };
-        Some(match cell.state {
+        let fix = match cell.state {
             CellState::Enabled => return None,
+            CellState::OtherAdministrator => Fix::Blocked(
+                "it is another administrator's member here: that administrator must let it go first".into(),
+            ),
             CellState::Absent | CellState::Created | CellState::Resigned | CellState::Removed => {
                 needing_email(Fix::Invite)
             }
@@ -359,6 +373,13 @@ impl Fix {
                 Some(reason) => format!("not read: {reason}"),
                 None => "not read".into(),
             }),
+        };
+        Some(match fix {
+            // Organizations enables it: an invitation would never reach it.
+            Fix::Invite | Fix::Recreate | Fix::Wait if cell.managed => Fix::Blocked(
+                "managed through AWS Organizations, which never sends it invitations: enable it in the organization's settings".into(),
+            ),
+            fix => fix,
         })
     }
 

@@ -62,6 +62,16 @@ impl AwsError {
         self.kind != ErrorKind::RegionNotEnabled
     }
 
+    /// Whether it may pass if asked again later (throttled, a server's error, no answer),
+    /// once the SDK's own retries are spent.
+    pub fn is_passing(&self) -> bool {
+        matches!(
+            self.kind,
+            ErrorKind::Throttled | ErrorKind::Timeout | ErrorKind::Network
+        ) || self.code.starts_with("Internal")
+            || self.code == "ServiceUnavailable"
+    }
+
     /// A short phrase for a crowded status line.
     pub fn summary(&self) -> String {
         match self.kind {

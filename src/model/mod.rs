@@ -264,6 +264,8 @@ pub struct Member {
     pub resource: Option<String>,
     /// Why Detective disabled an accepted member (`VOLUME_TOO_HIGH`, `VOLUME_UNKNOWN`).
     pub disabled_reason: Option<String>,
+    /// Made a member by AWS Organizations, not by invitation: it never receives one.
+    pub managed: bool,
 }
 
 impl Member {

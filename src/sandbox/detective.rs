@@ -41,6 +41,8 @@ struct Member {
     usage: DetectiveUsage,
     /// While `VERIFICATION_IN_PROGRESS`: when verification ends, and whether the email passed.
     verifying: Option<(Time, bool)>,
+    /// Made a member by AWS Organizations: never invited, never in its `ListInvitations`.
+    managed: bool,
 }
 
 struct Graph {
@@ -87,6 +89,7 @@ impl State {
                     updated_time: m.updated_at.map_or(invited_time, |t| t.resolve(now)),
                     usage: m.usage.clone(),
                     verifying: None,
+                    managed: m.organization,
                 };
                 (m.account.clone(), member)
             })
@@ -223,7 +226,7 @@ pub fn handle(
                 .iter()
                 .filter_map(|(admin, graph)| {
                     // Open and accepted ones only: verification belongs to the administrator's list.
-                    let member = graph.members.get(me).filter(|m| {
+                    let member = graph.members.get(me).filter(|m| !m.managed).filter(|m| {
                         [ENABLED, ACCEPTED_BUT_DISABLED].contains(&m.status.as_str())
                             || (m.status == INVITED && ctx.has_arrived(Some(m.invited_time)))
                     })?;
@@ -373,6 +376,7 @@ pub fn handle(
                             updated_time: now,
                             usage: DetectiveUsage::default(),
                             verifying: verifying.then(|| (now + ctx.verification.delay, passes)),
+                            managed: false,
                         };
                         members.push(member_json(&arn, &admin, slot.key(), &member));
                         slot.insert(member);
@@ -520,7 +524,7 @@ fn member_json(arn: &str, admin: &str, account: &str, m: &Member) -> Value {
         "Status": m.status,
         "InvitedTime": timestamp(&m.invited_time),
         "UpdatedTime": timestamp(&m.updated_time),
-        "InvitationType": "INVITATION",
+        "InvitationType": if m.managed { "ORGANIZATION" } else { "INVITATION" },
     });
     let usage = &m.usage;
     if let Some(reason) = &usage.disabled_reason {

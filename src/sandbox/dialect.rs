@@ -413,6 +413,7 @@ pub fn seed(roster: &mut Roster, spec: &RosterSpec, now: Time, ids: &mut IdGen) 
                     .or(invited_at)
                     .unwrap_or(now),
                 verifying: None,
+                managed: member.organization,
             },
         );
     }

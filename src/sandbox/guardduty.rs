@@ -98,6 +98,21 @@ impl State {
         let created_at = spec.since.resolve(now);
         self.detectors
             .insert(spec.account.clone(), Detector { id, created_at });
+        // A monitored member has a detector of its own, as GuardDuty requires.
+        for member in &spec.members {
+            if ["Enabled", "Disabled"]
+                .iter()
+                .any(|s| member.status.eq_ignore_ascii_case(s))
+            {
+                let created_at = member.invited_at.map_or(created_at, |t| t.resolve(now));
+                self.detectors
+                    .entry(member.account.clone())
+                    .or_insert_with(|| Detector {
+                        id: ids.hex32(),
+                        created_at,
+                    });
+            }
+        }
         dialect::seed(&mut self.roster, spec, now, ids);
     }
 

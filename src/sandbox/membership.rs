@@ -24,6 +24,8 @@ pub struct Membership {
     pub updated_at: Time,
     /// While its email is verified (GuardDuty): when that ends, and the status it ends in.
     pub verifying: Option<(Time, &'static str)>,
+    /// Made a member by AWS Organizations: never an invitation to its account.
+    pub managed: bool,
 }
 
 /// Why an accept was refused.
@@ -117,7 +119,7 @@ impl Roster {
         self.admins.iter().filter_map(move |(admin, members)| {
             members
                 .get(account)
-                .filter(|m| listed(&m.status))
+                .filter(|m| !m.managed && listed(&m.status))
                 .map(|m| (admin, m))
         })
     }
@@ -164,6 +166,7 @@ impl Roster {
                     invited_at: None,
                     updated_at: now,
                     verifying: None,
+                    managed: false,
                 },
             ),
         }

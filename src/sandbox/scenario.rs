@@ -132,6 +132,8 @@ pub struct MemberSpec {
     pub invited_at: Option<TimeSpec>,
     pub updated_at: Option<TimeSpec>,
     pub usage: DetectiveUsage,
+    /// Made a member by AWS Organizations: it never sees an invitation.
+    pub organization: bool,
 }
 
 /// A Security Hub hub, GuardDuty detector or Detective graph of one account in one region,
@@ -257,6 +259,7 @@ impl Scenario {
                             invited_at: Some(TimeSpec::Ago(Duration::hours(i as i64))),
                             updated_at: None,
                             usage: DetectiveUsage::default(),
+                            organization: false,
                         })
                         .collect(),
                 };
@@ -279,6 +282,37 @@ impl Scenario {
     ) -> Self {
         let mut scenario = Self::empty();
         scenario.name = "organization crowd".into();
+        let members = scenario.organize(management, accounts);
+        scenario.invite_in_every_service(&members, regions, per_source);
+        scenario
+    }
+
+    /// An organization of `accounts` member accounts that are members of nothing yet, and its
+    /// management account, which administers all three services in each region with no
+    /// member: what `onboard` starts from, for benchmarks. Member `i` is account `3` followed
+    /// by `i` in 11 digits; any caller may assume any role.
+    pub fn organization_to_onboard(management: &str, accounts: usize, regions: &[&str]) -> Self {
+        let mut scenario = Self::empty();
+        scenario.name = "organization to onboard".into();
+        scenario.organize(management, accounts);
+        for region in regions {
+            let roster = || RosterSpec {
+                region: (*region).to_owned(),
+                account: management.to_owned(),
+                since: TimeSpec::Ago(Duration::days(30)),
+                resource_id: None,
+                members: Vec::new(),
+            };
+            scenario.securityhub.push(roster());
+            scenario.guardduty.push(roster());
+            scenario.detective.push(roster());
+        }
+        scenario
+    }
+
+    /// Declares an organization of `management` and `accounts` members (`3` followed by `i`
+    /// in 11 digits, each with a name and an email); returns the members' ids.
+    fn organize(&mut self, management: &str, accounts: usize) -> Vec<String> {
         let members: Vec<String> = (1..=accounts).map(|i| format!("3{i:011}")).collect();
         let mut listed = vec![OrgAccount {
             id: management.to_owned(),
@@ -292,13 +326,12 @@ impl Scenario {
             email: format!("account-{}@example.com", i + 1),
             status: "ACTIVE".into(),
         }));
-        scenario.organization = Some(OrganizationSpec {
+        self.organization = Some(OrganizationSpec {
             id: "o-crowd00000".into(),
             management: management.to_owned(),
             accounts: listed,
         });
-        scenario.invite_in_every_service(&members, regions, per_source);
-        scenario
+        members
     }
 
     /// `demo`, `empty`, or the path of a scenario file.
@@ -469,6 +502,9 @@ struct MemberDef {
     percent_of_graph_utilization: Option<Spanned<f64>>,
     ingest_states: Option<Spanned<BTreeMap<String, String>>>,
     volume_by_package: Option<Spanned<BTreeMap<String, i64>>>,
+    /// Made a member through AWS Organizations (never invited).
+    #[serde(default)]
+    organization: bool,
 }
 
 #[derive(Clone, Copy, PartialEq)]
@@ -860,6 +896,7 @@ fn resolve_member(def: &MemberDef, kind: Kind) -> Result<MemberSpec, Invalid> {
         invited_at: optional(&def.invited_at, time)?,
         updated_at: optional(&def.updated_at, time)?,
         usage,
+        organization: def.organization,
     })
 }
 

@@ -56,6 +56,19 @@ impl State {
             control_finding_generator: DEFAULT_GENERATOR.to_owned(),
         };
         self.hubs.insert(spec.account.clone(), hub);
+        // An enabled member has Security Hub on: it answers its administrator's questions.
+        for member in spec
+            .members
+            .iter()
+            .filter(|m| m.status.eq_ignore_ascii_case("Enabled"))
+        {
+            self.hubs
+                .entry(member.account.clone())
+                .or_insert_with(|| Hub {
+                    subscribed_at: member.invited_at.map_or(subscribed_at, |t| t.resolve(now)),
+                    control_finding_generator: DEFAULT_GENERATOR.to_owned(),
+                });
+        }
         dialect::seed(&mut self.roster, spec, now, ids);
     }
 }

@@ -52,7 +52,8 @@ fn style(state: CellState) -> Style {
         | CellState::Resigned
         | CellState::Removed
         | CellState::Disabled
-        | CellState::AcceptedButDisabled => Color::Red,
+        | CellState::AcceptedButDisabled
+        | CellState::OtherAdministrator => Color::Red,
     };
     Style::default().fg(color)
 }
@@ -225,6 +226,9 @@ fn detail(state: &AppState, view: &CoverageView) -> Line<'static> {
     }
     if let Some(reason) = &cell.reason {
         text.push_str(&format!(" · {}", format::terminal_safe(reason)));
+    }
+    if cell.managed {
+        text.push_str(" · managed through AWS Organizations");
     }
     if let Some(at) = cell.invited_at {
         text.push_str(&format!(" · invited {}", format::age(at, state.now)));

@@ -176,6 +176,7 @@ fn member(account: &str, status: &str) -> MemberSpec {
         invited_at: Some(TimeSpec::Ago(chrono::Duration::days(1))),
         updated_at: None,
         usage: Default::default(),
+        organization: false,
     }
 }
 

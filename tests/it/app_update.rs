@@ -1287,6 +1287,7 @@ mod administering {
             updated_at: Some(now() - chrono::Duration::days(1)),
             resource: None,
             disabled_reason: None,
+            managed: false,
         }
     }
 

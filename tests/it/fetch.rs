@@ -29,6 +29,7 @@ fn member(account: &str, status: &str) -> MemberSpec {
         invited_at: Some(TimeSpec::Ago(chrono::Duration::hours(3))),
         updated_at: None,
         usage: Default::default(),
+        organization: false,
     }
 }
 

@@ -325,6 +325,7 @@ async fn start_monitoring_re_enables_a_disabled_member_when_it_can() {
             disabled_reason: Some(reason.into()),
             ..DetectiveUsage::default()
         },
+        organization: false,
     };
     let mut scenario = Scenario::empty();
     scenario.detective.push(RosterSpec {
@@ -381,6 +382,7 @@ async fn verification_belongs_to_the_administrators_list() {
         invited_at: None,
         updated_at: None,
         usage: Default::default(),
+        organization: false,
     };
     let roster = |admin: &str, status: &str| guestlist::sandbox::RosterSpec {
         region: REGION.into(),
