@@ -80,8 +80,8 @@ pub const TEMPLATE: &str = r#"# guestlist configuration. Command-line flags win 
 # next_view, previous_view, view_all, view_security_hub, view_guard_duty, view_detective,
 # toggle_detail, filter, sort_next, sort_reverse, refresh, toggle_live, toggle_mark,
 # mark_range, mark_all, clear_marks, pending_only, untrusted_only, triage, accept, decline,
-# delete, members, invite, remove_member, copy, prompt, log, history, coverage, sources,
-# confirm, help, close, quit.
+# delete, members, invite, remove_member, copy, prompt, log, history, coverage, onboard,
+# sources, confirm, help, close, quit.
 "#;
 
 /// The settings, resolved.

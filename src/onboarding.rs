@@ -174,9 +174,9 @@ impl<'a> Shared<'a> {
 
     /// Runs `call` again after a pause while it fails in passing (the SDK's own retries
     /// spent), until it succeeds, fails for good, or the time is up.
-    async fn patiently<T>(
+    async fn patiently<'c, T>(
         &self,
-        mut call: impl AsyncFnMut() -> Result<T, AwsError>,
+        mut call: impl FnMut() -> futures_util::future::BoxFuture<'c, Result<T, AwsError>>,
     ) -> Result<T, AwsError> {
         loop {
             match call().await {
@@ -282,22 +282,26 @@ pub async fn run(
         look,
         events: events.clone(),
     };
-    let cells = steps.iter().zip(sent).enumerate();
-    let working = futures_util::stream::iter(cells.map(|(cell, (step, sent))| {
+    // A future per cell, made in a loop (not by a closure over an iterator: that future
+    // would not be `Send` for every lifetime, and the dashboard spawns this).
+    let gate = tokio::sync::Semaphore::new(settings.concurrency.max(1));
+    let mut work = Vec::with_capacity(steps.len());
+    for (cell, (step, sent)) in steps.iter().zip(sent).enumerate() {
         let mut shared = Shared {
             view: shared.view.clone(),
             look: shared.look.clone(),
             events: shared.events.clone(),
             ..shared
         };
-        async move {
+        let gate = &gate;
+        work.push(async move {
+            let _turn = gate.acquire().await;
             let finish = onboard(&mut shared, cell, step, sent).await;
             let _ = shared.events.send(Event::Finished(cell, finish.clone()));
             finish
-        }
-    }));
-    use futures_util::StreamExt;
-    let finishes = working.buffered(settings.concurrency.max(1)).collect();
+        });
+    }
+    let finishes = futures_util::future::join_all(work);
     tokio::select! {
         finishes = finishes => finishes,
         () = watching => unreachable!("the administrators are watched until every cell ends"),
@@ -377,7 +381,7 @@ async fn onboard(
     };
     let adapter = source.adapter();
     shared.stage(cell, Stage::Preparing);
-    let ready = shared.patiently(async || adapter.readiness(Response::Accept).await);
+    let ready = shared.patiently(|| adapter.readiness(Response::Accept));
     let readiness = match ready.await {
         Ok(readiness) => readiness,
         Err(error) => return shared.as_member_failed(&error),
@@ -400,7 +404,7 @@ async fn onboard(
         account: Some(step.account.id.clone()),
     };
     for needed in &first {
-        let taking = shared.patiently(async || adapter.take_step(needed, &actor).await);
+        let taking = shared.patiently(|| adapter.take_step(needed, &actor));
         if let Err(error) = taking.await {
             return Finish::Failed(format!(
                 "could not {} as the member: {}",
@@ -456,9 +460,11 @@ async fn onboard(
             targets: vec![Target::of(&invitation)],
             actor,
         };
-        let accepting = shared.patiently(async || {
-            let outcomes = answering::execute(Response::Accept, &batch).await;
-            outcomes.into_iter().try_for_each(|o| o.result)
+        let accepting = shared.patiently(|| {
+            Box::pin(async {
+                let outcomes = answering::execute(Response::Accept, &batch).await;
+                outcomes.into_iter().try_for_each(|o| o.result)
+            })
         });
         if let Err(error) = accepting.await {
             // An accept that went through before its answer was lost: the member answers to

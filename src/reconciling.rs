@@ -12,7 +12,7 @@ use crate::model::{
 use crate::plan::Plan;
 
 /// One cell's gap and what closes it.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Step {
     pub source: SourceId,
     pub account: RosterAccount,

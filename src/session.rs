@@ -170,10 +170,11 @@ pub async fn prepare_whole(
     Ok(session)
 }
 
-/// The roster's `accounts` reached through the role `selection` names, from the session's one
-/// administrator, in the services and regions of its plan: the members' side of onboarding.
+/// The roster's `accounts` reached through the role `selection` names, from the one
+/// administrator of `administrator`, in the services and regions of its plan: the members'
+/// side of onboarding.
 pub async fn reach(
-    session: &Session,
+    administrator: &Plan,
     selection: &Selection,
     accounts: &[String],
     options: &AdapterOptions,
@@ -195,7 +196,7 @@ pub async fn reach(
         if accounts.is_empty() {
             break;
         }
-        match fan_out(session.plan.identities.clone(), &fanning, options).await {
+        match fan_out(administrator.identities.clone(), &fanning, options).await {
             Ok((fanned, _)) => {
                 identities = fanned;
                 break;
@@ -207,15 +208,15 @@ pub async fn reach(
             }
         }
     }
-    let regions = RegionChoice::These(session.plan.regions.clone());
+    let regions = RegionChoice::These(administrator.regions.clone());
     let mut plan = plan::plan(
         identities,
-        &session.plan.services,
+        &administrator.services,
         &regions,
-        session.plan.demo,
+        administrator.demo,
         options,
     )?;
-    plan.limits = session.plan.limits;
+    plan.limits = administrator.limits;
     Ok(plan)
 }
 

@@ -22,7 +22,9 @@ use crate::app::{AppState, Effect, MemberAction, MemberChange, Msg, update};
 use crate::aws::ServiceAdapter;
 use crate::fetch::{self, Fetch, FetchEvent};
 
+use crate::app::state::coverage::Onboarding;
 use crate::model::SourceId;
+use crate::onboarding::Finish;
 use crate::plan::Plan;
 use crate::session::Arriving;
 use crate::ui;
@@ -90,6 +92,16 @@ pub struct Prepared<K> {
     pub plan: Plan,
     pub arriving: Option<Arriving>,
     pub state: AppState,
+    /// How the matrix's `o` reaches each member; none: it cannot.
+    pub onboarder: Option<Onboarder>,
+}
+
+/// What onboarding from the matrix needs besides the plan: the selection naming the role
+/// (and its external id, MFA), and how adapters are built.
+#[derive(Clone)]
+pub struct Onboarder {
+    pub selection: crate::cli::Selection,
+    pub options: crate::aws::AdapterOptions,
 }
 
 /// Sets up the terminal and draws a first frame before `prepare` — which may resolve regions
@@ -142,21 +154,17 @@ where
         plan,
         arriving,
         state,
+        onboarder,
     } = match prepared {
         Ok(prepared) => prepared,
         Err(message) => return Ok(Err(Stopped::Refused(message))),
     };
-    match event_loop(
-        terminal,
+    let work = Work {
         plan,
-        arriving,
-        state,
         concurrency,
-        events,
-        endings,
-    )
-    .await?
-    {
+        onboarder,
+    };
+    match event_loop(terminal, work, arriving, state, events, endings).await? {
         None => Ok(Ok(())),
         Some(signal) => Ok(Err(Stopped::Signal(signal))),
     }
@@ -199,12 +207,85 @@ struct Executor {
     in_flight: Option<Fetch>,
     /// At most one re-listing per source.
     refetches: HashMap<SourceId, Fetch>,
+    onboarder: Option<Onboarder>,
 }
 
 impl Executor {
     fn adapter(&self, source: &SourceId) -> Option<Arc<dyn ServiceAdapter>> {
         let at = *self.sources.get(source)?;
         Some(self.plan.sources[at].adapter())
+    }
+
+    /// Onboards `steps` in the background, each cell's progress sent back as it goes: the
+    /// administrator's steps, then each member through the role (reached once, here), then
+    /// the administrator's list confirming.
+    fn onboard(&self, steps: Vec<crate::reconciling::Step>) {
+        let results = self.results.clone();
+        let tell = move |step: &crate::reconciling::Step, progress| {
+            let _ = results.send(Msg::Onboarding {
+                source: step.source.clone(),
+                account: step.account.id.clone(),
+                progress,
+            });
+        };
+        let Some(onboarder) = self.onboarder.clone() else {
+            for step in &steps {
+                let why = "no role to reach the member through: start with --assume-role";
+                tell(step, Onboarding::Ended(Finish::Failed(why.into())));
+            }
+            return;
+        };
+        let plan = self.plan.clone();
+        let concurrency = usize::from(self.concurrency).max(1);
+        tokio::spawn(async move {
+            let mut steps = steps;
+            let (accounts, firsts) = tokio::join!(
+                plan.accounts(),
+                crate::reconciling::firsts(&plan, &mut steps)
+            );
+            let mut ids: Vec<String> = steps.iter().map(|s| s.account.id.clone()).collect();
+            ids.dedup();
+            let Onboarder { selection, options } = onboarder;
+            let members = match crate::session::reach(&plan, &selection, &ids, &options).await {
+                Ok(members) => members,
+                Err(error) => {
+                    for step in &steps {
+                        let why = format!("could not reach the member: {error}");
+                        tell(step, Onboarding::Ended(Finish::Failed(why)));
+                    }
+                    return;
+                }
+            };
+            let settings = crate::onboarding::Settings {
+                wait: std::time::Duration::from_secs(300),
+                poll: std::time::Duration::from_secs(5),
+                concurrency,
+                role: selection.assume_role.clone().unwrap_or_default(),
+            };
+            let (events, mut progress) = mpsc::unbounded_channel();
+            let forwarding = {
+                let steps = steps.clone();
+                async move {
+                    while let Some(event) = progress.recv().await {
+                        let (cell, progress) = match event {
+                            crate::onboarding::Event::Stage(cell, stage) => {
+                                (cell, Onboarding::At(stage))
+                            }
+                            crate::onboarding::Event::Finished(cell, finish) => {
+                                (cell, Onboarding::Ended(finish))
+                            }
+                        };
+                        if let Some(step) = steps.get(cell) {
+                            tell(step, progress);
+                        }
+                    }
+                }
+            };
+            let onboarding = crate::onboarding::run(
+                &plan, &accounts, &members, &steps, &firsts, &settings, events,
+            );
+            tokio::join!(onboarding, forwarding);
+        });
     }
 
     /// Plans accounts that arrived, and says which sources and names they brought.
@@ -507,6 +588,7 @@ impl Executor {
                     });
                 }
             }
+            Effect::Onboard { steps } => self.onboard(steps),
             Effect::Reconcile { fixes } => {
                 for (fix, invitee, batch) in fixes {
                     let Some(adapter) = self.adapter(&batch.source) else {
@@ -571,15 +653,26 @@ impl Executor {
     }
 }
 
+/// What the executor works with: the plan, how many sources at once, and onboarding's reach.
+struct Work {
+    plan: Plan,
+    concurrency: u16,
+    onboarder: Option<Onboarder>,
+}
+
 async fn event_loop(
     terminal: &mut DefaultTerminal,
-    plan: Plan,
+    work: Work,
     mut arriving: Option<Arriving>,
     mut state: AppState,
-    concurrency: u16,
     mut events: EventStream,
     endings: &mut Endings,
 ) -> Result<Option<i32>> {
+    let Work {
+        plan,
+        concurrency,
+        onboarder,
+    } = work;
     let size = terminal.size()?;
     apply(&mut state, Msg::Resize(size.width, size.height));
     terminal.draw(|frame| ui::render(frame, &state))?;
@@ -598,6 +691,7 @@ async fn event_loop(
         concurrency,
         in_flight: None,
         refetches: HashMap::new(),
+        onboarder,
     };
     executor.fetch_all(state.generation);
 

@@ -86,6 +86,10 @@ pub enum Effect {
     Reconcile {
         fixes: Vec<(crate::model::Fix, Invitee, MemberBatch)>,
     },
+    /// Onboard these cells on both sides (`crate::onboarding`), each reporting as it goes.
+    Onboard {
+        steps: Vec<crate::reconciling::Step>,
+    },
     /// Plan the sources again: these profiles, services and regions (`all` for every region
     /// where each service is offered).
     Replan {

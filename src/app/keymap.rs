@@ -50,6 +50,7 @@ pub enum Action {
     Log,
     History,
     Coverage,
+    Onboard,
     Sources,
     Confirm,
     Help,
@@ -59,7 +60,7 @@ pub enum Action {
 
 impl Action {
     /// In the order the help screen lists them.
-    pub const ALL: [Action; 43] = [
+    pub const ALL: [Action; 44] = [
         Action::MoveDown,
         Action::MoveUp,
         Action::MoveLeft,
@@ -98,6 +99,7 @@ impl Action {
         Action::Log,
         Action::History,
         Action::Coverage,
+        Action::Onboard,
         Action::Sources,
         Action::Confirm,
         Action::Help,
@@ -119,6 +121,7 @@ impl Action {
             Action::Delete => Some("delete"),
             Action::Invite => Some("invite"),
             Action::RemoveMember => Some("remove"),
+            Action::Onboard => Some("onboarding"),
             _ => None,
         }
     }
@@ -176,6 +179,7 @@ impl Action {
             Action::Log => "messages and errors",
             Action::History => "who changed what",
             Action::Coverage => "coverage: roster × places",
+            Action::Onboard => "onboard a coverage row (asks first)",
             Action::Sources => "every source, its whole error",
             Action::Confirm => "confirm, in a dialog",
             Action::Help => "this help",
@@ -462,6 +466,7 @@ impl Default for KeyMap {
             (c('l'), Action::Log),
             (c('h'), Action::History),
             (c('c'), Action::Coverage),
+            (c('o'), Action::Onboard),
             (c('e'), Action::Sources),
             (c('?'), Action::Help),
             (n(Esc), Action::Close),
@@ -537,6 +542,7 @@ impl KeyMap {
                     Action::NextView,
                     Action::PreviousView,
                     Action::ToggleDetail,
+                    Action::Onboard,
                 ],
             ),
             Mode::Table | Mode::Detail => self.bindings.get(&key).copied(),

@@ -63,6 +63,12 @@ pub enum Msg {
         action: MemberAction,
         outcomes: Vec<Outcome>,
     },
+    /// Where onboarding has got to in one cell of the matrix.
+    Onboarding {
+        source: SourceId,
+        account: String,
+        progress: super::state::coverage::Onboarding,
+    },
 }
 
 /// Accounts that arrived, as the state needs them.

@@ -30,6 +30,9 @@ pub struct Settings {
     /// The accounts that should be members (`--roster`): the coverage matrix's rows. Empty:
     /// the members are the roster.
     pub roster: Vec<crate::model::RosterAccount>,
+    /// The role each roster account is reached through to onboard it from the matrix
+    /// (`--assume-role` with `--roster`); none: the matrix cannot onboard.
+    pub onboard_role: Option<String>,
 }
 
 impl Default for Settings {
@@ -48,6 +51,7 @@ impl Default for Settings {
             fan_out: false,
             trust: crate::model::TrustPolicy::default(),
             roster: Vec::new(),
+            onboard_role: None,
         }
     }
 }

@@ -33,6 +33,30 @@ pub async fn run(
         Ok(roster) => roster,
         Err(error) => return Ok(output::refuse(format!("--roster: {error}"))),
     };
+    // `--assume-role` without `--accounts` is the role the matrix onboards members through;
+    // the dashboard itself acts as the administrator.
+    let onboarder = match (&selection.accounts_from, &selection.assume_role, &roster) {
+        (None, Some(_), Some(_)) => Some(tui::Onboarder {
+            selection: selection.clone(),
+            options: options.clone(),
+        }),
+        (None, Some(_), None) => {
+            return Ok(output::refuse(
+                "--assume-role needs --accounts to fan out to, or --roster to onboard",
+            ));
+        }
+        _ => None,
+    };
+    let administrator = match &onboarder {
+        Some(_) => Selection {
+            assume_role: None,
+            external_id: None,
+            mfa_serial: None,
+            ..selection.clone()
+        },
+        None => selection.clone(),
+    };
+    let selection = &administrator;
     // Resolving profiles and regions may ask the network: the first frame does not wait for it.
     let prepare = async {
         let mut session = session::prepare(selection, &options)
@@ -62,6 +86,9 @@ pub async fn run(
             fan_out: selection.accounts_from.is_some(),
             trust: selection.trust_policy(),
             roster,
+            onboard_role: onboarder
+                .as_ref()
+                .and_then(|o| o.selection.assume_role.clone()),
         };
         let mut state = AppState::new(
             plan.sources.iter().map(|s| s.id.clone()),
@@ -81,6 +108,7 @@ pub async fn run(
             plan,
             arriving,
             state,
+            onboarder,
         })
     };
     match tui::run(prepare, selection.concurrency).await? {

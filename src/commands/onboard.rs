@@ -282,8 +282,16 @@ pub async fn run(selection: &Selection, args: &OnboardArgs) -> io::Result<ExitCo
         .map(|s| s.account.id.clone())
         .collect();
     if !args.yes {
+        let blocked = steps.len() - working;
         let question = format!(
-            "Onboard {} in {} (as each through {role})?",
+            "{}Onboard {} in {} (as each through {role})?",
+            match blocked {
+                0 => String::new(),
+                n => format!(
+                    "{} cannot be closed from here.\n",
+                    crate::format::plural(n, "cell")
+                ),
+            },
             crate::format::plural(working, "cell"),
             crate::format::plural(accounts.len(), "account"),
         );
@@ -300,7 +308,7 @@ pub async fn run(selection: &Selection, args: &OnboardArgs) -> io::Result<ExitCo
         }
     }
     let accounts: Vec<String> = accounts.into_iter().collect();
-    let members = match session::reach(&session, selection, &accounts, &options).await {
+    let members = match session::reach(&session.plan, selection, &accounts, &options).await {
         Ok(members) => members,
         Err(error) => return Ok(output::refuse(error)),
     };

@@ -10,11 +10,14 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph, Widget};
 
 use super::theme;
 use crate::app::AppState;
-use crate::app::state::coverage::CoverageView;
+use crate::app::state::coverage::{CoverageView, Onboarding};
 use crate::format;
 use crate::model::{CellState, ServiceKind};
 
 pub struct CoverageOverlay<'a>(pub &'a AppState);
+
+/// A cell onboarding is working on.
+const ONBOARDING: char = '↻';
 
 /// Columns of the account and gap count, before the cells.
 const NAME: usize = 28;
@@ -79,6 +82,17 @@ impl Widget for CoverageOverlay<'_> {
             title.push_str(&format!(
                 "— listing members in {} ",
                 format::plural(view.loading, "place")
+            ));
+        }
+        let onboarding = state
+            .onboarding
+            .values()
+            .filter(|p| matches!(p, Onboarding::At(_)))
+            .count();
+        if onboarding > 0 {
+            title.push_str(&format!(
+                "— onboarding {} ",
+                format::plural(onboarding, "place")
             ));
         }
         title.push_str("— Esc closes ");
@@ -164,14 +178,16 @@ fn lines(state: &AppState, view: &CoverageView, inner: Rect) -> Vec<Line<'static
         )];
         for &c in &shown {
             let cell = &row.cells[c];
-            let mut style = style(cell.state);
+            let key = (coverage.columns[c].clone(), row.account.id.clone());
+            // A cell being onboarded shows that, until its place is listed again.
+            let (symbol, mut style) = match state.onboarding.get(&key) {
+                Some(Onboarding::At(_)) => (ONBOARDING, theme::key()),
+                _ => (cell.state.symbol(), style(cell.state)),
+            };
             if r == view.row && c == view.column {
                 style = style.add_modifier(Modifier::REVERSED);
             }
-            spans.push(Span::styled(
-                format!("{:<cell_width$}", cell.state.symbol()),
-                style,
-            ));
+            spans.push(Span::styled(format!("{symbol:<cell_width$}"), style));
         }
         lines.push(Line::from(spans));
     }
@@ -238,6 +254,19 @@ fn detail(state: &AppState, view: &CoverageView) -> Line<'static> {
     }
     if let Some(Some(administrator)) = coverage.administrators.get(view.column) {
         text.push_str(&format!(" · administrator {administrator}"));
+    }
+    match state
+        .onboarding
+        .get(&(source.clone(), row.account.id.clone()))
+    {
+        Some(Onboarding::At(stage)) => {
+            text.push_str(&format!(" · onboarding: {}", stage.label()));
+        }
+        Some(Onboarding::Ended(finish)) if !finish.is_enabled() => {
+            let why = finish.describe();
+            text.push_str(&format!(" · onboarding: {}", format::terminal_safe(&why)));
+        }
+        _ => {}
     }
     Line::styled(text, style(cell.state))
 }

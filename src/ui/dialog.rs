@@ -158,6 +158,60 @@ fn proposal(state: &AppState, proposal: &Proposal) -> Content {
                 tail,
             }
         }
+        Proposal::Onboard {
+            account,
+            steps,
+            role,
+        } => {
+            let who = match &account.name {
+                Some(name) => format!("{name} ({})", account.id),
+                None => account.id.clone(),
+            };
+            let head = vec![
+                Line::styled(
+                    format!(
+                        "Onboard {who} in {}, on both sides?",
+                        format::plural(steps.len(), "place")
+                    ),
+                    theme::title(),
+                ),
+                Line::raw(""),
+            ];
+            let items = steps
+                .iter()
+                .map(|step| {
+                    let first = match step.fix {
+                        crate::model::Fix::Wait => String::new(),
+                        ref fix => format!("{}, then ", fix.describe()),
+                    };
+                    Line::raw(format!(
+                        "  {} {} · {} {} → {first}accept as the member",
+                        step.source.service.display_name(),
+                        step.source.region,
+                        step.from.symbol(),
+                        step.from.label(),
+                    ))
+                })
+                .collect();
+            let tail = vec![
+                Line::raw(""),
+                Line::styled(
+                    format!(
+                        "  As {} through the role {role}: EnableSecurityHub or CreateDetector where accepting needs it, the invitation accepted when it arrives; then the administrator's list read until it shows the member enabled. Waits up to 5 minutes; each cell shows its stage.",
+                        account.id
+                    ),
+                    theme::dim(),
+                ),
+                Line::raw(""),
+                yes_no("onboard"),
+            ];
+            Content {
+                title: " Onboard — nothing is sent until you confirm ".into(),
+                head,
+                items,
+                tail,
+            }
+        }
         Proposal::Reconcile { account, steps } => {
             let who = match &account.name {
                 Some(name) => format!("{name} ({})", account.id),

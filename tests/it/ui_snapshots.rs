@@ -391,6 +391,96 @@ mod every_size {
         assert!(matches!(state.overlay, Overlay::Coverage));
     }
 
+    /// `o` on a row of the matrix: both sides of its gaps in the confirm dialog; `y` starts
+    /// onboarding, each cell marked under way until it ends; another administrator's member
+    /// shows as such, and its place is listed again.
+    #[test]
+    fn coverage_onboards_a_row() {
+        use guestlist::app::state::coverage::Onboarding;
+        use guestlist::onboarding::{Finish, Stage};
+        let mut state = super::administering::members_screen();
+        state.settings.roster = vec![guestlist::model::RosterAccount {
+            id: "210000000001".into(),
+            email: Some("ops@example.com".into()),
+            name: Some("identity-prod".into()),
+        }];
+        press(&mut state, "c");
+        press(&mut state, "o");
+        assert!(
+            matches!(state.overlay, Overlay::Coverage),
+            "no role: not offered"
+        );
+        assert!(
+            state
+                .notice
+                .as_deref()
+                .unwrap_or_default()
+                .contains("--assume-role"),
+            "{:?}",
+            state.notice
+        );
+        state.settings.onboard_role = Some("OrganizationAccountAccessRole".into());
+        press(&mut state, "o");
+        assert!(
+            matches!(state.overlay, Overlay::Proposal(_)),
+            "{:?}",
+            state.overlay
+        );
+        screen(&mut state, "coverage_onboard");
+        let effects = press(&mut state, "y");
+        let steps = effects
+            .iter()
+            .find_map(|e| match e {
+                guestlist::app::Effect::Onboard { steps } => Some(steps.clone()),
+                _ => None,
+            })
+            .expect("an onboarding effect");
+        assert_eq!(steps.len(), all_sources().len() - 1, "every gap of the row");
+        assert!(matches!(state.overlay, Overlay::Coverage));
+        assert_eq!(state.onboarding.len(), steps.len());
+        // A second o on the same row has nothing left to start.
+        press(&mut state, "o");
+        assert!(matches!(state.overlay, Overlay::Coverage));
+
+        let first = &steps[0];
+        send(
+            &mut state,
+            Msg::Onboarding {
+                source: first.source.clone(),
+                account: first.account.id.clone(),
+                progress: Onboarding::At(Stage::Waiting),
+            },
+        );
+        let drawn = render(&mut state, 120, 40).backend().to_string();
+        assert!(drawn.contains('↻'), "{drawn}");
+        assert!(drawn.contains("onboarding"), "{drawn}");
+        let effects = send(
+            &mut state,
+            Msg::Onboarding {
+                source: first.source.clone(),
+                account: first.account.id.clone(),
+                progress: Onboarding::Ended(Finish::OtherAdministrator("999999999999".into())),
+            },
+        );
+        assert!(
+            effects.iter().any(|e| matches!(e,
+                guestlist::app::Effect::ListMembers { sources } if sources == &vec![first.source.clone()])),
+            "{effects:?}"
+        );
+        let view = state.coverage.as_ref().unwrap();
+        let column = view
+            .coverage
+            .columns
+            .iter()
+            .position(|c| *c == first.source)
+            .unwrap();
+        assert_eq!(
+            view.coverage.rows[0].cells[column].state,
+            guestlist::model::CellState::OtherAdministrator
+        );
+        screen(&mut state, "coverage_onboarding");
+    }
+
     /// Opened before the members screen ever was, the matrix asks for the members and fills
     /// in as they arrive.
     #[test]

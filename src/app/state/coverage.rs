@@ -1,8 +1,21 @@
 //! The coverage matrix over the members screen (`:coverage`, `c`): the roster's accounts
 //! against what the administrator's sources list, and the cell under the cursor.
 
+use std::collections::BTreeMap;
+
 use super::members::{Listing, MembersView};
 use crate::model::{Coverage, RosterAccount, SourceId};
+use crate::onboarding::{Finish, Stage};
+
+/// Where onboarding from the matrix has got to in a cell.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Onboarding {
+    At(Stage),
+    Ended(Finish),
+}
+
+/// Onboarding's cells, by source and account.
+pub type OnboardingCells = BTreeMap<(SourceId, String), Onboarding>;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct CoverageView {
@@ -17,7 +30,14 @@ pub struct CoverageView {
 impl CoverageView {
     /// The matrix from the members listed so far: `sources` are the columns, less those in
     /// regions the account has not enabled; a source that failed is unknown, not absent.
-    pub fn build(roster: &[RosterAccount], sources: &[SourceId], members: &MembersView) -> Self {
+    /// What onboarding found out from a member's side (another administrator's member) shows
+    /// in its cell.
+    pub fn build(
+        roster: &[RosterAccount],
+        sources: &[SourceId],
+        members: &MembersView,
+        onboarding: &OnboardingCells,
+    ) -> Self {
         let mut failures = Vec::new();
         let mut columns = Vec::new();
         let mut loading = 0;
@@ -31,7 +51,20 @@ impl CoverageView {
             columns.push(source.clone());
         }
         let listed = members.table.all_rows().map(|r| &r.member);
-        let coverage = Coverage::build(roster, columns, listed, &failures);
+        let mut coverage = Coverage::build(roster, columns, listed, &failures);
+        for ((source, account), progress) in onboarding {
+            let Onboarding::Ended(finish) = progress else {
+                continue;
+            };
+            let Some(state) = finish.state().filter(|s| s.is_gap()) else {
+                continue;
+            };
+            let column = coverage.columns.iter().position(|c| c == source);
+            let row = coverage.rows.iter_mut().find(|r| r.account.id == *account);
+            if let (Some(column), Some(row)) = (column, row) {
+                row.cells[column].state = state;
+            }
+        }
         CoverageView {
             coverage,
             row: 0,

@@ -59,6 +59,13 @@ pub enum Proposal {
         account: crate::model::RosterAccount,
         steps: Vec<(SourceId, crate::model::CellState, crate::model::Fix)>,
     },
+    /// A coverage row onboarded on both sides: each gap's step as the administrator, then
+    /// the member's acceptance through `role`.
+    Onboard {
+        account: crate::model::RosterAccount,
+        steps: Vec<crate::reconciling::Step>,
+        role: String,
+    },
 }
 
 /// A question before anything changes: what, where, and what AWS needs first.

@@ -150,6 +150,8 @@ pub struct AppState {
     pub history: Option<HistoryView>,
     /// The coverage matrix, while it is up.
     pub coverage: Option<coverage::CoverageView>,
+    /// Onboarding started from the matrix, cell by cell (kept while the matrix is closed).
+    pub onboarding: coverage::OnboardingCells,
     /// Who each source's account answers to, asked when its detail is first opened: `None`
     /// while asking.
     pub current_administrators: BTreeMap<SourceId, Option<Result<Option<String>, String>>>,
@@ -214,6 +216,7 @@ impl AppState {
             current_administrators: BTreeMap::new(),
             history: None,
             coverage: None,
+            onboarding: Default::default(),
             dialogs_opened: 0,
             settings,
         }

@@ -4,10 +4,13 @@
 use super::members;
 use crate::app::effect::Effect;
 use crate::app::keymap::Action;
+use crate::app::msg::Msg;
 use crate::app::state::coverage::CoverageView;
+use crate::app::state::coverage::Onboarding;
 use crate::app::state::dialogs::Proposal;
 use crate::app::{AppState, Overlay};
 use crate::model::Fix;
+use crate::reconciling::Step;
 
 /// `c`, `:coverage`: the matrix, listing members first if nothing has listed them yet.
 pub(super) fn open(state: &mut AppState) -> Vec<Effect> {
@@ -23,7 +26,12 @@ pub(super) fn open(state: &mut AppState) -> Vec<Effect> {
 
 fn build(state: &AppState) -> CoverageView {
     let sources = state.source_ids();
-    CoverageView::build(&state.settings.roster, &sources, &state.members)
+    CoverageView::build(
+        &state.settings.roster,
+        &sources,
+        &state.members,
+        &state.onboarding,
+    )
 }
 
 /// Members arrived or changed: the matrix, if up, follows, its cursor kept.
@@ -55,6 +63,7 @@ pub(super) fn perform(state: &mut AppState, action: Action, page: isize) {
         Action::MoveRight | Action::NextView => view.move_by(0, 1),
         Action::MoveLeft | Action::PreviousView => view.move_by(0, -1),
         Action::ToggleDetail | Action::Confirm => propose(state),
+        Action::Onboard => propose_onboarding(state),
         Action::Close | Action::Coverage | Action::Quit => {
             state.overlay = Overlay::Table;
             state.coverage = None;
@@ -93,4 +102,121 @@ fn propose(state: &mut AppState) {
         return;
     }
     state.overlay = Overlay::Proposal(Proposal::Reconcile { account, steps });
+}
+
+/// `o`: the selected account onboarded on both sides, in the confirm dialog: each gap's step
+/// as the administrator, then the member's acceptance through the role.
+fn propose_onboarding(state: &mut AppState) {
+    let Some(role) = state.settings.onboard_role.clone() else {
+        state.tell(
+            "onboarding needs the role to act as each member through: start with --roster and --assume-role ROLE",
+        );
+        return;
+    };
+    let Some(view) = &state.coverage else {
+        return;
+    };
+    let Some(row) = view.coverage.rows.get(view.row) else {
+        return;
+    };
+    let steps: Vec<Step> = row
+        .cells
+        .iter()
+        .zip(&view.coverage.columns)
+        .filter_map(|(cell, source)| {
+            let fix = Fix::for_cell(source.service, cell, &row.account)?;
+            let going = matches!(
+                state
+                    .onboarding
+                    .get(&(source.clone(), row.account.id.clone())),
+                Some(Onboarding::At(_))
+            );
+            (!matches!(fix, Fix::Blocked(_)) && !going).then(|| Step {
+                source: source.clone(),
+                account: row.account.clone(),
+                from: cell.state,
+                fix,
+            })
+        })
+        .collect();
+    let account = row.account.clone();
+    if steps.is_empty() {
+        state.tell(format!(
+            "nothing to onboard for {}: enabled, under way, or not closable from here",
+            account.id
+        ));
+        return;
+    }
+    state.overlay = Overlay::Proposal(Proposal::Onboard {
+        account,
+        steps,
+        role,
+    });
+}
+
+/// Yes in the dialog: every cell shows its first stage, and the work starts.
+pub(super) fn onboard(state: &mut AppState, steps: Vec<Step>) -> Vec<Effect> {
+    for step in &steps {
+        let key = (step.source.clone(), step.account.id.clone());
+        let stage = match step.fix {
+            Fix::Wait => crate::onboarding::Stage::Preparing,
+            _ => crate::onboarding::Stage::Administrator,
+        };
+        state.onboarding.insert(key, Onboarding::At(stage));
+    }
+    state.tell(format!(
+        "onboarding {}: the matrix marks each cell under way ↻; l shows each result",
+        crate::format::plural(steps.len(), "cell")
+    ));
+    if state.coverage.is_some() {
+        state.overlay = Overlay::Coverage;
+    }
+    vec![Effect::Onboard { steps }]
+}
+
+/// A cell moved on; once it ends, its place is listed again so the matrix shows it.
+pub(super) fn progressed(state: &mut AppState, message: Msg) -> Vec<Effect> {
+    let Msg::Onboarding {
+        source,
+        account,
+        progress,
+    } = message
+    else {
+        return Vec::new();
+    };
+    let mut effects = Vec::new();
+    if let Onboarding::Ended(finish) = &progress {
+        let place = format!("{} {}", source.service, source.region);
+        let text = format!("onboarding {account} in {place}: {}", finish.describe());
+        let level = match finish.is_enabled() {
+            true => crate::app::state::log::Level::Done,
+            false => crate::app::state::log::Level::Failed,
+        };
+        state.record(level, text);
+        effects.push(Effect::ListMembers {
+            sources: vec![source.clone()],
+        });
+    }
+    state.onboarding.insert((source, account), progress);
+    let under_way = state
+        .onboarding
+        .values()
+        .filter(|p| matches!(p, Onboarding::At(_)))
+        .count();
+    if under_way == 0 && !effects.is_empty() {
+        let not = state
+            .onboarding
+            .values()
+            .filter(|p| matches!(p, Onboarding::Ended(f) if !f.is_enabled()))
+            .count();
+        state.notice = Some(match not {
+            0 => "onboarding done: every cell enabled".into(),
+            n => format!(
+                "onboarding done: {} not enabled — l shows why",
+                crate::format::plural(n, "cell")
+            ),
+        });
+    }
+    follow(state);
+    effects
 }

@@ -119,6 +119,7 @@ pub(super) fn confirm(state: &mut AppState, proposal: Proposal) -> Vec<Effect> {
                 batches,
             }]
         }
+        Proposal::Onboard { steps, .. } => super::coverage::onboard(state, steps),
         Proposal::Reconcile { account, steps } => {
             let invitee = Invitee {
                 account_id: account.id.clone(),

@@ -133,6 +133,7 @@ pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
             coverage::follow(state);
             effects
         }
+        message @ Msg::Onboarding { .. } => coverage::progressed(state, message),
         Msg::History { events, failures } => {
             if let Some(history) = &mut state.history {
                 history.events = Some(events);
@@ -373,6 +374,7 @@ fn perform(state: &mut AppState, action: Action) -> Vec<Effect> {
         }
         Action::History => return history::open(state, !on_members),
         Action::Coverage => return coverage::open(state),
+        Action::Onboard => state.tell("o onboards a row of the coverage matrix: c opens it"),
         // Columns are the coverage matrix's; the tables scroll by the view.
         Action::MoveLeft | Action::MoveRight => {}
         Action::Log => {
