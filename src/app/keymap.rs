@@ -543,6 +543,8 @@ impl KeyMap {
                     Action::PreviousView,
                     Action::ToggleDetail,
                     Action::Onboard,
+                    Action::ToggleMark,
+                    Action::ClearMarks,
                 ],
             ),
             Mode::Table | Mode::Detail => self.bindings.get(&key).copied(),

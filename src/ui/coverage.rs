@@ -19,6 +19,9 @@ pub struct CoverageOverlay<'a>(pub &'a AppState);
 /// A cell onboarding is working on.
 const ONBOARDING: char = '↻';
 
+/// Beside a marked cell's symbol.
+const MARK: char = '✓';
+
 /// Columns of the account and gap count, before the cells.
 const NAME: usize = 28;
 const GAPS: usize = 5;
@@ -89,6 +92,12 @@ impl Widget for CoverageOverlay<'_> {
             .values()
             .filter(|p| matches!(p, Onboarding::At(_)))
             .count();
+        if !view.marked.is_empty() {
+            title.push_str(&format!(
+                "— {} marked: Enter or o plans them ",
+                view.marked.len()
+            ));
+        }
         if onboarding > 0 {
             title.push_str(&format!(
                 "— onboarding {} ",
@@ -187,7 +196,14 @@ fn lines(state: &AppState, view: &CoverageView, inner: Rect) -> Vec<Line<'static
             if r == view.row && c == view.column {
                 style = style.add_modifier(Modifier::REVERSED);
             }
-            spans.push(Span::styled(format!("{symbol:<cell_width$}"), style));
+            // Marked: underlined, and a mark beside it, readable without colour.
+            let cell = if view.marked.contains(&key) {
+                style = style.add_modifier(Modifier::UNDERLINED | Modifier::BOLD);
+                format!("{symbol}{MARK:<width$}", width = cell_width - 1)
+            } else {
+                format!("{symbol:<cell_width$}")
+            };
+            spans.push(Span::styled(cell, style));
         }
         lines.push(Line::from(spans));
     }

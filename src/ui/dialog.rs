@@ -9,6 +9,7 @@ use super::theme;
 use crate::app::{AppState, MemberChange, Proposal};
 use crate::format;
 use crate::model::Response;
+use crate::reconciling::Step;
 
 pub struct ConfirmDialog<'a>(pub &'a AppState);
 
@@ -86,6 +87,40 @@ fn boxed(area: Rect, buf: &mut Buffer, content: Content) {
         .render(popup, buf);
 }
 
+/// Whose gaps a plan closes, for its question (one account by name, or how many), and each
+/// step's place as its line says it (with the account when there are several).
+fn whose(steps: &[Step]) -> (String, impl Fn(&Step) -> String) {
+    let one = steps
+        .first()
+        .filter(|first| steps.iter().all(|s| s.account.id == first.account.id));
+    let who = match one.map(|s| &s.account) {
+        Some(account) => match &account.name {
+            Some(name) => format!("{name} ({})", account.id),
+            None => account.id.clone(),
+        },
+        None => {
+            let accounts: std::collections::BTreeSet<&str> =
+                steps.iter().map(|s| s.account.id.as_str()).collect();
+            format::plural(accounts.len(), "account")
+        }
+    };
+    let several = one.is_none();
+    let each = move |step: &Step| {
+        let account = match several {
+            true => format!("{} ", step.account.id),
+            false => String::new(),
+        };
+        format!(
+            "{account}{} {} · {} {}",
+            step.source.service.display_name(),
+            step.source.region,
+            step.from.symbol(),
+            step.from.label()
+        )
+    };
+    (who, each)
+}
+
 fn yes_no(verb: &str) -> Line<'static> {
     Line::from(vec![
         Span::styled("y", theme::key()),
@@ -158,15 +193,8 @@ fn proposal(state: &AppState, proposal: &Proposal) -> Content {
                 tail,
             }
         }
-        Proposal::Onboard {
-            account,
-            steps,
-            role,
-        } => {
-            let who = match &account.name {
-                Some(name) => format!("{name} ({})", account.id),
-                None => account.id.clone(),
-            };
+        Proposal::Onboard { steps, role } => {
+            let (who, each) = whose(steps);
             let head = vec![
                 Line::styled(
                     format!(
@@ -184,21 +212,14 @@ fn proposal(state: &AppState, proposal: &Proposal) -> Content {
                         crate::model::Fix::Wait => String::new(),
                         ref fix => format!("{}, then ", fix.describe()),
                     };
-                    Line::raw(format!(
-                        "  {} {} · {} {} → {first}accept as the member",
-                        step.source.service.display_name(),
-                        step.source.region,
-                        step.from.symbol(),
-                        step.from.label(),
-                    ))
+                    Line::raw(format!("  {} → {first}accept as the member", each(step)))
                 })
                 .collect();
             let tail = vec![
                 Line::raw(""),
                 Line::styled(
                     format!(
-                        "  As {} through the role {role}: EnableSecurityHub or CreateDetector where accepting needs it, the invitation accepted when it arrives; then the administrator's list read until it shows the member enabled. Waits up to 5 minutes; each cell shows its stage.",
-                        account.id
+                        "  As each member through the role {role}: EnableSecurityHub or CreateDetector where accepting needs it, the invitation accepted when it arrives; then the administrator's list read until it shows the member enabled. Waits up to 5 minutes; each cell shows its stage."
                     ),
                     theme::dim(),
                 ),
@@ -212,11 +233,8 @@ fn proposal(state: &AppState, proposal: &Proposal) -> Content {
                 tail,
             }
         }
-        Proposal::Reconcile { account, steps } => {
-            let who = match &account.name {
-                Some(name) => format!("{name} ({})", account.id),
-                None => account.id.clone(),
-            };
+        Proposal::Reconcile { steps } => {
+            let (who, each) = whose(steps);
             let head = vec![
                 Line::styled(
                     format!("Close {} of {who}?", format::plural(steps.len(), "gap")),
@@ -226,16 +244,7 @@ fn proposal(state: &AppState, proposal: &Proposal) -> Content {
             ];
             let items = steps
                 .iter()
-                .map(|(source, now, fix)| {
-                    Line::raw(format!(
-                        "  {} {} · {} {} → {}",
-                        source.service.display_name(),
-                        source.region,
-                        now.symbol(),
-                        now.label(),
-                        fix.describe()
-                    ))
-                })
+                .map(|step| Line::raw(format!("  {} → {}", each(step), step.fix.describe())))
                 .collect();
             let tail = vec![
                 Line::raw(""),

@@ -391,6 +391,52 @@ mod every_size {
         assert!(matches!(state.overlay, Overlay::Coverage));
     }
 
+    /// Space marks cells, across rows: Enter plans only those, for every account they are
+    /// in; the marks go once the plan is sent.
+    #[test]
+    fn coverage_plans_the_cells_marked() {
+        let mut state = super::administering::members_screen();
+        state.settings.roster = ["210000000001", "210000000009"]
+            .map(|id| guestlist::model::RosterAccount {
+                id: id.into(),
+                email: Some(format!("{id}@example.com")),
+                name: None,
+            })
+            .to_vec();
+        press(&mut state, "c");
+        // The first row's second cell, and the second row's third.
+        send(&mut state, key(crossterm::event::KeyCode::Right));
+        send(&mut state, key(crossterm::event::KeyCode::Char(' ')));
+        press(&mut state, "j");
+        send(&mut state, key(crossterm::event::KeyCode::Right));
+        send(&mut state, key(crossterm::event::KeyCode::Char(' ')));
+        let view = state.coverage.as_ref().unwrap();
+        assert_eq!(view.marked.len(), 2);
+        let marked = view.marked.clone();
+        screen(&mut state, "coverage_marked");
+        send(&mut state, key(crossterm::event::KeyCode::Enter));
+        let Overlay::Proposal(guestlist::app::Proposal::Reconcile { steps }) = &state.overlay
+        else {
+            panic!("{:?}", state.overlay);
+        };
+        let planned: std::collections::BTreeSet<_> = steps
+            .iter()
+            .map(|s| (s.source.clone(), s.account.id.clone()))
+            .collect();
+        assert_eq!(planned, marked, "only the cells marked");
+        screen(&mut state, "coverage_reconcile_marked");
+        let effects = press(&mut state, "y");
+        let fixes = effects
+            .iter()
+            .find_map(|e| match e {
+                guestlist::app::Effect::Reconcile { fixes } => Some(fixes.clone()),
+                _ => None,
+            })
+            .expect("a reconcile effect");
+        assert_eq!(fixes.len(), 2);
+        assert!(state.coverage.as_ref().unwrap().marked.is_empty());
+    }
+
     /// `o` on a row of the matrix: both sides of its gaps in the confirm dialog; `y` starts
     /// onboarding, each cell marked under way until it ends; another administrator's member
     /// shows as such, and its place is listed again.

@@ -25,6 +25,8 @@ pub struct CoverageView {
     pub column: usize,
     /// Sources whose members are still being listed.
     pub loading: usize,
+    /// Cells marked for a plan (`Space`), by source and account: kept as the matrix is rebuilt.
+    pub marked: std::collections::BTreeSet<(SourceId, String)>,
 }
 
 impl CoverageView {
@@ -70,12 +72,17 @@ impl CoverageView {
             row: 0,
             column: 0,
             loading,
+            marked: Default::default(),
         }
     }
 
     /// The same matrix rebuilt (members arrived), the cursor kept on its account and column;
     /// a cursor not moved yet stays on the first cell, where the most gaps are.
     pub fn rebuilt(&self, fresh: CoverageView) -> CoverageView {
+        let fresh = CoverageView {
+            marked: self.marked.clone(),
+            ..fresh
+        };
         if (self.row, self.column) == (0, 0) {
             return fresh;
         }
@@ -96,6 +103,48 @@ impl CoverageView {
             column,
             ..fresh
         }
+    }
+
+    /// The cell under the cursor, by source and account.
+    pub fn cursor(&self) -> Option<(SourceId, String)> {
+        let row = self.coverage.rows.get(self.row)?;
+        let source = self.coverage.columns.get(self.column)?;
+        Some((source.clone(), row.account.id.clone()))
+    }
+
+    /// `Space`: the cursor's cell marked, or no longer.
+    pub fn toggle_mark(&mut self) {
+        if let Some(cell) = self.cursor()
+            && !self.marked.remove(&cell)
+        {
+            self.marked.insert(cell);
+        }
+    }
+
+    /// The gaps of the marked cells, or else of the cursor's row, each with its step.
+    pub fn chosen_steps(&self) -> Vec<crate::reconciling::Step> {
+        let coverage = &self.coverage;
+        let mut steps = Vec::new();
+        for (r, row) in coverage.rows.iter().enumerate() {
+            for (cell, source) in row.cells.iter().zip(&coverage.columns) {
+                let chosen = match self.marked.is_empty() {
+                    true => r == self.row,
+                    false => self
+                        .marked
+                        .contains(&(source.clone(), row.account.id.clone())),
+                };
+                let fix = crate::model::Fix::for_cell(source.service, cell, &row.account);
+                if let (true, Some(fix)) = (chosen, fix) {
+                    steps.push(crate::reconciling::Step {
+                        source: source.clone(),
+                        account: row.account.clone(),
+                        from: cell.state,
+                        fix,
+                    });
+                }
+            }
+        }
+        steps
     }
 
     pub fn move_by(&mut self, rows: isize, columns: isize) {

@@ -54,15 +54,14 @@ pub enum Proposal {
         message: Option<String>,
         sources: Vec<SourceId>,
     },
-    /// The steps that close a coverage row's gaps: where, what it is now, and the step.
+    /// The steps that close the gaps of a coverage row, or of the cells marked: whose, where,
+    /// what it is now, and the step.
     Reconcile {
-        account: crate::model::RosterAccount,
-        steps: Vec<(SourceId, crate::model::CellState, crate::model::Fix)>,
+        steps: Vec<crate::reconciling::Step>,
     },
-    /// A coverage row onboarded on both sides: each gap's step as the administrator, then
-    /// the member's acceptance through `role`.
+    /// A coverage row, or the cells marked, onboarded on both sides: each gap's step as the
+    /// administrator, then the member's acceptance through `role`.
     Onboard {
-        account: crate::model::RosterAccount,
         steps: Vec<crate::reconciling::Step>,
         role: String,
     },

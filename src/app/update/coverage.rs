@@ -64,6 +64,8 @@ pub(super) fn perform(state: &mut AppState, action: Action, page: isize) {
         Action::MoveLeft | Action::PreviousView => view.move_by(0, -1),
         Action::ToggleDetail | Action::Confirm => propose(state),
         Action::Onboard => propose_onboarding(state),
+        Action::ToggleMark => view.toggle_mark(),
+        Action::ClearMarks => view.marked.clear(),
         Action::Close | Action::Coverage | Action::Quit => {
             state.overlay = Overlay::Table;
             state.coverage = None;
@@ -72,28 +74,33 @@ pub(super) fn perform(state: &mut AppState, action: Action, page: isize) {
     }
 }
 
-/// Enter: the steps that close the selected account's gaps, in the confirm dialog.
+/// What a plan is for, in the notice when it has nothing to send.
+fn chosen(view: &CoverageView) -> String {
+    match view.marked.len() {
+        0 => view
+            .coverage
+            .rows
+            .get(view.row)
+            .map_or_else(String::new, |r| r.account.id.clone()),
+        n => crate::format::plural(n, "marked cell"),
+    }
+}
+
+/// Enter: the steps that close the gaps of the marked cells (or else the selected account's),
+/// in the confirm dialog.
 fn propose(state: &mut AppState) {
     let Some(view) = &state.coverage else {
         return;
     };
-    let Some(row) = view.coverage.rows.get(view.row) else {
-        return;
-    };
-    let steps: Vec<_> = row
-        .cells
-        .iter()
-        .zip(&view.coverage.columns)
-        .filter_map(|(cell, source)| {
-            let fix = Fix::for_cell(source.service, cell, &row.account)?;
-            fix.acts().then(|| (source.clone(), cell.state, fix))
-        })
+    let steps: Vec<Step> = view
+        .chosen_steps()
+        .into_iter()
+        .filter(|s| s.fix.acts())
         .collect();
-    let account = row.account.clone();
     if steps.is_empty() {
         state.tell(format!(
             "nothing to send for {}: its gaps wait for the member or cannot be closed from here",
-            account.id
+            chosen(view)
         ));
         return;
     }
@@ -101,11 +108,12 @@ fn propose(state: &mut AppState) {
         state.tell("read-only: reconciling is refused (started with --read-only)");
         return;
     }
-    state.overlay = Overlay::Proposal(Proposal::Reconcile { account, steps });
+    state.overlay = Overlay::Proposal(Proposal::Reconcile { steps });
 }
 
-/// `o`: the selected account onboarded on both sides, in the confirm dialog: each gap's step
-/// as the administrator, then the member's acceptance through the role.
+/// `o`: the marked cells (or else the selected account) onboarded on both sides, in the
+/// confirm dialog: each gap's step as the administrator, then the member's acceptance
+/// through the role.
 fn propose_onboarding(state: &mut AppState) {
     let Some(role) = state.settings.onboard_role.clone() else {
         state.tell(
@@ -116,42 +124,27 @@ fn propose_onboarding(state: &mut AppState) {
     let Some(view) = &state.coverage else {
         return;
     };
-    let Some(row) = view.coverage.rows.get(view.row) else {
-        return;
-    };
-    let steps: Vec<Step> = row
-        .cells
-        .iter()
-        .zip(&view.coverage.columns)
-        .filter_map(|(cell, source)| {
-            let fix = Fix::for_cell(source.service, cell, &row.account)?;
+    let steps: Vec<Step> = view
+        .chosen_steps()
+        .into_iter()
+        .filter(|step| {
             let going = matches!(
                 state
                     .onboarding
-                    .get(&(source.clone(), row.account.id.clone())),
+                    .get(&(step.source.clone(), step.account.id.clone())),
                 Some(Onboarding::At(_))
             );
-            (!matches!(fix, Fix::Blocked(_)) && !going).then(|| Step {
-                source: source.clone(),
-                account: row.account.clone(),
-                from: cell.state,
-                fix,
-            })
+            !matches!(step.fix, Fix::Blocked(_)) && !going
         })
         .collect();
-    let account = row.account.clone();
     if steps.is_empty() {
         state.tell(format!(
             "nothing to onboard for {}: enabled, under way, or not closable from here",
-            account.id
+            chosen(view)
         ));
         return;
     }
-    state.overlay = Overlay::Proposal(Proposal::Onboard {
-        account,
-        steps,
-        role,
-    });
+    state.overlay = Overlay::Proposal(Proposal::Onboard { steps, role });
 }
 
 /// Yes in the dialog: every cell shows its first stage, and the work starts.
@@ -168,7 +161,8 @@ pub(super) fn onboard(state: &mut AppState, steps: Vec<Step>) -> Vec<Effect> {
         "onboarding {}: the matrix marks each cell under way ↻; l shows each result",
         crate::format::plural(steps.len(), "cell")
     ));
-    if state.coverage.is_some() {
+    if let Some(view) = &mut state.coverage {
+        view.marked.clear();
         state.overlay = Overlay::Coverage;
     }
     vec![Effect::Onboard { steps }]

@@ -120,21 +120,22 @@ pub(super) fn confirm(state: &mut AppState, proposal: Proposal) -> Vec<Effect> {
             }]
         }
         Proposal::Onboard { steps, .. } => super::coverage::onboard(state, steps),
-        Proposal::Reconcile { account, steps } => {
-            let invitee = Invitee {
-                account_id: account.id.clone(),
-                email: account.email.clone(),
-            };
+        Proposal::Reconcile { steps } => {
             let fixes: Vec<_> = steps
                 .into_iter()
-                .map(|(source, _, fix)| {
-                    let batch = batch(state, source, vec![account.id.clone()]);
-                    (fix, invitee.clone(), batch)
+                .map(|step| {
+                    let invitee = Invitee {
+                        account_id: step.account.id.clone(),
+                        email: step.account.email.clone(),
+                    };
+                    let batch = batch(state, step.source, vec![step.account.id]);
+                    (step.fix, invitee, batch)
                 })
                 .collect();
             state.members.outcome = (0, 0, fixes.len());
             // Back to the matrix, which follows as each place is listed again.
-            if state.coverage.is_some() {
+            if let Some(view) = &mut state.coverage {
+                view.marked.clear();
                 state.overlay = Overlay::Coverage;
             }
             vec![Effect::Reconcile { fixes }]
