@@ -39,7 +39,13 @@ pub fn before_changing(
         .iter()
         .map(|s| format!("{} {} ({})", s.id.service, s.id.region, s.id.profile))
         .collect();
-    match self::yes(&format!("{what} in {}?", places.join(", "))) {
+    go_on(command, &format!("{what} in {}?", places.join(", ")))
+}
+
+/// Asks `question` before `command` sends anything: None to go on; the exit code when it must
+/// not (cancelled, or no terminal to ask on), said on stderr.
+pub fn go_on(command: &str, question: &str) -> Option<std::process::ExitCode> {
+    match yes(question) {
         Ok(true) => None,
         Ok(false) => {
             super::output::warn(format_args!("cancelled: nothing was sent"));

@@ -295,16 +295,8 @@ pub async fn run(selection: &Selection, args: &OnboardArgs) -> io::Result<ExitCo
             crate::format::plural(working, "cell"),
             crate::format::plural(accounts.len(), "account"),
         );
-        match ask::yes(&question) {
-            Ok(true) => {}
-            Ok(false) => {
-                output::warn(format_args!("cancelled: nothing was sent"));
-                return Ok(ExitCode::from(1));
-            }
-            Err(error) => {
-                output::warn(format_args!("guestlist onboard: {error}"));
-                return Ok(ExitCode::from(1));
-            }
+        if let Some(code) = ask::go_on("onboard", &question) {
+            return Ok(code);
         }
     }
     let accounts: Vec<String> = accounts.into_iter().collect();

@@ -220,18 +220,11 @@ pub async fn run(selection: &Selection, args: &ReconcileArgs) -> io::Result<Exit
     if acting == 0 {
         return Ok(ExitCode::from(u8::from(!built.failures.is_empty())));
     }
-    if !args.yes {
-        match ask::yes(&format!("Apply {}?", crate::format::plural(acting, "step"))) {
-            Ok(true) => {}
-            Ok(false) => {
-                output::warn(format_args!("cancelled: nothing was sent"));
-                return Ok(ExitCode::from(1));
-            }
-            Err(error) => {
-                output::warn(format_args!("guestlist reconcile: {error}"));
-                return Ok(ExitCode::from(1));
-            }
-        }
+    let question = format!("Apply {}?", crate::format::plural(acting, "step"));
+    if !args.yes
+        && let Some(code) = ask::go_on("reconcile", &question)
+    {
+        return Ok(code);
     }
     let (done, failed) = apply(&session, &built, &steps, &firsts).await;
     output::say(format_args!(
