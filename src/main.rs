@@ -118,6 +118,10 @@ fn apply_config(cli: &mut Cli, config: &Config) {
         dashboard.refresh = config.refresh.map(guestlist::cli::Refresh);
     }
     dashboard.bell |= config.bell;
+    // A role without accounts is for onboarding: only the dashboard and `onboard` take it;
+    // `onboard` reaches its roster, never the file's accounts.
+    let onboard = matches!(cli.command, Some(Command::Onboard(_)));
+    let onboards = onboard || (cli.command.is_none() && cli.dashboard.roster.is_some());
     let selection = selection_mut(cli);
     if selection.profiles.is_empty() {
         selection.profiles = config.profiles.clone();
@@ -132,8 +136,11 @@ fn apply_config(cli: &mut Cli, config: &Config) {
         selection.trust = config.trust.clone();
     }
     // The fan-out: the command line's, else the file's, as a whole.
-    if selection.accounts_from.is_none() && selection.assume_role.is_none() {
-        selection.accounts_from = config.accounts.clone();
+    if selection.accounts_from.is_none()
+        && selection.assume_role.is_none()
+        && (config.accounts.is_some() || onboards)
+    {
+        selection.accounts_from = config.accounts.clone().filter(|_| !onboard);
         selection.assume_role = config.assume_role.clone();
         selection.external_id = config.external_id.clone();
         if let Some(name) = &config.role_session_name {

@@ -389,3 +389,59 @@ async fn onboarding_refuses_what_it_cannot_do_before_sending() {
     assert_eq!(list.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&list.stderr).contains("--accounts"));
 }
+
+/// The configuration's role: `onboard` takes it (and never the file's accounts); a role
+/// without accounts is no fan-out for the other commands, which go on as before.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_configurations_role_serves_onboarding_only() {
+    let sandbox = start(scenario()).await;
+    let roster = roster_file("200000000001,a@example.com\n");
+    let roster = roster.to_str().unwrap();
+    let dir = std::env::temp_dir().join(format!("guestlist-onboard-config-{}", fastrand::u64(..)));
+    std::fs::create_dir_all(&dir).unwrap();
+    let with_accounts = dir.join("accounts.toml");
+    std::fs::write(
+        &with_accounts,
+        "assume_role = \"Onboarding\"\naccounts = [\"200000000002\"]\n",
+    )
+    .unwrap();
+    let role_only = dir.join("role.toml");
+    std::fs::write(&role_only, "assume_role = \"Onboarding\"\n").unwrap();
+
+    let args = [
+        "onboard",
+        "--config",
+        with_accounts.to_str().unwrap(),
+        "--region",
+        "us-east-1",
+        "--service",
+        "securityhub",
+        "--roster",
+        roster,
+        "--yes",
+        "--output",
+        "json",
+        "--poll",
+        "0.1",
+    ];
+    let output = run_as(&sandbox, ADMINISTRATOR, &state_dir(), &args).await;
+    let found = results(&output);
+    assert_eq!(output.status.code(), Some(0), "{found:?}");
+    assert_eq!(result(&found, "200000000001", "securityhub").0, "enabled");
+
+    let list = [
+        "list",
+        "--config",
+        role_only.to_str().unwrap(),
+        "--region",
+        "us-east-1",
+    ];
+    let listed = run_as(&sandbox, "200000000001", &state_dir(), &list).await;
+    assert_eq!(
+        listed.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&listed.stderr)
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
