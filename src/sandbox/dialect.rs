@@ -18,9 +18,9 @@ use super::wire::{
 #[derive(Deserialize)]
 pub struct MemberDetail {
     #[serde(rename = "accountId", alias = "AccountId")]
-    account_id: String,
+    pub account_id: String,
     #[serde(rename = "email", alias = "Email")]
-    email: Option<String>,
+    pub email: Option<String>,
 }
 
 /// A `ListMembers` query: page size, whether only associated members, and the page token.
@@ -48,6 +48,12 @@ pub struct Dialect {
     pub not_invited_by: &'static str,
     /// The message for an invalid email, around the address.
     pub bad_email: (&'static str, &'static str),
+    /// The member's administrator fields, in PascalCase: `AdministratorId` and `MasterId`
+    /// (Macie: `AdministratorAccountId`, `MasterAccountId`).
+    pub administrator_fields: (&'static str, &'static str),
+    /// The `errorCode` an unprocessed account carries beside its reason (Macie's
+    /// `ClientError`), where the service gives one.
+    pub error_code: Option<&'static str>,
 }
 
 impl Dialect {
@@ -72,7 +78,11 @@ impl Dialect {
     }
 
     pub fn unprocessed(&self, account: &str, reason: &str) -> Value {
-        json!({ self.name("AccountId"): account, self.reason: reason })
+        let mut value = json!({ self.name("AccountId"): account, self.reason: reason });
+        if let Some(code) = self.error_code {
+            value["errorCode"] = json!(code);
+        }
+        value
     }
 
     /// `{"UnprocessedAccounts": [...]}`.
@@ -131,8 +141,8 @@ impl Dialect {
     ) -> Value {
         let mut value = self.object(&[
             ("AccountId", json!(account)),
-            ("AdministratorId", json!(admin)),
-            ("MasterId", json!(admin)),
+            (self.administrator_fields.0, json!(admin)),
+            (self.administrator_fields.1, json!(admin)),
             ("UpdatedAt", json!(timestamp(&m.updated_at))),
         ]);
         value[self.status] = json!(m.status);
@@ -231,8 +241,17 @@ impl Dialect {
             serde_json::from_value(body.get(&field).cloned().unwrap_or(json!([]))).map_err(
                 |e| ApiError::validation(self.service, format!("1 validation error detected: {e}")),
             )?;
+        self.check_details(&field, details)
+    }
+
+    /// Accounts to create as members, checked: ids, and emails where the service needs them.
+    pub fn check_details(
+        &self,
+        field: &str,
+        details: Vec<MemberDetail>,
+    ) -> Result<Vec<MemberDetail>, ApiError> {
         let ids: Vec<String> = details.iter().map(|d| d.account_id.clone()).collect();
-        check_account_ids(self.service, &field, &ids)?;
+        check_account_ids(self.service, field, &ids)?;
         if self.email_required
             && let Some(missing) = details.iter().find(|d| d.email.is_none())
         {

@@ -36,6 +36,8 @@ const DIALECT: Dialect = Dialect {
         "The request is rejected because the email '",
         "' is invalid.",
     ),
+    administrator_fields: ("AdministratorId", "MasterId"),
+    error_code: None,
 };
 
 /// GuardDuty checks each invited account's email against its root email: at once without a

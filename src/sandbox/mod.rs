@@ -10,6 +10,7 @@ mod controls;
 mod detective;
 mod dialect;
 mod guardduty;
+mod macie;
 mod membership;
 mod organizations;
 mod scenario;
@@ -344,6 +345,7 @@ enum Regional {
     SecurityHub(securityhub::Op),
     GuardDuty(guardduty::Op),
     Detective(detective::Op),
+    Macie(macie::Op),
 }
 
 impl Operation {
@@ -355,12 +357,13 @@ impl Operation {
             }
             Service::GuardDuty => regional(Regional::GuardDuty(guardduty::Op::route(request)?)),
             Service::Detective => regional(Regional::Detective(detective::Op::route(request)?)),
+            Service::Macie2 => regional(Regional::Macie(macie::Op::route(request)?)),
             Service::Sts => sts::Op::route(request).map(Operation::Sts),
             Service::Organizations if organizations::Op::route(request).is_some() => {
                 organizations::Op::route(request).map(Operation::Organizations)
             }
             Service::CloudTrail if cloudtrail::is_lookup(request) => Some(Operation::LookupEvents),
-            Service::Organizations | Service::CloudTrail | Service::Macie2 => {
+            Service::Organizations | Service::CloudTrail => {
                 unserved::route(caller.service, request)
                     .map(|name| Operation::Unserved(caller.service, name))
             }
@@ -376,6 +379,7 @@ impl Operation {
             Operation::Regional(Regional::SecurityHub(op)) => op.name(),
             Operation::Regional(Regional::GuardDuty(op)) => op.name(),
             Operation::Regional(Regional::Detective(op)) => op.name(),
+            Operation::Regional(Regional::Macie(op)) => op.name(),
         }
     }
 }
@@ -404,6 +408,7 @@ fn dispatch(
         Regional::SecurityHub(op) => securityhub::handle(region, ctx, op, request),
         Regional::GuardDuty(op) => guardduty::handle(region, ctx, op, request),
         Regional::Detective(op) => detective::handle(region, ctx, op, request),
+        Regional::Macie(op) => macie::handle(region, ctx, op, request),
     };
     // What a membership call did is left in the trail, as CloudTrail would have it.
     let name = operation.name();

@@ -160,6 +160,8 @@ pub struct Scenario {
     pub securityhub: Vec<RosterSpec>,
     pub guardduty: Vec<RosterSpec>,
     pub detective: Vec<RosterSpec>,
+    /// Macie administrators and their members, per region.
+    pub macie: Vec<RosterSpec>,
     /// How long GuardDuty and Detective take to verify an invitee's email; 0 verifies at once.
     pub verification_seconds: u32,
     /// How long an invitation takes to reach the invitee's `ListInvitations`; 0: at once.
@@ -223,6 +225,7 @@ impl Scenario {
             securityhub: Vec::new(),
             guardduty: Vec::new(),
             detective: Vec::new(),
+            macie: Vec::new(),
             verification_seconds: 0,
             propagation_seconds: 0,
             events: Vec::new(),
@@ -420,6 +423,8 @@ struct ScenarioFile {
     #[serde(default)]
     detective: Vec<RosterDef>,
     #[serde(default)]
+    macie: Vec<RosterDef>,
+    #[serde(default)]
     verification_seconds: u32,
     #[serde(default)]
     propagation_seconds: u32,
@@ -512,6 +517,7 @@ enum Kind {
     SecurityHub,
     GuardDuty,
     Detective,
+    Macie,
 }
 
 impl Kind {
@@ -520,6 +526,7 @@ impl Kind {
             Kind::SecurityHub => "securityhub",
             Kind::GuardDuty => "guardduty",
             Kind::Detective => "detective",
+            Kind::Macie => "macie",
         }
     }
 
@@ -543,13 +550,25 @@ impl Kind {
                 "ENABLED",
                 "ACCEPTED_BUT_DISABLED",
             ],
+            Kind::Macie => &[
+                "Enabled",
+                "Paused",
+                "Invited",
+                "Created",
+                "Removed",
+                "Resigned",
+                "EmailVerificationInProgress",
+                "EmailVerificationFailed",
+                "RegionDisabled",
+                "AccountSuspended",
+            ],
         }
     }
 
     /// Statuses an invitation id belongs to.
     fn invited(self, status: &str) -> bool {
         match self {
-            Kind::SecurityHub => status == "Invited",
+            Kind::SecurityHub | Kind::Macie => status == "Invited",
             Kind::GuardDuty => {
                 matches!(
                     status,
@@ -754,6 +773,7 @@ impl ScenarioFile {
             securityhub: resolve_rosters(&self.securityhub, Kind::SecurityHub)?,
             guardduty: resolve_rosters(&self.guardduty, Kind::GuardDuty)?,
             detective: resolve_rosters(&self.detective, Kind::Detective)?,
+            macie: resolve_rosters(&self.macie, Kind::Macie)?,
             verification_seconds: self.verification_seconds,
             propagation_seconds: self.propagation_seconds,
             events: self

@@ -26,6 +26,8 @@ const DIALECT: Dialect = Dialect {
     not_a_member: "Account is not a member",
     not_invited_by: "No pending invitation from this account",
     bad_email: ("Email '", "' is not a valid email address"),
+    administrator_fields: ("AdministratorId", "MasterId"),
+    error_code: None,
 };
 
 pub struct Hub {

@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 
 use super::scenario::{OrganizationSpec, RoleSpec, Scenario};
 use super::wire::{Caller, Tokens, is_account_id};
-use super::{detective, guardduty, securityhub};
+use super::{detective, guardduty, macie, securityhub};
 
 pub type Time = DateTime<Utc>;
 
@@ -16,6 +16,7 @@ pub struct RegionState {
     pub securityhub: securityhub::State,
     pub guardduty: guardduty::State,
     pub detective: detective::State,
+    pub macie: macie::State,
 }
 
 /// Ids that look like the services' own (32 lowercase hex characters), deterministic per world
@@ -220,6 +221,10 @@ impl World {
         for graph in &scenario.detective {
             let region = world.regions.entry(graph.region.clone()).or_default();
             region.detective.seed(graph, now, &mut world.ids);
+        }
+        for session in &scenario.macie {
+            let region = world.regions.entry(session.region.clone()).or_default();
+            region.macie.seed(session, now, &mut world.ids);
         }
         for event in &scenario.events {
             world.record(|id| super::cloudtrail::TrailEvent {

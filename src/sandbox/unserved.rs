@@ -1,9 +1,9 @@
 //! Operations routed but not served yet: Organizations' creating ones (awsJson1_1, the
-//! operation in `X-Amz-Target`) and Macie (restJson1). A request for one of
+//! operation in `X-Amz-Target`). A request for one of
 //! their operations is counted by name and answered, in the service's own error shape, as not
 //! served; one that names no operation of theirs is an unknown route.
 
-use super::wire::{Request, Service, operations};
+use super::wire::{Request, Service};
 
 /// Organizations' operations not served (those that are are in `organizations`), as
 /// `X-Amz-Target: AWSOrganizationsV20161128.NAME` names them.
@@ -14,27 +14,6 @@ const ORGANIZATIONS: [&str; 3] = [
 ];
 const ORGANIZATIONS_TARGET: &str = "AWSOrganizationsV20161128.";
 
-operations! {
-    /// Macie's membership operations.
-    pub enum MacieOp {
-        EnableMacie: "POST" ["macie"],
-        GetMacieSession: "GET" ["macie"],
-        ListInvitations: "GET" ["invitations"],
-        GetInvitationsCount: "GET" ["invitations", "count"],
-        AcceptInvitation: "POST" ["invitations", "accept"],
-        DeclineInvitations: "POST" ["invitations", "decline"],
-        DeleteInvitations: "POST" ["invitations", "delete"],
-        CreateInvitations: "POST" ["invitations"],
-        CreateMember: "POST" ["members"],
-        ListMembers: "GET" ["members"],
-        GetMember: "GET" ["members", _],
-        DeleteMember: "DELETE" ["members", _],
-        DisassociateMember: "POST" ["members", "disassociate", _],
-        GetAdministratorAccount: "GET" ["administrator"],
-        DisassociateFromAdministratorAccount: "POST" ["administrator", "disassociate"],
-    }
-}
-
 /// The operation `request` names, for a service that is routed but not served.
 pub fn route(service: Service, request: &Request) -> Option<&'static str> {
     let by_target = |prefix: &str, names: &[&'static str]| {
@@ -43,12 +22,12 @@ pub fn route(service: Service, request: &Request) -> Option<&'static str> {
     };
     match service {
         Service::Organizations => by_target(ORGANIZATIONS_TARGET, &ORGANIZATIONS),
-        Service::Macie2 => MacieOp::route(request).map(MacieOp::name),
-        // CloudTrail's one operation is served (`cloudtrail`).
+        // CloudTrail's one operation is served (`cloudtrail`), and Macie's (`macie`).
         Service::SecurityHub
         | Service::GuardDuty
         | Service::Detective
         | Service::Sts
-        | Service::CloudTrail => None,
+        | Service::CloudTrail
+        | Service::Macie2 => None,
     }
 }

@@ -22,6 +22,7 @@ mod reconcile;
 mod safety;
 mod sandbox_detective;
 mod sandbox_guardduty;
+mod sandbox_macie;
 mod sandbox_organizations;
 mod sandbox_protocol;
 mod sandbox_securityhub;

@@ -4,6 +4,7 @@ pub mod app;
 
 use aws_sdk_detective as detective;
 use aws_sdk_guardduty as guardduty;
+use aws_sdk_macie2 as macie2;
 use aws_sdk_securityhub as securityhub;
 use aws_sdk_sts as sts;
 use guestlist::sandbox::{self, SandboxConfig, SandboxHandle, Scenario};
@@ -43,6 +44,10 @@ pub async fn guardduty(sandbox: &SandboxHandle, key: &str, region: &str) -> guar
 
 pub async fn detective(sandbox: &SandboxHandle, key: &str, region: &str) -> detective::Client {
     detective::Client::new(&config(sandbox, key, region).await)
+}
+
+pub async fn macie(sandbox: &SandboxHandle, key: &str, region: &str) -> macie2::Client {
+    macie2::Client::new(&config(sandbox, key, region).await)
 }
 
 pub async fn sts(sandbox: &SandboxHandle, key: &str, region: &str) -> sts::Client {
