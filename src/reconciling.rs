@@ -70,18 +70,12 @@ pub async fn firsts(plan: &Plan, steps: &mut [Step]) -> BTreeMap<SourceId, Vec<N
         let planned = plan.sources.iter().find(|p| p.id == source)?;
         let adapter = planned.adapter();
         Some(async move {
-            // Asked again, a little later each time, while the answer is a passing failure.
-            let mut answer = adapter.before_administering().await;
-            for attempt in 0..3 {
-                match &answer {
-                    Err(error) if error.is_passing() => {
-                        tokio::time::sleep(std::time::Duration::from_millis(500 << attempt)).await;
-                        answer = adapter.before_administering().await;
-                    }
-                    _ => break,
-                }
-            }
-            (source, answer)
+            let first = adapter.before_administering().await;
+            let ask = || adapter.before_administering();
+            let settled = |a: &Result<_, crate::model::AwsError>| {
+                !matches!(a, Err(error) if error.is_passing())
+            };
+            (source, crate::aws::asked_again(first, 3, ask, settled).await)
         })
     }))
     .await;

@@ -190,23 +190,18 @@ pub async fn reach(
         ..selection.clone()
     };
     let mut identities = Vec::new();
-    // STS is asked who the administrator is first: asked again, a little later each time, when
-    // it cannot answer now.
-    for attempt in 0..4 {
-        if accounts.is_empty() {
-            break;
-        }
-        match fan_out(administrator.identities.clone(), &fanning, options).await {
-            Ok((fanned, _)) => {
-                identities = fanned;
-                break;
-            }
-            Err(error) if attempt == 3 => return Err(error),
+    if !accounts.is_empty() {
+        // STS is asked who the administrator is first: asked again when it cannot answer now.
+        let ask = || Box::pin(fan_out(administrator.identities.clone(), &fanning, options));
+        let settled = |fanned: &Result<_, PlanError>| match fanned {
+            Ok(_) => true,
             Err(error) => {
-                tracing::info!(%error, "reaching the members: asking again");
-                tokio::time::sleep(std::time::Duration::from_millis(500 << attempt)).await;
+                tracing::info!(%error, "reaching the members");
+                false
             }
-        }
+        };
+        let (fanned, _) = crate::aws::asked_again(ask().await, 3, ask, settled).await?;
+        identities = fanned;
     }
     let regions = RegionChoice::These(administrator.regions.clone());
     let mut plan = plan::plan(

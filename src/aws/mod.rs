@@ -41,3 +41,25 @@ pub(crate) fn to_chrono(
 ) -> Option<chrono::DateTime<chrono::Utc>> {
     chrono::DateTime::from_timestamp(time.secs(), time.subsec_nanos())
 }
+
+/// `answer`, asked for again by `ask` — 0.5 s later, then 1 s, 2 s… — while it is not
+/// `settled`, at most `again` more times: the last answer, settled or not. For what may pass
+/// if asked later (throttling, a server's error, an STS that cannot answer now).
+pub async fn asked_again<T, F>(
+    mut answer: T,
+    again: u32,
+    mut ask: impl FnMut() -> F,
+    settled: impl Fn(&T) -> bool,
+) -> T
+where
+    F: std::future::Future<Output = T>,
+{
+    for attempt in 0..again {
+        if settled(&answer) {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(500 << attempt)).await;
+        answer = ask().await;
+    }
+    answer
+}

@@ -243,19 +243,16 @@ pub async fn prepared(
     let session = session::prepare_whole(selection, options)
         .await
         .map_err(output::refuse)?;
-    let mut built = build(&session, roster.as_ref())
+    let first = build(&session, roster.as_ref()).await;
+    let passing = |(_, error): &(SourceId, AwsError)| error.is_passing();
+    let settled = |built: &Result<Built, String>| match built {
+        Ok(built) => built.failures.is_empty() || !built.failures.iter().all(passing),
+        Err(_) => true,
+    };
+    let ask = || build(&session, roster.as_ref());
+    let built = crate::aws::asked_again(first, rereads, ask, settled)
         .await
         .map_err(output::refuse)?;
-    for reread in 0..rereads {
-        let passing = |(_, error): &(SourceId, AwsError)| error.is_passing();
-        if built.failures.is_empty() || !built.failures.iter().all(passing) {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(500 << reread)).await;
-        built = build(&session, roster.as_ref())
-            .await
-            .map_err(output::refuse)?;
-    }
     for (source, error) in &built.failures {
         output::warn(format_args!(
             "error: {} {} (profile {}): not read: {}: {}",

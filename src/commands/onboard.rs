@@ -238,18 +238,18 @@ pub async fn run(selection: &Selection, args: &OnboardArgs) -> io::Result<ExitCo
     // The administrator's account names what each member looks for: STS is asked again
     // while it cannot say.
     let mut built = built;
-    for attempt in 0..4 {
-        let known = |i: &crate::plan::Identity| built.accounts.contains_key(&i.profile);
-        if session.plan.identities.iter().all(known) {
-            break;
-        }
-        if attempt == 3 {
-            return Ok(output::refuse(
-                "STS did not say which account the administrator is: try again in a moment",
-            ));
-        }
-        tokio::time::sleep(Duration::from_millis(500 << attempt)).await;
-        built.accounts = session.plan.accounts().await;
+    let known = |accounts: &std::collections::HashMap<String, String>| {
+        let plan = &session.plan;
+        plan.identities
+            .iter()
+            .all(|i| accounts.contains_key(&i.profile))
+    };
+    let ask = || session.plan.accounts();
+    built.accounts = crate::aws::asked_again(built.accounts, 3, ask, known).await;
+    if !known(&built.accounts) {
+        return Ok(output::refuse(
+            "STS did not say which account the administrator is: try again in a moment",
+        ));
     }
     let mut steps = reconcile::steps(&built);
     let firsts = reconciling::firsts(&session.plan, &mut steps).await;
