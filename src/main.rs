@@ -9,6 +9,34 @@ use guestlist::commands::{self, output};
 use guestlist::config::{self, Config};
 use guestlist::model::Response;
 
+/// mimalloc: an organization's fan-out spends a quarter less CPU than under glibc's malloc
+/// (`cargo bench -- organization`).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+/// mimalloc's defaults keep freed memory for a while and commit arenas whole: 78 MB resident for
+/// the dashboard's 10,000 rows instead of 31 MB. Committing on demand and giving back at once
+/// keeps it at 36 MB (`cargo bench -- footprint`). `MIMALLOC_*` variables still win.
+///
+/// mimalloc reads its options in its own constructor (priority 101), before `main`, so this runs
+/// from an earlier slot of the ELF `.init_array`; elsewhere mimalloc's defaults stand.
+#[cfg(target_os = "linux")]
+#[used]
+#[unsafe(link_section = ".init_array.00100")]
+static TUNE_ALLOCATOR: extern "C" fn() = tune_allocator;
+
+#[cfg(target_os = "linux")]
+extern "C" fn tune_allocator() {
+    // mimalloc.h's `mi_option_t`: the crate does not name these two.
+    const ARENA_EAGER_COMMIT: libmimalloc_sys::mi_option_t = 4;
+    const PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
+    // SAFETY: options are plain integers, set before any thread exists, as mimalloc asks.
+    unsafe {
+        libmimalloc_sys::mi_option_set_default(ARENA_EAGER_COMMIT, 0);
+        libmimalloc_sys::mi_option_set_default(PURGE_DELAY, 0);
+    }
+}
+
 fn main() -> Result<ExitCode> {
     color_eyre::install()?;
     let cli = match Cli::parse_from_args(std::env::args_os()) {

@@ -12,7 +12,7 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::scenario::{DetectiveUsage, RosterSpec};
-use super::state::{Ctx, IdGen, RegionState, Time};
+use super::state::{Ctx, IdGen, NextVerification, RegionState, Time};
 use super::wire::{
     ApiError, Request, Service, check_account_ids, is_email, ok, operations, page_size, paginate,
     timestamp, with_token,
@@ -55,23 +55,29 @@ struct Graph {
 pub struct State {
     /// Administrator account → its graph in this region.
     graphs: BTreeMap<String, Graph>,
+    next_verification: NextVerification,
 }
 
 impl State {
     /// Ends the verifications whose time has come: `INVITED`, or `VERIFICATION_FAILED`.
     fn settle(&mut self, now: Time) {
+        if !self.next_verification.due(now) {
+            return;
+        }
         let members = self
             .graphs
             .values_mut()
             .flat_map(|g| g.members.values_mut());
         for member in members {
-            if let Some((at, passes)) = member.verifying
-                && at <= now
-            {
-                member.status = if passes { INVITED } else { VERIFICATION_FAILED }.to_owned();
-                member.invited_time = at;
-                member.updated_time = at;
-                member.verifying = None;
+            match member.verifying {
+                Some((at, passes)) if at <= now => {
+                    member.status = if passes { INVITED } else { VERIFICATION_FAILED }.to_owned();
+                    member.invited_time = at;
+                    member.updated_time = at;
+                    member.verifying = None;
+                }
+                Some((at, _)) => self.next_verification.expect(at),
+                None => {}
             }
         }
     }
@@ -347,6 +353,7 @@ pub fn handle(
             let arn = graph_arn(region_name, &admin, &graph.id);
             let mut members = Vec::new();
             let mut unprocessed_accounts = Vec::new();
+            let mut verifying_until = None;
             for account in input.accounts {
                 if account.account_id == admin {
                     unprocessed_accounts.push(unprocessed(
@@ -378,10 +385,16 @@ pub fn handle(
                             verifying: verifying.then(|| (now + ctx.verification.delay, passes)),
                             managed: false,
                         };
+                        if verifying {
+                            verifying_until = Some(now + ctx.verification.delay);
+                        }
                         members.push(member_json(&arn, &admin, slot.key(), &member));
                         slot.insert(member);
                     }
                 }
+            }
+            if let Some(at) = verifying_until {
+                state.next_verification.expect(at);
             }
             ok(&json!({ "Members": members, "UnprocessedAccounts": unprocessed_accounts }))
         }

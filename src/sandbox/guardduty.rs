@@ -60,7 +60,7 @@ fn verify_emails(roster: &mut Roster, ctx: &Ctx, accounts: &[String]) {
         };
         if delay > chrono::TimeDelta::zero() {
             member.status = EMAIL_VERIFICATION_IN_PROGRESS.to_owned();
-            member.verifying = Some((ctx.now + delay, ends_in));
+            roster.verifying(me, account, ctx.now + delay, ends_in);
         } else {
             member.status = ends_in.to_owned();
         }

@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 
-use super::state::Time;
+use super::state::{NextVerification, Time};
 
 pub const CREATED: &str = "Created";
 pub const INVITED: &str = "Invited";
@@ -44,6 +44,7 @@ pub struct Roster {
     admins: BTreeMap<String, BTreeMap<String, Membership>>,
     /// Which statuses the invitee sees as an invitation (GuardDuty lists more than `Invited`).
     listed: fn(&str) -> bool,
+    next_verification: NextVerification,
 }
 
 impl Roster {
@@ -51,6 +52,7 @@ impl Roster {
         Self {
             admins: BTreeMap::new(),
             listed,
+            next_verification: NextVerification::default(),
         }
     }
 
@@ -95,14 +97,27 @@ impl Roster {
 
     /// Ends the verifications whose time has come.
     pub fn settle(&mut self, now: Time) {
+        if !self.next_verification.due(now) {
+            return;
+        }
         for member in self.admins.values_mut().flat_map(|m| m.values_mut()) {
-            if let Some((at, status)) = member.verifying
-                && at <= now
-            {
-                member.status = status.to_owned();
-                member.updated_at = at;
-                member.verifying = None;
+            match member.verifying {
+                Some((at, status)) if at <= now => {
+                    member.status = status.to_owned();
+                    member.updated_at = at;
+                    member.verifying = None;
+                }
+                Some((at, _)) => self.next_verification.expect(at),
+                None => {}
             }
+        }
+    }
+
+    /// `admin`'s member `account` is in verification until `at`, then in `ends_in`.
+    pub fn verifying(&mut self, admin: &str, account: &str, at: Time, ends_in: &'static str) {
+        if let Some(member) = self.member_mut(admin, account) {
+            member.verifying = Some((at, ends_in));
+            self.next_verification.expect(at);
         }
     }
 

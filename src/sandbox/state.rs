@@ -10,6 +10,28 @@ use super::{detective, guardduty, macie, securityhub};
 
 pub type Time = DateTime<Utc>;
 
+/// The earliest moment a pending email verification ends: a request before it settles nothing,
+/// instead of walking every member of the region on every request.
+#[derive(Debug, Default)]
+pub struct NextVerification(Option<Time>);
+
+impl NextVerification {
+    /// A verification that ends at `at` is pending.
+    pub fn expect(&mut self, at: Time) {
+        self.0 = Some(self.0.map_or(at, |next| next.min(at)));
+    }
+
+    /// Whether some verification may have ended by `now`; if so, forgets the moment, for the
+    /// walk that settles them to `expect` again the ones still pending.
+    pub fn due(&mut self, now: Time) -> bool {
+        let due = self.0.is_some_and(|next| next <= now);
+        if due {
+            self.0 = None;
+        }
+        due
+    }
+}
+
 /// Each region is a separate world for every service, as on AWS.
 #[derive(Default)]
 pub struct RegionState {
