@@ -13,7 +13,7 @@ use crate::plan::parse_region;
 #[command(
     name = "guestlist",
     version,
-    about = "Membership invitations of AWS Security Hub, GuardDuty and Detective, across accounts and regions",
+    about = "Membership invitations of AWS Security Hub, GuardDuty, Detective and Macie, across accounts and regions",
     after_help = "Without a command, opens the dashboard. Try `guestlist --demo`: no AWS account needed."
 )]
 pub struct Cli {
@@ -56,7 +56,7 @@ pub struct Selection {
     /// service exists. Default: each profile's region.
     #[arg(long = "region", value_name = "REGION", value_delimiter = ',', value_parser = parse_region)]
     pub regions: Vec<String>,
-    /// Services to look at: securityhub, guardduty, detective (repeated or comma-separated). Default: all three.
+    /// Services to look at: securityhub, guardduty, detective, macie (repeated or comma-separated). Default: all four.
     #[arg(long = "service", value_name = "SERVICE", value_delimiter = ',', value_parser = ServiceParser)]
     pub services: Vec<ServiceKind>,
     /// Fan out to these accounts, by assuming --assume-role in each: ids separated by commas,
@@ -377,18 +377,20 @@ pub enum Command {
     /// Print every invitation, for scripts: exit 0 when every source answered, 2 when some
     /// failed (the rest are printed), 1 when nothing could be listed.
     List(ListArgs),
-    /// Accept an invitation: Security Hub and GuardDuty by administrator, Detective by graph ARN.
+    /// Accept an invitation: Security Hub, GuardDuty and Macie by administrator, Detective by
+    /// graph ARN.
     Accept(AnswerArgs),
     /// Decline an invitation (Detective: reject it).
     Decline(AnswerArgs),
-    /// Delete an invitation (Security Hub and GuardDuty; Detective has none).
+    /// Delete an invitation (Security Hub, GuardDuty and Macie; Detective has none).
     Delete(AnswerArgs),
     /// Invite accounts as members: Security Hub and GuardDuty CreateMembers then InviteMembers,
-    /// Detective CreateMembers on the behavior graph.
+    /// Detective CreateMembers on the behavior graph, Macie CreateMember then CreateInvitations.
     Invite(InviteArgs),
     /// Print the members of every identity that administers, for scripts.
     Members(ListArgs),
-    /// Remove members: disassociate them, then delete them (Detective: DeleteMembers).
+    /// Remove members: disassociate them, then delete them (Detective: DeleteMembers; Macie one
+    /// account at a time).
     Remove(RemoveArgs),
     /// For cron and CI: exit 0 when no pending invitation is from an untrusted sender or older
     /// than --max-age, 3 when some are (each printed, with why), 1 when some sources could not
@@ -450,10 +452,10 @@ pub struct InviteArgs {
     /// A file of accounts: ids separated by spaces, commas or newlines, or `AccountId,Email` lines.
     #[arg(long, value_name = "CSV")]
     pub accounts_file: Option<std::path::PathBuf>,
-    /// The email for accounts without one of their own (GuardDuty and Detective need one).
+    /// The email for accounts without one of their own (GuardDuty, Detective and Macie need one).
     #[arg(long, value_name = "EMAIL")]
     pub email: Option<String>,
-    /// A message sent with the invitation (GuardDuty, Detective).
+    /// A message sent with the invitation (GuardDuty, Detective, Macie).
     #[arg(long, value_name = "TEXT")]
     pub message: Option<String>,
     /// Do not ask: for scripts. Without it, guestlist asks on the terminal and refuses without one.

@@ -34,8 +34,8 @@ pub const TEMPLATE: &str = r#"# guestlist configuration. Command-line flags win 
 # Regions to look in; "all" means every region where each service is offered in the partition.
 # regions = ["us-east-1", "eu-west-1"]
 
-# Services to look at: securityhub, guardduty, detective (default: all three).
-# services = ["securityhub", "guardduty", "detective"]
+# Services to look at: securityhub, guardduty, detective, macie (default: all four).
+# services = ["securityhub", "guardduty", "detective", "macie"]
 
 # Live mode: refresh every interval ("30s", "5m", "1h"); "off" or "0" disables it.
 # refresh = "off"
@@ -60,6 +60,7 @@ pub const TEMPLATE: &str = r#"# guestlist configuration. Command-line flags win 
 # securityhub = ["111122223333"]
 # guardduty = ["111122223333"]
 # detective = ["111122223333"]
+# macie = ["111122223333"]
 
 [display]
 # Times in "local" time or "utc".
@@ -78,7 +79,7 @@ pub const TEMPLATE: &str = r#"# guestlist configuration. Command-line flags win 
 # accept = ["a", "ctrl-a"]
 # Actions: move_down, move_up, move_left, move_right, page_down, page_up, top, bottom,
 # next_view, previous_view, view_all, view_security_hub, view_guard_duty, view_detective,
-# toggle_detail, filter, sort_next, sort_reverse, refresh, toggle_live, toggle_mark,
+# view_macie, toggle_detail, filter, sort_next, sort_reverse, refresh, toggle_live, toggle_mark,
 # mark_range, mark_all, clear_marks, pending_only, untrusted_only, triage, accept, decline,
 # delete, members, invite, remove_member, copy, prompt, log, history, coverage, onboard,
 # sources, confirm, help, close, quit.
@@ -186,6 +187,7 @@ struct TrustFile {
     securityhub: Option<Vec<Spanned<String>>>,
     guardduty: Option<Vec<Spanned<String>>>,
     detective: Option<Vec<Spanned<String>>>,
+    macie: Option<Vec<Spanned<String>>>,
 }
 
 #[derive(Deserialize, Default)]
@@ -272,6 +274,7 @@ impl Config {
             (Some(ServiceKind::SecurityHub), &trust.securityhub),
             (Some(ServiceKind::GuardDuty), &trust.guardduty),
             (Some(ServiceKind::Detective), &trust.detective),
+            (Some(ServiceKind::Macie), &trust.macie),
         ] {
             for account in accounts.iter().flatten() {
                 let entry = match service {

@@ -1,5 +1,5 @@
 //! guestlist: a terminal dashboard for the membership invitations of AWS Security Hub,
-//! GuardDuty and Detective, and the local sandbox that speaks their wire protocol.
+//! GuardDuty, Detective and Macie, and the local sandbox that speaks their wire protocol.
 //!
 //! Dependencies run one way: `model` ← `aws` ← `plan`/`fetch`/`answering` ← `app` ← `ui` ←
 //! `tui`/`commands`. `sandbox` depends on none of them.

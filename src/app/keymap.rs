@@ -26,6 +26,7 @@ pub enum Action {
     ViewSecurityHub,
     ViewGuardDuty,
     ViewDetective,
+    ViewMacie,
     ToggleDetail,
     Filter,
     SortNext,
@@ -60,7 +61,7 @@ pub enum Action {
 
 impl Action {
     /// In the order the help screen lists them.
-    pub const ALL: [Action; 44] = [
+    pub const ALL: [Action; 45] = [
         Action::MoveDown,
         Action::MoveUp,
         Action::MoveLeft,
@@ -75,6 +76,7 @@ impl Action {
         Action::ViewSecurityHub,
         Action::ViewGuardDuty,
         Action::ViewDetective,
+        Action::ViewMacie,
         Action::ToggleDetail,
         Action::Filter,
         Action::SortNext,
@@ -155,6 +157,7 @@ impl Action {
             Action::ViewSecurityHub => "Security Hub only",
             Action::ViewGuardDuty => "GuardDuty only",
             Action::ViewDetective => "Detective only",
+            Action::ViewMacie => "Macie only",
             Action::ToggleDetail => "every field of the row",
             Action::Filter => "filter rows",
             Action::SortNext => "sort by the next column",
@@ -436,6 +439,7 @@ impl Default for KeyMap {
             (c('2'), Action::ViewSecurityHub),
             (c('3'), Action::ViewGuardDuty),
             (c('4'), Action::ViewDetective),
+            (c('5'), Action::ViewMacie),
             (n(Enter), Action::ToggleDetail),
             (c('/'), Action::Filter),
             (c('s'), Action::SortNext),

@@ -147,7 +147,12 @@ macro_rules! adapter_new {
     )*};
 }
 
-adapter_new!(aws_sdk_securityhub, aws_sdk_guardduty, aws_sdk_detective);
+adapter_new!(
+    aws_sdk_securityhub,
+    aws_sdk_guardduty,
+    aws_sdk_detective,
+    aws_sdk_macie2
+);
 
 impl<C: Send + Sync> Service for Adapter<C> {
     fn service(&self) -> ServiceKind {
@@ -311,6 +316,7 @@ pub fn adapter_for(
         ServiceKind::SecurityHub => Arc::new(super::securityhub::SecurityHub::new(config, scope)),
         ServiceKind::GuardDuty => Arc::new(super::guardduty::GuardDuty::new(config, scope)),
         ServiceKind::Detective => Arc::new(super::detective::Detective::new(config, scope)),
+        ServiceKind::Macie => Arc::new(super::macie::Macie::new(config, scope)),
     }
 }
 
@@ -335,5 +341,6 @@ pub fn shared_adapter(
         ServiceClient::SecurityHub(client) => Arc::new(Adapter::on(client, scope)),
         ServiceClient::GuardDuty(client) => Arc::new(Adapter::on(client, scope)),
         ServiceClient::Detective(client) => Arc::new(Adapter::on(client, scope)),
+        ServiceClient::Macie(client) => Arc::new(Adapter::on(client, scope)),
     }
 }

@@ -9,8 +9,10 @@ use crate::model::{
     Actor, Answers, AwsError, BATCH, ErrorKind, Invitee, Outcome, Response, Target,
 };
 
-/// The accounts a batch call did not process, each with the service's reason.
-pub(crate) type Unprocessed = Vec<(String, String)>;
+/// The accounts a batch call did not process, each with why: the service's reason, or where a
+/// batch is made of one call per account, that call's own error (its kind kept, so a throttled
+/// account can be tried again).
+pub(crate) type Unprocessed = Vec<(String, AwsError)>;
 
 /// One account a batch call did not process, in any service's shape.
 pub(crate) trait UnprocessedAccount {
@@ -35,6 +37,7 @@ unprocessed_account! {
     aws_sdk_securityhub::types::Result => processing_result,
     aws_sdk_guardduty::types::UnprocessedAccount => result,
     aws_sdk_detective::types::UnprocessedAccount => reason,
+    aws_sdk_macie2::types::UnprocessedAccount => error_message,
 }
 
 /// What a batch call answers: the accounts it did not process.
@@ -50,7 +53,10 @@ macro_rules! batch_output {
                     .iter()
                     .map(|u| {
                         let account = UnprocessedAccount::account(u).to_owned();
-                        (account, UnprocessedAccount::reason(u).to_owned())
+                        let reason = UnprocessedAccount::reason(u);
+                        let error =
+                            AwsError::new(ErrorKind::Service, "UnprocessedAccount", reason);
+                        (account, error)
                     })
                     .collect()
             }
@@ -73,6 +79,9 @@ batch_output! {
     aws_sdk_guardduty::operation::start_monitoring_members::StartMonitoringMembersOutput,
     aws_sdk_detective::operation::create_members::CreateMembersOutput,
     aws_sdk_detective::operation::delete_members::DeleteMembersOutput,
+    aws_sdk_macie2::operation::create_invitations::CreateInvitationsOutput,
+    aws_sdk_macie2::operation::decline_invitations::DeclineInvitationsOutput,
+    aws_sdk_macie2::operation::delete_invitations::DeleteInvitationsOutput,
 }
 
 /// Security Hub's `DisassociateMembers` says nothing of accounts it did not process.
@@ -96,11 +105,7 @@ fn outcomes<'a>(
             result: match result {
                 Err(error) => Err(error.clone()),
                 Ok(unprocessed) => match unprocessed.iter().find(|(a, _)| a == account) {
-                    Some((_, reason)) => Err(AwsError::new(
-                        ErrorKind::Service,
-                        "UnprocessedAccount",
-                        reason.clone(),
-                    )),
+                    Some((_, error)) => Err(error.clone()),
                     None => Ok(()),
                 },
             },
@@ -294,6 +299,32 @@ pub(crate) struct AccountCall<'a> {
 impl<'a> AccountCall<'a> {
     pub fn new(op: AccountOp, on: Option<&'a str>, accounts: Vec<String>) -> Self {
         Self { op, on, accounts }
+    }
+}
+
+/// A batch made of one call per item, for the operations a service takes one account at a
+/// time (Macie's `CreateMember`, `DisassociateMember`, `DeleteMember`): the accounts whose call
+/// failed, each with why, as a batch call answers. When every call failed, the batch failed,
+/// with the first error and its kind (denied, the service off).
+pub(crate) async fn one_call_each<'a, I, Fut>(
+    items: &'a [I],
+    account: impl Fn(&I) -> &str,
+    call: impl Fn(&'a I) -> Fut,
+) -> Result<Unprocessed, AwsError>
+where
+    Fut: Future<Output = Result<(), AwsError>>,
+{
+    let mut unprocessed = Unprocessed::new();
+    let mut first_error = None;
+    for item in items {
+        if let Err(error) = call(item).await {
+            first_error.get_or_insert_with(|| error.clone());
+            unprocessed.push((account(item).to_owned(), error));
+        }
+    }
+    match first_error {
+        Some(error) if unprocessed.len() == items.len() => Err(error),
+        _ => Ok(unprocessed),
     }
 }
 

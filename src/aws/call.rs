@@ -123,6 +123,28 @@ impl Scope {
         done.map(|_| ())
     }
 
+    /// Turns the service on, the step before accepting or administering: found on already (the
+    /// service's `conflict` error) is what the step wanted.
+    pub async fn enable<T, E, R>(
+        &self,
+        actor: &Actor,
+        operation: &str,
+        conflict: &str,
+        request: impl Future<Output = Result<T, SdkError<E, R>>>,
+    ) -> Result<(), AwsError>
+    where
+        E: ProvideErrorMetadata + std::error::Error + 'static,
+        R: std::fmt::Debug,
+    {
+        match self
+            .change(actor, operation, Value::Object(Default::default()), request)
+            .await
+        {
+            Err(e) if e.code == conflict => Ok(()),
+            other => other.map(|_| ()),
+        }
+    }
+
     /// Leaves the current `administrator`, the step before accepting another's invitation.
     pub async fn leave<T, E, R>(
         &self,
@@ -198,7 +220,7 @@ impl Scope {
                 let result = unprocessed
                     .iter()
                     .find(|(a, _)| a == account)
-                    .map_or_else(|| "ok".to_owned(), |(_, reason)| reason.clone());
+                    .map_or_else(|| "ok".to_owned(), |(_, why)| why.message.clone());
                 (account.clone(), result)
             });
             Some(each.collect())

@@ -112,6 +112,7 @@ pub(crate) enum ServiceClient {
     SecurityHub(aws_sdk_securityhub::Client),
     GuardDuty(aws_sdk_guardduty::Client),
     Detective(aws_sdk_detective::Client),
+    Macie(aws_sdk_macie2::Client),
 }
 
 /// The clients of a fan-out, built the first time a service and region is asked for.
@@ -170,6 +171,9 @@ impl Clients {
                     ),
                     ServiceKind::Detective => ServiceClient::Detective(
                         super::detective::Detective::new(&config, scope.clone()).client,
+                    ),
+                    ServiceKind::Macie => ServiceClient::Macie(
+                        super::macie::Macie::new(&config, scope.clone()).client,
                     ),
                 }
             })

@@ -195,9 +195,9 @@ impl Invitations for GuardDuty {
                     let scope = &self.scope;
                     scope.leave(actor, parameters, administrator, request).await
                 }
-                Step::EnableSecurityHub => Err(unsupported(
+                Step::EnableSecurityHub | Step::EnableMacie => Err(unsupported(
                     ServiceKind::GuardDuty,
-                    "is enabled with a detector, not EnableSecurityHub",
+                    format!("is enabled with a detector, not: {}", step.describe()),
                 )),
             }
         })

@@ -25,7 +25,8 @@ pub async fn history(
     let client = aws_sdk_cloudtrail::Client::new(config);
     let mut events = Vec::new();
     for service in services {
-        let source = format!("{}.amazonaws.com", service.id());
+        // CloudTrail names the service as its endpoint does: Macie is `macie2`.
+        let source = format!("{}.amazonaws.com", service.iam_prefix());
         let attribute = LookupAttribute::builder()
             .attribute_key(LookupAttributeKey::EventSource)
             .attribute_value(&source)

@@ -14,6 +14,7 @@ mod guardduty;
 pub mod history;
 pub mod http;
 mod identity;
+mod macie;
 pub mod operations;
 pub mod organizations;
 pub mod pace;

@@ -120,6 +120,30 @@ pub const OPERATIONS: &[Operation] = &[
     op("detective", "CreateMembers", Work::Administrator),
     op("detective", "DeleteMembers", Work::Administrator),
     op("detective", "StartMonitoringMember", Work::Administrator),
+    // Macie
+    op("macie2", "ListInvitations", Work::Read),
+    op("macie2", "ListMembers", Work::Read),
+    op("macie2", "GetMacieSession", Work::Read),
+    renamed(
+        "macie2",
+        "GetAdministratorAccount",
+        "GetMasterAccount",
+        Work::Read,
+    ),
+    op("macie2", "AcceptInvitation", Work::Member),
+    op("macie2", "DeclineInvitations", Work::Member),
+    op("macie2", "DeleteInvitations", Work::Member),
+    op("macie2", "EnableMacie", Work::Member),
+    renamed(
+        "macie2",
+        "DisassociateFromAdministratorAccount",
+        "DisassociateFromMasterAccount",
+        Work::Member,
+    ),
+    op("macie2", "CreateMember", Work::Administrator),
+    op("macie2", "CreateInvitations", Work::Administrator),
+    op("macie2", "DisassociateMember", Work::Administrator),
+    op("macie2", "DeleteMember", Work::Administrator),
     // History: CloudTrail's event history of membership calls
     op("cloudtrail", "LookupEvents", Work::Read),
     // Reaching other accounts
@@ -129,7 +153,7 @@ pub const OPERATIONS: &[Operation] = &[
 
 /// The IAM prefix of a service.
 pub fn prefix(service: ServiceKind) -> &'static str {
-    service.id()
+    service.iam_prefix()
 }
 
 /// The IAM actions the work of `works`, in `services`, needs: each name, and its older name
@@ -199,6 +223,7 @@ mod tests {
             ("securityhub", include_str!("securityhub.rs")),
             ("guardduty", include_str!("guardduty.rs")),
             ("detective", include_str!("detective.rs")),
+            ("macie2", include_str!("macie.rs")),
             ("organizations", include_str!("organizations.rs")),
             ("cloudtrail", include_str!("history.rs")),
         ];

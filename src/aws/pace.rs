@@ -1,6 +1,6 @@
 //! Each account's requests in each region, kept within the rate its service documents, so a
 //! fan-out never throttles itself: Security Hub allows 10 requests a second with bursts of 30
-//! per account and region, and guestlist keeps to 9 and 27 (GuardDuty and Detective publish no
+//! per account and region, and guestlist keeps to 9 and 27 (GuardDuty, Detective and Macie publish no
 //! figure, and are not paced). AWS STS allows 600 a second per account and region, counted
 //! against the account that calls: the identity a fan-out assumes its role from keeps to 540,
 //! so a thousand `AssumeRole`s are spread over two seconds instead of sent at once.
@@ -48,7 +48,7 @@ pub fn documented(api: Api) -> Option<Rate> {
             per_second: 10.0,
             burst: 30.0,
         }),
-        Api::Service(ServiceKind::GuardDuty | ServiceKind::Detective) => None,
+        Api::Service(ServiceKind::GuardDuty | ServiceKind::Detective | ServiceKind::Macie) => None,
         // "IAM and AWS STS quotas": 600 requests per second per account per Region; its token
         // bucket refills every second, so a second's worth is the burst.
         Api::Sts => Some(Rate {

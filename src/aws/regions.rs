@@ -74,6 +74,7 @@ struct ServiceRegions {
     securityhub: Vec<String>,
     guardduty: Vec<String>,
     detective: Vec<String>,
+    macie: Vec<String>,
 }
 
 static TABLE: LazyLock<Result<Table, String>> = LazyLock::new(|| {
@@ -97,6 +98,7 @@ pub fn all(partition: Partition, service: ServiceKind) -> Result<Vec<&'static st
         ServiceKind::SecurityHub => &lists.securityhub,
         ServiceKind::GuardDuty => &lists.guardduty,
         ServiceKind::Detective => &lists.detective,
+        ServiceKind::Macie => &lists.macie,
     };
     Ok(list.iter().map(String::as_str).collect())
 }
@@ -194,6 +196,13 @@ mod tests {
             all(Partition::China, ServiceKind::SecurityHub)?,
             ["cn-north-1", "cn-northwest-1"]
         );
+        // Macie: 22 commercial regions, every one where GuardDuty is, and no other partition.
+        let macie = all(Partition::Aws, ServiceKind::Macie)?;
+        assert_eq!(macie.len(), 22);
+        assert!(macie.iter().all(|r| guardduty.contains(r)));
+        assert!(macie.contains(&"ap-northeast-3") && !macie.contains(&"ca-west-1"));
+        assert!(all(Partition::China, ServiceKind::Macie)?.is_empty());
+        assert!(all(Partition::GovCloud, ServiceKind::Macie)?.is_empty());
         Ok(())
     }
 

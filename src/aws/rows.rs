@@ -76,3 +76,34 @@ received! {
     aws_sdk_securityhub::types::Invitation => member_status;
     aws_sdk_guardduty::types::Invitation => relationship_status;
 }
+
+/// Macie names the administrator `administratorAccountId` and its statuses are an enum.
+impl<'a> From<&'a aws_sdk_macie2::types::Member> for Listed<'a> {
+    fn from(m: &'a aws_sdk_macie2::types::Member) -> Self {
+        Listed {
+            administrator_id: m.administrator_account_id(),
+            account_id: m.account_id(),
+            email: m.email(),
+            status: m.relationship_status().map(|s| s.as_str()),
+            invited_at: utc(m.invited_at()),
+            updated_at: utc(m.updated_at()),
+            resource: None,
+            disabled_reason: None,
+            managed: false,
+        }
+    }
+}
+
+impl From<&aws_sdk_macie2::types::Invitation> for Received {
+    fn from(i: &aws_sdk_macie2::types::Invitation) -> Self {
+        Received {
+            administrator_id: i.account_id().map(str::to_owned),
+            invitation_id: i.invitation_id().map(str::to_owned),
+            invited_at: utc(i.invited_at()),
+            status: i
+                .relationship_status()
+                .map_or_else(String::new, |s| s.as_str().to_owned()),
+            ..Received::default()
+        }
+    }
+}

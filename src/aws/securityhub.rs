@@ -87,24 +87,24 @@ impl Invitations for SecurityHub {
             match step {
                 Step::EnableSecurityHub => {
                     let request = self.client.enable_security_hub().send();
-                    match self
-                        .scope
-                        .change(actor, "EnableSecurityHub", json!({}), request)
+                    let conflict = "ResourceConflictException";
+                    let scope = &self.scope;
+                    scope
+                        .enable(actor, "EnableSecurityHub", conflict, request)
                         .await
-                    {
-                        // Enabled meanwhile: what the step wanted.
-                        Err(e) if e.code == "ResourceConflictException" => Ok(()),
-                        other => other.map(|_| ()),
-                    }
                 }
                 Step::LeaveAdministrator { administrator } => {
                     let request = self.client.disassociate_from_administrator_account().send();
                     let scope = &self.scope;
                     scope.leave(actor, json!({}), administrator, request).await
                 }
-                Step::CreateDetector => {
-                    Err(unsupported(ServiceKind::SecurityHub, "has no detectors"))
-                }
+                Step::CreateDetector | Step::EnableMacie => Err(unsupported(
+                    ServiceKind::SecurityHub,
+                    format!(
+                        "is enabled with EnableSecurityHub, not: {}",
+                        step.describe()
+                    ),
+                )),
             }
         })
     }

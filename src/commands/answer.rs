@@ -33,7 +33,7 @@ pub fn validate(
 ) -> Result<ServiceKind, Failure> {
     let [service] = selection.services.as_slice() else {
         return Err(fail(format!(
-            "{response} needs exactly one --service: securityhub, guardduty or detective"
+            "{response} needs exactly one --service: securityhub, guardduty, detective or macie"
         )));
     };
     // Said first and once: no other argument makes a Detective delete possible.

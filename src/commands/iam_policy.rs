@@ -32,11 +32,11 @@ pub fn policy(args: &IamPolicyArgs) -> serde_json::Value {
         "Action": operations::actions(&works, &services),
         "Resource": "*",
     })];
-    // Enabling Security Hub or creating a detector (steps before accepting) creates the
-    // service's linked role the first time.
+    // Enabling Security Hub or Macie, or creating a detector (steps before accepting), creates
+    // the service's linked role the first time (Macie's principal is `macie`, not `macie2`).
     let linked: Vec<String> = services
         .iter()
-        .filter(|s| matches!(s, ServiceKind::SecurityHub | ServiceKind::GuardDuty))
+        .filter(|s| **s != ServiceKind::Detective)
         .map(|s| format!("{}.amazonaws.com", s.id()))
         .collect();
     if args.role == PolicyRole::Member && !linked.is_empty() {

@@ -57,7 +57,7 @@ impl Response {
     /// The operation each service calls for it.
     pub fn operation(self, service: ServiceKind) -> &'static str {
         match (self, service) {
-            (Response::Accept, ServiceKind::Detective) => "AcceptInvitation",
+            (Response::Accept, ServiceKind::Detective | ServiceKind::Macie) => "AcceptInvitation",
             (Response::Accept, _) => "AcceptAdministratorInvitation",
             (Response::Decline, ServiceKind::Detective) => "RejectInvitation",
             (Response::Decline, _) => "DeclineInvitations",
@@ -103,6 +103,7 @@ impl Target {
 pub enum Step {
     EnableSecurityHub,
     CreateDetector,
+    EnableMacie,
     /// One administrator at a time: leave the current one first.
     LeaveAdministrator {
         administrator: String,
@@ -114,6 +115,7 @@ impl Step {
         match self {
             Step::EnableSecurityHub => "enable Security Hub (EnableSecurityHub)".into(),
             Step::CreateDetector => "enable GuardDuty: create a detector (CreateDetector)".into(),
+            Step::EnableMacie => "enable Macie (EnableMacie)".into(),
             Step::LeaveAdministrator { administrator } => format!(
                 "leave the current administrator {administrator} (DisassociateFromAdministratorAccount)"
             ),

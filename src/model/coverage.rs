@@ -26,7 +26,7 @@ pub enum CellState {
     Invited,
     /// Created as a member, never invited.
     Created,
-    /// Its email being verified (GuardDuty, Detective).
+    /// Its email being verified (GuardDuty, Detective, Macie).
     Verifying,
     /// Its email did not match the account's.
     VerificationFailed,
@@ -38,6 +38,12 @@ pub enum CellState {
     Disabled,
     /// Detective: accepted, but not ingesting (its data volume, say).
     AcceptedButDisabled,
+    /// Macie: the member paused it.
+    Paused,
+    /// Macie: the member's account has not enabled the region.
+    RegionDisabled,
+    /// Macie: the member's account is suspended.
+    AccountSuspended,
     /// A member of another administrator here (seen from its own side): it answers to one
     /// administrator at a time.
     OtherAdministrator,
@@ -48,7 +54,7 @@ pub enum CellState {
 }
 
 impl CellState {
-    pub const ALL: [CellState; 12] = [
+    pub const ALL: [CellState; 15] = [
         CellState::Enabled,
         CellState::Invited,
         CellState::Created,
@@ -58,6 +64,9 @@ impl CellState {
         CellState::Removed,
         CellState::Disabled,
         CellState::AcceptedButDisabled,
+        CellState::Paused,
+        CellState::RegionDisabled,
+        CellState::AccountSuspended,
         CellState::OtherAdministrator,
         CellState::Absent,
         CellState::Unknown,
@@ -79,6 +88,9 @@ impl CellState {
             (_, "Resigned") => CellState::Resigned,
             (_, "Removed" | "Deleted") => CellState::Removed,
             (_, "Disabled") => CellState::Disabled,
+            (ServiceKind::Macie, "Paused") => CellState::Paused,
+            (ServiceKind::Macie, "RegionDisabled") => CellState::RegionDisabled,
+            (ServiceKind::Macie, "AccountSuspended") => CellState::AccountSuspended,
             // A status this version does not know: not claimed as covered.
             _ => CellState::Unknown,
         }
@@ -96,6 +108,9 @@ impl CellState {
             CellState::Removed => "removed",
             CellState::Disabled => "disabled",
             CellState::AcceptedButDisabled => "accepted_but_disabled",
+            CellState::Paused => "paused",
+            CellState::RegionDisabled => "region_disabled",
+            CellState::AccountSuspended => "account_suspended",
             CellState::OtherAdministrator => "other_administrator",
             CellState::Absent => "absent",
             CellState::Unknown => "unknown",
@@ -114,6 +129,9 @@ impl CellState {
             CellState::Removed => "removed",
             CellState::Disabled => "monitoring stopped",
             CellState::AcceptedButDisabled => "accepted but disabled",
+            CellState::Paused => "paused",
+            CellState::RegionDisabled => "region disabled",
+            CellState::AccountSuspended => "account suspended",
             CellState::OtherAdministrator => "another administrator's",
             CellState::Absent => "absent",
             CellState::Unknown => "not read",
@@ -132,6 +150,9 @@ impl CellState {
             CellState::Removed => '×',
             CellState::Disabled => '‖',
             CellState::AcceptedButDisabled => '◐',
+            CellState::Paused => '⏸',
+            CellState::RegionDisabled => '⊘',
+            CellState::AccountSuspended => '⊗',
             CellState::OtherAdministrator => '⇄',
             CellState::Absent => '·',
             CellState::Unknown => '?',
@@ -337,7 +358,7 @@ pub enum Fix {
 impl Fix {
     /// The step for `cell` of `account` in `service`, if the cell is a gap.
     pub fn for_cell(service: ServiceKind, cell: &Cell, account: &RosterAccount) -> Option<Fix> {
-        // GuardDuty and Detective send invitations to an email; Security Hub needs none.
+        // GuardDuty, Detective and Macie send invitations to an email; Security Hub needs none.
         let email_needed = service != ServiceKind::SecurityHub && account.email.is_none();
         let needing_email = |fix: Fix| {
             if email_needed {
@@ -368,6 +389,16 @@ impl Fix {
                 )
             }
             CellState::Disabled | CellState::AcceptedButDisabled => Fix::StartMonitoring,
+            // Macie's three: only the member's side can start it again.
+            CellState::Paused => Fix::Blocked(
+                "the member paused Macie here: it must enable Macie again (or its administrator resume it with UpdateMemberSession)".into(),
+            ),
+            CellState::RegionDisabled => Fix::Blocked(
+                "the member's account has not enabled this region: it must opt in first".into(),
+            ),
+            CellState::AccountSuspended => Fix::Blocked(
+                "the member's account is suspended: AWS must reinstate it first".into(),
+            ),
             CellState::Invited | CellState::Verifying => Fix::Wait,
             CellState::Unknown => Fix::Blocked(match &cell.unread {
                 Some(reason) => format!("not read: {reason}"),

@@ -113,7 +113,7 @@ impl AwsError {
 
     /// What to do about it, for a source of `service`; None where the error says it all.
     pub fn next_step(&self, service: ServiceKind) -> Option<String> {
-        let id = service.id();
+        let id = service.iam_prefix();
         Some(match self.kind {
             ErrorKind::RegionNotEnabled => {
                 "an opt-in region this account has not enabled: enable it in the account's settings, or leave it out of --region".into()

@@ -6,7 +6,7 @@ use serde::Serialize;
 use super::{ServiceKind, SourceId};
 
 /// The membership operations whose events make the history, as CloudTrail names them.
-pub const MEMBERSHIP_EVENTS: [&str; 17] = [
+pub const MEMBERSHIP_EVENTS: [&str; 22] = [
     "CreateMembers",
     "InviteMembers",
     "AcceptAdministratorInvitation",
@@ -24,6 +24,12 @@ pub const MEMBERSHIP_EVENTS: [&str; 17] = [
     "StartMonitoringMember",
     "DisableSecurityHub",
     "DeleteDetector",
+    // Macie's own: members one at a time, invitations apart from them.
+    "CreateMember",
+    "CreateInvitations",
+    "DisassociateMember",
+    "DeleteMember",
+    "DisableMacie",
 ];
 
 /// One identity's CloudTrail in one region, for the services listed there.
@@ -77,9 +83,13 @@ impl HistoryEvent {
             "DisassociateFromAdministratorAccount"
             | "DisassociateFromMasterAccount"
             | "DisassociateMembership" => Some("a member left its administrator"),
-            "DeleteMembers" | "DisassociateMembers" => Some("members removed"),
+            "DeleteMembers" | "DisassociateMembers" | "DeleteMember" | "DisassociateMember" => {
+                Some("members removed")
+            }
             "StopMonitoringMembers" => Some("monitoring stopped"),
-            "DisableSecurityHub" | "DeleteDetector" => Some("the service turned off"),
+            "DisableSecurityHub" | "DeleteDetector" | "DisableMacie" => {
+                Some("the service turned off")
+            }
             _ => None,
         }
     }
@@ -107,6 +117,8 @@ mod tests {
         );
         assert!(event("DeleteMembers").concern().is_some());
         assert!(event("StopMonitoringMembers").concern().is_some());
+        assert!(event("DisassociateMember").concern().is_some());
+        assert!(event("DisableMacie").concern().is_some());
         assert_eq!(event("InviteMembers").concern(), None);
         assert_eq!(event("AcceptAdministratorInvitation").concern(), None);
     }

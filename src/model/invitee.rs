@@ -1,6 +1,6 @@
 //! An account an administrator invites.
 
-/// One account to invite, with the email GuardDuty and Detective need.
+/// One account to invite, with the email GuardDuty, Detective and Macie need.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Invitee {
     pub account_id: String,

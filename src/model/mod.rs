@@ -21,7 +21,7 @@ pub use history::{HistoryEvent, MEMBERSHIP_EVENTS, Trail, trails};
 pub use invitee::{Invitee, Invites};
 pub use trust::{Administrators, Trust, TrustPolicy};
 
-/// The three services whose membership invitations guestlist shows.
+/// The four services whose membership invitations guestlist shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum ServiceKind {
@@ -30,13 +30,15 @@ pub enum ServiceKind {
     #[serde(rename = "guardduty")]
     GuardDuty,
     Detective,
+    Macie,
 }
 
 impl ServiceKind {
-    pub const ALL: [ServiceKind; 3] = [
+    pub const ALL: [ServiceKind; 4] = [
         ServiceKind::SecurityHub,
         ServiceKind::GuardDuty,
         ServiceKind::Detective,
+        ServiceKind::Macie,
     ];
 
     /// The name on the command line and in JSON output.
@@ -45,6 +47,15 @@ impl ServiceKind {
             ServiceKind::SecurityHub => "securityhub",
             ServiceKind::GuardDuty => "guardduty",
             ServiceKind::Detective => "detective",
+            ServiceKind::Macie => "macie",
+        }
+    }
+
+    /// Its IAM actions' prefix.
+    pub fn iam_prefix(self) -> &'static str {
+        match self {
+            ServiceKind::Macie => "macie2",
+            other => other.id(),
         }
     }
 
@@ -54,6 +65,7 @@ impl ServiceKind {
             ServiceKind::SecurityHub => "Security Hub",
             ServiceKind::GuardDuty => "GuardDuty",
             ServiceKind::Detective => "Detective",
+            ServiceKind::Macie => "Macie",
         }
     }
 }
@@ -76,7 +88,7 @@ impl FromStr for ServiceKind {
             .into_iter()
             .find(|s| s.id() == wanted)
             .ok_or_else(|| {
-                format!("unknown service '{text}': use securityhub, guardduty or detective")
+                format!("unknown service '{text}': use securityhub, guardduty, detective or macie")
             })
     }
 }
@@ -132,6 +144,18 @@ impl Status {
                 "Disabled" | "Removed" | "Resigned" | "Deleted" => Status::Disabled,
                 _ => Status::Other,
             },
+            // Macie's relationship statuses: Security Hub's, and three of its own for an
+            // account that accepted but does not run (paused, its region off, suspended).
+            ServiceKind::Macie => match raw {
+                "Invited" | "Created" => Status::Pending,
+                "EmailVerificationInProgress" => Status::Verifying,
+                "EmailVerificationFailed" => Status::Failed,
+                "Enabled" => Status::Accepted,
+                "Paused" | "RegionDisabled" | "AccountSuspended" | "Removed" | "Resigned" => {
+                    Status::Disabled
+                }
+                _ => Status::Other,
+            },
         }
     }
 
@@ -180,6 +204,7 @@ pub struct PackageUsage {
 #[serde(untagged)]
 pub enum Details {
     SecurityHub {},
+    Macie {},
     GuardDuty {
         /// GuardDuty's `invitedAt` is a free-form string; kept as sent.
         invited_at_raw: Option<String>,
@@ -397,7 +422,8 @@ mod tests {
         assert_eq!("Security-Hub".parse(), Ok(ServiceKind::SecurityHub));
         assert_eq!("GuardDuty".parse(), Ok(ServiceKind::GuardDuty));
         let error = "inspector".parse::<ServiceKind>().unwrap_err();
-        assert!(error.contains("securityhub, guardduty or detective"));
+        assert!(error.contains("securityhub, guardduty, detective or macie"));
+        assert_eq!("Macie".parse(), Ok(ServiceKind::Macie));
     }
 
     #[test]
@@ -414,5 +440,13 @@ mod tests {
         );
         assert_eq!(Status::normalise(Detective, "ENABLED"), Status::Accepted);
         assert_eq!(Status::normalise(Detective, "Invited"), Status::Other);
+        assert_eq!(Status::normalise(Macie, "Invited"), Status::Pending);
+        assert_eq!(Status::normalise(Macie, "Paused"), Status::Disabled);
+        assert_eq!(Status::normalise(Macie, "RegionDisabled"), Status::Disabled);
+        assert_eq!(
+            Status::normalise(Macie, "AccountSuspended"),
+            Status::Disabled
+        );
+        assert_eq!(Status::normalise(Macie, "Associated"), Status::Other);
     }
 }

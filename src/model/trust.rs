@@ -256,7 +256,12 @@ mod tests {
             Trust::Untrusted,
             "trusted for GuardDuty only"
         );
-        assert!(policy.add_arg("macie:111122223333").is_err());
+        assert!(policy.add_arg("inspector:111122223333").is_err());
+        policy.add_arg("macie:555566667777").unwrap();
+        assert_eq!(
+            policy.judge(ServiceKind::Macie, "555566667777"),
+            Trust::Trusted
+        );
         assert!(policy.add_arg("1234").is_err());
     }
 }

@@ -59,6 +59,9 @@ fn style(state: CellState) -> Style {
         | CellState::Removed
         | CellState::Disabled
         | CellState::AcceptedButDisabled
+        | CellState::Paused
+        | CellState::RegionDisabled
+        | CellState::AccountSuspended
         | CellState::OtherAdministrator => Color::Red,
     };
     Style::default().fg(color)

@@ -97,7 +97,7 @@ fn lines<'a>(state: &'a AppState, invitation: &'a Invitation, width: u16) -> Vec
         ]));
     }
     match &invitation.details {
-        Details::SecurityHub {} => {}
+        Details::SecurityHub {} | Details::Macie {} => {}
         Details::GuardDuty { invited_at_raw } => {
             if let Some(raw) = invited_at_raw {
                 lines.push(field("invitedAt (as sent)", raw.clone()));

@@ -170,15 +170,13 @@ fn proposal(state: &AppState, proposal: &Proposal) -> Content {
                     "Security Hub DeleteInvitations; Detective DeleteMembers"
                 }
                 MemberChange::Remove => {
-                    "DisassociateMembers then DeleteMembers; Detective DeleteMembers"
+                    "DisassociateMembers then DeleteMembers; Detective DeleteMembers; Macie one by one"
                 }
             };
             let tail = vec![
                 Line::raw(""),
-                Line::styled(
-                    format!("  {calls}, in batches of at most 50."),
-                    theme::dim(),
-                ),
+                Line::styled(format!("  {calls},"), theme::dim()),
+                Line::styled("  in batches of at most 50.", theme::dim()),
                 Line::raw(""),
                 yes_no(if *change == MemberChange::Remove {
                     "remove"
@@ -219,7 +217,7 @@ fn proposal(state: &AppState, proposal: &Proposal) -> Content {
                 Line::raw(""),
                 Line::styled(
                     format!(
-                        "  As each member through the role {role}: EnableSecurityHub or CreateDetector where accepting needs it, the invitation accepted when it arrives; then the administrator's list read until it shows the member enabled. Waits up to 5 minutes; each cell shows its stage."
+                        "  As each member through the role {role}: EnableSecurityHub, CreateDetector or EnableMacie where accepting needs it, the invitation accepted when it arrives; then the administrator's list read until it shows the member enabled. Waits up to 5 minutes; each cell shows its stage."
                     ),
                     theme::dim(),
                 ),
@@ -249,7 +247,7 @@ fn proposal(state: &AppState, proposal: &Proposal) -> Content {
             let tail = vec![
                 Line::raw(""),
                 Line::styled(
-                    "  CreateMembers and InviteMembers (Detective CreateMembers), DeleteMembers first where the email failed, StartMonitoringMembers / StartMonitoringMember; the matrix follows as each place is listed again.",
+                    "  CreateMembers and InviteMembers (Detective CreateMembers; Macie CreateMember and CreateInvitations), DeleteMembers first where the email failed, StartMonitoringMembers / StartMonitoringMember; the matrix follows as each place is listed again.",
                     theme::dim(),
                 ),
                 Line::raw(""),
@@ -313,7 +311,7 @@ fn proposal(state: &AppState, proposal: &Proposal) -> Content {
             }
             tail.extend([
                 Line::styled(
-                    "  Security Hub and GuardDuty: CreateMembers then InviteMembers; Detective: CreateMembers.",
+                    "  Security Hub and GuardDuty: CreateMembers then InviteMembers; Detective: CreateMembers; Macie: CreateMember then CreateInvitations.",
                     theme::dim(),
                 ),
                 Line::raw(""),

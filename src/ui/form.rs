@@ -73,7 +73,7 @@ impl Widget for InviteFormOverlay<'_> {
         email.extend(text(Field::Email, &form.email));
         lines.push(Line::from(email));
         lines.push(Line::styled(
-            "             for accounts without their own; GuardDuty and Detective need one",
+            "             for accounts without their own; GuardDuty, Detective and Macie need one",
             theme::dim(),
         ));
         let mut message = vec![label(Field::Message)];

@@ -26,7 +26,7 @@ impl Widget for MembersTable<'_> {
                 members.table.filter()
             )
         } else {
-            "No members: no identity here administers a Security Hub hub, GuardDuty detector or Detective graph with members. i invites accounts.".to_owned()
+            "No members: no identity here administers a Security Hub hub, GuardDuty detector, Detective graph or Macie with members. i invites accounts.".to_owned()
         };
         DataTable {
             state,

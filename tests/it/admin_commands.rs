@@ -130,8 +130,8 @@ async fn invite_creates_and_invites_in_each_service_and_the_member_sees_it() {
     .await;
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     let printed = String::from_utf8_lossy(&output.stdout);
-    assert_eq!(printed.lines().count(), 3, "{printed}");
-    for service in ["Security Hub", "GuardDuty", "Detective"] {
+    assert_eq!(printed.lines().count(), 4, "{printed}");
+    for service in ["Security Hub", "GuardDuty", "Detective", "Macie"] {
         assert!(
             printed.contains(&format!("invited {newcomer} in {service} us-east-1")),
             "{printed}"
@@ -167,6 +167,9 @@ async fn invite_creates_and_invites_in_each_service_and_the_member_sees_it() {
             .len(),
         1
     );
+    let mc = macie(&sandbox, newcomer, "us-east-1").await;
+    let invited = mc.list_invitations().send().await.unwrap();
+    assert_eq!(invited.invitations()[0].account_id(), Some(ADMIN));
 
     // What was done: the outcome line of each change (its intent line precedes it).
     let audit = std::fs::read_to_string(format!("{dir}/audit.jsonl")).unwrap();
@@ -183,7 +186,9 @@ async fn invite_creates_and_invites_in_each_service_and_the_member_sees_it() {
             "InviteMembers",
             "CreateMembers",
             "InviteMembers",
-            "CreateMembers"
+            "CreateMembers",
+            "CreateMember",
+            "CreateInvitations"
         ]
     );
     let _ = std::fs::remove_dir_all(&dir);
@@ -444,7 +449,7 @@ async fn accounts_are_reached_by_assuming_a_role_in_each() {
     let stderr = stderr(&output);
     assert_eq!(output.status.code(), Some(2), "{stderr}");
     let rows: Vec<serde_json::Value> = serde_json::from_slice(&output.stdout).unwrap();
-    assert_eq!(rows.len(), 3, "the member's three invitations: {rows:?}");
+    assert_eq!(rows.len(), 4, "the member's four invitations: {rows:?}");
     assert!(
         rows.iter()
             .all(|r| r["account_id"] == MEMBER && r["profile"] == MEMBER)
@@ -458,7 +463,7 @@ async fn accounts_are_reached_by_assuming_a_role_in_each() {
         .iter()
         .filter(|n| n["state"] == "role not assumed")
         .collect();
-    assert_eq!(failed.len(), 3, "{stderr}");
+    assert_eq!(failed.len(), 4, "{stderr}");
     assert!(failed.iter().all(|n| n["profile"] == "299900000009"));
     assert!(
         failed[0]["message"]
@@ -477,7 +482,7 @@ async fn accounts_are_reached_by_assuming_a_role_in_each() {
     assert_eq!(lines.len(), 1, "{said}");
     assert!(
         lines[0]
-            .starts_with("error: account 299900000009: role not assumed, so none of its 3 sources"),
+            .starts_with("error: account 299900000009: role not assumed, so none of its 4 sources"),
         "{said}"
     );
     // The base identity's own account is reached as itself, and a role assumed once serves

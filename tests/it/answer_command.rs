@@ -407,7 +407,7 @@ async fn bad_input_sends_nothing_at_all() {
                 ADMIN,
                 "--yes",
             ],
-            "securityhub, guardduty or detective",
+            "securityhub, guardduty, detective or macie",
         ),
         // Said once, with what to do instead, whatever else is missing.
         (
@@ -495,7 +495,7 @@ async fn the_demo_works_with_every_subcommand() {
     )
     .await;
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
-    assert_eq!(stdout(&output).lines().count(), 1 + 131 + 61 + 41);
+    assert_eq!(stdout(&output).lines().count(), 1 + 131 + 61 + 41 + 23);
     let operations: Vec<String> = state
         .audit()
         .iter()

@@ -110,8 +110,8 @@ fn a_failing_source_is_reported_and_hides_nothing_else() {
     }
     assert_eq!(
         state.invitations.visible_len(),
-        4,
-        "Security Hub and Detective rows are all there"
+        6,
+        "Security Hub, Detective and Macie rows are all there"
     );
     let failed = state
         .sources
@@ -353,11 +353,11 @@ fn regions_and_services_change_at_runtime_and_rows_stay() {
         panic!("{effects:?}");
     };
     assert_eq!(regions, &["us-east-1", "eu-west-1", "ap-northeast-1"]);
-    assert_eq!(services.len(), 3);
+    assert_eq!(services.len(), 4);
     assert_eq!(profiles, &["demo"]);
     // The runtime planned it: the old sources keep their rows, the new are listed.
     let mut sources = all_sources();
-    let tokyo: Vec<_> = [SecurityHub, GuardDuty, Detective]
+    let tokyo: Vec<_> = [SecurityHub, GuardDuty, Detective, Macie]
         .into_iter()
         .map(|s| source(s, "ap-northeast-1"))
         .collect();
@@ -379,7 +379,7 @@ fn regions_and_services_change_at_runtime_and_rows_stay() {
         panic!("{effects:?}");
     };
     assert_eq!(fetched, &tokyo, "only the new sources are listed");
-    assert_eq!(state.sources.len(), 9);
+    assert_eq!(state.sources.len(), 12);
     assert_eq!(state.invitations.total(), 6, "the rows already listed stay");
     assert_eq!(
         state.invitations.filter(),
@@ -1136,7 +1136,7 @@ fn history_is_asked_for_the_selected_account_and_service_or_everything() {
         REGIONS.len(),
         "one trail per identity and region"
     );
-    assert!(trails.iter().all(|t| t.services.len() == 3));
+    assert!(trails.iter().all(|t| t.services.len() == 4));
     send(&mut state, key(KeyCode::Esc));
     assert!(matches!(state.overlay, Overlay::Table));
 }
@@ -1296,7 +1296,7 @@ mod administering {
         let mut state = loaded();
         let commands = press(&mut state, "m");
         assert!(
-            matches!(commands.as_slice(), [Effect::ListMembers { sources }] if sources.len() == 6)
+            matches!(commands.as_slice(), [Effect::ListMembers { sources }] if sources.len() == 8)
         );
         assert_eq!(state.screen, Screen::Members);
         for id in all_sources() {
@@ -1581,12 +1581,12 @@ mod administering {
         assert_eq!(invitees[0].email.as_deref(), Some("a@example.com"));
         assert_eq!(invitees[1].email.as_deref(), Some("ops@example.com"));
         let services: Vec<_> = sources.iter().map(|s| s.service).collect();
-        assert_eq!(services, [SecurityHub, Detective]);
+        assert_eq!(services, [SecurityHub, Detective, Macie]);
         let commands = press(&mut state, "y");
         let [Effect::Invite { batches, .. }] = commands.as_slice() else {
             panic!("{commands:?}");
         };
-        assert_eq!(batches.len(), 2);
+        assert_eq!(batches.len(), 3);
     }
 
     #[test]
@@ -1631,7 +1631,7 @@ mod administering {
         press(&mut state, "i");
         press(&mut state, "299900000001");
         let form = state.form_mut().unwrap();
-        form.services = [true, false, false];
+        form.services = [true, false, false, false];
         form.regions = "eu-north-1".into();
         send(&mut state, key(KeyCode::Enter));
         let errors = &state.form().unwrap().errors;

@@ -48,6 +48,17 @@ members = [
   { account = "200000000003", email = "c@example.com", status = "INVITED", invited_at = "-3d" },
   { account = "200000000004", email = "d@example.com", status = "VERIFICATION_FAILED", invited_at = "-3d" },
 ]
+
+[[macie]]
+region = "us-east-1"
+account = "111122223333"
+since = "-30d"
+members = [
+  { account = "200000000001", email = "a@example.com", status = "Enabled", invited_at = "-20d" },
+  { account = "200000000002", email = "b@example.com", status = "Paused", invited_at = "-20d" },
+  { account = "200000000003", email = "c@example.com", status = "RegionDisabled", invited_at = "-20d" },
+  { account = "200000000004", email = "d@example.com", status = "AccountSuspended", invited_at = "-20d" },
+]
 "#;
     Scenario::parse(text, "coverage test").unwrap()
 }
@@ -100,7 +111,7 @@ async fn every_member_state_is_its_own_cell_state() {
     .await;
     assert_eq!(output.status.code(), Some(3), "{}", stderr(&output));
     let cells = cells(&output);
-    assert_eq!(cells.len(), 7 * 3, "a cell per account and column");
+    assert_eq!(cells.len(), 7 * 4, "a cell per account and column");
     let expected = [
         ("200000000001", "securityhub", "enabled"),
         ("200000000002", "securityhub", "invited"),
@@ -116,6 +127,11 @@ async fn every_member_state_is_its_own_cell_state() {
         ("200000000002", "detective", "accepted_but_disabled"),
         ("200000000003", "detective", "invited"),
         ("200000000004", "detective", "verification_failed"),
+        ("200000000001", "macie", "enabled"),
+        ("200000000002", "macie", "paused"),
+        ("200000000003", "macie", "region_disabled"),
+        ("200000000004", "macie", "account_suspended"),
+        ("200000000005", "macie", "absent"),
     ];
     for (account, service, state) in expected {
         assert_eq!(
@@ -158,7 +174,7 @@ async fn every_member_state_is_its_own_cell_state() {
         "names apart: {table}"
     );
     assert!(lines[lines.len() - 3].starts_with("gaps"), "{table}");
-    assert!(table.contains("● enabled 3"), "{table}");
+    assert!(table.contains("● enabled 4"), "{table}");
     assert!(table.contains("· absent"), "{table}");
     let _ = std::fs::remove_file(roster);
 }
@@ -199,7 +215,7 @@ async fn the_members_are_the_roster_by_default_and_a_bad_one_is_refused() {
     let output = coverage(&sandbox, &["--output", "json"]).await;
     assert_eq!(output.status.code(), Some(3));
     let cells = cells(&output);
-    assert_eq!(cells.len(), 6 * 3, "the six members, in three columns");
+    assert_eq!(cells.len(), 6 * 4, "the six members, in four columns");
     // A file that cannot be read is refused before anything is asked, and says so.
     let asked = |stats: serde_json::Value| -> u64 {
         let requests = stats["requests"].as_object().cloned().unwrap_or_default();

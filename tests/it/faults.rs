@@ -333,7 +333,10 @@ async fn adapters_keep_each_account_within_security_hubs_rate() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_pager_stops_at_a_repeated_token() {
     // 201 invitations per source: two pages even at Detective's 200.
-    let sandbox = start(Scenario::crowd(INVITEE, &["us-east-1"], 201)).await;
+    let mut scenario = Scenario::crowd(INVITEE, &["us-east-1"], 201);
+    // Macie too: Security Hub's statuses, 25 a page.
+    scenario.macie = scenario.securityhub.clone();
+    let sandbox = start(scenario).await;
     let set = control(
         &sandbox,
         "POST",
@@ -365,6 +368,7 @@ async fn every_pager_stops_at_a_repeated_token() {
         [
             (ServiceKind::Detective, ErrorKind::RepeatedToken),
             (ServiceKind::GuardDuty, ErrorKind::RepeatedToken),
+            (ServiceKind::Macie, ErrorKind::RepeatedToken),
             (ServiceKind::SecurityHub, ErrorKind::RepeatedToken),
         ]
     );
@@ -373,6 +377,7 @@ async fn every_pager_stops_at_a_repeated_token() {
         "securityhub:ListInvitations",
         "guardduty:ListInvitations",
         "detective:ListInvitations",
+        "macie2:ListInvitations",
     ] {
         assert_eq!(stats["requests"][operation], 2, "{operation}");
     }

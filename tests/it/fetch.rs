@@ -125,7 +125,7 @@ async fn every_page_of_every_source_streams_in_with_its_generation() {
         &AdapterOptions::default(),
     )
     .unwrap();
-    assert_eq!(plan.sources.len(), 2 * 3 * 2);
+    assert_eq!(plan.sources.len(), 2 * 4 * 2);
     let events = events_of(&plan.sources, &plan.identities).await;
     assert!(events.iter().all(|e| e.generation() == 7));
 
@@ -160,7 +160,7 @@ async fn every_page_of_every_source_streams_in_with_its_generation() {
             FetchEvent::Started { .. } => {}
         }
     }
-    assert_eq!(finished, 12);
+    assert_eq!(finished, 16);
     assert_eq!(accounts["member-01"], MEMBER_A);
     assert_eq!(accounts["member-02"], MEMBER_B);
     assert_eq!(pages["member-01 securityhub us-east-1"], 3, "50 + 50 + 20");

@@ -37,7 +37,7 @@ async fn json_has_every_key_and_every_invitation() {
     .await;
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     let rows: Vec<serde_json::Value> = serde_json::from_slice(&output.stdout).unwrap();
-    assert_eq!(rows.len(), 6, "3 services × 2 regions, one invitation each");
+    assert_eq!(rows.len(), 8, "4 services × 2 regions, one invitation each");
     for row in &rows {
         let keys: Vec<&str> = row
             .as_object()
@@ -98,8 +98,9 @@ async fn table_and_csv_outputs() {
     let table = String::from_utf8(output.stdout).unwrap();
     let mut lines = table.lines();
     assert!(lines.next().unwrap().starts_with("SERVICE"));
-    assert_eq!(lines.count(), 3);
+    assert_eq!(lines.count(), 4);
     assert!(table.contains("EmailVerificationFailed"));
+    assert!(table.contains("Macie"), "{table}");
 
     let output = list(
         &sandbox,
@@ -140,7 +141,7 @@ async fn exit_2_names_the_failed_sources_and_prints_the_rest() {
     .await;
     assert_eq!(output.status.code(), Some(2));
     let rows: Vec<serde_json::Value> = serde_json::from_slice(&output.stdout).unwrap();
-    assert_eq!(rows.len(), 4);
+    assert_eq!(rows.len(), 6);
     // With --output json the failed sources are named on stderr as data, one per line.
     let errors = stderr(&output);
     let notes: Vec<serde_json::Value> = errors
@@ -199,11 +200,11 @@ async fn bad_arguments_are_refused_before_any_request() {
     for (args, says) in [
         (
             vec!["--service", "inspector"],
-            "use securityhub, guardduty or detective",
+            "use securityhub, guardduty, detective or macie",
         ),
         (
             vec!["--service", "securityhub,nope"],
-            "use securityhub, guardduty or detective",
+            "use securityhub, guardduty, detective or macie",
         ),
         (vec!["--region", "us-east-1,Mars"], "is not a region name"),
         (
@@ -262,7 +263,7 @@ async fn demo_needs_no_aws_account() {
         .iter()
         .map(|r| r["service"].as_str().unwrap())
         .collect();
-    assert_eq!(services.len(), 3);
+    assert_eq!(services.len(), 4);
 
     // Several demo identities: the administrator has no invitations, the member has them.
     let output = guestlist(
@@ -311,7 +312,7 @@ async fn every_source_ends_in_a_state_that_tells_the_truth() {
     assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
     let said = stderr(&output);
     assert_eq!(said.matches("credentials rejected").count(), 1, "{said}");
-    assert!(said.contains("none of its 6 sources"), "{said}");
+    assert!(said.contains("none of its 8 sources"), "{said}");
     let printed = String::from_utf8_lossy(&output.stdout);
     assert!(!printed.contains("No invitations"), "{printed}");
     assert!(printed.contains("Nothing could be listed"), "{printed}");

@@ -96,7 +96,7 @@ fn automatic_refreshes_come_when_due_and_r_pauses_them() {
     let [Effect::FetchSome { sources, .. }] = commands.as_slice() else {
         panic!("{commands:?}");
     };
-    assert_eq!(sources.len(), 6);
+    assert_eq!(sources.len(), 8);
     assert!(state.is_loading());
     // While one is in flight, no other starts.
     assert!(send(&mut state, Msg::Tick(due + chrono::Duration::minutes(5))).is_empty());
@@ -152,7 +152,7 @@ fn a_failing_source_backs_off_and_says_so() {
         panic!("{commands:?}");
     };
     assert!(!sources.contains(&gd), "its next refresh waits longer");
-    assert_eq!(sources.len(), 5);
+    assert_eq!(sources.len(), 7);
     // Failing again doubles the wait, up to a cap.
     for _ in 0..6 {
         fail(
@@ -435,7 +435,7 @@ fn the_members_screen_is_live_too() {
     assert!(
         effects
             .iter()
-            .any(|e| matches!(e, Effect::ListMembers { sources } if sources.len() == 6)),
+            .any(|e| matches!(e, Effect::ListMembers { sources } if sources.len() == 8)),
         "{effects:?}"
     );
 }

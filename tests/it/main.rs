@@ -16,6 +16,7 @@ mod history;
 mod hostile;
 mod list_command;
 mod live_and_config;
+mod macie;
 mod onboard;
 mod properties;
 mod reconcile;

@@ -165,7 +165,7 @@ async fn states(sandbox: &SandboxHandle, roster: &str) -> Vec<(String, String, S
 
 fn enabled_everywhere(states: &[(String, String, String)], account: &str) -> bool {
     let cells: Vec<_> = states.iter().filter(|(a, _, _)| a == account).collect();
-    cells.len() == 3 && cells.iter().all(|(_, _, state)| state == "enabled")
+    cells.len() == 4 && cells.iter().all(|(_, _, state)| state == "enabled")
 }
 
 /// Every member that can be enabled is, from nothing (the member's hub and detector made
@@ -182,7 +182,7 @@ async fn onboarding_enables_every_member_it_can_and_says_why_for_the_rest() {
     assert_eq!(output.status.code(), Some(2), "some enabled, some not");
     let found = results(&output);
     let cells = &found;
-    for service in ["securityhub", "guardduty", "detective"] {
+    for service in ["securityhub", "guardduty", "detective", "macie"] {
         assert_eq!(result(cells, "200000000001", service).0, "enabled");
     }
     assert_eq!(result(cells, "200000000002", "securityhub").0, "enabled");
@@ -209,6 +209,9 @@ async fn onboarding_enables_every_member_it_can_and_says_why_for_the_rest() {
         4
     );
     assert!(request_count(&sandbox, "guardduty:CreateDetector").await >= 2);
+    // Macie: on for the administrator first, then for each member that accepts.
+    assert!(request_count(&sandbox, "macie2:EnableMacie").await >= 2);
+    assert!(request_count(&sandbox, "macie2:CreateInvitations").await >= 1);
 
     // A second run resumes: nothing enabled is touched again.
     let before = request_count(&sandbox, "securityhub:AcceptAdministratorInvitation").await

@@ -849,9 +849,13 @@ async fn every_routed_service_answers_in_its_own_shape() {
         b"",
     )
     .await;
-    // Served: the member has no invitation in Macie yet.
+    // Served in Macie's own camelCase: the demo member's invitation from the administrator.
     assert_eq!(macie.status, 200);
-    assert_eq!(macie.json()["invitations"], serde_json::json!([]));
+    assert_eq!(macie.json()["invitations"][0]["accountId"], "111122223333");
+    assert_eq!(
+        macie.json()["invitations"][0]["relationshipStatus"],
+        "Invited"
+    );
 
     for operation in [
         "organizations:CreateOrganization",

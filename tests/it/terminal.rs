@@ -250,14 +250,14 @@ fn read_only_refuses_in_the_dashboard() {
 #[test]
 fn a_region_added_at_runtime_is_listed() {
     let mut session = Session::start("--demo --read-only --region us-east-1", &[]);
-    session.wait_for("3/3 sources");
+    session.wait_for("4/4 sources");
     session.type_keys(":region +eu-west-1\r");
-    session.wait_for("now listing 6 sources");
-    session.wait_for("6/6 sources");
+    session.wait_for("now listing 8 sources");
+    session.wait_for("8/8 sources");
     // The demo member's eu-west-1 invitations are on screen now.
     session.wait_for("EmailVerificationFailed");
     session.type_keys(":service -detective\r");
-    session.wait_for("4/4 sources");
+    session.wait_for("6/6 sources");
     session.type_keys("q");
     session.wait_for_output("END-OF-SESSION");
 }
@@ -269,7 +269,7 @@ fn save_writes_the_rows_on_screen_and_never_overwrites() {
     let path = dir.join("pending.csv");
     let _ = std::fs::remove_file(&path);
     let mut session = Session::start("--demo --read-only", &[]);
-    session.wait_for("12 ✓ listed");
+    session.wait_for("16 ✓ listed");
     session.type_keys("/guardduty\r");
     session.type_keys(&format!(":save {}\r", path.display()));
     session.wait_for("saved 3 rows to");

@@ -47,7 +47,7 @@ pub struct InviteForm {
     pub accounts: String,
     pub email: String,
     pub message: String,
-    pub services: [bool; 3],
+    pub services: [bool; ServiceKind::ALL.len()],
     /// Which service the cursor is on, in the services field.
     pub service_cursor: usize,
     pub regions: String,
@@ -68,7 +68,7 @@ impl InviteForm {
             accounts: String::new(),
             email: String::new(),
             message: String::new(),
-            services: [true; 3],
+            services: [true; ServiceKind::ALL.len()],
             service_cursor: 0,
             regions: regions.join(", "),
             field: Field::Accounts,

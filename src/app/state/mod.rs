@@ -45,11 +45,12 @@ pub enum ServiceTab {
 }
 
 impl ServiceTab {
-    pub const ALL: [ServiceTab; 4] = [
+    pub const ALL: [ServiceTab; 5] = [
         ServiceTab::All,
         ServiceTab::Only(ServiceKind::SecurityHub),
         ServiceTab::Only(ServiceKind::GuardDuty),
         ServiceTab::Only(ServiceKind::Detective),
+        ServiceTab::Only(ServiceKind::Macie),
     ];
 
     pub fn label(self) -> &'static str {
@@ -66,6 +67,7 @@ impl ServiceTab {
             ServiceTab::Only(ServiceKind::SecurityHub) => 1,
             ServiceTab::Only(ServiceKind::GuardDuty) => 2,
             ServiceTab::Only(ServiceKind::Detective) => 3,
+            ServiceTab::Only(ServiceKind::Macie) => 4,
         }
     }
 

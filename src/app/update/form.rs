@@ -7,7 +7,7 @@ use crate::app::state::dialogs::Proposal;
 use crate::app::state::form::{CheckedInvite, Field};
 use crate::app::state::line;
 use crate::app::state::overlay::Overlay;
-use crate::model::SourceId;
+use crate::model::{ServiceKind, SourceId};
 
 pub(super) fn edit(state: &mut AppState, key: KeyEvent) {
     let Some(form) = state.form_mut() else {
@@ -19,10 +19,11 @@ pub(super) fn edit(state: &mut AppState, key: KeyEvent) {
         KeyCode::Down if form.field != Field::Services => form.next_field(1),
         KeyCode::Up if form.field != Field::Services => form.next_field(-1),
         KeyCode::Left if form.field == Field::Services => {
-            form.service_cursor = (form.service_cursor + 2) % 3;
+            let count = ServiceKind::ALL.len();
+            form.service_cursor = (form.service_cursor + count - 1) % count;
         }
         KeyCode::Right if form.field == Field::Services => {
-            form.service_cursor = (form.service_cursor + 1) % 3;
+            form.service_cursor = (form.service_cursor + 1) % ServiceKind::ALL.len();
         }
         KeyCode::Char(' ') if form.field == Field::Services => {
             let at = form.service_cursor;

@@ -320,6 +320,7 @@ fn perform(state: &mut AppState, action: Action) -> Vec<Effect> {
         Action::ViewDetective => {
             navigation::set_tab(state, ServiceTab::Only(ServiceKind::Detective))
         }
+        Action::ViewMacie => navigation::set_tab(state, ServiceTab::Only(ServiceKind::Macie)),
         Action::ToggleDetail => {
             let selected = match state.screen {
                 Screen::Invitations => state.invitations.selected_row().is_some(),

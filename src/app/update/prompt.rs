@@ -54,12 +54,13 @@ const PROMPT_COMMANDS: [&str; 12] = [
     "quit",
 ];
 
-/// Short names k9s users type: `:sh`, `:gd`, `:dt`.
+/// Short names k9s users type: `:sh`, `:gd`, `:dt`, `:mc`.
 fn alias(command: &str) -> Option<ServiceKind> {
     match command {
         "sh" | "securityhub" => Some(ServiceKind::SecurityHub),
         "gd" | "guardduty" => Some(ServiceKind::GuardDuty),
         "dt" | "detective" => Some(ServiceKind::Detective),
+        "mc" | "macie" => Some(ServiceKind::Macie),
         _ => None,
     }
 }

@@ -34,7 +34,7 @@ pub fn all_sources() -> Vec<SourceId> {
     sources
 }
 
-/// A state for 3 services × 2 regions as one identity, at a fixed time, in UTC.
+/// A state for 4 services × 2 regions as one identity, at a fixed time, in UTC.
 pub fn state() -> AppState {
     state_with(Settings {
         demo: true,
@@ -71,6 +71,12 @@ pub fn invitation(service: ServiceKind, region: &str, admin: &str, hours_ago: i6
             "Invited",
             Details::SecurityHub {},
             Some(format!("{admin}aaaabbbbccccddddeeee")),
+            None,
+        ),
+        ServiceKind::Macie => (
+            "Invited",
+            Details::Macie {},
+            Some(format!("{admin}99998888777766665555")),
             None,
         ),
         ServiceKind::GuardDuty => (
@@ -287,6 +293,9 @@ fn load(mut state: AppState) -> AppState {
             "eu-west-1",
             vec![disabled_detective("eu-west-1", "777788889999")],
         ),
+        // Listed, and nothing there.
+        (Macie, "us-east-1", Vec::new()),
+        (Macie, "eu-west-1", Vec::new()),
     ];
     for (service, region, invitations) in data {
         let id = source(service, region);
