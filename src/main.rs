@@ -16,7 +16,7 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 /// mimalloc's defaults keep freed memory for a while and commit arenas whole: 78 MB resident for
 /// the dashboard's 10,000 rows instead of 31 MB. Committing on demand and giving back at once
-/// keeps it at 36 MB (`cargo bench -- footprint`). `MIMALLOC_*` variables still win.
+/// keeps it under 40 MB (`cargo bench -- footprint`). `MIMALLOC_*` variables still win.
 ///
 /// mimalloc reads its options in its own constructor (priority 101), before `main`, so this runs
 /// from an earlier slot of the ELF `.init_array`; elsewhere mimalloc's defaults stand.
