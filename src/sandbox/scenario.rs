@@ -176,7 +176,8 @@ pub struct EventSpec {
     /// The account whose trail it is in.
     pub account: String,
     pub region: String,
-    /// `securityhub`, `guardduty` or `detective`.
+    /// The event source's name: `securityhub`, `guardduty`, `detective` or `macie2` (`macie`
+    /// in the file).
     pub service: String,
     pub name: String,
     pub at: TimeSpec,
@@ -780,18 +781,22 @@ impl ScenarioFile {
                 .event
                 .iter()
                 .map(|def| {
-                    if !["securityhub", "guardduty", "detective"]
+                    if !["securityhub", "guardduty", "detective", "macie"]
                         .contains(&def.service.get_ref().as_str())
                     {
                         return Err(invalid(
                             &def.service,
-                            "an event's service is securityhub, guardduty or detective",
+                            "an event's service is securityhub, guardduty, detective or macie",
                         ));
                     }
                     Ok(EventSpec {
                         account: account_id(&def.account)?,
                         region: region(&def.region)?,
-                        service: def.service.get_ref().clone(),
+                        // CloudTrail names Macie by its endpoint, `macie2`.
+                        service: match def.service.get_ref().as_str() {
+                            "macie" => "macie2".to_owned(),
+                            other => other.to_owned(),
+                        },
                         name: def.name.get_ref().clone(),
                         at: TimeSpec::parse(def.at.get_ref()).map_err(|e| invalid(&def.at, e))?,
                         by: def.by.clone(),

@@ -190,6 +190,11 @@ async fn history_calls_out_leaving_and_shows_what_guestlist_itself_did() {
         .unwrap();
     assert_eq!(left["concern"], "a member left its administrator");
     assert_eq!(left["region"], "eu-west-1");
+    // Macie's trail is `macie2.amazonaws.com`'s: asked for by that name, shown as Macie's.
+    let macie = events.iter().find(|e| e["service"] == "macie").unwrap();
+    assert_eq!(macie["event"], "DisassociateFromAdministratorAccount");
+    assert_eq!(macie["concern"], "a member left its administrator");
+    assert_eq!(macie["region"], "us-west-2");
     assert!(
         events
             .iter()
