@@ -24,7 +24,7 @@ pub(crate) mod prelude {
     pub(crate) use super::super::call::{Listed, Received};
     pub(crate) use super::{
         Adapter, InvitationPage, Invitations, MemberPage, Members, Outcomes, Pending,
-        list_invitations, missing, unsupported,
+        list_invitations, missing, nothing_where_off, unsupported,
     };
     pub(crate) use crate::model::{
         Actor, Answers, AwsError, Details, ErrorKind, Invitation, Invitee, Invites, Outcome,
@@ -181,6 +181,15 @@ pub(crate) use list_invitations;
 /// What an operation needs and this identity does not have here (no detector, no graph).
 pub(crate) fn missing(code: &str, message: String) -> AwsError {
     AwsError::new(ErrorKind::NotEnabled, code, message)
+}
+
+/// `result`, or nothing where the service is off in this account and region: no administrator
+/// there, no members, not enabled.
+pub(crate) fn nothing_where_off<T: Default>(result: Result<T, AwsError>) -> Result<T, AwsError> {
+    match result {
+        Err(error) if error.kind == ErrorKind::NotEnabled => Ok(T::default()),
+        other => other,
+    }
 }
 
 /// Which service an adapter speaks for.

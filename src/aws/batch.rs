@@ -315,15 +315,13 @@ where
     Fut: Future<Output = Result<(), AwsError>>,
 {
     let mut unprocessed = Unprocessed::new();
-    let mut first_error = None;
     for item in items {
         if let Err(error) = call(item).await {
-            first_error.get_or_insert_with(|| error.clone());
             unprocessed.push((account(item).to_owned(), error));
         }
     }
-    match first_error {
-        Some(error) if unprocessed.len() == items.len() => Err(error),
+    match unprocessed.first() {
+        Some((_, error)) if unprocessed.len() == items.len() => Err(error.clone()),
         _ => Ok(unprocessed),
     }
 }

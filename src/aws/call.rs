@@ -137,7 +137,7 @@ impl Scope {
         R: std::fmt::Debug,
     {
         match self
-            .change(actor, operation, Value::Object(Default::default()), request)
+            .change(actor, operation, serde_json::json!({}), request)
             .await
         {
             Err(e) if e.code == conflict => Ok(()),

@@ -77,6 +77,11 @@ impl AwsError {
             // Never "region not enabled" on a service's word alone: the fetcher asks STS.
             "UnrecognizedClientException" | "InvalidClientTokenId" => ErrorKind::TokenRejected,
             "OptInRequired" | "RegionDisabledException" => ErrorKind::RegionNotEnabled,
+            // Macie answers an account that has not enabled it this way: the service is off
+            // there, which is not a refusal.
+            "AccessDeniedException" if message.contains("Macie is not enabled") => {
+                ErrorKind::NotEnabled
+            }
             "AccessDeniedException" | "AccessDenied" | "UnauthorizedOperation" => {
                 ErrorKind::AccessDenied
             }
@@ -121,6 +126,11 @@ mod tests {
         assert_eq!(kind("RegionDisabledException"), ErrorKind::RegionNotEnabled);
         assert_eq!(kind("AccessDeniedException"), ErrorKind::AccessDenied);
         assert_eq!(kind("InvalidAccessException"), ErrorKind::NotEnabled);
+        let macie_off = "Macie is not enabled for account 444455556666 in this region.";
+        assert_eq!(
+            AwsError::from_code("AccessDeniedException", macie_off.into()).kind,
+            ErrorKind::NotEnabled
+        );
         assert_eq!(kind("TooManyRequestsException"), ErrorKind::Throttled);
         assert_eq!(kind("InternalException"), ErrorKind::Service);
         assert!(!AwsError::from_code("OptInRequired", String::new()).is_failure());

@@ -12,16 +12,6 @@ const MAX_PAGE: i32 = 25;
 /// The Macie adapter.
 pub(crate) type Macie = Adapter<Client>;
 
-/// Macie answers an account that has not enabled it with `AccessDeniedException`: the service
-/// is off there, which is not a refusal.
-fn off_is_not_denied(error: AwsError) -> AwsError {
-    if error.kind == ErrorKind::AccessDenied && error.message.contains("Macie is not enabled") {
-        AwsError::new(ErrorKind::NotEnabled, error.code, error.message)
-    } else {
-        error
-    }
-}
-
 impl Macie {
     fn received(&self, invitation: &SdkInvitation) -> Result<Invitation, AwsError> {
         self.scope
@@ -31,16 +21,12 @@ impl Macie {
     /// Whether Macie is on for this account here (`GetMacieSession`).
     async fn enabled(&self) -> Result<bool, AwsError> {
         let request = self.client.get_macie_session().send();
-        match self.scope.read(request).await.map_err(off_is_not_denied) {
-            Ok(_) => Ok(true),
-            Err(error) if error.kind == ErrorKind::NotEnabled => Ok(false),
-            Err(error) => Err(error),
-        }
+        nothing_where_off(self.scope.read(request).await.map(|_| true))
     }
 
     async fn current_administrator(&self) -> Result<Option<String>, AwsError> {
         let request = self.client.get_administrator_account().send();
-        let current = self.scope.read(request).await.map_err(off_is_not_denied)?;
+        let current = self.scope.read(request).await?;
         Ok(current
             .administrator()
             .filter(|a| a.relationship_status().map(|s| s.as_str()) == Some("Enabled"))
@@ -56,10 +42,10 @@ impl Macie {
         let request = request
             .administrator_account_id(administrator)
             .invitation_id(invitation);
-        let sent = self
-            .scope
-            .change(actor, "AcceptInvitation", parameters, request.send());
-        sent.await.map(|_| ()).map_err(off_is_not_denied)
+        let scope = &self.scope;
+        scope
+            .act(actor, "AcceptInvitation", parameters, request.send())
+            .await
     }
 
     async fn create_member(&self, invitee: &Invitee, actor: &Actor) -> Result<(), AwsError> {
@@ -71,28 +57,24 @@ impl Macie {
             .email(email)
             .build();
         let request = self.client.create_member().account(detail).send();
-        let sent = self
-            .scope
-            .change(actor, "CreateMember", parameters, request);
-        sent.await.map(|_| ()).map_err(off_is_not_denied)
+        let scope = &self.scope;
+        scope.act(actor, "CreateMember", parameters, request).await
     }
 
     async fn disassociate_member(&self, account: &str, actor: &Actor) -> Result<(), AwsError> {
         let request = self.client.disassociate_member().id(account).send();
         let parameters = json!({ "id": account });
-        let sent = self
-            .scope
-            .change(actor, "DisassociateMember", parameters, request);
-        sent.await.map(|_| ()).map_err(off_is_not_denied)
+        let scope = &self.scope;
+        scope
+            .act(actor, "DisassociateMember", parameters, request)
+            .await
     }
 
     async fn delete_member(&self, account: &str, actor: &Actor) -> Result<(), AwsError> {
         let request = self.client.delete_member().id(account).send();
         let parameters = json!({ "id": account });
-        let sent = self
-            .scope
-            .change(actor, "DeleteMember", parameters, request);
-        sent.await.map(|_| ()).map_err(off_is_not_denied)
+        let scope = &self.scope;
+        scope.act(actor, "DeleteMember", parameters, request).await
     }
 }
 
@@ -103,7 +85,7 @@ impl ByAccount for Macie {
             let parameters = json!({ "accountIds": accounts });
             let (scope, client) = (&self.scope, &self.client);
             let ids = Some(accounts.clone());
-            let sent = match op {
+            match op {
                 AccountOp::DeclineInvitations => {
                     let request = client.decline_invitations().set_account_ids(ids).send();
                     scope
@@ -128,8 +110,7 @@ impl ByAccount for Macie {
                     })
                     .await
                 }
-            };
-            sent.map_err(off_is_not_denied)
+            }
         })
     }
 }
@@ -139,7 +120,7 @@ impl Invitations for Macie {
         Box::pin(async move {
             let request = self.client.list_invitations().max_results(MAX_PAGE);
             let request = request.set_next_token(next_token).send();
-            let output = self.scope.read(request).await.map_err(off_is_not_denied)?;
+            let output = self.scope.read(request).await?;
             let rows = output.invitations().iter().map(|row| self.received(row));
             InvitationPage::read(rows, output.next_token())
         })
@@ -159,13 +140,8 @@ impl Invitations for Macie {
     }
 
     fn administrator(&self) -> Pending<'_, Option<String>> {
-        Box::pin(async move {
-            match self.current_administrator().await {
-                // Macie off, no administrator.
-                Err(error) if error.kind == ErrorKind::NotEnabled => Ok(None),
-                other => other,
-            }
-        })
+        // Macie off, no administrator.
+        Box::pin(async move { nothing_where_off(self.current_administrator().await) })
     }
 
     fn take_step<'a>(&'a self, step: &'a Step, actor: &'a Actor) -> Pending<'a, ()> {
@@ -181,8 +157,7 @@ impl Invitations for Macie {
                 Step::LeaveAdministrator { administrator } => {
                     let request = self.client.disassociate_from_administrator_account().send();
                     let scope = &self.scope;
-                    let left = scope.leave(actor, json!({}), administrator, request);
-                    left.await.map_err(off_is_not_denied)
+                    scope.leave(actor, json!({}), administrator, request).await
                 }
                 Step::EnableSecurityHub | Step::CreateDetector => Err(unsupported(
                     ServiceKind::Macie,
@@ -203,21 +178,14 @@ impl Members for Macie {
         Box::pin(async move {
             let request = self.client.list_members().only_associated("false");
             let request = request.max_results(MAX_PAGE).set_next_token(next_token);
-            let output = match self
-                .scope
-                .read(request.send())
-                .await
-                .map_err(off_is_not_denied)
-            {
-                // Macie off here: this identity administers nothing in this region.
-                Err(error) if error.kind == ErrorKind::NotEnabled => {
-                    return Ok(MemberPage::default());
-                }
-                other => other?,
+            let page = async {
+                let output = self.scope.read(request.send()).await?;
+                let members = output.members().iter();
+                let members = members.map(|m| self.scope.member(Listed::from(m)));
+                MemberPage::read(members, output.next_token())
             };
-            let members = output.members().iter();
-            let members = members.map(|m| self.scope.member(Listed::from(m)));
-            MemberPage::read(members, output.next_token())
+            // Macie off here: this identity administers nothing in this region.
+            nothing_where_off(page.await)
         })
     }
 
@@ -235,10 +203,10 @@ impl Members for Macie {
             let request = self.client.create_invitations();
             let request = request.set_account_ids(Some(accounts.clone()));
             let sent = request.set_message(message.map(str::to_owned)).send();
-            let sent = self
-                .scope
-                .batch(actor, "CreateInvitations", parameters, &accounts, sent);
-            sent.await.map_err(off_is_not_denied)
+            let scope = &self.scope;
+            scope
+                .batch(actor, "CreateInvitations", parameters, &accounts, sent)
+                .await
         };
         Box::pin(batch::two_steps(invitees, Invitee::account, create, invite))
     }

@@ -151,15 +151,10 @@ pub const OPERATIONS: &[Operation] = &[
     op("organizations", "ListAccounts", Work::FanOut),
 ];
 
-/// The IAM prefix of a service.
-pub fn prefix(service: ServiceKind) -> &'static str {
-    service.iam_prefix()
-}
-
 /// The IAM actions the work of `works`, in `services`, needs: each name, and its older name
 /// beside it, sorted.
 pub fn actions(works: &[Work], services: &[ServiceKind]) -> Vec<String> {
-    let prefixes: Vec<&str> = services.iter().map(|s| prefix(*s)).collect();
+    let prefixes: Vec<&str> = services.iter().map(|s| s.iam_prefix()).collect();
     let mut actions: Vec<String> = OPERATIONS
         .iter()
         .filter(|o| works.contains(&o.work))

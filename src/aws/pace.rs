@@ -1,9 +1,9 @@
 //! Each account's requests in each region, kept within the rate its service documents, so a
 //! fan-out never throttles itself: Security Hub allows 10 requests a second with bursts of 30
-//! per account and region, and guestlist keeps to 9 and 27 (GuardDuty, Detective and Macie publish no
-//! figure, and are not paced). AWS STS allows 600 a second per account and region, counted
-//! against the account that calls: the identity a fan-out assumes its role from keeps to 540,
-//! so a thousand `AssumeRole`s are spread over two seconds instead of sent at once.
+//! per account and region, and guestlist keeps to 9 and 27 (GuardDuty, Detective and Macie
+//! publish no figure, and are not paced). AWS STS allows 600 a second per account and region,
+//! counted against the account that calls: the identity a fan-out assumes its role from keeps
+//! to 540, so a thousand `AssumeRole`s are spread over two seconds instead of sent at once.
 //!
 //! A token bucket per account (identity), region and API: a request takes a token, and one
 //! that finds none waits as long as the bucket needs to refill it. The clock is tokio's, so

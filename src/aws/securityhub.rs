@@ -73,13 +73,8 @@ impl Invitations for SecurityHub {
     }
 
     fn administrator(&self) -> Pending<'_, Option<String>> {
-        Box::pin(async move {
-            match self.current_administrator().await {
-                // No hub, no administrator.
-                Err(error) if error.kind == ErrorKind::NotEnabled => Ok(None),
-                other => other,
-            }
-        })
+        // No hub, no administrator.
+        Box::pin(async move { nothing_where_off(self.current_administrator().await) })
     }
 
     fn take_step<'a>(&'a self, step: &'a Step, actor: &'a Actor) -> Pending<'a, ()> {
@@ -125,16 +120,14 @@ impl Members for SecurityHub {
                 .max_results(MAX_PAGE)
                 .set_next_token(next_token)
                 .send();
-            let output = match self.scope.read(request).await {
-                // No hub here: this identity administers nothing in this region.
-                Err(error) if error.kind == ErrorKind::NotEnabled => {
-                    return Ok(MemberPage::default());
-                }
-                other => other?,
+            let page = async {
+                let output = self.scope.read(request).await?;
+                let members = output.members().iter();
+                let members = members.map(|m| self.scope.member(Listed::from(m)));
+                MemberPage::read(members, output.next_token())
             };
-            let members = output.members().iter();
-            let members = members.map(|m| self.scope.member(Listed::from(m)));
-            MemberPage::read(members, output.next_token())
+            // No hub here: this identity administers nothing in this region.
+            nothing_where_off(page.await)
         })
     }
 
