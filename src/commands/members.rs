@@ -79,7 +79,7 @@ fn print_table(listing: &MembersListing, out: &mut impl Write) -> io::Result<()>
     if listing.members.is_empty() {
         return writeln!(
             out,
-            "No members: no selected identity administers a hub, detector or graph with members."
+            "No members: no selected identity administers a hub, detector, graph or Macie with members."
         );
     }
     // With several identities, which one administers each member.
