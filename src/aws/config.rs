@@ -3,6 +3,7 @@
 use std::time::Duration;
 
 use aws_config::retry::RetryConfig;
+use aws_config::stalled_stream_protection::StalledStreamProtectionConfig;
 use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, Region, SdkConfig};
 use aws_credential_types::Credentials;
@@ -19,6 +20,13 @@ pub fn retry_config() -> RetryConfig {
         .with_max_attempts(10)
         .with_initial_backoff(Duration::from_millis(50))
         .with_max_backoff(Duration::from_secs(5))
+}
+
+/// No stalled-stream watch: every answer guestlist reads is a page of JSON read whole within
+/// the attempt, which the attempt timeout already bounds, and the watch's timers and body
+/// wrappers cost CPU on every one of a fan-out's tens of thousands of requests.
+fn stalled_streams() -> StalledStreamProtectionConfig {
+    StalledStreamProtectionConfig::disabled()
 }
 
 pub fn timeout_config() -> TimeoutConfig {
@@ -43,6 +51,7 @@ pub async fn sandbox_config(endpoint_url: &str, access_key_id: &str, region: &st
         ))
         .retry_config(retry_config())
         .timeout_config(timeout_config())
+        .stalled_stream_protection(stalled_streams())
         .http_client(super::http::client())
         .load()
         .await
@@ -58,6 +67,7 @@ pub async fn profile_config(
 ) -> SdkConfig {
     let mut loader = aws_config::defaults(BehaviorVersion::latest())
         .timeout_config(timeout_config())
+        .stalled_stream_protection(stalled_streams())
         .http_client(super::http::client());
     // The standard retry settings, where a user has made them, win over ours.
     let user_retries = ["AWS_MAX_ATTEMPTS", "AWS_RETRY_MODE"]

@@ -135,7 +135,9 @@ pub async fn collect_arriving(
     }
     fetch.finish().await;
     listing.planned = plan.sources;
-    listing.invitations.sort_by(|a, b| {
+    // Unstable, so rows are swapped in place rather than merged through a buffer: the key is
+    // an invitation's identity, so no two rows compare equal.
+    listing.invitations.sort_unstable_by(|a, b| {
         (
             &a.profile,
             a.service,
