@@ -91,6 +91,12 @@ pub struct OrgAccount {
     pub status: String,
 }
 
+impl OrgAccount {
+    pub fn is_suspended(&self) -> bool {
+        self.status == "SUSPENDED"
+    }
+}
+
 impl OrganizationSpec {
     pub fn has(&self, account: &str) -> bool {
         self.account(account).is_some()

@@ -130,8 +130,8 @@ pub struct World {
     sessions: HashMap<String, Session>,
     roles: Vec<RoleSpec>,
     organization: Option<OrganizationSpec>,
-    /// The organization's suspended accounts, asked of every request: kept as a set, since a
-    /// scan of a thousand accounts per request was the sandbox's largest cost at scale.
+    /// The organization's suspended accounts, asked of every request: kept as a set, since
+    /// scanning a thousand accounts on every request showed in the sandbox's profile at scale.
     suspended_accounts: HashSet<String>,
     disabled_regions: HashSet<(String, String)>,
     regions: HashMap<String, RegionState>,
@@ -153,7 +153,7 @@ fn suspended_in(organization: Option<&OrganizationSpec>) -> HashSet<String> {
     organization
         .into_iter()
         .flat_map(|org| &org.accounts)
-        .filter(|a| a.status == "SUSPENDED")
+        .filter(|a| a.is_suspended())
         .map(|a| a.id.clone())
         .collect()
 }
@@ -196,7 +196,7 @@ impl World {
 
     pub fn add_org_account(&mut self, account: super::scenario::OrgAccount) {
         if let Some(org) = &mut self.organization {
-            if account.status == "SUSPENDED" {
+            if account.is_suspended() {
                 self.suspended_accounts.insert(account.id.clone());
             }
             org.accounts.push(account);
