@@ -113,7 +113,10 @@ impl Fetch {
             let events = events.clone();
             let identity = identity.clone();
             self.tasks.spawn(async move {
-                let outcome = aws::caller_account(&identity.config).await;
+                let outcome = match &identity.fleet {
+                    Some(fleet) => aws::reached_account(&fleet.account, &fleet.signer).await,
+                    None => aws::caller_account(&identity.config).await,
+                };
                 let _ = events
                     .send(FetchEvent::Identity {
                         generation,

@@ -137,13 +137,15 @@ impl Reach {
                     .build(),
                 None => config,
             };
+            let fleet = signer.map(|signer| plan::Fleet {
+                clients: self.clients.clone(),
+                signer,
+                account: account.clone(),
+            });
             let mut identity = Identity::new(account, config);
             identity.partition = self.base.partition;
             identity.name = name;
-            identity.fleet = signer.map(|signer| plan::Fleet {
-                clients: self.clients.clone(),
-                signer,
-            });
+            identity.fleet = fleet;
             fanned.push(identity);
         }
         fanned

@@ -2,6 +2,7 @@
 
 use std::fmt;
 
+use aws_credential_types::provider::error::CredentialsError;
 use aws_sdk_securityhub::error::{ProvideErrorMetadata, SdkError};
 
 use crate::model::{AwsError, ErrorKind};
@@ -43,25 +44,7 @@ impl AwsError {
             SdkError::DispatchFailure(failure) if failure.is_io() => {
                 Self::new(ErrorKind::Network, "NetworkError", detail)
             }
-            _ if detail.contains(super::assume::STS_BUSY) => {
-                let at = detail.find(super::assume::NOT_ASSUMED).unwrap_or(0);
-                Self::new(
-                    ErrorKind::Throttled,
-                    "StsUnavailable",
-                    detail[at..].to_owned(),
-                )
-            }
-            _ if detail.contains(super::assume::NOT_ASSUMED) => {
-                let at = detail.find(super::assume::NOT_ASSUMED).unwrap_or(0);
-                Self::new(
-                    ErrorKind::RoleNotAssumed,
-                    "RoleNotAssumed",
-                    detail[at..].to_owned(),
-                )
-            }
-            _ if detail.contains("credentials") || detail.contains("Credentials") => {
-                Self::new(ErrorKind::Credentials, "NoCredentials", detail)
-            }
+            _ if mentions_credentials(&detail) => Self::from_credentials_detail(detail),
             SdkError::DispatchFailure(_) => {
                 Self::new(ErrorKind::Network, "DispatchFailure", detail)
             }
@@ -69,6 +52,31 @@ impl AwsError {
                 Self::new(ErrorKind::Service, "UnreadableResponse", detail)
             }
             _ => Self::new(ErrorKind::Service, "RequestFailed", detail),
+        }
+    }
+
+    /// Classifies credentials that could not be had: a role not assumed (or STS too busy to
+    /// assume it now), or no credentials at all.
+    pub fn from_credentials(error: &CredentialsError) -> Self {
+        Self::from_credentials_detail(error_chain(error))
+    }
+
+    fn from_credentials_detail(detail: String) -> Self {
+        let at = detail.find(super::assume::NOT_ASSUMED).unwrap_or(0);
+        if detail.contains(super::assume::STS_BUSY) {
+            Self::new(
+                ErrorKind::Throttled,
+                "StsUnavailable",
+                detail[at..].to_owned(),
+            )
+        } else if detail.contains(super::assume::NOT_ASSUMED) {
+            Self::new(
+                ErrorKind::RoleNotAssumed,
+                "RoleNotAssumed",
+                detail[at..].to_owned(),
+            )
+        } else {
+            Self::new(ErrorKind::Credentials, "NoCredentials", detail)
         }
     }
 
@@ -95,6 +103,14 @@ impl AwsError {
         };
         Self::new(kind, code, message)
     }
+}
+
+/// Whether a failure's detail is about credentials: what the SDK says when a provider failed.
+fn mentions_credentials(detail: &str) -> bool {
+    detail.contains(super::assume::STS_BUSY)
+        || detail.contains(super::assume::NOT_ASSUMED)
+        || detail.contains("credentials")
+        || detail.contains("Credentials")
 }
 
 /// The error and its sources on one line: the SDK's top-level message alone says little.

@@ -1,6 +1,7 @@
 //! Which account an identity is: STS `GetCallerIdentity`.
 
 use aws_config::SdkConfig;
+use aws_credential_types::provider::{ProvideCredentials, SharedCredentialsProvider};
 use aws_sdk_sts::operation::get_caller_identity::GetCallerIdentityOutput;
 
 use crate::aws::regions::Partition;
@@ -39,4 +40,17 @@ pub async fn caller_account(config: &SdkConfig) -> Result<String, AwsError> {
             "GetCallerIdentity answered without an account id",
         )
     })
+}
+
+/// The account a fan-out reached: the one it named, so STS need not be asked who it is. What
+/// is left to learn is whether its credentials can be had (its role assumed): one clear answer
+/// for the account, and the credentials its first request would have fetched anyway.
+pub async fn reached_account(
+    account: &str,
+    credentials: &SharedCredentialsProvider,
+) -> Result<String, AwsError> {
+    match credentials.provide_credentials().await {
+        Ok(_) => Ok(account.to_owned()),
+        Err(error) => Err(AwsError::from_credentials(&error)),
+    }
 }

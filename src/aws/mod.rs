@@ -34,7 +34,7 @@ pub use config::{
     profile_config, retry_config, sandbox_config, timeout_config, with_region, with_signing_region,
     with_timeout,
 };
-pub use identity::{caller_account, caller_partition};
+pub use identity::{caller_account, caller_partition, reached_account};
 
 /// aws-smithy `DateTime` to chrono.
 pub(crate) fn to_chrono(

@@ -533,6 +533,8 @@ async fn a_role_is_assumed_once_per_account_across_a_hundred_accounts() {
     assert_eq!(rows, 100 * regions.len() * 3);
     let stats = control(&sandbox, "GET", "/_sandbox/stats", "").await.json();
     assert_eq!(stats["requests"]["sts:AssumeRole"], 100, "{stats}");
+    // Who the caller is, asked once; the accounts reached are the ones named, not asked about.
+    assert_eq!(stats["requests"]["sts:GetCallerIdentity"], 1, "{stats}");
     let _ = std::fs::remove_dir_all(&dir);
 }
 

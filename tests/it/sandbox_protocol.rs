@@ -6,6 +6,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use crate::common::*;
+use guestlist::model::ErrorKind;
 use guestlist::sandbox::{SandboxHandle, Scenario};
 
 #[tokio::test]
@@ -993,4 +994,42 @@ async fn assumed_credentials_are_renewed_before_they_expire() {
         2,
         "assumed again"
     );
+}
+
+/// An account a fan-out reached is the one it named: STS is not asked who it is. What is
+/// learnt is whether its role can be assumed, and a suspended account's refusal is named as
+/// a role not assumed, with the role.
+#[tokio::test]
+async fn a_reached_account_is_known_by_name_and_its_role_checked() {
+    let sandbox = demo().await;
+    control(
+        &sandbox,
+        "POST",
+        "/_sandbox/faults",
+        r#"{"suspended": ["299900000009"]}"#,
+    )
+    .await;
+    let base =
+        guestlist::aws::sandbox_config(&sandbox.endpoint_url(), ADMIN_KEY, "us-east-1").await;
+    let reach = |account: &'static str| {
+        let base = base.clone();
+        async move {
+            let arn = format!("arn:aws:iam::{account}:role/OrganizationAccountAccessRole");
+            let config =
+                guestlist::aws::assume::assumed(&base, &base, &arn, "guestlist", None).await;
+            let signer = guestlist::aws::clients::Cached::of(&config).unwrap();
+            guestlist::aws::reached_account(account, &signer).await
+        }
+    };
+    assert_eq!(reach(MEMBER).await.unwrap(), MEMBER);
+    let refused = reach("299900000009").await.unwrap_err();
+    assert_eq!(refused.kind, ErrorKind::RoleNotAssumed, "{refused:?}");
+    assert!(
+        refused
+            .message
+            .contains("arn:aws:iam::299900000009:role/OrganizationAccountAccessRole"),
+        "{refused:?}"
+    );
+    assert_eq!(request_count(&sandbox, "sts:AssumeRole").await, 2);
+    assert_eq!(request_count(&sandbox, "sts:GetCallerIdentity").await, 0);
 }
