@@ -8,7 +8,7 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph, Widget, Wrap};
 use super::theme;
 use crate::app::{AppState, MemberChange, Proposal};
 use crate::format;
-use crate::model::Response;
+use crate::model::{Response, ServiceKind};
 use crate::reconciling::Step;
 
 pub struct ConfirmDialog<'a>(pub &'a AppState);
@@ -134,6 +134,27 @@ fn yes_no(verb: &str) -> Line<'static> {
     ])
 }
 
+/// What a change of members sends in `service`: only the services of the members chosen are
+/// named, so the dialog says what this confirmation will do and nothing else.
+fn member_calls(change: MemberChange, service: ServiceKind) -> String {
+    let calls = match (change, service) {
+        (MemberChange::Remove, ServiceKind::SecurityHub | ServiceKind::GuardDuty) => {
+            "DisassociateMembers then DeleteMembers, in batches of at most 50"
+        }
+        (MemberChange::Remove, ServiceKind::Macie) => {
+            "DisassociateMember then DeleteMember, one member at a time"
+        }
+        (_, ServiceKind::Detective) => "DeleteMembers, in batches of at most 50",
+        (MemberChange::WithdrawInvitation, ServiceKind::SecurityHub) => {
+            "DeleteInvitations, in batches of at most 50"
+        }
+        (MemberChange::WithdrawInvitation, ServiceKind::GuardDuty | ServiceKind::Macie) => {
+            "nothing: only the invitee deletes an invitation here (remove the member instead)"
+        }
+    };
+    format!("  {service}: {calls}.")
+}
+
 fn proposal(state: &AppState, proposal: &Proposal) -> Content {
     match proposal {
         Proposal::ChangeMembers { change, targets } => {
@@ -165,25 +186,22 @@ fn proposal(state: &AppState, proposal: &Proposal) -> Content {
                     ))
                 })
                 .collect();
-            let calls = match change {
-                MemberChange::WithdrawInvitation => {
-                    "Security Hub DeleteInvitations; Detective DeleteMembers"
-                }
-                MemberChange::Remove => {
-                    "DisassociateMembers then DeleteMembers; Detective DeleteMembers; Macie one by one"
-                }
-            };
-            let tail = vec![
-                Line::raw(""),
-                Line::styled(format!("  {calls},"), theme::dim()),
-                Line::styled("  in batches of at most 50.", theme::dim()),
+            let services: std::collections::BTreeSet<ServiceKind> =
+                targets.iter().map(|member| member.service).collect();
+            let mut tail = vec![Line::raw("")];
+            tail.extend(
+                services
+                    .into_iter()
+                    .map(|service| Line::styled(member_calls(*change, service), theme::dim())),
+            );
+            tail.extend([
                 Line::raw(""),
                 yes_no(if *change == MemberChange::Remove {
                     "remove"
                 } else {
                     "delete"
                 }),
-            ];
+            ]);
             Content {
                 title: format!(" {verb} — nothing is sent until you confirm "),
                 head,

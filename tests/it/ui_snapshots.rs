@@ -903,6 +903,28 @@ mod administering {
         press(&mut state, "x");
         insta::assert_snapshot!(render(&mut state, 100, 24).backend());
     }
+
+    /// The dialog names the calls of the services of the members chosen, and no others.
+    #[test]
+    fn remove_members_dialog_names_the_calls_of_the_services_chosen() {
+        let mut state = members_screen();
+        press(&mut state, " ");
+        press(&mut state, "G");
+        press(&mut state, " ");
+        press(&mut state, "x");
+        let screen = format!("{:?}", render(&mut state, 100, 30).backend());
+        assert!(screen.contains("2 member(s)?"), "{screen}");
+        for said in [
+            "Security Hub: DisassociateMembers then DeleteMembers",
+            "Detective: DeleteMembers, in batches of at most 50",
+        ] {
+            assert!(screen.contains(said), "{said}: {screen}");
+        }
+        assert!(
+            !screen.contains("GuardDuty:") && !screen.contains("Macie:"),
+            "{screen}"
+        );
+    }
 }
 
 #[test]
