@@ -113,8 +113,9 @@ impl Fetch {
             let events = events.clone();
             let identity = identity.clone();
             self.tasks.spawn(async move {
+                // A fan-out's identities are named by the account they reach.
                 let outcome = match &identity.fleet {
-                    Some(fleet) => aws::reached_account(&fleet.account, &fleet.signer).await,
+                    Some(fleet) => aws::reached_account(&identity.profile, &fleet.signer).await,
                     None => aws::caller_account(&identity.config).await,
                 };
                 let _ = events

@@ -34,8 +34,6 @@ pub struct Identity {
 pub struct Fleet {
     pub clients: Arc<aws::clients::Clients>,
     pub signer: SharedCredentialsProvider,
-    /// The account the identity reaches, named before it was reached.
-    pub account: String,
 }
 
 impl Identity {

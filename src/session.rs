@@ -137,15 +137,13 @@ impl Reach {
                     .build(),
                 None => config,
             };
-            let fleet = signer.map(|signer| plan::Fleet {
-                clients: self.clients.clone(),
-                signer,
-                account: account.clone(),
-            });
             let mut identity = Identity::new(account, config);
             identity.partition = self.base.partition;
             identity.name = name;
-            identity.fleet = fleet;
+            identity.fleet = signer.map(|signer| plan::Fleet {
+                clients: self.clients.clone(),
+                signer,
+            });
             fanned.push(identity);
         }
         fanned
