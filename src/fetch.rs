@@ -5,6 +5,7 @@
 //! superseded refresh still delivers; dropping the [`Fetch`] aborts its tasks.
 
 use std::collections::HashMap;
+use std::future::Future;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -15,6 +16,7 @@ use futures_util::{StreamExt, TryStreamExt};
 
 use crate::aws;
 use crate::aws::paging::{self, Limits};
+use crate::lanes::Lanes;
 use aws_config::SdkConfig;
 
 use crate::model::{AwsError, ErrorKind, Invitation, Member, SourceId};
@@ -24,8 +26,10 @@ use crate::plan::{Identity, PlannedSource};
 /// second a request, needs hundreds to finish in seconds.
 pub const DEFAULT_CONCURRENCY: u16 = 1024;
 
-/// Where the window of listings in flight starts before it grows.
-const FIRST_WINDOW: usize = 32;
+/// Where the window of listings in flight starts before it grows: a fan-out's first listings
+/// are spread over accounts, each paced to its own quotas, and a narrower start left the
+/// cores idle for the first half second of a thousand accounts.
+const FIRST_WINDOW: usize = 256;
 /// The narrowest it shrinks to when services throttle.
 const NARROWEST_WINDOW: usize = 4;
 
@@ -76,8 +80,12 @@ pub struct Fetch {
     /// `None` once closed: no more sources, and the channel ends when the last task does.
     events: Option<mpsc::Sender<FetchEvent>>,
     limits: Limits,
-    /// Listings in flight, shared by every batch of sources the fetch was given.
-    slots: Arc<Slots>,
+    /// Where listings run: the installed lanes, or (without) the runtime that started them.
+    lanes: Option<&'static Lanes>,
+    /// Each lane's listings in flight, shared by every batch of sources the fetch was given.
+    slots: Vec<Arc<Slots>>,
+    /// The lane of each identity: all of an account's work is on one thread.
+    lane_of: HashMap<String, usize>,
 }
 
 impl Fetch {
@@ -101,6 +109,19 @@ impl Fetch {
         self.events = None;
     }
 
+    /// The lane of `profile`'s work: the next one in turn, the first time it is seen.
+    fn lane(&mut self, profile: &str) -> usize {
+        let next = self.lane_of.len() % self.slots.len();
+        *self.lane_of.entry(profile.to_owned()).or_insert(next)
+    }
+
+    fn spawn(&mut self, lane: usize, task: impl Future<Output = ()> + Send + 'static) {
+        match self.lanes {
+            Some(lanes) => self.tasks.spawn_on(task, lanes.handle(lane)),
+            None => self.tasks.spawn(task),
+        };
+    }
+
     /// Lists `sources` too, in the same generation and within the same bound, and asks STS who
     /// `identities` are: accounts that arrived after the fetch started.
     pub fn extend(&mut self, sources: &[PlannedSource], identities: &[Identity]) {
@@ -112,7 +133,8 @@ impl Fetch {
         for identity in identities {
             let events = events.clone();
             let identity = identity.clone();
-            self.tasks.spawn(async move {
+            let lane = self.lane(&identity.profile);
+            self.spawn(lane, async move {
                 // A fan-out's identities are named by the account they reach.
                 let outcome = match &identity.fleet {
                     Some(fleet) => aws::reached_account(&identity.profile, &fleet.signer).await,
@@ -136,30 +158,39 @@ impl Fetch {
             .iter()
             .map(|i| (i.profile.as_str(), Arc::new(i.config.clone())))
             .collect();
-        let work: Vec<(PlannedSource, Option<Arc<SdkConfig>>)> = sources
-            .iter()
-            .map(|s| (s.clone(), configs.get(s.id.profile.as_str()).cloned()))
-            .collect();
-        // One task starts the listings as slots free up: a source waiting for its turn is a
-        // line in a list, not a task, so fifty thousand sources cost little until they run.
-        // Dropping the fetch drops this task, and with it every listing it started.
-        let limits = self.limits;
-        let slots = self.slots.clone();
-        self.tasks.spawn(async move {
-            let mut running = JoinSet::new();
-            for (source, identity) in work {
-                let slot = slots.take().await;
-                let events = events.clone();
-                let slots = slots.clone();
-                running.spawn(async move {
-                    let outcome = list_source(generation, source, identity, events, limits).await;
-                    slots.give_back(slot, outcome);
-                });
-                // Reap what ended, so a long batch holds only what is in flight.
-                while running.try_join_next().is_some() {}
+        let mut work: Vec<Vec<(PlannedSource, Option<Arc<SdkConfig>>)>> =
+            vec![Vec::new(); self.slots.len()];
+        for source in sources {
+            let config = configs.get(source.id.profile.as_str()).cloned();
+            work[self.lane(&source.id.profile)].push((source.clone(), config));
+        }
+        // On each lane, one task starts the listings as slots free up: a source waiting for
+        // its turn is a line in a list, not a task, so fifty thousand sources cost little
+        // until they run. Dropping the fetch drops these tasks, and with them every listing.
+        for (lane, work) in work.into_iter().enumerate() {
+            if work.is_empty() {
+                continue;
             }
-            while running.join_next().await.is_some() {}
-        });
+            let limits = self.limits;
+            let slots = self.slots[lane].clone();
+            let events = events.clone();
+            self.spawn(lane, async move {
+                let mut running = JoinSet::new();
+                for (source, identity) in work {
+                    let slot = slots.take().await;
+                    let events = events.clone();
+                    let slots = slots.clone();
+                    running.spawn(async move {
+                        let outcome =
+                            list_source(generation, source, identity, events, limits).await;
+                        slots.give_back(slot, outcome);
+                    });
+                    // Reap what ended, so a long batch holds only what is in flight.
+                    while running.try_join_next().is_some() {}
+                }
+                while running.join_next().await.is_some() {}
+            });
+        }
     }
 }
 
@@ -187,12 +218,23 @@ pub fn start_open(
     concurrency: u16,
     limits: Limits,
 ) -> Fetch {
+    let lanes = Lanes::installed();
+    let count = lanes.map_or(1, Lanes::len).max(1);
+    // The window is split between the lanes: each adapts to its own accounts.
+    let (first, ceiling) = (
+        FIRST_WINDOW.div_ceil(count),
+        usize::from(concurrency.max(1)).div_ceil(count),
+    );
     let mut fetch = Fetch {
         tasks: JoinSet::new(),
         generation,
         events: Some(events),
         limits,
-        slots: Arc::new(Slots::new(usize::from(concurrency.max(1)))),
+        lanes,
+        slots: (0..count)
+            .map(|_| Arc::new(Slots::new(first, ceiling)))
+            .collect(),
+        lane_of: HashMap::new(),
     };
     fetch.extend(sources, identities);
     fetch
@@ -229,8 +271,9 @@ struct Window {
 pub type Slot = tokio::sync::OwnedSemaphorePermit;
 
 impl Slots {
-    pub fn new(ceiling: usize) -> Self {
-        let size = FIRST_WINDOW.min(ceiling).max(1);
+    /// A window that starts `first` wide and grows to `ceiling`.
+    pub fn new(first: usize, ceiling: usize) -> Self {
+        let size = first.min(ceiling).max(1);
         Self {
             permits: Arc::new(tokio::sync::Semaphore::new(size)),
             window: std::sync::Mutex::new(Window {
@@ -478,17 +521,17 @@ mod tests {
 
     #[tokio::test]
     async fn the_window_grows_with_each_listing_and_stops_at_its_ceiling() {
-        let slots = Slots::new(100);
+        let slots = Slots::new(32, 100);
         let first = take_free(&slots);
-        assert_eq!(first.len(), FIRST_WINDOW);
+        assert_eq!(first.len(), 32);
         for slot in first {
             slots.give_back(slot, Ended::Listed);
         }
         // Each listing that ended well made room for two: the window doubled.
-        assert_eq!(slots.size(), 2 * FIRST_WINDOW);
-        assert_eq!(take_free(&slots).len(), 2 * FIRST_WINDOW);
+        assert_eq!(slots.size(), 2 * 32);
+        assert_eq!(take_free(&slots).len(), 2 * 32);
 
-        let slots = Slots::new(40);
+        let slots = Slots::new(32, 40);
         for _ in 0..5 {
             for slot in take_free(&slots) {
                 slots.give_back(slot, Ended::Listed);
@@ -500,7 +543,7 @@ mod tests {
 
     #[tokio::test]
     async fn throttling_halves_the_window_and_failures_leave_it() {
-        let slots = Slots::new(1000);
+        let slots = Slots::new(32, 1000);
         let mut held = take_free(&slots);
         assert_eq!(held.len(), 32);
         slots.give_back(
@@ -514,7 +557,7 @@ mod tests {
         }
         assert_eq!(take_free(&slots).len(), 16);
 
-        let slots = Slots::new(1000);
+        let slots = Slots::new(32, 1000);
         for _ in 0..10 {
             let held = take_free(&slots);
             let mut held = held.into_iter();

@@ -17,6 +17,7 @@ pub mod export;
 pub mod fetch;
 pub mod format;
 pub mod invitees;
+pub mod lanes;
 pub mod logging;
 pub mod model;
 pub mod onboarding;

@@ -91,6 +91,8 @@ fn main() -> Result<ExitCode> {
             None
         }
     };
+    // Listings run on a thread per core, each on its own (see guestlist::lanes).
+    guestlist::lanes::Lanes::install().wrap_err("cannot start the listing threads")?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

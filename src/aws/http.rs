@@ -1,5 +1,5 @@
-//! The one HTTP client every identity and region shares (one connection pool), built as the
-//! SDK builds its default, with a cap on what one response may hold: an endpoint that never
+//! The one HTTP client every identity and region shares (one connection pool per thread), built
+//! as the SDK builds its default, with a cap on what one response may hold: an endpoint that never
 //! ends its body fails that source at once instead of filling memory until a timeout.
 
 use std::sync::OnceLock;
@@ -28,28 +28,36 @@ pub fn client() -> SharedHttpClient {
     static CLIENT: OnceLock<SharedHttpClient> = OnceLock::new();
     CLIENT
         .get_or_init(|| {
-            let https = Builder::new().build_with_connector_fn(|settings, components| {
-                let mut builder = ConnectorBuilder::default().tls_provider(tls::Provider::Rustls(
-                    tls::rustls_provider::CryptoMode::AwsLc,
-                ));
-                builder.set_connector_settings(settings.cloned());
-                if let Some(components) = components {
-                    builder.set_sleep_impl(components.sleep_impl());
-                }
-                builder.set_proxy_config(Some(ProxyConfig::from_env()));
-                builder.build()
-            });
             SharedHttpClient::new(Capped {
-                inner: https,
                 max: MAX_RESPONSE_BYTES,
             })
         })
         .clone()
 }
 
+thread_local! {
+    /// This thread's connections: a listing thread's requests never wait on another's pool,
+    /// and a connection is served by the thread whose requests use it (see [`crate::lanes`]).
+    static HTTPS: SharedHttpClient = https();
+}
+
+/// An HTTPS client with its own connection pool, built as the SDK builds its default.
+fn https() -> SharedHttpClient {
+    Builder::new().build_with_connector_fn(|settings, components| {
+        let mut builder = ConnectorBuilder::default().tls_provider(tls::Provider::Rustls(
+            tls::rustls_provider::CryptoMode::AwsLc,
+        ));
+        builder.set_connector_settings(settings.cloned());
+        if let Some(components) = components {
+            builder.set_sleep_impl(components.sleep_impl());
+        }
+        builder.set_proxy_config(Some(ProxyConfig::from_env()));
+        builder.build()
+    })
+}
+
 #[derive(Debug)]
 struct Capped {
-    inner: SharedHttpClient,
     max: usize,
 }
 
@@ -59,8 +67,9 @@ impl HttpClient for Capped {
         settings: &HttpConnectorSettings,
         components: &RuntimeComponents,
     ) -> SharedHttpConnector {
+        let inner = HTTPS.with(|https| https.http_connector(settings, components));
         SharedHttpConnector::new(CappedConnector {
-            inner: self.inner.http_connector(settings, components),
+            inner,
             max: self.max,
         })
     }

@@ -57,16 +57,19 @@ pub async fn collect(plan: &Plan, concurrency: u16) -> Listing {
 /// Lists every source of `plan`, and of the accounts still `arriving`, each as soon as its
 /// account is known, to the end.
 pub async fn collect_arriving(plan: Plan, arriving: Option<Arriving>, concurrency: u16) -> Listing {
-    // Gathered on the runtime, not on the thread that waits for the result: every event of a
-    // fan-out would otherwise wake a parked thread (a system call each, ~150,000 of them).
-    match tokio::spawn(gather(plan, arriving, concurrency)).await {
+    // Gathered where the listings run, not on the thread that waits for the result: every
+    // event of a fan-out would otherwise wake a parked thread (a system call each).
+    match crate::lanes::spawn_first(gather(plan, arriving, concurrency)).await {
         Ok(listing) => listing,
         Err(failed) => std::panic::resume_unwind(failed.into_panic()),
     }
 }
 
 async fn gather(mut plan: Plan, mut arriving: Option<Arriving>, concurrency: u16) -> Listing {
-    let (tx, mut rx) = mpsc::channel(256);
+    // Room for the events of every listing the window lets run (a start, a page and an end
+    // each): this shares its thread with listings, and a full channel made a whole thread of
+    // listings wait on it, a tenth of the CPU idle.
+    let (tx, mut rx) = mpsc::channel(4 * usize::from(concurrency.max(1)));
     let mut fetch = fetch::start_open(
         1,
         &plan.sources,
@@ -307,20 +310,27 @@ pub fn report_problems(listing: &Listing, err: &mut impl Write) -> io::Result<()
     Ok(())
 }
 
-pub fn print(listing: &Listing, output: OutputFormat, out: &mut impl Write) -> io::Result<()> {
-    let records = listing.invitations.iter().map(|i| {
+pub fn print<'a>(
+    listing: &'a Listing,
+    output: OutputFormat,
+    out: &mut impl Write,
+) -> io::Result<()> {
+    let record = |i: &'a Invitation| {
         InvitationRecord {
             account_name: listing.names.get(&i.profile).map(String::as_str),
             ..InvitationRecord::new(i, listing.accounts.get(&i.profile).map(String::as_str))
         }
         .judged(i, &listing.trust)
-    });
+    };
     let format = match output {
         OutputFormat::Json => Format::Json,
         OutputFormat::Csv => Format::Csv,
-        OutputFormat::Table => return print_table(listing, &records.collect::<Vec<_>>(), out),
+        OutputFormat::Table => {
+            let records: Vec<InvitationRecord> = listing.invitations.iter().map(record).collect();
+            return print_table(listing, &records, out);
+        }
     };
-    export::write_invitations(records, format, out)
+    export::write_invitations(&listing.invitations, record, format, out)
 }
 
 fn print_table(

@@ -322,7 +322,7 @@ impl Member {
 }
 
 /// The JSON shape of `guestlist list --output json`, one object per invitation.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, Serialize)]
 pub struct InvitationRecord<'a> {
     pub service: &'static str,
     pub region: &'a str,
