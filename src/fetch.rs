@@ -84,8 +84,8 @@ pub struct Fetch {
     lanes: Option<&'static Lanes>,
     /// Each lane's listings in flight, shared by every batch of sources the fetch was given.
     slots: Vec<Arc<Slots>>,
-    /// The lane of each identity: all of an account's work is on one thread.
-    lane_of: HashMap<String, usize>,
+    /// The lane the next identity is asked about on.
+    next_lane: usize,
 }
 
 impl Fetch {
@@ -109,12 +109,6 @@ impl Fetch {
         self.events = None;
     }
 
-    /// The lane of `profile`'s work: the next one in turn, the first time it is seen.
-    fn lane(&mut self, profile: &str) -> usize {
-        let next = self.lane_of.len() % self.slots.len();
-        *self.lane_of.entry(profile.to_owned()).or_insert(next)
-    }
-
     fn spawn(&mut self, lane: usize, task: impl Future<Output = ()> + Send + 'static) {
         match self.lanes {
             Some(lanes) => self.tasks.spawn_on(task, lanes.handle(lane)),
@@ -133,7 +127,8 @@ impl Fetch {
         for identity in identities {
             let events = events.clone();
             let identity = identity.clone();
-            let lane = self.lane(&identity.profile);
+            let lane = self.next_lane;
+            self.next_lane = (lane + 1) % self.slots.len();
             self.spawn(lane, async move {
                 // A fan-out's identities are named by the account they reach.
                 let outcome = match &identity.fleet {
@@ -158,26 +153,33 @@ impl Fetch {
             .iter()
             .map(|i| (i.profile.as_str(), Arc::new(i.config.clone())))
             .collect();
-        let mut work: Vec<Vec<(PlannedSource, Option<Arc<SdkConfig>>)>> =
-            vec![Vec::new(); self.slots.len()];
-        for source in sources {
-            let config = configs.get(source.id.profile.as_str()).cloned();
-            work[self.lane(&source.id.profile)].push((source.clone(), config));
-        }
-        // On each lane, one task starts the listings as slots free up: a source waiting for
-        // its turn is a line in a list, not a task, so fifty thousand sources cost little
-        // until they run. Dropping the fetch drops these tasks, and with them every listing.
-        for (lane, work) in work.into_iter().enumerate() {
-            if work.is_empty() {
-                continue;
-            }
+        let work: Vec<(PlannedSource, Option<Arc<SdkConfig>>)> = sources
+            .iter()
+            .map(|s| (s.clone(), configs.get(s.id.profile.as_str()).cloned()))
+            .collect();
+        // On each lane, one task starts listings as its slots free up, taking the next source
+        // from the batch they share: a source waiting for its turn is a line in a list, not a
+        // task, so fifty thousand sources cost little until they run, and a lane given less
+        // of the CPU takes fewer (split in advance, one lane sat idle while the other still
+        // had half a second of work). Dropping the fetch drops these tasks, and with them
+        // every listing.
+        let work = Arc::new(std::sync::Mutex::new(work.into_iter()));
+        for lane in 0..self.slots.len() {
             let limits = self.limits;
             let slots = self.slots[lane].clone();
             let events = events.clone();
+            let work = work.clone();
             self.spawn(lane, async move {
                 let mut running = JoinSet::new();
-                for (source, identity) in work {
+                loop {
                     let slot = slots.take().await;
+                    let next = work
+                        .lock()
+                        .unwrap_or_else(std::sync::PoisonError::into_inner)
+                        .next();
+                    let Some((source, identity)) = next else {
+                        break;
+                    };
                     let events = events.clone();
                     let slots = slots.clone();
                     running.spawn(async move {
@@ -234,7 +236,7 @@ pub fn start_open(
         slots: (0..count)
             .map(|_| Arc::new(Slots::new(first, ceiling)))
             .collect(),
-        lane_of: HashMap::new(),
+        next_lane: 0,
     };
     fetch.extend(sources, identities);
     fetch

@@ -1,7 +1,8 @@
 //! The threads a fan-out's listings run on: one per core, each a single-threaded runtime with
-//! its own HTTP connections, each account's listings all on one of them. On one runtime shared
-//! by every core, a request's tasks, timers, connections and memory passed between threads: an
-//! organization's 52,000 requests cost 19 s of CPU that way, and 13 s on one thread.
+//! its own HTTP connections, each listing whole on one of them (the next source goes to the
+//! first with room). On one runtime shared by every core, a request's tasks, timers,
+//! connections and memory passed between threads: an organization's 52,000 requests cost
+//! 19 s of CPU that way, and 13 s on one thread.
 //!
 //! The binary installs them ([`Lanes::install`]); until then (in tests, whose clock may be
 //! paused) listings run on the runtime that starts them.
