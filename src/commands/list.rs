@@ -441,7 +441,11 @@ pub async fn run(selection: &Selection, args: &ListArgs) -> std::io::Result<Exit
         }
     }
     output::to_stdout(|mut out| print(&listing, args.output, &mut out))?;
-    Ok(ExitCode::from(listing.exit_code()))
+    let code = ExitCode::from(listing.exit_code());
+    // The process ends next, and with it the listing: an organization's quarter of a million
+    // rows, made on the listing threads, took a fifth of a second to free one by one here.
+    std::mem::forget(listing);
+    Ok(code)
 }
 
 /// An account id as it is, or, when the service sent something else, said so.
