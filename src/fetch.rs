@@ -221,25 +221,37 @@ pub fn start_open(
     limits: Limits,
 ) -> Fetch {
     let lanes = Lanes::installed();
-    let count = lanes.map_or(1, Lanes::len).max(1);
-    // The window is split between the lanes: each adapts to its own accounts.
-    let (first, ceiling) = (
-        FIRST_WINDOW.div_ceil(count),
-        usize::from(concurrency.max(1)).div_ceil(count),
-    );
     let mut fetch = Fetch {
         tasks: JoinSet::new(),
         generation,
         events: Some(events),
         limits,
         lanes,
-        slots: (0..count)
-            .map(|_| Arc::new(Slots::new(first, ceiling)))
-            .collect(),
+        slots: split(
+            FIRST_WINDOW,
+            usize::from(concurrency.max(1)),
+            lanes.map_or(1, Lanes::len),
+        )
+        .into_iter()
+        .map(|(first, ceiling)| Arc::new(Slots::new(first, ceiling)))
+        .collect(),
         next_lane: 0,
     };
     fetch.extend(sources, identities);
     fetch
+}
+
+/// The window split between `lanes`, each lane's first size and ceiling: the ceilings add up to
+/// `concurrency` exactly (`--concurrency 1` is one listing at a time, however many lanes), so
+/// fewer lanes are used than there are when it is smaller.
+fn split(first: usize, concurrency: usize, lanes: usize) -> Vec<(usize, usize)> {
+    let used = lanes.clamp(1, concurrency.max(1));
+    (0..used)
+        .map(|lane| {
+            let share = |total: usize| total / used + usize::from(lane < total % used);
+            (share(first).max(1), share(concurrency))
+        })
+        .collect()
 }
 
 /// How a listing ended, for the window of listings in flight.
@@ -519,6 +531,16 @@ mod tests {
     /// Takes every place the window has free now, without waiting.
     fn take_free(slots: &Slots) -> Vec<Slot> {
         std::iter::from_fn(|| slots.permits.clone().try_acquire_owned().ok()).collect()
+    }
+
+    #[test]
+    fn the_window_is_split_between_lanes_to_the_concurrency_asked() {
+        assert_eq!(split(256, 1024, 2), [(128, 512), (128, 512)]);
+        assert_eq!(split(256, 5, 2), [(128, 3), (128, 2)]);
+        // One listing at a time is one lane.
+        assert_eq!(split(256, 1, 2), [(256, 1)]);
+        assert_eq!(split(256, 1024, 1), [(256, 1024)]);
+        assert_eq!(split(3, 8, 4), [(1, 2), (1, 2), (1, 2), (1, 2)]);
     }
 
     #[tokio::test]
