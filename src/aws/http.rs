@@ -1,6 +1,6 @@
-//! The one HTTP client every identity and region shares (one connection pool per thread), built
-//! as the SDK builds its default, with a cap on what one response may hold: an endpoint that never
-//! ends its body fails that source at once instead of filling memory until a timeout.
+//! The HTTP client every identity and region shares, with a connection pool per thread, built
+//! as the SDK builds its default, with a cap on what one response may hold: an endpoint that
+//! never ends its body fails that source at once instead of filling memory until a timeout.
 
 use std::sync::OnceLock;
 
