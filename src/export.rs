@@ -90,10 +90,12 @@ pub fn write_invitations<'a, T: Sync>(
             out,
         ),
         Format::Csv => {
-            let mut header = csv::Writer::from_writer(&mut out);
-            header.write_record(INVITATION_COLUMNS)?;
-            header.flush()?;
-            drop(header);
+            // The header as every table's; the rows after it, rendered in parallel.
+            write_csv(
+                &INVITATION_COLUMNS,
+                std::iter::empty::<[&str; 0]>(),
+                &mut out,
+            )?;
             in_parallel(
                 items,
                 |part, bytes| csv_rows(part.iter().map(&record), bytes),
