@@ -3,14 +3,15 @@
 //! the reasons it gives, and whether a member needs an email.
 
 use axum::response::Response;
-use serde::Deserialize;
+use serde::ser::SerializeMap;
+use serde::{Deserialize, Serialize, Serializer};
 use serde_json::{Map, Value, json};
 
 use super::membership::{self, Membership, Roster};
 use super::scenario::RosterSpec;
 use super::state::{Ctx, IdGen, Time};
 use super::wire::{
-    ApiError, Request, Service, check_account_ids, is_email, ok, paginate, query_page_size,
+    ApiError, Request, SeqOut, Service, check_account_ids, is_email, ok, paginate, query_page_size,
     timestamp, with_token,
 };
 
@@ -120,15 +121,21 @@ impl Dialect {
 
     /// An invitation as its invitee lists it, or as its administrator describes it.
     pub fn invitation_json(&self, admin: &str, m: &Membership) -> Value {
-        let mut value = self.object(&[("AccountId", json!(admin))]);
-        value[self.status] = json!(m.status);
-        if let Some(id) = &m.invitation_id {
-            value[self.name("InvitationId")] = json!(id);
+        serde_json::to_value(InvitationOut {
+            dialect: self,
+            admin,
+            m,
+        })
+        .unwrap_or_default()
+    }
+
+    /// `name` (written in PascalCase) as this dialect writes it, as a map key written without
+    /// a string of its own.
+    fn key(&self, name: &'static str) -> Key {
+        Key {
+            camel: self.camel,
+            name,
         }
-        if let Some(at) = &m.invited_at {
-            value[self.name("InvitedAt")] = json!(timestamp(at));
-        }
-        value
     }
 
     /// A member as its administrator lists it; `extra` adds what only this service says of it.
@@ -182,13 +189,12 @@ impl Dialect {
             self.next_token(request),
             limit,
         )?;
-        let invitations: Vec<Value> = page
-            .items
-            .iter()
-            .map(|(admin, m)| self.invitation_json(admin, m))
-            .collect();
-        let body = self.object(&[("Invitations", Value::Array(invitations))]);
-        ok(&with_token(body, &self.name("NextToken"), page.next_token))
+        // Written straight to bytes: a fan-out asks for tens of thousands of these.
+        ok(&InvitationsOut {
+            dialect: self,
+            invitations: &page.items,
+            next_token: page.next_token.as_deref(),
+        })
     }
 
     /// What `ListInvitations` shows, but the accepted invitation.
@@ -435,5 +441,80 @@ pub fn seed(roster: &mut Roster, spec: &RosterSpec, now: Time, ids: &mut IdGen) 
                 managed: member.organization,
             },
         );
+    }
+}
+
+/// A field name, written in PascalCase, in a dialect's case.
+struct Key {
+    camel: bool,
+    name: &'static str,
+}
+
+impl Serialize for Key {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        if !self.camel {
+            return serializer.serialize_str(self.name);
+        }
+        serializer.collect_str(self)
+    }
+}
+
+impl std::fmt::Display for Key {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut chars = self.name.chars();
+        if let Some(first) = chars.next() {
+            use std::fmt::Write;
+            f.write_char(first.to_ascii_lowercase())?;
+        }
+        f.write_str(chars.as_str())
+    }
+}
+
+/// An invitation as [`Dialect::invitation_json`] describes it, serialised without a tree.
+struct InvitationOut<'a> {
+    dialect: &'a Dialect,
+    admin: &'a str,
+    m: &'a Membership,
+}
+
+impl Serialize for InvitationOut<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let (d, m) = (self.dialect, self.m);
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry(&d.key("AccountId"), self.admin)?;
+        map.serialize_entry(d.status, &m.status)?;
+        if let Some(id) = &m.invitation_id {
+            map.serialize_entry(&d.key("InvitationId"), id)?;
+        }
+        if let Some(at) = &m.invited_at {
+            map.serialize_entry(&d.key("InvitedAt"), &timestamp(at))?;
+        }
+        map.end()
+    }
+}
+
+/// A page of `ListInvitations`.
+struct InvitationsOut<'a> {
+    dialect: &'a Dialect,
+    invitations: &'a [(&'a String, &'a Membership)],
+    next_token: Option<&'a str>,
+}
+
+impl Serialize for InvitationsOut<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let d = self.dialect;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_key(&d.key("Invitations"))?;
+        map.serialize_value(&SeqOut(self.invitations.iter().map(|(admin, m)| {
+            InvitationOut {
+                dialect: d,
+                admin,
+                m,
+            }
+        })))?;
+        if let Some(token) = self.next_token {
+            map.serialize_entry(&d.key("NextToken"), token)?;
+        }
+        map.end()
     }
 }

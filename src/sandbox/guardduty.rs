@@ -362,3 +362,30 @@ fn administrator_field(op: Op) -> &'static str {
         _ => "Administrator",
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_invitation_is_written_in_camel_case() {
+        let at = chrono::DateTime::UNIX_EPOCH;
+        let membership = membership::Membership {
+            email: None,
+            status: "Invited".into(),
+            invitation_id: Some("inv-1".into()),
+            invited_at: Some(at),
+            updated_at: at,
+            verifying: None,
+            managed: false,
+        };
+        let written = DIALECT.invitation_json("111122223333", &membership);
+        let expected = serde_json::json!({
+            "accountId": "111122223333",
+            "relationshipStatus": "Invited",
+            "invitationId": "inv-1",
+            "invitedAt": "1970-01-01T00:00:00.000Z",
+        });
+        assert_eq!(written, expected);
+    }
+}
