@@ -11,7 +11,7 @@ use super::membership::{self, Membership, Roster};
 use super::scenario::RosterSpec;
 use super::state::{Ctx, IdGen, Time};
 use super::wire::{
-    ApiError, Request, SeqOut, Service, check_account_ids, is_email, ok, paginate, query_page_size,
+    ApiError, Request, Service, check_account_ids, is_email, ok, paginate, query_page_size,
     timestamp, with_token,
 };
 
@@ -60,14 +60,7 @@ pub struct Dialect {
 impl Dialect {
     /// `name` (written in PascalCase) as this dialect writes it.
     pub fn name(&self, name: &str) -> String {
-        if !self.camel {
-            return name.to_owned();
-        }
-        let mut chars = name.chars();
-        chars
-            .next()
-            .map(|first| first.to_ascii_lowercase().to_string() + chars.as_str())
-            .unwrap_or_default()
+        self.key(name).to_string()
     }
 
     fn object(&self, fields: &[(&str, Value)]) -> Value {
@@ -131,7 +124,7 @@ impl Dialect {
 
     /// `name` (written in PascalCase) as this dialect writes it, as a map key written without
     /// a string of its own.
-    fn key(&self, name: &'static str) -> Key {
+    fn key<'n>(&self, name: &'n str) -> Key<'n> {
         Key {
             camel: self.camel,
             name,
@@ -445,12 +438,12 @@ pub fn seed(roster: &mut Roster, spec: &RosterSpec, now: Time, ids: &mut IdGen) 
 }
 
 /// A field name, written in PascalCase, in a dialect's case.
-struct Key {
+struct Key<'n> {
     camel: bool,
-    name: &'static str,
+    name: &'n str,
 }
 
-impl Serialize for Key {
+impl Serialize for Key<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         if !self.camel {
             return serializer.serialize_str(self.name);
@@ -459,10 +452,12 @@ impl Serialize for Key {
     }
 }
 
-impl std::fmt::Display for Key {
+impl std::fmt::Display for Key<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let mut chars = self.name.chars();
-        if let Some(first) = chars.next() {
+        if self.camel
+            && let Some(first) = chars.next()
+        {
             use std::fmt::Write;
             f.write_char(first.to_ascii_lowercase())?;
         }
@@ -504,14 +499,16 @@ impl Serialize for InvitationsOut<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let d = self.dialect;
         let mut map = serializer.serialize_map(None)?;
-        map.serialize_key(&d.key("Invitations"))?;
-        map.serialize_value(&SeqOut(self.invitations.iter().map(|(admin, m)| {
-            InvitationOut {
+        let invitations: Vec<InvitationOut> = self
+            .invitations
+            .iter()
+            .map(|(admin, m)| InvitationOut {
                 dialect: d,
                 admin,
                 m,
-            }
-        })))?;
+            })
+            .collect();
+        map.serialize_entry(&d.key("Invitations"), &invitations)?;
         if let Some(token) = self.next_token {
             map.serialize_entry(&d.key("NextToken"), token)?;
         }

@@ -707,20 +707,6 @@ pub fn with_token(
     body
 }
 
-/// The items of an iterator, serialised as a JSON array as they come: a page of a listing
-/// written without first collecting it into values.
-pub struct SeqOut<I>(pub I);
-
-impl<I> Serialize for SeqOut<I>
-where
-    I: Iterator + Clone,
-    I::Item: Serialize,
-{
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_seq(self.0.clone())
-    }
-}
-
 /// ISO 8601 with milliseconds, as the services write timestamps.
 pub fn timestamp(time: &chrono::DateTime<chrono::Utc>) -> String {
     time.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
